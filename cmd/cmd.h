@@ -1,0 +1,96 @@
+/*
+ * cmd.h - what the command files of the fieldschool program share.
+ *
+ * Each top-level command is one handler, int cmd_x(int argc, char **argv),
+ * argv[0] being the command's own name; groups (mission add|list...) use
+ * cmd_dispatch() one level down.  Handlers parse arguments, call lib/ and
+ * print; they return one of the exit statuses below.
+ */
+#ifndef FS_CMD_H
+#define FS_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "fieldschool/error.h"
+#include "fieldschool/record.h"
+#include "fieldschool/store.h"
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_CHECK = 1,  /* `check` found errors */
+	EXIT_USAGE = 2,  /* bad command line */
+	EXIT_INPUT = 3,  /* input rejected: bad CSV, bad date, unknown code */
+	EXIT_SYSTEM = 4, /* I/O, database, memory */
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Options every command takes, anywhere on the line. */
+struct global_options {
+	const char *db;   /* --db, else $FIELDSCHOOL_DB, else fieldschool.db */
+	bool db_given;    /* --db was on the command line */
+	bool json;        /* --json */
+};
+extern struct global_options global;
+
+/* Runs the command of table named by argv[1]; prints the table for --help
+ * or no command.  usage is the group's usage line ("fieldschool mission"). */
+int cmd_dispatch(const struct cmd *table, const char *usage, int argc,
+		 char **argv);
+
+/* Prints "fieldschool: <detail>" for err and returns its exit status. */
+int cmd_fail(fs_err err);
+/* Prints "fieldschool: <message>" and returns EXIT_USAGE. */
+int cmd_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int exit_status_of(fs_err err);
+
+/* Opens the database named by --db (creating it only for init and demo). */
+int cmd_open_store(fs_store **out, unsigned flags);
+
+/* Prints problems as "file:line: column: reason" (or "--option: reason"
+ * when they have no line), then the detail; returns the exit status. */
+int cmd_report(fs_err err, const fs_problems *problems, const char *file);
+
+/* Is this a --help / -h argument? */
+bool is_help(const char *arg);
+
+/*
+ * The record commands shared by mission, participant and agenda (records.c).
+ * A record's options are its format's columns: --given-name for given_name.
+ */
+
+/* Parses --column VALUE options into values (NULL where not given) and
+ * leaves the positional arguments in argv[*first .. argc).  Returns -1 when
+ * parsing went well, else the exit status (after --help, EXIT_OK). */
+int record_options(const fs_format *format, int argc, char **argv,
+		   const char *usage, const char **values, int *first);
+/* Adds or updates one record from values and prints its key. */
+int record_put(const fs_format *format, const char **values, fs_put_mode mode);
+int record_import(const fs_format *format, int argc, char **argv);
+/* `X export [MISSION] [-o FILE]`; the mission is required when asked. */
+int record_export(const fs_format *format, int argc, char **argv,
+		  bool needs_mission);
+/* Prints records as a table of the given columns (or JSON with --json). */
+int record_list(const fs_format *format, const char *mission,
+		const int *columns, size_t n_columns);
+/* Prints one record, a line per column (or a JSON object). */
+int record_show(const fs_format *format, const char *mission, const char *key);
+
+/* The command handlers, one file each. */
+int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_mission(int argc, char **argv);
+int cmd_participant(int argc, char **argv);
+int cmd_agenda(int argc, char **argv);
+int cmd_category(int argc, char **argv);
+int cmd_module(int argc, char **argv);
+int cmd_place(int argc, char **argv);
+int cmd_facilitator(int argc, char **argv);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * cmd_demo.c - fieldschool demo: a fresh database with the three demo
+ * missions, and every output the tool makes written to one folder.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fieldschool/demo.h"
+#include "fieldschool/file.h"
+#include "fieldschool/mission.h"
+
+struct export_job {
+	fs_store *store;
+	const fs_format *format;
+	const char *mission;
+};
+
+static fs_err
+write_export(FILE *out, void *ctx)
+{
+	struct export_job *job = ctx;
+	return fs_export(job->store, job->format, job->mission, out);
+}
+
+struct summary {
+	fs_store *store;
+	const char *dir;
+	int files;
+	char codes[8][65];
+	int n_codes;
+};
+
+static fs_err
+export_mission(void *ctx, const char *const *v)
+{
+	struct summary *s = ctx;
+	char path[4096];
+	struct export_job job = { s->store, &fs_agenda_format, v[FS_MISSION_CODE] };
+	fs_err err;
+
+	printf("  %-8s %s to %s  %-20s %3s confirmed  %3s agenda items\n"
+	       "           %s\n", v[FS_MISSION_CODE], v[FS_MISSION_START],
+	       v[FS_MISSION_END], v[FS_MISSION_TIMEZONE], v[FS_MISSION_CONFIRMED],
+	       v[FS_MISSION_ITEMS], v[FS_MISSION_TITLE]);
+	if (s->n_codes < 8)
+		snprintf(s->codes[s->n_codes++], 65, "%s", v[FS_MISSION_CODE]);
+	snprintf(path, sizeof(path), "%s/agenda-%s.csv", s->dir,
+		 v[FS_MISSION_CODE]);
+	if ((err = fs_write_atomic(path, write_export, &job)))
+		return err;
+	job.format = &fs_participants_format;
+	snprintf(path, sizeof(path), "%s/participants-%s.csv", s->dir,
+		 v[FS_MISSION_CODE]);
+	if ((err = fs_write_atomic(path, write_export, &job)))
+		return err;
+	s->files += 2;
+	return FS_OK;
+}
+
+/* Removes path and its SQLite companions; a stale -wal beside a new
+ * database file would be replayed into it. */
+static void
+remove_database(const char *path)
+{
+	char side[4200];
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+int
+cmd_demo(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool demo [--out DIR] [--db FILE]";
+	const char *dir = "fieldschool-demo";
+	fs_problems problems = FS_PROBLEMS_INIT;
+	struct summary summary = { 0 };
+	char db[4096], tmp_db[4200], path[4096];
+	fs_store *store = NULL;
+	struct export_job job;
+	struct stat st;
+	int c, status;
+	fs_err err;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+ho:", options, NULL)) != -1) {
+		if (c == 'o') {
+			dir = optarg;
+		} else if (c == 'h') {
+			printf("usage: %s\n\nBuilds a fresh database with the "
+			       "three demo missions (mx-2027 Mexico City,\n"
+			       "rw-2027 Kigali, ph-2027 Manila) and writes every "
+			       "output into DIR (default\n./fieldschool-demo): "
+			       "the database itself (DIR/fieldschool.db unless "
+			       "--db\nnames a new file) and the missions, agendas "
+			       "and participants as CSV.\n", usage);
+			return EXIT_OK;
+		} else {
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc)
+		return cmd_usage_error(usage, "unexpected argument '%s'",
+				       argv[optind]);
+	if (global.db_given) {
+		/* never overwrite a database the user named */
+		if (stat(global.db, &st) == 0) {
+			fprintf(stderr, "fieldschool: %s exists: the demo needs "
+				"a new database file\n", global.db);
+			return EXIT_INPUT;
+		}
+		snprintf(db, sizeof(db), "%s", global.db);
+	} else {
+		snprintf(db, sizeof(db), "%s/fieldschool.db", dir);
+	}
+	if ((err = fs_mkdirs(dir)))
+		return cmd_fail(err);
+	/* Built under a temporary name and renamed: an interrupted demo
+	 * leaves the previous demo database whole. */
+	snprintf(tmp_db, sizeof(tmp_db), "%s.tmp-%ld", db, (long)getpid());
+	remove_database(tmp_db);
+	if ((err = fs_store_open(&store, tmp_db, FS_STORE_CREATE)))
+		goto done;
+	if ((err = fs_demo_load(store, &problems))) {
+		status = cmd_report(err, &problems, "data/demo");
+		fs_store_close(store);
+		remove_database(tmp_db);
+		fs_problems_release(&problems);
+		return status;
+	}
+	printf("fieldschool demo: three missions in %s\n\n", db);
+	summary.store = store;
+	summary.dir = dir;
+	if ((err = fs_missions_format.each(store, NULL, NULL, export_mission,
+					   &summary)))
+		goto done;
+	job = (struct export_job){ store, &fs_missions_format, NULL };
+	snprintf(path, sizeof(path), "%s/missions.csv", dir);
+	if ((err = fs_write_atomic(path, write_export, &job)))
+		goto done;
+	summary.files++;
+	fs_store_close(store);
+	store = NULL;
+	remove_database(db);
+	if (rename(tmp_db, db) != 0) {
+		err = fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
+		goto done;
+	}
+	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
+	       "participants-MISSION.csv\n", summary.files, dir);
+	printf("\ntry:\n  export FIELDSCHOOL_DB=%s\n  fieldschool mission list\n"
+	       "  fieldschool agenda list %s\n", db,
+	       summary.n_codes ? summary.codes[0] : "mx-2027");
+done:
+	fs_store_close(store);
+	if (err)
+		remove_database(tmp_db);
+	fs_problems_release(&problems);
+	return err ? cmd_fail(err) : EXIT_OK;
+}

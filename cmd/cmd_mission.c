@@ -1,0 +1,155 @@
+/* cmd_mission.c - fieldschool mission add|list|show|edit|remove|import|export */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fieldschool/mission.h"
+
+static int
+mission_put(int argc, char **argv, fs_put_mode mode, const char *usage)
+{
+	const char *values[FS_MISSION__COUNT];
+	int first, status;
+
+	if ((status = record_options(&fs_missions_format, argc, argv, usage,
+				     values, &first)) >= 0)
+		return status;
+	if (first != argc - 1)
+		return cmd_usage_error(usage, "give one mission code");
+	if (values[FS_MISSION_CODE] && mode == FS_PUT_UPDATE)
+		return cmd_usage_error(usage, "a mission's code cannot change");
+	values[FS_MISSION_CODE] = argv[first];
+	return record_put(&fs_missions_format, values, mode);
+}
+
+static int
+mission_add(int argc, char **argv)
+{
+	return mission_put(argc, argv, FS_PUT_CREATE,
+			   "fieldschool mission add CODE --title T --country CC "
+			   "--city C --timezone ZONE --start YYYY-MM-DD --days N "
+			   "[OPTIONS]");
+}
+
+static int
+mission_edit(int argc, char **argv)
+{
+	return mission_put(argc, argv, FS_PUT_UPDATE,
+			   "fieldschool mission edit CODE [--title T] [--start "
+			   "YYYY-MM-DD] ... (see --help)");
+}
+
+static int
+mission_list(int argc, char **argv)
+{
+	static const int columns[] = {
+		FS_MISSION_CODE, FS_MISSION_START, FS_MISSION_END,
+		FS_MISSION_CITY, FS_MISSION_TIMEZONE, FS_MISSION_CONFIRMED,
+		FS_MISSION_ITEMS, FS_MISSION_TITLE,
+	};
+	if (argc > 1 && is_help(argv[1])) {
+		printf("usage: fieldschool mission list [--json]\n");
+		return EXIT_OK;
+	}
+	if (argc > 1)
+		return cmd_usage_error("fieldschool mission list [--json]",
+				       "too many arguments");
+	return record_list(&fs_missions_format, NULL, columns,
+			   sizeof(columns) / sizeof(columns[0]));
+}
+
+static int
+mission_show(int argc, char **argv)
+{
+	const char *usage = "fieldschool mission show CODE [--json]";
+	if (argc > 1 && is_help(argv[1])) {
+		printf("usage: %s\n", usage);
+		return EXIT_OK;
+	}
+	if (argc != 2)
+		return cmd_usage_error(usage, "give one mission code");
+	return record_show(&fs_missions_format, NULL, argv[1]);
+}
+
+static int
+mission_remove(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool mission remove [--force] CODE";
+	fs_mission_usage used;
+	fs_store *store = NULL;
+	bool force = false;
+	int c, status;
+	fs_err err;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+fh", options, NULL)) != -1) {
+		if (c == 'f') {
+			force = true;
+		} else if (c == 'h') {
+			printf("usage: %s\n\nRemoves a mission with its agenda, "
+			       "registrations and attendance.  A mission that\n"
+			       "has any needs --force.\n", usage);
+			return EXIT_OK;
+		} else {
+			return cmd_usage_error(usage, "%s: unknown option",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(usage, "give one mission code");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_mission_usage_get(store, argv[optind], &used);
+	if (!err && !force && (used.registrations || used.items)) {
+		fs_store_close(store);
+		fprintf(stderr, "fieldschool: mission '%s' has %ld "
+			"registration%s and %ld agenda item%s: add --force to "
+			"remove them too\n", argv[optind], used.registrations,
+			used.registrations == 1 ? "" : "s", used.items,
+			used.items == 1 ? "" : "s");
+		return EXIT_INPUT;
+	}
+	if (!err)
+		err = fs_mission_remove(store, argv[optind]);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	printf("%s: removed\n", argv[optind]);
+	return EXIT_OK;
+}
+
+static int
+mission_import(int argc, char **argv)
+{
+	return record_import(&fs_missions_format, argc, argv);
+}
+
+static int
+mission_export(int argc, char **argv)
+{
+	return record_export(&fs_missions_format, argc, argv, false);
+}
+
+static const struct cmd mission_commands[] = {
+	{ "add", mission_add, "add a mission" },
+	{ "list", mission_list, "list missions" },
+	{ "show", mission_show, "show a mission" },
+	{ "edit", mission_edit, "change a mission" },
+	{ "remove", mission_remove, "remove a mission and all it holds" },
+	{ "import", mission_import, "import missions.csv" },
+	{ "export", mission_export, "export missions.csv" },
+	{ NULL, NULL, NULL },
+};
+
+int
+cmd_mission(int argc, char **argv)
+{
+	return cmd_dispatch(mission_commands, "fieldschool mission", argc, argv);
+}

@@ -1,0 +1,183 @@
+/*
+ * main.c - the fieldschool program: global options, the command table,
+ * messages and exit statuses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct global_options global;
+
+static const struct cmd commands[] = {
+	{ "init", cmd_init, "create or migrate the database" },
+	{ "demo", cmd_demo, "build the three demo missions and their outputs" },
+	{ "mission", cmd_mission, "add, list, show, edit, import, export missions" },
+	{ "participant", cmd_participant,
+	  "add, list, show, edit, remove, import, export participants" },
+	{ "agenda", cmd_agenda,
+	  "add, list, show, edit, cancel, remove, import, export agenda items" },
+	{ "category", cmd_category, "list and add participant categories" },
+	{ "module", cmd_module, "list the curriculum modules" },
+	{ "place", cmd_place, "add and list places" },
+	{ "facilitator", cmd_facilitator, "add and list facilitators" },
+	{ NULL, NULL, NULL },
+};
+
+bool
+is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h") ||
+	       !strcmp(arg, "help");
+}
+
+int
+exit_status_of(fs_err err)
+{
+	switch (err) {
+	case FS_OK:
+		return EXIT_OK;
+	case FS_EINPUT:
+	case FS_ENOTFOUND:
+	case FS_EEXISTS:
+		return EXIT_INPUT;
+	case FS_ENOMEM:
+	case FS_EIO:
+	case FS_EDB:
+	case FS_EBUSY:
+		break;
+	}
+	return EXIT_SYSTEM;
+}
+
+int
+cmd_fail(fs_err err)
+{
+	const char *detail = fs_errdetail();
+	fprintf(stderr, "fieldschool: %s\n", *detail ? detail : fs_strerror(err));
+	return exit_status_of(err);
+}
+
+int
+cmd_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fieldschool: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (usage)
+		fprintf(stderr, "usage: %s\n", usage);
+	return EXIT_USAGE;
+}
+
+int
+cmd_open_store(fs_store **out, unsigned flags)
+{
+	fs_err err = fs_store_open(out, global.db, flags);
+	return err ? cmd_fail(err) : EXIT_OK;
+}
+
+int
+cmd_report(fs_err err, const fs_problems *problems, const char *file)
+{
+	for (size_t i = 0; i < problems->n; i++) {
+		const fs_problem *p = &problems->items[i];
+		if (p->line > 0) {
+			fprintf(stderr, "%s:%ld: ", file ? file : "-", p->line);
+			if (p->column)
+				fprintf(stderr, "%s: ", p->column);
+			fprintf(stderr, "%s\n", p->reason);
+		} else if (p->column) {
+			fputs("fieldschool: --", stderr);
+			for (const char *c = p->column; *c; c++)
+				fputc(*c == '_' ? '-' : *c, stderr);
+			fprintf(stderr, ": %s\n", p->reason);
+		} else {
+			fprintf(stderr, "fieldschool: %s\n", p->reason);
+		}
+	}
+	if (problems->n == 0 || err != FS_EINPUT)
+		return cmd_fail(err);
+	return exit_status_of(err);
+}
+
+static void
+print_table(const struct cmd *table, const char *usage)
+{
+	printf("usage: %s COMMAND [ARGS]\n\ncommands:\n", usage);
+	for (const struct cmd *c = table; c->name; c++)
+		printf("  %-12s %s\n", c->name, c->summary);
+	printf("\nRun '%s COMMAND --help' for a command's options.\n", usage);
+}
+
+int
+cmd_dispatch(const struct cmd *table, const char *usage, int argc, char **argv)
+{
+	if (argc < 2 || is_help(argv[1])) {
+		print_table(table, usage);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	for (const struct cmd *c = table; c->name; c++)
+		if (!strcmp(c->name, argv[1]))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "fieldschool: '%s' is not a command of '%s'\n", argv[1],
+		usage);
+	fprintf(stderr, "usage: %s COMMAND [ARGS] (see '%s --help')\n", usage,
+		usage);
+	return EXIT_USAGE;
+}
+
+static const char MAIN_USAGE[] = "fieldschool [--db FILE] [--json]";
+
+/* Takes --db FILE, --db=FILE and --json out of argv, wherever they are
+ * (up to a "--"), so that they work before or after the command. */
+static int
+take_global_options(int argc, char **argv)
+{
+	int out = 1;
+
+	global.db = fs_store_default_path();
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--json")) {
+			global.json = true;
+		} else if (!strcmp(argv[i], "--db")) {
+			if (i + 1 >= argc)
+				return -1;
+			global.db = argv[++i];
+			global.db_given = true;
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			global.db = argv[i] + 5;
+			global.db_given = true;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int
+main(int argc, char **argv)
+{
+	argc = take_global_options(argc, argv);
+	if (argc < 0)
+		return cmd_usage_error(MAIN_USAGE, "--db needs a file name");
+	if (!global.db[0])
+		return cmd_usage_error(MAIN_USAGE, "--db needs a file name");
+	if (argc >= 2 && !strcmp(argv[1], "--version")) {
+		printf("fieldschool 0.1.0 (schema %d)\n",
+		       fs_store_schema_version());
+		return EXIT_OK;
+	}
+	return cmd_dispatch(commands, MAIN_USAGE, argc, argv);
+}

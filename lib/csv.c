@@ -1,0 +1,268 @@
+/* csv.c - an RFC 4180 reader over a buffered FILE, and the writer. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldschool/csv.h"
+
+struct fs_csv {
+	FILE *fp;
+	const char *name;
+	char buf[1 << 16];
+	size_t pos, len;
+	bool eof;
+	long line;       /* current line of the input */
+	long row_line;   /* where the last record started */
+	long consumed;
+	char *text;      /* the record's fields, each NUL-terminated */
+	size_t text_len, text_cap;
+	size_t *starts;  /* offsets of the fields in text */
+	size_t nfields, fields_cap;
+};
+
+fs_err
+fs_csv_open(fs_csv **out, FILE *fp, const char *name)
+{
+	fs_csv *csv = calloc(1, sizeof(*csv));
+
+	*out = NULL;
+	if (!csv)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	csv->fp = fp;
+	csv->name = name;
+	csv->line = 1;
+	*out = csv;
+	return FS_OK;
+}
+
+void
+fs_csv_free(fs_csv *csv)
+{
+	if (!csv)
+		return;
+	free(csv->text);
+	free(csv->starts);
+	free(csv);
+}
+
+/* The next byte, or -1 at the end; -2 on a read error. */
+static int
+peek(fs_csv *csv)
+{
+	if (csv->pos == csv->len) {
+		if (csv->eof)
+			return -1;
+		csv->len = fread(csv->buf, 1, sizeof(csv->buf), csv->fp);
+		csv->pos = 0;
+		if (csv->len == 0) {
+			csv->eof = true;
+			return ferror(csv->fp) ? -2 : -1;
+		}
+	}
+	return (unsigned char)csv->buf[csv->pos];
+}
+
+static void
+advance(fs_csv *csv)
+{
+	csv->pos++;
+	csv->consumed++;
+}
+
+static bool
+put(fs_csv *csv, char c)
+{
+	if (csv->text_len == csv->text_cap) {
+		size_t cap = csv->text_cap ? csv->text_cap * 2 : 1024;
+		char *text = realloc(csv->text, cap);
+		if (!text)
+			return false;
+		csv->text = text;
+		csv->text_cap = cap;
+	}
+	csv->text[csv->text_len++] = c;
+	return true;
+}
+
+static bool
+start_field(fs_csv *csv)
+{
+	if (csv->nfields == csv->fields_cap) {
+		size_t cap = csv->fields_cap ? csv->fields_cap * 2 : 32;
+		size_t *starts = realloc(csv->starts, cap * sizeof(*starts));
+		if (!starts)
+			return false;
+		csv->starts = starts;
+		csv->fields_cap = cap;
+	}
+	csv->starts[csv->nfields++] = csv->text_len;
+	return true;
+}
+
+static fs_err
+bad(fs_csv *csv, long line, const char *reason)
+{
+	return fs_fail(FS_EINPUT, "%s:%ld: %s", csv->name, line, reason);
+}
+
+/* Consumes an end of line (LF or CRLF) if there is one. */
+static bool
+eat_newline(fs_csv *csv)
+{
+	int c = peek(csv);
+	if (c == '\r') {
+		advance(csv);
+		if (peek(csv) == '\n')
+			advance(csv);
+	} else if (c == '\n') {
+		advance(csv);
+	} else {
+		return false;
+	}
+	csv->line++;
+	return true;
+}
+
+fs_err
+fs_csv_read(fs_csv *csv, bool *has_row)
+{
+	int c;
+
+	*has_row = false;
+	if (csv->consumed == 0 && peek(csv) == 0xEF) {
+		/* A UTF-8 byte order mark, as Excel writes it. */
+		if (csv->len >= 3 && memcmp(csv->buf, "\xEF\xBB\xBF", 3) == 0) {
+			csv->pos = 3;
+			csv->consumed = 3;
+		}
+	}
+	while (eat_newline(csv))
+		; /* empty lines */
+	if ((c = peek(csv)) == -1)
+		return FS_OK;
+	csv->row_line = csv->line;
+	csv->text_len = 0;
+	csv->nfields = 0;
+	for (;;) {
+		if (!start_field(csv))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		c = peek(csv);
+		if (c == '"') {
+			long opened = csv->line;
+			advance(csv);
+			for (;;) {
+				c = peek(csv);
+				if (c < 0) {
+					if (c == -2)
+						goto read_error;
+					return bad(csv, opened,
+						   "quoted field not closed "
+						   "before the end of the file");
+				}
+				advance(csv);
+				if (c == '"') {
+					if (peek(csv) != '"')
+						break;
+					advance(csv);
+				} else if (c == '\n') {
+					csv->line++;
+				} else if (c == '\r' && peek(csv) != '\n') {
+					csv->line++;
+				} else if (c == 0) {
+					return bad(csv, csv->line,
+						   "NUL byte in the text");
+				}
+				if (!put(csv, (char)c))
+					return fs_fail(FS_ENOMEM,
+						       "out of memory");
+			}
+			if ((c = peek(csv)) == -2)
+				goto read_error;
+			if (c != ',' && c != '\n' && c != '\r' && c != -1)
+				return bad(csv, csv->line,
+					   "text after the closing quote of a "
+					   "field (double the quotes inside a "
+					   "quoted field)");
+		} else {
+			while ((c = peek(csv)) >= 0 && c != ',' && c != '\n' &&
+			       c != '\r') {
+				if (c == '"')
+					return bad(csv, csv->line,
+						   "quote inside an unquoted "
+						   "field (quote the whole "
+						   "field and double the "
+						   "quote)");
+				if (c == 0)
+					return bad(csv, csv->line,
+						   "NUL byte in the text");
+				if (!put(csv, (char)c))
+					return fs_fail(FS_ENOMEM,
+						       "out of memory");
+				advance(csv);
+			}
+			if (c == -2)
+				goto read_error;
+		}
+		if (!put(csv, '\0'))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		if (c == ',') {
+			advance(csv);
+			continue;
+		}
+		eat_newline(csv);
+		break;
+	}
+	*has_row = true;
+	return FS_OK;
+read_error:
+	return fs_fail(FS_EIO, "%s: %s", csv->name, strerror(errno));
+}
+
+size_t
+fs_csv_count(const fs_csv *csv)
+{
+	return csv->nfields;
+}
+
+const char *
+fs_csv_field(const fs_csv *csv, size_t i)
+{
+	return i < csv->nfields ? csv->text + csv->starts[i] : "";
+}
+
+long
+fs_csv_line(const fs_csv *csv)
+{
+	return csv->row_line;
+}
+
+long
+fs_csv_bytes(const fs_csv *csv)
+{
+	return csv->consumed;
+}
+
+fs_err
+fs_csv_write(FILE *fp, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *f = fields[i] ? fields[i] : "";
+		if (i > 0)
+			putc_unlocked(',', fp);
+		if (f[strcspn(f, ",\"\r\n")] == '\0') {
+			fputs_unlocked(f, fp);
+			continue;
+		}
+		putc_unlocked('"', fp);
+		for (; *f; f++) {
+			if (*f == '"')
+				putc_unlocked('"', fp);
+			putc_unlocked(*f, fp);
+		}
+		putc_unlocked('"', fp);
+	}
+	fputs_unlocked("\r\n", fp);
+	if (ferror(fp))
+		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+	return FS_OK;
+}

@@ -1,0 +1,354 @@
+/* directory.c - categories, modules, places, facilitators; binding helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldschool/directory.h"
+#include "domain.h"
+#include "store.h"
+#include "value.h"
+
+void
+bind_optional_double(sqlite3_stmt *stmt, int i, const char *text, double value)
+{
+	if (text && *text)
+		sqlite3_bind_double(stmt, i, value);
+	else
+		sqlite3_bind_null(stmt, i);
+	sqlite3_bind_int(stmt, i + 1, text != NULL);
+}
+
+void
+bind_optional_int(sqlite3_stmt *stmt, int i, const char *text, int64_t value)
+{
+	if (text && *text)
+		sqlite3_bind_int64(stmt, i, value);
+	else
+		sqlite3_bind_null(stmt, i);
+	sqlite3_bind_int(stmt, i + 1, text != NULL);
+}
+
+const char *
+column_double_text(sqlite3_stmt *stmt, int col, char buf[32])
+{
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return "";
+	snprintf(buf, 32, "%.15g", sqlite3_column_double(stmt, col));
+	return buf;
+}
+
+const char *
+column_money_text(sqlite3_stmt *stmt, int col, char buf[32])
+{
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		return "";
+	format_money(sqlite3_column_int64(stmt, col), buf);
+	return buf;
+}
+
+/* Looks up one id with a one-parameter query; FS_ENOTFOUND when no row. */
+static fs_err
+lookup_id(fs_store *store, enum query q, const char *key, int64_t *id_out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(store, q, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*id_out = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return FS_OK;
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "looking up");
+	return FS_ENOTFOUND;
+}
+
+fs_err
+category_resolve(fs_store *store, const char *code, int64_t *id_out)
+{
+	return lookup_id(store, Q_CATEGORY_ID, code, id_out);
+}
+
+fs_err
+replace_quotas(fs_store *store, int64_t mission_id, const int64_t *cats,
+	       const long *seats, int n, bool *changed)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int same = 0, count = 0;
+
+	/* Unchanged when every given quota is stored and nothing else is. */
+	if ((err = store_stmt(store, Q_QUOTA_LIST, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, mission_id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		count++;
+		for (int i = 0; i < n; i++)
+			if (cats[i] == sqlite3_column_int64(stmt, 0) &&
+			    seats[i] == sqlite3_column_int64(stmt, 1))
+				same++;
+	}
+	sqlite3_reset(stmt);
+	*changed = !(same == n && count == n);
+	if (!*changed)
+		return FS_OK;
+	if ((err = store_stmt(store, Q_QUOTA_CLEAR, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, mission_id);
+	if ((err = store_done(store, stmt, "saving quotas")))
+		return err;
+	for (int i = 0; i < n; i++) {
+		if ((err = store_stmt(store, Q_QUOTA_SET, &stmt)))
+			return err;
+		sqlite3_bind_int64(stmt, 1, mission_id);
+		sqlite3_bind_int64(stmt, 2, cats[i]);
+		sqlite3_bind_int64(stmt, 3, seats[i]);
+		if ((err = store_done(store, stmt, "saving quotas")))
+			return err;
+	}
+	return FS_OK;
+}
+
+static fs_err
+ensure(fs_store *store, enum query find, enum query add, const char *name,
+       int64_t *id_out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err = lookup_id(store, find, name, id_out);
+
+	if (err != FS_ENOTFOUND)
+		return err;
+	if ((err = store_stmt(store, add, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if ((err = store_done(store, stmt, "adding")))
+		return err;
+	*id_out = sqlite3_last_insert_rowid(store->db);
+	return FS_OK;
+}
+
+fs_err
+place_ensure(fs_store *store, const char *name, int64_t *id_out)
+{
+	return ensure(store, Q_PLACE_ID, Q_PLACE_ADD, name, id_out);
+}
+
+fs_err
+facilitator_ensure(fs_store *store, const char *name, int64_t *id_out)
+{
+	return ensure(store, Q_FACILITATOR_ID, Q_FACILITATOR_ADD, name, id_out);
+}
+
+fs_err
+fs_category_add(fs_store *store, const char *code, const char *name,
+		const char *description, int *number_out)
+{
+	sqlite3_stmt *stmt;
+	const char *why;
+	int64_t id;
+	fs_err err;
+
+	if ((why = check_code(code)))
+		return fs_fail(FS_EINPUT, "category code '%s': %s", code, why);
+	if (code[strspn(code, "0123456789")] == '\0')
+		return fs_fail(FS_EINPUT, "category code '%s': must not be a "
+				      "number (numbers are assigned)", code);
+	if (!name || !*name)
+		return fs_fail(FS_EINPUT, "category '%s' needs a name", code);
+	if (!utf8_valid(name) || (description && !utf8_valid(description)))
+		return fs_fail(FS_EINPUT, "category '%s': invalid UTF-8", code);
+	if ((err = category_resolve(store, code, &id)) == FS_OK)
+		return fs_fail(FS_EEXISTS, "category '%s' exists", code);
+	if (err != FS_ENOTFOUND)
+		return err;
+	if ((err = store_stmt(store, Q_CATEGORY_ADD, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, description ? description : "", -1,
+			  SQLITE_STATIC);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(store, "adding a category");
+	}
+	if (number_out)
+		*number_out = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return FS_OK;
+}
+
+fs_err
+fs_category_each(fs_store *store, fs_category_fn fn, void *ctx)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(store, Q_CATEGORY_LIST, &stmt)))
+		return err;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		fs_category c = {
+			sqlite3_column_int(stmt, 0), store_text(stmt, 1),
+			store_text(stmt, 2), store_text(stmt, 3),
+			sqlite3_column_int(stmt, 4),
+		};
+		if ((err = fn(ctx, &c)))
+			break;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		return store_fail(store, "listing categories");
+	return err;
+}
+
+fs_err
+fs_module_each(fs_store *store, const char *curriculum, fs_module_fn fn,
+	       void *ctx)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(store, Q_MODULE_LIST, &stmt)))
+		return err;
+	store_bind_text(stmt, 1, curriculum);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		fs_module m = {
+			store_text(stmt, 0), store_text(stmt, 1),
+			store_text(stmt, 2), store_text(stmt, 3),
+			sqlite3_column_int(stmt, 4),
+		};
+		if ((err = fn(ctx, &m)))
+			break;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		return store_fail(store, "listing modules");
+	return err;
+}
+
+fs_err
+fs_place_put(fs_store *store, const char *name, const char *address,
+	     const char *lat, const char *lon)
+{
+	sqlite3_stmt *stmt;
+	double la = 0, lo = 0;
+	const char *why;
+	int64_t id;
+	fs_err err;
+
+	if (!name || !*name)
+		return fs_fail(FS_EINPUT, "a place needs a name");
+	if (!utf8_valid(name) || (address && !utf8_valid(address)))
+		return fs_fail(FS_EINPUT, "place '%s': invalid UTF-8", name);
+	if (lat && *lat && (why = parse_coordinate(lat, 90, &la)))
+		return fs_fail(FS_EINPUT, "--lat '%s': %s", lat, why);
+	if (lon && *lon && (why = parse_coordinate(lon, 180, &lo)))
+		return fs_fail(FS_EINPUT, "--lon '%s': %s", lon, why);
+	if (!(lat && *lat) != !(lon && *lon))
+		return fs_fail(FS_EINPUT, "give both --lat and --lon, or neither");
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = place_ensure(store, name, &id)) ||
+	    (err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, address);
+	bind_optional_double(stmt, 3, lat, la);
+	bind_optional_double(stmt, 5, lon, lo);
+	if ((err = store_done(store, stmt, "saving a place")))
+		goto fail;
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+fs_err
+fs_place_each(fs_store *store, fs_place_fn fn, void *ctx)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(store, Q_PLACE_LIST, &stmt)))
+		return err;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		fs_place p = {
+			store_text(stmt, 0), store_text(stmt, 1),
+			sqlite3_column_type(stmt, 2) != SQLITE_NULL,
+			sqlite3_column_double(stmt, 2),
+			sqlite3_column_double(stmt, 3),
+			sqlite3_column_int(stmt, 4),
+		};
+		if ((err = fn(ctx, &p)))
+			break;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		return store_fail(store, "listing places");
+	return err;
+}
+
+fs_err
+fs_facilitator_put(fs_store *store, const char *name, const char *email,
+		   const char *organization)
+{
+	sqlite3_stmt *stmt;
+	const char *why;
+	int64_t id;
+	fs_err err;
+
+	if (!name || !*name)
+		return fs_fail(FS_EINPUT, "a facilitator needs a name");
+	if (strchr(name, ';'))
+		return fs_fail(FS_EINPUT, "facilitator '%s': ';' separates "
+				      "names in agenda files", name);
+	if (!utf8_valid(name) || (organization && !utf8_valid(organization)))
+		return fs_fail(FS_EINPUT, "facilitator '%s': invalid UTF-8",
+			       name);
+	if (email && *email && (why = check_email(email)))
+		return fs_fail(FS_EINPUT, "--email '%s': %s", email, why);
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = facilitator_ensure(store, name, &id)) ||
+	    (err = store_stmt(store, Q_FACILITATOR_UPDATE, &stmt)))
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, email);
+	store_bind_text(stmt, 3, organization);
+	if ((err = store_done(store, stmt, "saving a facilitator")))
+		goto fail;
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+fs_err
+fs_facilitator_each(fs_store *store, fs_facilitator_fn fn, void *ctx)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(store, Q_FACILITATOR_LIST, &stmt)))
+		return err;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		fs_facilitator f = {
+			store_text(stmt, 0), store_text(stmt, 1),
+			store_text(stmt, 2), sqlite3_column_int(stmt, 3),
+		};
+		if ((err = fn(ctx, &f)))
+			break;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		return store_fail(store, "listing facilitators");
+	return err;
+}

@@ -1,0 +1,285 @@
+/*
+ * exchange.c - CSV import and export of any fs_format.
+ *
+ * An import runs in one transaction.  Every row is checked and written in
+ * one pass; once a row is bad the rest are still checked (so the user sees
+ * every problem at once) and the transaction is rolled back at the end.  A
+ * killed import therefore leaves the database as it was, and a concurrent
+ * one waits for the write lock (fs_store_begin takes it up front).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "fieldschool/csv.h"
+#include "fieldschool/record.h"
+#include "strmap.h"
+#include "value.h"
+
+int
+fs_format_column(const fs_format *format, const char *name)
+{
+	for (size_t i = 0; i < format->n_columns; i++)
+		if (!format->columns[i].is_output &&
+		    !strcasecmp(format->columns[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Maps the header's fields to columns; -1 for an ignored column. */
+static fs_err
+read_header(fs_csv *csv, const fs_format *format,
+	    const fs_import_options *options, int **map_out, size_t *n_out,
+	    fs_problems *problems)
+{
+	size_t n = fs_csv_count(csv);
+	int *map = calloc(n, sizeof(*map));
+	bool seen[64] = { false };
+	fs_err err = FS_OK;
+
+	*map_out = NULL;
+	if (!map)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		char *name = strdup(fs_csv_field(csv, i));
+		int col;
+		if (!name) {
+			free(map);
+			return fs_fail(FS_ENOMEM, "out of memory");
+		}
+		col = fs_format_column(format, trim(name));
+		if (col < 0 && !options->ignore_unknown)
+			err = fs_problems_add(problems, 1, NULL,
+					      "unknown column '%s' (use "
+					      "--ignore-unknown to skip it)",
+					      name);
+		else if (col >= 0 && seen[col])
+			err = fs_problems_add(problems, 1, NULL,
+					      "column '%s' appears twice", name);
+		if (col >= 0)
+			seen[col] = true;
+		map[i] = col;
+		free(name);
+		if (err == FS_ENOMEM)
+			break;
+	}
+	for (size_t c = 0; c < format->n_columns && err != FS_ENOMEM; c++) {
+		const fs_column *column = &format->columns[c];
+		if (column->required && !seen[c])
+			err = fs_problems_add(problems, 1, NULL,
+					      "missing required column '%s'",
+					      column->name);
+	}
+	if (err == FS_ENOMEM) {
+		free(map);
+		return err;
+	}
+	*map_out = map;
+	*n_out = n;
+	return FS_OK;
+}
+
+fs_err
+fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
+		 const char *name, long size, const fs_import_options *options,
+		 fs_problems *problems, fs_import_stats *stats)
+{
+	static const fs_import_options no_options;
+	struct strmap seen = STRMAP_INIT;
+	const char *values[64];
+	char *cells[64];
+	fs_csv *csv = NULL;
+	int *map = NULL;
+	size_t n_header = 0;
+	bool has_row, began = false;
+	size_t first_problem = problems->n;
+	long next_report = 0;
+	fs_err err;
+
+	if (!options)
+		options = &no_options;
+	*stats = (fs_import_stats){ 0 };
+	if ((err = fs_csv_open(&csv, fp, name)))
+		return err;
+	if ((err = fs_csv_read(csv, &has_row)))
+		goto done;
+	if (!has_row) {
+		err = fs_fail(FS_EINPUT, "%s: empty file (expected a header "
+				      "row)", name);
+		goto done;
+	}
+	if ((err = read_header(csv, format, options, &map, &n_header,
+			       problems)))
+		goto done;
+	if (problems->n > first_problem) {
+		err = FS_EINPUT;
+		goto done;
+	}
+	if ((err = fs_store_begin(store)))
+		goto done;
+	began = true;
+	for (;;) {
+		long line;
+		char key[512];
+		const char *blame;
+		fs_put_outcome outcome;
+
+		if ((err = fs_csv_read(csv, &has_row)) || !has_row)
+			break;
+		line = fs_csv_line(csv);
+		stats->rows++;
+		if (options->progress && fs_csv_bytes(csv) >= next_report) {
+			options->progress(options->progress_ctx,
+					  fs_csv_bytes(csv), size);
+			next_report = fs_csv_bytes(csv) + (1 << 20);
+		}
+		if (fs_csv_count(csv) != n_header) {
+			err = fs_problems_add(problems, line, NULL,
+					      "%zu fields where the header has "
+					      "%zu", fs_csv_count(csv), n_header);
+			if (err == FS_ENOMEM)
+				break;
+			continue;
+		}
+		for (size_t c = 0; c < format->n_columns; c++)
+			values[c] = NULL;
+		bool bad_text = false;
+		for (size_t i = 0; i < n_header; i++) {
+			cells[i] = (char *)fs_csv_field(csv, i);
+			if (map[i] < 0)
+				continue;
+			if (!utf8_valid(cells[i])) {
+				bad_text = true;
+				if (fs_problems_add(problems, line,
+						    format->columns[map[i]].name,
+						    "invalid UTF-8 (save the file "
+						    "as UTF-8)") == FS_ENOMEM) {
+					err = FS_ENOMEM;
+					goto done;
+				}
+				continue;
+			}
+			values[map[i]] = trim(cells[i]);
+		}
+		if (bad_text)
+			continue;
+		if (format->identity &&
+		    (blame = format->identity(values, key, sizeof(key)))) {
+			struct strmap_entry *e = strmap_get(&seen, key);
+			if (e) {
+				err = fs_problems_add(
+					problems, line, blame,
+					"'%s' again: line %ld has the same %s",
+					values[fs_format_column(format, blame)],
+					e->line, blame);
+				if (err == FS_ENOMEM)
+					break;
+				continue;
+			}
+			if ((err = strmap_put(&seen, key, line, 0)))
+				break;
+		}
+		err = format->put(store, values, FS_PUT_UPSERT, line, problems,
+				  &outcome, NULL);
+		if (err == FS_EINPUT)
+			continue;
+		if (err)
+			break;
+		if (outcome == FS_PUT_ADDED)
+			stats->added++;
+		else if (outcome == FS_PUT_CHANGED)
+			stats->changed++;
+		else
+			stats->unchanged++;
+	}
+	if (!err && problems->n > first_problem)
+		err = FS_EINPUT;
+	if (!err && options->progress)
+		options->progress(options->progress_ctx, size, size);
+done:
+	if (began) {
+		if (err) {
+			fs_store_rollback(store);
+		} else if ((err = fs_store_commit(store))) {
+			; /* the detail says why */
+		}
+	}
+	if (err == FS_EINPUT && problems->n > first_problem)
+		fs_fail(FS_EINPUT, "%s: %zu problem%s, nothing imported", name,
+			problems->n - first_problem,
+			problems->n - first_problem == 1 ? "" : "s");
+	if (err)
+		*stats = (fs_import_stats){ 0 };
+	strmap_release(&seen);
+	free(map);
+	fs_csv_free(csv);
+	return err;
+}
+
+fs_err
+fs_import_file(fs_store *store, const fs_format *format, const char *path,
+	       const fs_import_options *options, fs_problems *problems,
+	       fs_import_stats *stats)
+{
+	FILE *fp;
+	struct stat st;
+	long size = 0;
+	fs_err err;
+
+	if (!strcmp(path, "-"))
+		return fs_import_stream(store, format, stdin, "<stdin>", 0,
+					options, problems, stats);
+	if (!(fp = fopen(path, "rb")))
+		return fs_fail(errno == ENOENT ? FS_ENOTFOUND : FS_EIO, "%s: %s",
+			       path, strerror(errno));
+	if (fstat(fileno(fp), &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			fclose(fp);
+			return fs_fail(FS_EINPUT, "%s: is a directory", path);
+		}
+		size = (long)st.st_size;
+	}
+	err = fs_import_stream(store, format, fp, path, size, options, problems,
+			       stats);
+	fclose(fp);
+	return err;
+}
+
+struct export_ctx {
+	const fs_format *format;
+	FILE *out;
+	const char **row;
+};
+
+static fs_err
+export_row(void *ctx_, const char *const *values)
+{
+	struct export_ctx *ctx = ctx_;
+	size_t n = 0;
+
+	for (size_t c = 0; c < ctx->format->n_columns; c++)
+		if (!ctx->format->columns[c].is_output)
+			ctx->row[n++] = values[c];
+	return fs_csv_write(ctx->out, ctx->row, n);
+}
+
+fs_err
+fs_export(fs_store *store, const fs_format *format, const char *mission,
+	  FILE *out)
+{
+	const char *row[64];
+	struct export_ctx ctx = { format, out, row };
+	fs_err err;
+
+	for (size_t c = 0; c < format->n_columns; c++)
+		row[c] = format->columns[c].name;
+	if ((err = export_row(&ctx, row)))
+		return err;
+	if ((err = format->each(store, mission, NULL, export_row, &ctx)))
+		return err;
+	if (fflush(out) != 0 || ferror(out))
+		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+	return FS_OK;
+}

@@ -1,0 +1,56 @@
+/*
+ * fieldschool/mission.h - missions: one field school each.
+ *
+ * Missions are records of fs_missions_format (fieldschool/record.h), with
+ * the columns of missions.csv in FORMATS.md plus contact_name,
+ * contact_email (the organizer named in calendar feeds) and quotas
+ * ("lgu-official=10;mrc-staff=4": seats per category).
+ */
+#ifndef FIELDSCHOOL_MISSION_H
+#define FIELDSCHOOL_MISSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fieldschool/record.h"
+
+enum fs_mission_column {
+	FS_MISSION_CODE,
+	FS_MISSION_TITLE,
+	FS_MISSION_COUNTRY,
+	FS_MISSION_CITY,
+	FS_MISSION_TIMEZONE,
+	FS_MISSION_START,
+	FS_MISSION_DAYS,
+	FS_MISSION_VENUE,
+	FS_MISSION_ADDRESS,
+	FS_MISSION_LAT,
+	FS_MISSION_LON,
+	FS_MISSION_CAPACITY,
+	FS_MISSION_CURRENCY,
+	FS_MISSION_PER_DIEM,
+	FS_MISSION_NIGHTLY_RATE,
+	FS_MISSION_CONTACT_NAME,
+	FS_MISSION_CONTACT_EMAIL,
+	FS_MISSION_QUOTAS,
+	FS_MISSION_END,          /* output: the last day */
+	FS_MISSION_REGISTERED,   /* output: registrations not cancelled */
+	FS_MISSION_CONFIRMED,    /* output */
+	FS_MISSION_ITEMS,        /* output: agenda items not removed */
+	FS_MISSION__COUNT
+};
+
+/* What a mission holds, so that removing it can ask for --force. */
+typedef struct fs_mission_usage {
+	long registrations, items;
+} fs_mission_usage;
+
+/* FS_ENOTFOUND when there is no mission with this code. */
+fs_err fs_mission_usage_get(fs_store *store, const char *code,
+			    fs_mission_usage *out);
+
+/* Removes the mission with its registrations, agenda and attendance.
+ * FS_ENOTFOUND. */
+fs_err fs_mission_remove(fs_store *store, const char *code);
+
+#endif

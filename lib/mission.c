@@ -1,0 +1,410 @@
+/* mission.c - missions: checking, storing and listing them. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldschool/mission.h"
+#include "domain.h"
+#include "store.h"
+#include "value.h"
+
+static const fs_column columns[FS_MISSION__COUNT] = {
+	[FS_MISSION_CODE] = { "code", true, false, false,
+			      "short unique code, e.g. ph-2027" },
+	[FS_MISSION_TITLE] = { "title", true, false, false, "title" },
+	[FS_MISSION_COUNTRY] = { "country", true, false, false,
+				 "ISO 3166-1 alpha-2 country, e.g. PH" },
+	[FS_MISSION_CITY] = { "city", true, false, false, "city" },
+	[FS_MISSION_TIMEZONE] = { "timezone", true, false, false,
+				  "IANA time zone, e.g. Asia/Manila" },
+	[FS_MISSION_START] = { "start", true, false, false,
+			       "first day, YYYY-MM-DD" },
+	[FS_MISSION_DAYS] = { "days", true, true, false, "3 or 4" },
+	[FS_MISSION_VENUE] = { "venue", false, false, false, "main venue" },
+	[FS_MISSION_ADDRESS] = { "address", false, false, false,
+				 "the venue's address" },
+	[FS_MISSION_LAT] = { "lat", false, true, false,
+			     "the venue's latitude (WGS84)" },
+	[FS_MISSION_LON] = { "lon", false, true, false,
+			     "the venue's longitude (WGS84)" },
+	[FS_MISSION_CAPACITY] = { "capacity", false, true, false, "seats" },
+	[FS_MISSION_CURRENCY] = { "currency", false, false, false,
+				  "ISO 4217 currency, e.g. PHP" },
+	[FS_MISSION_PER_DIEM] = { "per_diem", false, true, false,
+				  "daily per-diem rate" },
+	[FS_MISSION_NIGHTLY_RATE] = { "nightly_rate", false, true, false,
+				      "accommodation per night" },
+	[FS_MISSION_CONTACT_NAME] = { "contact_name", false, false, false,
+				      "the organizer to contact" },
+	[FS_MISSION_CONTACT_EMAIL] = { "contact_email", false, false, false,
+				       "the organizer's email" },
+	[FS_MISSION_QUOTAS] = { "quotas", false, false, false,
+				"seats per category: CODE=N;CODE=N" },
+	[FS_MISSION_END] = { "end", false, false, true, "last day" },
+	[FS_MISSION_REGISTERED] = { "registered", false, true, true,
+				    "registrations not cancelled" },
+	[FS_MISSION_CONFIRMED] = { "confirmed", false, true, true,
+				   "confirmed registrations" },
+	[FS_MISSION_ITEMS] = { "items", false, true, true, "agenda items" },
+};
+
+fs_err
+mission_lookup(fs_store *store, const char *code, struct mission_info *out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(store, Q_MISSION_INFO, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(stmt, 0);
+		snprintf(out->code, sizeof(out->code), "%s", store_text(stmt, 1));
+		parse_date(store_text(stmt, 2), &out->first_day);
+		out->days = sqlite3_column_int(stmt, 3);
+		snprintf(out->timezone, sizeof(out->timezone), "%s",
+			 store_text(stmt, 4));
+	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return FS_OK;
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "looking up a mission");
+	return fs_fail(FS_ENOTFOUND, "no mission '%s'", code);
+}
+
+/* Checks "CODE=N;CODE=N" and returns the quotas as category ids. */
+static fs_err
+parse_quotas(fs_store *store, const char *text, long line,
+	     fs_problems *problems, int64_t *cats, long *seats, int *n)
+{
+	char *copy = strdup(text), *save = NULL, *part;
+	fs_err err = FS_OK;
+
+	*n = 0;
+	if (!copy)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (part = strtok_r(copy, ";", &save); part;
+	     part = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(part, '=');
+		const char *why;
+		int64_t cat;
+		long v;
+
+		if (!*trim(part))
+			continue;
+		if (!eq) {
+			err = fs_problems_add(problems, line, "quotas",
+					      "'%s': expected CATEGORY=SEATS",
+					      part);
+			continue;
+		}
+		*eq = '\0';
+		char *code = trim(part), *num = trim(eq + 1);
+		if ((err = category_resolve(store, code, &cat)) == FS_ENOTFOUND) {
+			err = fs_problems_add(problems, line, "quotas",
+					      "unknown category '%s'", code);
+			continue;
+		} else if (err) {
+			break;
+		}
+		if ((why = parse_int(num, 0, 1000000, &v))) {
+			err = fs_problems_add(problems, line, "quotas",
+					      "'%s': %s", num, why);
+			continue;
+		}
+		if (*n >= 64) {
+			err = fs_problems_add(problems, line, "quotas",
+					      "too many quotas");
+			break;
+		}
+		cats[*n] = cat;
+		seats[(*n)++] = v;
+	}
+	free(copy);
+	return err;
+}
+
+static fs_err
+mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
+	    long line, fs_problems *problems, fs_put_outcome *outcome,
+	    char *ref_out)
+{
+	struct mission_info old;
+	sqlite3_stmt *stmt;
+	const char *why, *code = v[FS_MISSION_CODE];
+	size_t before = problems->n;
+	bool exists;
+	int64_t start = 0, per_diem = -1, nightly = -1, cats[64];
+	long days = 0, capacity = -1, seats[64];
+	double lat = 0, lon = 0;
+	int n_quotas = 0;
+	char country[3] = "", currency[4] = "";
+	fs_err err;
+
+#define PROBLEM(col, ...)                                                    \
+	do {                                                                 \
+		if (fs_problems_add(problems, line, columns[col].name,       \
+				    __VA_ARGS__) == FS_ENOMEM)               \
+			return FS_ENOMEM;                                    \
+	} while (0)
+
+	*outcome = FS_PUT_UNCHANGED;
+	if (!code || !*code) {
+		PROBLEM(FS_MISSION_CODE, "a mission needs a code");
+		return FS_EINPUT;
+	}
+	if ((why = check_code(code))) {
+		PROBLEM(FS_MISSION_CODE, "'%s': %s", code, why);
+		return FS_EINPUT;
+	}
+	err = mission_lookup(store, code, &old);
+	if (err && err != FS_ENOTFOUND)
+		return err;
+	exists = err == FS_OK;
+	if (exists && mode == FS_PUT_CREATE)
+		return fs_fail(FS_EEXISTS, "mission '%s' exists", code);
+	if (!exists && mode == FS_PUT_UPDATE)
+		return fs_fail(FS_ENOTFOUND, "no mission '%s'", code);
+	if (!exists)
+		for (int c = 0; c < FS_MISSION__COUNT; c++)
+			if (columns[c].required && (!v[c] || !*v[c]))
+				PROBLEM(c, "required for a new mission");
+	if (exists)
+		for (int c = 0; c < FS_MISSION__COUNT; c++)
+			if (columns[c].required && v[c] && !*v[c])
+				PROBLEM(c, "must not be empty");
+	if (v[FS_MISSION_TITLE] && strlen(v[FS_MISSION_TITLE]) > 300)
+		PROBLEM(FS_MISSION_TITLE, "longer than 300 bytes");
+	if (v[FS_MISSION_COUNTRY] && *v[FS_MISSION_COUNTRY]) {
+		for (int i = 0; i < 2 && v[FS_MISSION_COUNTRY][i]; i++)
+			country[i] = (char)toupper_ascii(v[FS_MISSION_COUNTRY][i]);
+		if (strlen(v[FS_MISSION_COUNTRY]) != 2 || check_country(country))
+			PROBLEM(FS_MISSION_COUNTRY, "'%s': %s",
+				v[FS_MISSION_COUNTRY], check_country("?"));
+	}
+	if (v[FS_MISSION_TIMEZONE] && *v[FS_MISSION_TIMEZONE] &&
+	    (why = check_zone(v[FS_MISSION_TIMEZONE])))
+		PROBLEM(FS_MISSION_TIMEZONE, "'%s': %s", v[FS_MISSION_TIMEZONE],
+			why);
+	if (v[FS_MISSION_START] && *v[FS_MISSION_START] &&
+	    (why = parse_date(v[FS_MISSION_START], &start)))
+		PROBLEM(FS_MISSION_START, "'%s': %s", v[FS_MISSION_START], why);
+	if (v[FS_MISSION_DAYS] && *v[FS_MISSION_DAYS] &&
+	    (parse_int(v[FS_MISSION_DAYS], 3, 4, &days)))
+		PROBLEM(FS_MISSION_DAYS, "'%s': a field school lasts 3 or 4 "
+			"days", v[FS_MISSION_DAYS]);
+	if (v[FS_MISSION_LAT] && *v[FS_MISSION_LAT] &&
+	    (why = parse_coordinate(v[FS_MISSION_LAT], 90, &lat)))
+		PROBLEM(FS_MISSION_LAT, "'%s': %s", v[FS_MISSION_LAT], why);
+	if (v[FS_MISSION_LON] && *v[FS_MISSION_LON] &&
+	    (why = parse_coordinate(v[FS_MISSION_LON], 180, &lon)))
+		PROBLEM(FS_MISSION_LON, "'%s': %s", v[FS_MISSION_LON], why);
+	if (v[FS_MISSION_LAT] && v[FS_MISSION_LON] &&
+	    !*v[FS_MISSION_LAT] != !*v[FS_MISSION_LON])
+		PROBLEM(*v[FS_MISSION_LAT] ? FS_MISSION_LON : FS_MISSION_LAT,
+			"give both lat and lon, or neither");
+	if (v[FS_MISSION_CAPACITY] && *v[FS_MISSION_CAPACITY] &&
+	    (why = parse_int(v[FS_MISSION_CAPACITY], 0, 100000, &capacity)))
+		PROBLEM(FS_MISSION_CAPACITY, "'%s': %s", v[FS_MISSION_CAPACITY],
+			why);
+	if (v[FS_MISSION_CURRENCY] && *v[FS_MISSION_CURRENCY]) {
+		for (int i = 0; i < 3 && v[FS_MISSION_CURRENCY][i]; i++)
+			currency[i] =
+				(char)toupper_ascii(v[FS_MISSION_CURRENCY][i]);
+		if (strlen(v[FS_MISSION_CURRENCY]) != 3 ||
+		    (why = check_currency(currency)))
+			PROBLEM(FS_MISSION_CURRENCY, "'%s': %s",
+				v[FS_MISSION_CURRENCY], check_currency("?"));
+	}
+	if (v[FS_MISSION_PER_DIEM] && *v[FS_MISSION_PER_DIEM] &&
+	    (why = parse_money(v[FS_MISSION_PER_DIEM], &per_diem)))
+		PROBLEM(FS_MISSION_PER_DIEM, "'%s': %s", v[FS_MISSION_PER_DIEM],
+			why);
+	if (v[FS_MISSION_NIGHTLY_RATE] && *v[FS_MISSION_NIGHTLY_RATE] &&
+	    (why = parse_money(v[FS_MISSION_NIGHTLY_RATE], &nightly)))
+		PROBLEM(FS_MISSION_NIGHTLY_RATE, "'%s': %s",
+			v[FS_MISSION_NIGHTLY_RATE], why);
+	if (v[FS_MISSION_CONTACT_EMAIL] && *v[FS_MISSION_CONTACT_EMAIL] &&
+	    (why = check_email(v[FS_MISSION_CONTACT_EMAIL])))
+		PROBLEM(FS_MISSION_CONTACT_EMAIL, "'%s': %s",
+			v[FS_MISSION_CONTACT_EMAIL], why);
+	if (v[FS_MISSION_QUOTAS] && *v[FS_MISSION_QUOTAS]) {
+		err = parse_quotas(store, v[FS_MISSION_QUOTAS], line, problems,
+				   cats, seats, &n_quotas);
+		if (err == FS_ENOMEM || err == FS_EDB)
+			return err;
+	}
+	if (exists && (v[FS_MISSION_START] || v[FS_MISSION_DAYS]) &&
+	    problems->n == before) {
+		/* Moving a mission must not strand its agenda. */
+		int64_t new_start = v[FS_MISSION_START] ? start : old.first_day;
+		long new_days = v[FS_MISSION_DAYS] ? days : old.days;
+		long outside = 0;
+		char first[11], last[11];
+
+		if ((err = store_stmt(store, Q_MISSION_ITEMS_OUTSIDE, &stmt)))
+			return err;
+		format_date(new_start, first);
+		format_date(new_start + new_days - 1, last);
+		sqlite3_bind_int64(stmt, 1, old.id);
+		sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 3, last, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			outside = sqlite3_column_int(stmt, 0);
+		sqlite3_reset(stmt);
+		if (outside > 0)
+			PROBLEM(v[FS_MISSION_START] ? FS_MISSION_START
+						    : FS_MISSION_DAYS,
+				"%ld agenda item%s would fall outside %s to "
+				"%s: move them first", outside,
+				outside == 1 ? "" : "s", first, last);
+	}
+	if (problems->n > before)
+		return FS_EINPUT;
+#undef PROBLEM
+
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = store_stmt(store, exists ? Q_MISSION_UPDATE : Q_MISSION_INSERT,
+			      &stmt)))
+		goto fail;
+	/* ?1 code; a NULL parameter keeps the stored value on update. */
+	store_bind_text(stmt, 1, code);
+	store_bind_text(stmt, 2, v[FS_MISSION_TITLE]);
+	store_bind_text(stmt, 3, v[FS_MISSION_COUNTRY] ? country : NULL);
+	store_bind_text(stmt, 4, v[FS_MISSION_CITY]);
+	store_bind_text(stmt, 5, v[FS_MISSION_TIMEZONE]);
+	store_bind_text(stmt, 6, v[FS_MISSION_START]);
+	if (v[FS_MISSION_DAYS])
+		sqlite3_bind_int(stmt, 7, (int)days);
+	store_bind_text(stmt, 8, v[FS_MISSION_VENUE]);
+	store_bind_text(stmt, 9, v[FS_MISSION_ADDRESS]);
+	/* lat/lon/capacity/money: absent keeps (NULL + flag 0), empty clears */
+	bind_optional_double(stmt, 10, v[FS_MISSION_LAT], lat);
+	bind_optional_double(stmt, 12, v[FS_MISSION_LON], lon);
+	bind_optional_int(stmt, 14, v[FS_MISSION_CAPACITY], capacity);
+	store_bind_text(stmt, 16, v[FS_MISSION_CURRENCY] ? currency : NULL);
+	bind_optional_int(stmt, 17, v[FS_MISSION_PER_DIEM], per_diem);
+	bind_optional_int(stmt, 19, v[FS_MISSION_NIGHTLY_RATE], nightly);
+	store_bind_text(stmt, 21, v[FS_MISSION_CONTACT_NAME]);
+	store_bind_text(stmt, 22, v[FS_MISSION_CONTACT_EMAIL]);
+	if ((err = store_done(store, stmt, "saving a mission")))
+		goto fail;
+	if (sqlite3_changes(store->db) > 0)
+		*outcome = exists ? FS_PUT_CHANGED : FS_PUT_ADDED;
+	if (v[FS_MISSION_QUOTAS]) {
+		int64_t id = exists ? old.id : sqlite3_last_insert_rowid(store->db);
+		bool changed = false;
+		if ((err = replace_quotas(store, id, cats, seats, n_quotas,
+					  &changed)))
+			goto fail;
+		if (changed && *outcome == FS_PUT_UNCHANGED)
+			*outcome = FS_PUT_CHANGED;
+	}
+	if ((err = fs_store_commit(store)))
+		return err;
+	if (ref_out)
+		snprintf(ref_out, 128, "%s", code);
+	return FS_OK;
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+static fs_err
+mission_each(fs_store *store, const char *mission, const char *key,
+	     fs_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *stmt;
+	const char *v[FS_MISSION__COUNT];
+	char lat[32], lon[32], per_diem[32], nightly[32], end[11];
+	const char *code = key ? key : mission;
+	fs_err err;
+	int rc;
+	bool any = false;
+
+	if ((err = store_stmt(store, Q_MISSION_ROWS, &stmt)))
+		return err;
+	store_bind_text(stmt, 1, code);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t first = 0;
+		any = true;
+		for (int c = 0; c < FS_MISSION__COUNT; c++)
+			v[c] = store_text(stmt, c);
+		v[FS_MISSION_LAT] = column_double_text(stmt, FS_MISSION_LAT, lat);
+		v[FS_MISSION_LON] = column_double_text(stmt, FS_MISSION_LON, lon);
+		v[FS_MISSION_PER_DIEM] =
+			column_money_text(stmt, FS_MISSION_PER_DIEM, per_diem);
+		v[FS_MISSION_NIGHTLY_RATE] = column_money_text(
+			stmt, FS_MISSION_NIGHTLY_RATE, nightly);
+		parse_date(v[FS_MISSION_START], &first);
+		format_date(first + sqlite3_column_int(stmt, FS_MISSION_DAYS) - 1,
+			    end);
+		v[FS_MISSION_END] = end;
+		if ((err = fn(ctx, v))) {
+			sqlite3_reset(stmt);
+			return err;
+		}
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "listing missions");
+	if (code && !any)
+		return fs_fail(FS_ENOTFOUND, "no mission '%s'", code);
+	return FS_OK;
+}
+
+static const char *
+mission_identity(const char *const *v, char *buf, size_t size)
+{
+	if (!v[FS_MISSION_CODE] || !*v[FS_MISSION_CODE])
+		return NULL;
+	snprintf(buf, size, "%s", v[FS_MISSION_CODE]);
+	return "code";
+}
+
+const fs_format fs_missions_format = {
+	"missions", "mission", columns, FS_MISSION__COUNT,
+	mission_put, mission_each, mission_identity,
+};
+
+fs_err
+fs_mission_usage_get(fs_store *store, const char *code, fs_mission_usage *out)
+{
+	struct mission_info m;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = mission_lookup(store, code, &m)))
+		return err;
+	if ((err = store_stmt(store, Q_MISSION_USAGE, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m.id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(store, "counting a mission's records");
+	}
+	out->registrations = sqlite3_column_int(stmt, 0);
+	out->items = sqlite3_column_int(stmt, 1);
+	sqlite3_reset(stmt);
+	return FS_OK;
+}
+
+fs_err
+fs_mission_remove(fs_store *store, const char *code)
+{
+	struct mission_info m;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = mission_lookup(store, code, &m)))
+		return err;
+	if ((err = store_stmt(store, Q_MISSION_DELETE, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m.id);
+	return store_done(store, stmt, "removing a mission");
+}

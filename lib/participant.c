@@ -1,0 +1,411 @@
+/* participant.c - people and their registrations for missions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldschool/participant.h"
+#include "domain.h"
+#include "store.h"
+#include "value.h"
+
+static const fs_column columns[FS_PART__COUNT] = {
+	[FS_PART_REF] = { "ref", false, false, false,
+			  "your identifier of the person" },
+	[FS_PART_GIVEN_NAME] = { "given_name", true, false, false, "given name" },
+	[FS_PART_FAMILY_NAME] = { "family_name", true, false, false,
+				  "family name" },
+	[FS_PART_EMAIL] = { "email", false, false, false, "email" },
+	[FS_PART_PHONE] = { "phone", false, false, false, "phone number" },
+	[FS_PART_ORGANIZATION] = { "organization", false, false, false,
+				   "organization" },
+	[FS_PART_POSITION] = { "position", false, false, false, "position" },
+	[FS_PART_CATEGORY] = { "category", true, false, false,
+			       "category code or number 1-7" },
+	[FS_PART_COUNTRY] = { "country", false, false, false,
+			      "ISO 3166-1 alpha-2 country" },
+	[FS_PART_LANGUAGE] = { "language", false, false, false,
+			       "BCP 47 language tag" },
+	[FS_PART_DIETARY] = { "dietary", false, false, false, "dietary needs" },
+	[FS_PART_ACCESSIBILITY] = { "accessibility", false, false, false,
+				    "accessibility needs" },
+	[FS_PART_MISSION] = { "mission", false, false, false,
+			      "mission code to register for" },
+	[FS_PART_STATUS] = { "status", false, false, false,
+			     "applied, confirmed, waitlisted or cancelled" },
+	[FS_PART_ARRIVAL] = { "arrival", false, false, false,
+			      "YYYY-MM-DD or YYYY-MM-DDTHH:MM, mission time" },
+	[FS_PART_DEPARTURE] = { "departure", false, false, false,
+				"YYYY-MM-DD or YYYY-MM-DDTHH:MM" },
+	[FS_PART_FUNDED] = { "funded", false, false, false,
+			     "yes or no (default yes)" },
+	[FS_PART_GROUP] = { "group", false, false, false,
+			    "site-visit group label (A, B, ...)" },
+};
+
+static const char *const STATUSES[] = { "applied", "confirmed", "waitlisted",
+					"cancelled", NULL };
+
+static bool
+given(const char *v)
+{
+	return v && *v;
+}
+
+/* The stored person, found by ref or else by email: id 0 when none. */
+static fs_err
+find_person(fs_store *store, const char *ref, const char *email,
+	    int64_t *id_out, long line, fs_problems *problems)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc, n = 0;
+
+	*id_out = 0;
+	if (!given(ref) && !given(email))
+		return FS_OK;
+	if ((err = store_stmt(store, given(ref) ? Q_PARTICIPANT_BY_REF
+						: Q_PARTICIPANT_BY_EMAIL,
+			      &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, given(ref) ? ref : email, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*id_out = sqlite3_column_int64(stmt, 0);
+		n++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "looking up a participant");
+	if (n > 1)
+		return fs_problems_add(problems, line, "email",
+				       "'%s' belongs to %d people: give a ref "
+				       "to say which", email, n);
+	return FS_OK;
+}
+
+struct registration {
+	int64_t id;
+	char arrival[17], departure[17];
+	int count; /* the person's registrations, when looked up by person */
+};
+
+static fs_err
+find_registration(fs_store *store, int64_t person, int64_t mission,
+		  struct registration *out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (person == 0)
+		return FS_OK;
+	if ((err = store_stmt(store, Q_REGISTRATION_FIND, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, person);
+	if (mission)
+		sqlite3_bind_int64(stmt, 2, mission);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		out->count++;
+		out->id = sqlite3_column_int64(stmt, 0);
+		snprintf(out->arrival, sizeof(out->arrival), "%s",
+			 store_text(stmt, 1));
+		snprintf(out->departure, sizeof(out->departure), "%s",
+			 store_text(stmt, 2));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "looking up a registration");
+	return FS_OK;
+}
+
+/* Minutes since the epoch of a mission-local arrival or departure, or -1;
+ * a date alone counts as its start (arrival) or its end (departure). */
+static int64_t
+moment(const char *text, bool is_end)
+{
+	int64_t days;
+	int minutes;
+	if (!*text || parse_date_time(text, &days, &minutes))
+		return -1;
+	if (minutes < 0)
+		minutes = is_end ? 24 * 60 - 1 : 0;
+	return days * 24 * 60 + minutes;
+}
+
+static fs_err
+participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
+		long line, fs_problems *problems, fs_put_outcome *outcome,
+		char *ref_out)
+{
+	const char *why;
+	size_t before = problems->n;
+	int64_t person = 0, category = 0, days;
+	struct mission_info mission = { 0 };
+	struct registration reg;
+	char country[3] = "";
+	bool funded = true, reg_given = false;
+	int minutes;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+#define PROBLEM(col, ...)                                                    \
+	do {                                                                 \
+		if (fs_problems_add(problems, line, columns[col].name,       \
+				    __VA_ARGS__) == FS_ENOMEM)               \
+			return FS_ENOMEM;                                    \
+	} while (0)
+
+	*outcome = FS_PUT_UNCHANGED;
+	if (given(v[FS_PART_REF]) && (why = check_code(v[FS_PART_REF])))
+		PROBLEM(FS_PART_REF, "'%s': %s", v[FS_PART_REF], why);
+	for (int c = FS_PART_GIVEN_NAME; c <= FS_PART_FAMILY_NAME; c++) {
+		if (v[c] && !*v[c])
+			PROBLEM(c, "must not be empty");
+		else if (v[c] && strlen(v[c]) > 200)
+			PROBLEM(c, "longer than 200 bytes");
+	}
+	if (given(v[FS_PART_EMAIL]) && (why = check_email(v[FS_PART_EMAIL])))
+		PROBLEM(FS_PART_EMAIL, "'%s': %s", v[FS_PART_EMAIL], why);
+	if (v[FS_PART_CATEGORY]) {
+		err = category_resolve(store, v[FS_PART_CATEGORY], &category);
+		if (err == FS_ENOTFOUND)
+			PROBLEM(FS_PART_CATEGORY,
+				"unknown category '%s' (see 'fieldschool "
+				"category list')", v[FS_PART_CATEGORY]);
+		else if (err)
+			return err;
+	}
+	if (given(v[FS_PART_COUNTRY])) {
+		snprintf(country, sizeof(country), "%c%c",
+			 toupper_ascii(v[FS_PART_COUNTRY][0]),
+			 toupper_ascii(v[FS_PART_COUNTRY][1]));
+		if (strlen(v[FS_PART_COUNTRY]) != 2 || check_country(country))
+			PROBLEM(FS_PART_COUNTRY, "'%s': %s", v[FS_PART_COUNTRY],
+				check_country("?"));
+	}
+	if (given(v[FS_PART_LANGUAGE]) &&
+	    (why = check_language(v[FS_PART_LANGUAGE])))
+		PROBLEM(FS_PART_LANGUAGE, "'%s': %s", v[FS_PART_LANGUAGE], why);
+	if (given(v[FS_PART_MISSION])) {
+		err = mission_lookup(store, v[FS_PART_MISSION], &mission);
+		if (err == FS_ENOTFOUND)
+			PROBLEM(FS_PART_MISSION,
+				"unknown mission '%s' (see 'fieldschool "
+				"mission list')", v[FS_PART_MISSION]);
+		else if (err)
+			return err;
+	}
+	if (given(v[FS_PART_STATUS])) {
+		int i = 0;
+		while (STATUSES[i] && strcmp(STATUSES[i], v[FS_PART_STATUS]))
+			i++;
+		if (!STATUSES[i])
+			PROBLEM(FS_PART_STATUS,
+				"'%s': expected applied, confirmed, "
+				"waitlisted or cancelled", v[FS_PART_STATUS]);
+	}
+	for (int c = FS_PART_ARRIVAL; c <= FS_PART_DEPARTURE; c++)
+		if (given(v[c]) && (why = parse_date_time(v[c], &days, &minutes)))
+			PROBLEM(c, "'%s': %s", v[c], why);
+	if (given(v[FS_PART_FUNDED]) &&
+	    (why = parse_yes_no(v[FS_PART_FUNDED], &funded)))
+		PROBLEM(FS_PART_FUNDED, "'%s': %s", v[FS_PART_FUNDED], why);
+	if (given(v[FS_PART_GROUP]) &&
+	    (strlen(v[FS_PART_GROUP]) > 16 || check_code(v[FS_PART_GROUP])))
+		PROBLEM(FS_PART_GROUP, "'%s': a group label is 1-16 letters, "
+			"digits or '-'", v[FS_PART_GROUP]);
+	for (int c = FS_PART_STATUS; c <= FS_PART_GROUP; c++)
+		reg_given |= given(v[c]);
+
+	if ((err = find_person(store, v[FS_PART_REF], v[FS_PART_EMAIL], &person,
+			       line, problems)))
+		return err;
+	if (person && mode == FS_PUT_CREATE)
+		return fs_fail(FS_EEXISTS, "participant '%s' exists",
+			       given(v[FS_PART_REF]) ? v[FS_PART_REF]
+						     : v[FS_PART_EMAIL]);
+	if (!person && mode == FS_PUT_UPDATE)
+		return fs_fail(FS_ENOTFOUND, "no participant '%s'",
+			       v[FS_PART_REF] ? v[FS_PART_REF] : "");
+	if (!person)
+		for (int c = 0; c < FS_PART__COUNT; c++)
+			if (columns[c].required && !given(v[c]) &&
+			    !(v[c] && !*v[c]))
+				PROBLEM(c, "required for a new participant");
+
+	/* Which registration the row speaks of. */
+	memset(&reg, 0, sizeof(reg));
+	if (mission.id) {
+		if ((err = find_registration(store, person, mission.id, &reg)))
+			return err;
+	} else if (reg_given && problems->n == before) {
+		if ((err = find_registration(store, person, 0, &reg)))
+			return err;
+		if (reg.count != 1) {
+			PROBLEM(FS_PART_MISSION,
+				reg.count ? "the person has %d registrations: "
+					    "say which mission"
+					  : "registration details need a "
+					    "mission to register for",
+				reg.count);
+		}
+	}
+	if (problems->n == before) {
+		const char *arr = v[FS_PART_ARRIVAL] ? v[FS_PART_ARRIVAL]
+						     : reg.arrival;
+		const char *dep = v[FS_PART_DEPARTURE] ? v[FS_PART_DEPARTURE]
+						       : reg.departure;
+		int64_t a = moment(arr, false), d = moment(dep, true);
+		if (a >= 0 && d >= 0 && d < a)
+			PROBLEM(v[FS_PART_DEPARTURE] ? FS_PART_DEPARTURE
+						     : FS_PART_ARRIVAL,
+				"departure %s is before arrival %s", dep, arr);
+	}
+	if (problems->n > before)
+		return FS_EINPUT;
+#undef PROBLEM
+
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = store_stmt(store, person ? Q_PARTICIPANT_UPDATE
+					    : Q_PARTICIPANT_INSERT,
+			      &stmt)))
+		goto fail;
+	sqlite3_bind_int64(stmt, 1, person);
+	store_bind_text(stmt, 2, given(v[FS_PART_REF]) ? v[FS_PART_REF] : NULL);
+	for (int c = FS_PART_GIVEN_NAME; c <= FS_PART_ACCESSIBILITY; c++)
+		if (c != FS_PART_CATEGORY && c != FS_PART_COUNTRY)
+			store_bind_text(stmt, 2 + c, v[c]);
+	if (v[FS_PART_CATEGORY])
+		sqlite3_bind_int64(stmt, 2 + FS_PART_CATEGORY, category);
+	store_bind_text(stmt, 2 + FS_PART_COUNTRY,
+			v[FS_PART_COUNTRY] ? country : NULL);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		/* RETURNING: the row was written */
+		if (!person) {
+			person = sqlite3_column_int64(stmt, 0);
+			*outcome = FS_PUT_ADDED;
+		} else {
+			*outcome = FS_PUT_CHANGED;
+		}
+		if (ref_out)
+			snprintf(ref_out, 128, "%s", store_text(stmt, 1));
+	}
+	if ((err = store_done(store, stmt, "saving a participant")))
+		goto fail;
+	if (ref_out && *outcome == FS_PUT_UNCHANGED)
+		snprintf(ref_out, 128, "%s",
+			 given(v[FS_PART_REF]) ? v[FS_PART_REF] : "");
+
+	if (mission.id || reg.id) {
+		if ((err = store_stmt(store, reg.id ? Q_REGISTRATION_UPDATE
+						    : Q_REGISTRATION_INSERT,
+				      &stmt)))
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, reg.id);
+		sqlite3_bind_int64(stmt, 2, person);
+		sqlite3_bind_int64(stmt, 3, mission.id);
+		store_bind_text(stmt, 4, given(v[FS_PART_STATUS])
+						 ? v[FS_PART_STATUS]
+					 : v[FS_PART_STATUS] ? "applied"
+							     : NULL);
+		store_bind_text(stmt, 5, v[FS_PART_ARRIVAL]);
+		store_bind_text(stmt, 6, v[FS_PART_DEPARTURE]);
+		if (v[FS_PART_FUNDED])
+			sqlite3_bind_int(stmt, 7, funded);
+		store_bind_text(stmt, 8, v[FS_PART_GROUP]);
+		if ((err = store_done(store, stmt, "saving a registration")))
+			goto fail;
+		if (sqlite3_changes(store->db) > 0 &&
+		    *outcome == FS_PUT_UNCHANGED)
+			*outcome = FS_PUT_CHANGED;
+	}
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+static fs_err
+participant_each(fs_store *store, const char *mission, const char *key,
+		 fs_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *stmt;
+	const char *v[FS_PART__COUNT];
+	struct mission_info m;
+	fs_err err;
+	int rc;
+	bool any = false;
+
+	if (mission && (err = mission_lookup(store, mission, &m)))
+		return err;
+	if ((err = store_stmt(store, Q_PARTICIPANT_ROWS, &stmt)))
+		return err;
+	if (mission)
+		sqlite3_bind_int64(stmt, 1, m.id);
+	store_bind_text(stmt, 2, key);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		any = true;
+		for (int c = 0; c < FS_PART__COUNT; c++)
+			v[c] = store_text(stmt, c);
+		if ((err = fn(ctx, v))) {
+			sqlite3_reset(stmt);
+			return err;
+		}
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "listing participants");
+	if (key && !any)
+		return fs_fail(FS_ENOTFOUND, "no participant '%s'%s%s", key,
+			       mission ? " in mission " : "",
+			       mission ? mission : "");
+	return FS_OK;
+}
+
+static const char *
+participant_identity(const char *const *v, char *buf, size_t size)
+{
+	const char *mission = v[FS_PART_MISSION] ? v[FS_PART_MISSION] : "";
+
+	if (given(v[FS_PART_REF])) {
+		snprintf(buf, size, "r\x1f%s\x1f%s", v[FS_PART_REF], mission);
+		return "ref";
+	}
+	if (given(v[FS_PART_EMAIL])) {
+		snprintf(buf, size, "e\x1f%s\x1f%s", v[FS_PART_EMAIL], mission);
+		for (char *p = buf; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		return "email";
+	}
+	return NULL;
+}
+
+const fs_format fs_participants_format = {
+	"participants", "participant", columns, FS_PART__COUNT,
+	participant_put, participant_each, participant_identity,
+};
+
+fs_err
+fs_participant_remove(fs_store *store, const char *ref, const char *mission)
+{
+	struct mission_info m = { 0 };
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if (mission && (err = mission_lookup(store, mission, &m)))
+		return err;
+	if ((err = store_stmt(store, mission ? Q_REGISTRATION_DELETE
+					     : Q_PARTICIPANT_DELETE,
+			      &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, m.id);
+	if ((err = store_done(store, stmt, "removing a participant")))
+		return err;
+	if (sqlite3_changes(store->db) == 0)
+		return fs_fail(FS_ENOTFOUND, "no participant '%s'%s%s", ref,
+			       mission ? " registered for " : "",
+			       mission ? mission : "");
+	return FS_OK;
+}

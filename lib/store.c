@@ -1,0 +1,325 @@
+/*
+ * store.c - the SQLite handle, migrations and transactions.
+ *
+ * Migrations are the files of lib/sql/, compiled in by cmake/embed.cmake.
+ * Each is applied in its own transaction, which also sets the new
+ * user_version, so a killed migration leaves the previous version intact.
+ * The version is read inside a write transaction: two commands opening a new
+ * database at once cannot both apply the same migration.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "embedded.h"
+#include "store.h"
+
+#define BUSY_TIMEOUT_MS 60000
+
+int
+fs_store_schema_version(void)
+{
+	int n = 0;
+	while (fs_migrations[n].name)
+		n++;
+	return n;
+}
+
+const char *
+fs_store_default_path(void)
+{
+	const char *env = getenv("FIELDSCHOOL_DB");
+	return env && *env ? env : "fieldschool.db";
+}
+
+fs_err
+store_fail(fs_store *store, const char *what)
+{
+	int code = sqlite3_errcode(store->db);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return fs_fail(FS_EBUSY,
+			       "%s: the database is locked by another command "
+			       "(waited %d s)", what, BUSY_TIMEOUT_MS / 1000);
+	if (code == SQLITE_FULL)
+		return fs_fail(FS_EIO, "%s: disk full", what);
+	if (code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
+	    code == SQLITE_READONLY)
+		return fs_fail(FS_EIO, "%s: %s", what, sqlite3_errmsg(store->db));
+	return fs_fail(FS_EDB, "%s: %s", what, sqlite3_errmsg(store->db));
+}
+
+static fs_err
+exec(fs_store *store, const char *sql, const char *what)
+{
+	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_fail(store, what);
+	return FS_OK;
+}
+
+fs_err
+store_stmt(fs_store *store, enum query q, sqlite3_stmt **out)
+{
+	sqlite3_stmt *stmt = store->stmts[q];
+
+	if (!stmt) {
+		if (sqlite3_prepare_v3(store->db, fs_queries[q], -1,
+				       SQLITE_PREPARE_PERSISTENT, &stmt,
+				       NULL) != SQLITE_OK)
+			return store_fail(store, "preparing a query");
+		store->stmts[q] = stmt;
+	} else {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	}
+	*out = stmt;
+	return FS_OK;
+}
+
+fs_err
+store_done(fs_store *store, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(store, what);
+	return FS_OK;
+}
+
+int
+store_bind_text(sqlite3_stmt *stmt, int i, const char *text)
+{
+	if (!text)
+		return sqlite3_bind_null(stmt, i);
+	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+store_text(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	return text ? (const char *)text : "";
+}
+
+void
+store_now(char buf[21])
+{
+	const char *epoch = getenv("SOURCE_DATE_EPOCH");
+	time_t now = epoch && *epoch ? (time_t)strtoll(epoch, NULL, 10)
+				     : time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+fs_err
+store_random(void *buf, size_t n)
+{
+	unsigned char *p = buf;
+
+	while (n > 0) {
+		ssize_t got = getrandom(p, n, 0);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return fs_fail(FS_EIO, "getrandom: %s", strerror(errno));
+		}
+		p += got;
+		n -= (size_t)got;
+	}
+	return FS_OK;
+}
+
+fs_err
+fs_store_begin(fs_store *store)
+{
+	if (store->depth++ > 0)
+		return FS_OK;
+	store->failed = false;
+	/* IMMEDIATE takes the write lock now, so a second writer waits here
+	 * (busy timeout) rather than failing half-way through its work. */
+	fs_err err = exec(store, "BEGIN IMMEDIATE", "starting a transaction");
+	if (err)
+		store->depth = 0;
+	return err;
+}
+
+fs_err
+fs_store_commit(fs_store *store)
+{
+	if (store->depth == 0)
+		return FS_OK;
+	if (--store->depth > 0)
+		return FS_OK;
+	if (store->failed) {
+		exec(store, "ROLLBACK", "rolling back");
+		return fs_fail(FS_EDB, "the transaction was rolled back");
+	}
+	fs_err err = exec(store, "COMMIT", "committing");
+	if (err) {
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+		return err;
+	}
+	return FS_OK;
+}
+
+void
+fs_store_rollback(fs_store *store)
+{
+	if (store->depth == 0)
+		return;
+	if (--store->depth > 0) {
+		store->failed = true;
+		return;
+	}
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static fs_err
+read_version(fs_store *store, int *out)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(store->db, "PRAGMA user_version", -1, &stmt,
+			       NULL) != SQLITE_OK)
+		return store_fail(store, "reading the schema version");
+	rc = sqlite3_step(stmt);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW)
+		return store_fail(store, "reading the schema version");
+	return FS_OK;
+}
+
+static fs_err
+migrate(fs_store *store, const char *path)
+{
+	int latest = fs_store_schema_version();
+	fs_err err;
+	int version;
+
+	for (;;) {
+		if ((err = read_version(store, &version)))
+			return err;
+		if (version > latest)
+			return fs_fail(FS_EINPUT,
+				       "%s: schema version %d is newer than "
+				       "this fieldschool knows (%d): upgrade "
+				       "fieldschool", path, version, latest);
+		if (version == latest)
+			return FS_OK;
+		if ((err = fs_store_begin(store)))
+			return err;
+		/* Read again under the write lock: another process may have
+		 * migrated while we waited for it. */
+		if ((err = read_version(store, &version)))
+			goto fail;
+		if (version < latest) {
+			const struct fs_embedded *m = &fs_migrations[version];
+			char pragma[40];
+
+			if ((err = exec(store, m->bytes, m->name)))
+				goto fail;
+			snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d",
+				 version + 1);
+			if ((err = exec(store, pragma, m->name)))
+				goto fail;
+			if (version == 0 && (err = data_seed(store)))
+				goto fail;
+		}
+		if ((err = fs_store_commit(store)))
+			return err;
+	}
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+static fs_err
+check_application(fs_store *store, const char *path)
+{
+	/* A database with tables but no user_version is somebody else's. */
+	sqlite3_stmt *stmt = NULL;
+	int version = 0, tables = 0;
+	fs_err err;
+
+	if ((err = read_version(store, &version)))
+		return err;
+	if (version > 0)
+		return FS_OK;
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT count(*) FROM sqlite_schema", -1, &stmt,
+			       NULL) != SQLITE_OK)
+		return fs_fail(FS_EINPUT, "%s: not a fieldschool database (%s)",
+			       path, sqlite3_errmsg(store->db));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		tables = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (tables > 0)
+		return fs_fail(FS_EINPUT, "%s: not a fieldschool database",
+			       path);
+	return FS_OK;
+}
+
+fs_err
+fs_store_open(fs_store **out, const char *path, unsigned flags)
+{
+	fs_store *store = NULL;
+	struct stat st;
+	fs_err err;
+	int mode = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	*out = NULL;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		if (!(flags & FS_STORE_CREATE))
+			return fs_fail(FS_ENOTFOUND,
+				       "no database at '%s' (run 'fieldschool "
+				       "init' first, or give --db)", path);
+		mode |= SQLITE_OPEN_CREATE;
+	} else if (S_ISDIR(st.st_mode)) {
+		return fs_fail(FS_EINPUT, "%s: is a directory", path);
+	}
+	if (!(store = calloc(1, sizeof(*store))))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if (sqlite3_open_v2(path, &store->db, mode, NULL) != SQLITE_OK) {
+		err = fs_fail(FS_EIO, "%s: %s", path,
+			      store->db ? sqlite3_errmsg(store->db)
+					: "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(store->db, 0);
+	sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
+	if ((err = check_application(store, path)))
+		goto fail;
+	if ((err = exec(store, "PRAGMA journal_mode=WAL", path)) ||
+	    (err = exec(store, "PRAGMA foreign_keys=ON", path)) ||
+	    (err = exec(store, "PRAGMA synchronous=NORMAL", path)) ||
+	    (err = exec(store, "PRAGMA cache_size=-32768", path)) ||
+	    (err = exec(store, "PRAGMA temp_store=MEMORY", path)))
+		goto fail;
+	if ((err = migrate(store, path)))
+		goto fail;
+	*out = store;
+	return FS_OK;
+fail:
+	fs_store_close(store);
+	return err;
+}
+
+void
+fs_store_close(fs_store *store)
+{
+	if (!store)
+		return;
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(store->stmts[i]);
+	sqlite3_close(store->db);
+	free(store);
+}

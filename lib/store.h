@@ -1,0 +1,49 @@
+/*
+ * store.h - what lib/ files share about the database (never installed).
+ *
+ * Every statement lives in queries.c, named by an enum query; store_stmt()
+ * hands out a prepared, reset statement from a cache, so a query is compiled
+ * once per open database however many rows use it.
+ */
+#ifndef FS_STORE_INTERNAL_H
+#define FS_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "fieldschool/store.h"
+#include "queries.h"
+
+struct fs_store {
+	sqlite3 *db;
+	int depth;          /* fs_store_begin() nesting */
+	bool failed;        /* a nested rollback happened */
+	sqlite3_stmt *stmts[Q__COUNT];
+};
+
+/* The cached statement for q, reset, bindings cleared.  Borrowed. */
+fs_err store_stmt(fs_store *store, enum query q, sqlite3_stmt **out);
+
+/* Records sqlite3_errmsg() as the detail and returns FS_EDB (or FS_EBUSY). */
+fs_err store_fail(fs_store *store, const char *what);
+
+/* Runs a statement to completion that returns no rows. */
+fs_err store_done(fs_store *store, sqlite3_stmt *stmt, const char *what);
+
+/* Binds text, or NULL when text is NULL; for "" use bind_text. */
+int store_bind_text(sqlite3_stmt *stmt, int i, const char *text);
+
+/* A column as text, "" for NULL (never NULL). */
+const char *store_text(sqlite3_stmt *stmt, int col);
+
+/* The current time in UTC, as 'YYYY-MM-DDTHH:MM:SSZ'.  SOURCE_DATE_EPOCH,
+ * when set, replaces the clock, for reproducible outputs and tests. */
+void store_now(char buf[21]);
+
+/* Fills buf with n random bytes from the OS (getrandom). */
+fs_err store_random(void *buf, size_t n);
+
+/* Loads the shipped categories and curricula (data.c). */
+fs_err data_seed(fs_store *store);
+
+#endif

@@ -1,0 +1,385 @@
+/* value.c - dates, clock times, numbers, codes and text as users type them. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "value.h"
+
+/* Howard Hinnant's days_from_civil: exact for every Gregorian date. */
+int64_t
+days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (unsigned)(m > 2 ? m - 3 : m + 9) + 2) / 5 +
+		       (unsigned)d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+static bool
+digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static const char *
+date_prefix(const char *s, int64_t *days)
+{
+	int y, m, d;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+
+	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d))
+		return "expected a date as YYYY-MM-DD";
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
+		return "no such day in the calendar";
+	if (y < 1900 || y > 2200)
+		return "year out of range (1900-2200)";
+	*days = days_from_civil(y, m, d);
+	return NULL;
+}
+
+const char *
+parse_date(const char *s, int64_t *days)
+{
+	const char *why = date_prefix(s, days);
+	if (!why && s[10] != '\0')
+		return "expected a date as YYYY-MM-DD";
+	return why;
+}
+
+const char *
+parse_clock(const char *s, int *minutes)
+{
+	int h, m;
+	if (!digits(s, 2, &h) || s[2] != ':' || !digits(s + 3, 2, &m) ||
+	    s[5] != '\0')
+		return "expected a time as HH:MM (24-hour)";
+	if (h > 23 || m > 59)
+		return "no such time of day (00:00-23:59)";
+	*minutes = h * 60 + m;
+	return NULL;
+}
+
+const char *
+parse_date_time(const char *s, int64_t *days, int *minutes)
+{
+	const char *why = date_prefix(s, days);
+	if (why)
+		return strcmp(why, "expected a date as YYYY-MM-DD") == 0
+			       ? "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+			       : why;
+	*minutes = -1;
+	if (s[10] == '\0')
+		return NULL;
+	if ((s[10] != 'T' && s[10] != ' ') || parse_clock(s + 11, minutes))
+		return "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM";
+	return NULL;
+}
+
+const char *
+parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	if (!isdigit((unsigned char)*s) && *s != '-')
+		return "expected a whole number";
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || end == s)
+		return "expected a whole number";
+	if (errno == ERANGE || v < min || v > max)
+		return min == 0 ? "must not be negative or that large"
+				: "out of range";
+	*out = v;
+	return NULL;
+}
+
+const char *
+parse_money(const char *s, int64_t *cents)
+{
+	int64_t units = 0;
+	int frac = 0, nfrac = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return "expected an amount such as 1850 or 1850.50";
+	for (; isdigit((unsigned char)*p); p++) {
+		if (units > INT64_MAX / 1000)
+			return "amount too large";
+		units = units * 10 + (*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; isdigit((unsigned char)*p) && nfrac < 2; p++, nfrac++)
+			frac = frac * 10 + (*p - '0');
+		if (nfrac == 0)
+			return "expected an amount such as 1850 or 1850.50";
+		if (nfrac == 1)
+			frac *= 10;
+	}
+	if (*p != '\0')
+		return "expected an amount such as 1850 or 1850.50 (at most "
+		       "two decimals, no thousands separators)";
+	*cents = units * 100 + frac;
+	return NULL;
+}
+
+const char *
+parse_coordinate(const char *s, double limit, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || !isfinite(v) ||
+	    !(isdigit((unsigned char)*s) || *s == '-' || *s == '+'))
+		return "expected decimal degrees such as 14.5542";
+	if (v < -limit || v > limit)
+		return limit == 90 ? "latitude must be between -90 and 90"
+				   : "longitude must be between -180 and 180";
+	*out = v;
+	return NULL;
+}
+
+const char *
+parse_yes_no(const char *s, bool *out)
+{
+	if (!strcasecmp(s, "yes") || !strcasecmp(s, "y") ||
+	    !strcasecmp(s, "true") || !strcmp(s, "1"))
+		*out = true;
+	else if (!strcasecmp(s, "no") || !strcasecmp(s, "n") ||
+		 !strcasecmp(s, "false") || !strcmp(s, "0"))
+		*out = false;
+	else
+		return "expected yes or no";
+	return NULL;
+}
+
+const char *
+check_zone(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char path[4096], magic[4];
+	FILE *fp;
+	size_t got;
+
+	/* An IANA name is Area/Location: letters, digits, - + _ and /. */
+	if (!*name || name[0] == '/' || strstr(name, "..") ||
+	    name[strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			      "0123456789/_-+")] != '\0')
+		return "not an IANA time zone name (e.g. Asia/Manila)";
+	if (!strncmp(name, "posix/", 6) || !strncmp(name, "right/", 6))
+		return "not an IANA time zone name (e.g. Asia/Manila)";
+	snprintf(path, sizeof(path), "%s/%s",
+		 dir && *dir ? dir : "/usr/share/zoneinfo", name);
+	if (!(fp = fopen(path, "rb")))
+		return "unknown time zone (not in the system zone database)";
+	got = fread(magic, 1, 4, fp);
+	fclose(fp);
+	if (got != 4 || memcmp(magic, "TZif", 4) != 0)
+		return "unknown time zone (not in the system zone database)";
+	return NULL;
+}
+
+/* ISO 3166-1 alpha-2, the officially assigned codes, and XK (Kosovo),
+ * which the UN and EU use. */
+static const char COUNTRIES[] =
+	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH "
+	"BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL "
+	"CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET "
+	"FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU "
+	"GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE "
+	"KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC "
+	"MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC "
+	"NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT "
+	"PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR "
+	"SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA "
+	"UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
+
+/* ISO 4217 currencies in use. */
+static const char CURRENCIES[] =
+	"AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD "
+	"BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE "
+	"CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF "
+	"GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS "
+	"KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD "
+	"MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR "
+	"PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK "
+	"SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD "
+	"TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER "
+	"ZAR ZMW ZWG";
+
+static bool
+in_list(const char *list, const char *code, size_t len)
+{
+	if (strlen(code) != len)
+		return false;
+	for (const char *p = list; *p; p += len + 1)
+		if (!strncmp(p, code, len))
+			return true;
+	return false;
+}
+
+const char *
+check_country(const char *code)
+{
+	if (!in_list(COUNTRIES, code, 2))
+		return "not an ISO 3166-1 alpha-2 country code (e.g. PH, MX, RW)";
+	return NULL;
+}
+
+const char *
+check_currency(const char *code)
+{
+	if (!in_list(CURRENCIES, code, 3))
+		return "not an ISO 4217 currency code (e.g. PHP, MXN, RWF, USD)";
+	return NULL;
+}
+
+const char *
+check_language(const char *tag)
+{
+	/* language[-script][-region][-variant]: 2-3 letters, then subtags of
+	 * 1-8 letters or digits (RFC 5646, by shape only). */
+	const char *p = tag;
+	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	if (n < 2 || n > 3)
+		return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
+	for (p += n; *p; p += n) {
+		if (*p++ != '-')
+			return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			      "0123456789");
+		if (n < 1 || n > 8)
+			return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
+	}
+	return NULL;
+}
+
+const char *
+check_code(const char *code)
+{
+	if (!*code)
+		return "must not be empty";
+	if (code[strspn(code, "abcdefghijklmnopqrstuvwxyz"
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")] != '\0')
+		return "use only letters, digits, '-', '_' and '.'";
+	if (strlen(code) > 64)
+		return "longer than 64 characters";
+	return NULL;
+}
+
+const char *
+check_email(const char *email)
+{
+	const char *at = strchr(email, '@');
+	if (!at || at == email || strchr(at + 1, '@') || !strchr(at + 1, '.') ||
+	    email[strcspn(email, " \t\r\n,;<>\"")] != '\0')
+		return "not an email address";
+	return NULL;
+}
+
+bool
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		unsigned c = *p;
+		int n;
+		unsigned cp;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		/* overlong forms, surrogates, beyond U+10FFFF */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+void
+format_date(int64_t days, char buf[11])
+{
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+		 (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+void
+format_money(int64_t cents, char buf[32])
+{
+	if (cents % 100 == 0)
+		snprintf(buf, 32, "%" PRId64, cents / 100);
+	else
+		snprintf(buf, 32, "%" PRId64 ".%02d", cents / 100,
+			 (int)(cents % 100));
+}
+
+char *
+trim(char *s)
+{
+	char *end;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+			   end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	*end = '\0';
+	return s;
+}

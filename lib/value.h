@@ -1,0 +1,40 @@
+/*
+ * value.h - parsing and checking the values users type (lib-internal).
+ *
+ * Each function returns NULL when the value is good, or a short static
+ * reason ("expected YYYY-MM-DD") that the caller puts after the value.
+ */
+#ifndef FS_VALUE_H
+#define FS_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t days_from_civil(int y, int m, int d);
+void civil_from_days(int64_t days, int *y, int *m, int *d);
+
+const char *parse_date(const char *s, int64_t *days);       /* YYYY-MM-DD */
+const char *parse_clock(const char *s, int *minutes);       /* HH:MM */
+/* YYYY-MM-DD or YYYY-MM-DDTHH:MM; *minutes is -1 for a date alone. */
+const char *parse_date_time(const char *s, int64_t *days, int *minutes);
+const char *parse_int(const char *s, long min, long max, long *out);
+const char *parse_money(const char *s, int64_t *cents);
+const char *parse_coordinate(const char *s, double limit, double *out);
+const char *parse_yes_no(const char *s, bool *out);
+
+const char *check_zone(const char *name);     /* IANA, in the system tzdb */
+const char *check_country(const char *code);  /* ISO 3166-1 alpha-2 */
+const char *check_currency(const char *code); /* ISO 4217 */
+const char *check_language(const char *tag);  /* BCP 47, by shape */
+const char *check_code(const char *code);     /* a-z 0-9 - _ . */
+const char *check_email(const char *email);
+bool utf8_valid(const char *s);
+
+void format_date(int64_t days, char buf[11]);
+void format_money(int64_t cents, char buf[32]);
+
+/* Removes leading and trailing blanks in place; returns s. */
+char *trim(char *s);
+
+#endif
