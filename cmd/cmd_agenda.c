@@ -15,7 +15,7 @@ agenda_add(int argc, char **argv)
 			    "--start HH:MM --end HH:MM --kind K --title T "
 			    "[OPTIONS]";
 	const char *values[FS_ITEM__COUNT];
-	int first, status;
+	int first = 0, status;
 
 	if ((status = record_options(&fs_agenda_format, argc, argv, usage,
 				     values, &first)) >= 0)
@@ -48,7 +48,7 @@ agenda_edit(int argc, char **argv)
 			    "[--start HH:MM] [--title T] ... (see --help)";
 	const char *values[FS_ITEM__COUNT];
 	char mission[65];
-	int first, status;
+	int first = 0, status;
 
 	if ((status = record_options(&fs_agenda_format, argc, argv, usage,
 				     values, &first)) >= 0)

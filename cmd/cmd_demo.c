@@ -68,12 +68,13 @@ export_mission(void *ctx, const char *const *v)
 static void
 remove_database(const char *path)
 {
-	char side[4200];
-	unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *side = NULL;
+		if (asprintf(&side, "%s%s", path, suffixes[i]) >= 0)
+			unlink(side);
+		free(side);
+	}
 }
 
 int
@@ -88,7 +89,7 @@ cmd_demo(int argc, char **argv)
 	const char *dir = "fieldschool-demo";
 	fs_problems problems = FS_PROBLEMS_INIT;
 	struct summary summary = { 0 };
-	char db[4096], tmp_db[4200], path[4096];
+	char db[4096], tmp_db[4096 + 32], path[4096 + 32];
 	fs_store *store = NULL;
 	struct export_job job;
 	struct stat st;

@@ -115,7 +115,7 @@ category_add(int argc, char **argv)
 			    "[--description TEXT]";
 	const char *values[2];
 	fs_store *store = NULL;
-	int first, status, number;
+	int first = 0, status, number;
 	fs_err err;
 
 	if ((status = simple_options(argc, argv, usage,
@@ -257,7 +257,7 @@ place_add(int argc, char **argv)
 			    "[--lat DEG --lon DEG]";
 	const char *values[3];
 	fs_store *store = NULL;
-	int first, status;
+	int first = 0, status;
 	fs_err err;
 
 	if ((status = simple_options(argc, argv, usage,
@@ -336,7 +336,7 @@ facilitator_add(int argc, char **argv)
 			    "[--organization O]";
 	const char *values[2];
 	fs_store *store = NULL;
-	int first, status;
+	int first = 0, status;
 	fs_err err;
 
 	if ((status = simple_options(argc, argv, usage,

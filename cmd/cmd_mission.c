@@ -10,7 +10,7 @@ static int
 mission_put(int argc, char **argv, fs_put_mode mode, const char *usage)
 {
 	const char *values[FS_MISSION__COUNT];
-	int first, status;
+	int first = 0, status;
 
 	if ((status = record_options(&fs_missions_format, argc, argv, usage,
 				     values, &first)) >= 0)

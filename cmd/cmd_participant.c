@@ -14,7 +14,7 @@ participant_add(int argc, char **argv)
 			    "--family-name F --category C [--mission M] "
 			    "[OPTIONS]";
 	const char *values[FS_PART__COUNT];
-	int first, status;
+	int first = 0, status;
 
 	if ((status = record_options(&fs_participants_format, argc, argv, usage,
 				     values, &first)) >= 0)
@@ -31,7 +31,7 @@ participant_edit(int argc, char **argv)
 	const char *usage = "fieldschool participant edit REF [--mission M] "
 			    "[--status S] ... (see --help)";
 	const char *values[FS_PART__COUNT];
-	int first, status;
+	int first = 0, status;
 
 	if ((status = record_options(&fs_participants_format, argc, argv, usage,
 				     values, &first)) >= 0)

@@ -497,13 +497,14 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	bind_optional_int(stmt, 16, v[FS_ITEM_CAPACITY], capacity);
 	store_bind_text(stmt, 18, v[FS_ITEM_AUDIENCE] ? audience.buf : NULL);
 	store_bind_text(stmt, 19, v[FS_ITEM_DESCRIPTION]);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		*outcome = old.id ? FS_PUT_CHANGED : FS_PUT_ADDED;
-		if (!old.id)
-			old.id = sqlite3_column_int64(stmt, 0);
-	}
 	if ((err = store_done(store, stmt, "saving an agenda item")))
 		goto fail;
+	if (!old.id) {
+		old.id = sqlite3_last_insert_rowid(store->db);
+		*outcome = FS_PUT_ADDED;
+	} else if (sqlite3_changes(store->db) > 0) {
+		*outcome = FS_PUT_CHANGED;
+	}
 	if (v[FS_ITEM_FACILITATORS]) {
 		bool changed;
 		if ((err = set_facilitators(store, old.id, &facilitators,

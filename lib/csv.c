@@ -85,6 +85,35 @@ put(fs_csv *csv, char c)
 }
 
 static bool
+put_bytes(fs_csv *csv, const char *bytes, size_t n)
+{
+	if (csv->text_len + n > csv->text_cap) {
+		size_t cap = csv->text_cap ? csv->text_cap : 1024;
+		while (cap < csv->text_len + n)
+			cap *= 2;
+		char *text = realloc(csv->text, cap);
+		if (!text)
+			return false;
+		csv->text = text;
+		csv->text_cap = cap;
+	}
+	memcpy(csv->text + csv->text_len, bytes, n);
+	csv->text_len += n;
+	return true;
+}
+
+/* The length of the leading run of bytes that end no unquoted field. */
+static size_t
+strcspn_plain(const char *p, size_t len)
+{
+	size_t i = 0;
+	while (i < len && p[i] != ',' && p[i] != '\n' && p[i] != '\r' &&
+	       p[i] != '"' && p[i] != '\0')
+		i++;
+	return i;
+}
+
+static bool
 start_field(fs_csv *csv)
 {
 	if (csv->nfields == csv->fields_cap) {
@@ -184,6 +213,21 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 					   "field (double the quotes inside a "
 					   "quoted field)");
 		} else {
+			/* fast path: copy the run of plain bytes in the buffer */
+			for (;;) {
+				size_t start = csv->pos, n;
+				if (start == csv->len)
+					break;
+				n = strcspn_plain(csv->buf + start,
+						  csv->len - start);
+				if (n == 0)
+					break;
+				if (!put_bytes(csv, csv->buf + start, n))
+					return fs_fail(FS_ENOMEM,
+						       "out of memory");
+				csv->pos += n;
+				csv->consumed += (long)n;
+			}
 			while ((c = peek(csv)) >= 0 && c != ',' && c != '\n' &&
 			       c != '\r') {
 				if (c == '"')

@@ -71,7 +71,22 @@ lookup_id(fs_store *store, enum query q, const char *key, int64_t *id_out)
 fs_err
 category_resolve(fs_store *store, const char *code, int64_t *id_out)
 {
-	return lookup_id(store, Q_CATEGORY_ID, code, id_out);
+	struct store_cache *cache = &store->cache;
+	fs_err err;
+
+	for (int i = 0; i < cache->n_categories; i++)
+		if (!strcmp(cache->categories[i].key, code)) {
+			*id_out = cache->categories[i].id;
+			return FS_OK;
+		}
+	if ((err = lookup_id(store, Q_CATEGORY_ID, code, id_out)))
+		return err;
+	if (cache->n_categories < 16 &&
+	    strlen(code) < sizeof(cache->categories[0].key)) {
+		strcpy(cache->categories[cache->n_categories].key, code);
+		cache->categories[cache->n_categories++].id = *id_out;
+	}
+	return FS_OK;
 }
 
 fs_err
@@ -168,6 +183,7 @@ fs_category_add(fs_store *store, const char *code, const char *name,
 		return err;
 	if ((err = store_stmt(store, Q_CATEGORY_ADD, &stmt)))
 		return err;
+	store_forget(store);
 	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, description ? description : "", -1,

@@ -56,6 +56,10 @@ mission_lookup(fs_store *store, const char *code, struct mission_info *out)
 	fs_err err;
 	int rc;
 
+	if (store->cache.has_mission && !strcmp(store->cache.mission.code, code)) {
+		*out = store->cache.mission;
+		return FS_OK;
+	}
 	if ((err = store_stmt(store, Q_MISSION_INFO, &stmt)))
 		return err;
 	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
@@ -69,8 +73,11 @@ mission_lookup(fs_store *store, const char *code, struct mission_info *out)
 			 store_text(stmt, 4));
 	}
 	sqlite3_reset(stmt);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
+		store->cache.mission = *out;
+		store->cache.has_mission = true;
 		return FS_OK;
+	}
 	if (rc != SQLITE_DONE)
 		return store_fail(store, "looking up a mission");
 	return fs_fail(FS_ENOTFOUND, "no mission '%s'", code);
@@ -292,6 +299,7 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	bind_optional_int(stmt, 19, v[FS_MISSION_NIGHTLY_RATE], nightly);
 	store_bind_text(stmt, 21, v[FS_MISSION_CONTACT_NAME]);
 	store_bind_text(stmt, 22, v[FS_MISSION_CONTACT_EMAIL]);
+	store_forget(store);
 	if ((err = store_done(store, stmt, "saving a mission")))
 		goto fail;
 	if (sqlite3_changes(store->db) > 0)
@@ -406,5 +414,6 @@ fs_mission_remove(fs_store *store, const char *code)
 	if ((err = store_stmt(store, Q_MISSION_DELETE, &stmt)))
 		return err;
 	sqlite3_bind_int64(stmt, 1, m.id);
+	store_forget(store);
 	return store_done(store, stmt, "removing a mission");
 }

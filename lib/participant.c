@@ -272,7 +272,18 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			      &stmt)))
 		goto fail;
 	sqlite3_bind_int64(stmt, 1, person);
-	store_bind_text(stmt, 2, given(v[FS_PART_REF]) ? v[FS_PART_REF] : NULL);
+	if (given(v[FS_PART_REF])) {
+		sqlite3_bind_text(stmt, 2, v[FS_PART_REF], -1, SQLITE_STATIC);
+	} else if (!person) {
+		/* unique until named after the new id, below */
+		unsigned char bytes[12];
+		char temp[32] = "~";
+		if ((err = store_random(bytes, sizeof(bytes))))
+			goto fail;
+		for (int i = 0; i < 12; i++)
+			snprintf(temp + 1 + 2 * i, 3, "%02x", bytes[i]);
+		sqlite3_bind_text(stmt, 2, temp, -1, SQLITE_TRANSIENT);
+	}
 	for (int c = FS_PART_GIVEN_NAME; c <= FS_PART_ACCESSIBILITY; c++)
 		if (c != FS_PART_CATEGORY && c != FS_PART_COUNTRY)
 			store_bind_text(stmt, 2 + c, v[c]);
@@ -280,22 +291,29 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		sqlite3_bind_int64(stmt, 2 + FS_PART_CATEGORY, category);
 	store_bind_text(stmt, 2 + FS_PART_COUNTRY,
 			v[FS_PART_COUNTRY] ? country : NULL);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		/* RETURNING: the row was written */
-		if (!person) {
-			person = sqlite3_column_int64(stmt, 0);
-			*outcome = FS_PUT_ADDED;
-		} else {
-			*outcome = FS_PUT_CHANGED;
-		}
-		if (ref_out)
-			snprintf(ref_out, 128, "%s", store_text(stmt, 1));
-	}
 	if ((err = store_done(store, stmt, "saving a participant")))
 		goto fail;
-	if (ref_out && *outcome == FS_PUT_UNCHANGED)
-		snprintf(ref_out, 128, "%s",
-			 given(v[FS_PART_REF]) ? v[FS_PART_REF] : "");
+	if (!person) {
+		person = sqlite3_last_insert_rowid(store->db);
+		*outcome = FS_PUT_ADDED;
+		if (!given(v[FS_PART_REF])) {
+			if ((err = store_stmt(store, Q_PARTICIPANT_NAME_REF,
+					      &stmt)))
+				goto fail;
+			sqlite3_bind_int64(stmt, 1, person);
+			if ((err = store_done(store, stmt,
+					      "naming a participant")))
+				goto fail;
+		}
+	} else if (sqlite3_changes(store->db) > 0) {
+		*outcome = FS_PUT_CHANGED;
+	}
+	if (ref_out) {
+		if (given(v[FS_PART_REF]))
+			snprintf(ref_out, 128, "%s", v[FS_PART_REF]);
+		else
+			snprintf(ref_out, 128, "P%06lld", (long long)person);
+	}
 
 	if (mission.id || reg.id) {
 		if ((err = store_stmt(store, reg.id ? Q_REGISTRATION_UPDATE

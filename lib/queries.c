@@ -5,9 +5,56 @@
  * the stored value (coalesce), and numbers that may be cleared come as a
  * pair (value, given): CASE WHEN given THEN value ELSE column END.  UPDATEs
  * compare old and new values and touch only rows that differ, so that
- * sqlite3_changes() and RETURNING tell whether anything changed.
+ * sqlite3_changes() tells whether anything changed.  No RETURNING, no IN
+ * lists in hot statements: both make SQLite build a temporary table per run.
  */
 #include "queries.h"
+
+/* The updatable columns of a table, and their new values: the parameter,
+ * or the stored value where the parameter is NULL (absent). */
+#define MISSION_COLUMNS                                                      \
+	"title, country, city, timezone, start_date, days, venue, address, " \
+	"lat, lon, capacity, currency, per_diem, nightly_rate, "              \
+	"contact_name, contact_email"
+#define MISSION_NEW                                                          \
+	"coalesce(?2, title), coalesce(?3, country), coalesce(?4, city), "   \
+	"coalesce(?5, timezone), coalesce(?6, start_date), "                  \
+	"coalesce(?7, days), coalesce(?8, venue), coalesce(?9, address), "    \
+	"CASE WHEN ?11 THEN ?10 ELSE lat END, "                               \
+	"CASE WHEN ?13 THEN ?12 ELSE lon END, "                               \
+	"CASE WHEN ?15 THEN ?14 ELSE capacity END, "                          \
+	"coalesce(?16, currency), CASE WHEN ?18 THEN ?17 ELSE per_diem END, " \
+	"CASE WHEN ?20 THEN ?19 ELSE nightly_rate END, "                      \
+	"coalesce(?21, contact_name), coalesce(?22, contact_email)"
+#define PARTICIPANT_COLUMNS                                                  \
+	"given_name, family_name, email, phone, organization, position, "    \
+	"category_id, country, language, dietary, accessibility"
+#define PARTICIPANT_NEW                                                      \
+	"coalesce(?3, given_name), coalesce(?4, family_name), "              \
+	"coalesce(?5, email), coalesce(?6, phone), "                          \
+	"coalesce(?7, organization), coalesce(?8, position), "                \
+	"coalesce(?9, category_id), coalesce(?10, country), "                 \
+	"coalesce(?11, language), coalesce(?12, dietary), "                   \
+	"coalesce(?13, accessibility)"
+#define REGISTRATION_COLUMNS "status, arrival, departure, funded, group_label"
+#define REGISTRATION_NEW                                                     \
+	"coalesce(?4, status), coalesce(?5, arrival), "                      \
+	"coalesce(?6, departure), coalesce(?7, funded), "                     \
+	"coalesce(?8, group_label)"
+#define ITEM_COLUMNS                                                         \
+	"day_date, start_time, end_time, kind, title, module_id, place_id, " \
+	"host, capacity, audience, description"
+#define ITEM_NEW_SIGNIFICANT                                                 \
+	"coalesce(?6, day_date), coalesce(?7, start_time), "                 \
+	"coalesce(?8, end_time), coalesce(?10, title), "                      \
+	"CASE WHEN ?14 THEN ?13 ELSE place_id END"
+#define ITEM_NEW                                                             \
+	"coalesce(?6, day_date), coalesce(?7, start_time), "                 \
+	"coalesce(?8, end_time), coalesce(?9, kind), coalesce(?10, title), "  \
+	"CASE WHEN ?12 THEN ?11 ELSE module_id END, "                         \
+	"CASE WHEN ?14 THEN ?13 ELSE place_id END, coalesce(?15, host), "     \
+	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
+	"coalesce(?18, audience), coalesce(?19, description)"
 
 const char *const fs_queries[Q__COUNT] = {
 	/* categories and curriculum modules */
@@ -66,35 +113,8 @@ const char *const fs_queries[Q__COUNT] = {
 		"coalesce(?9, ''), ?10, ?12, ?14, coalesce(?16, ''), ?17, ?19, "
 		"coalesce(?21, ''), coalesce(?22, ''))",
 	[Q_MISSION_UPDATE] =
-		"UPDATE mission AS m SET title = n.title, country = n.country, "
-		"city = n.city, timezone = n.timezone, start_date = n.start_date, "
-		"days = n.days, venue = n.venue, address = n.address, "
-		"lat = n.lat, lon = n.lon, capacity = n.capacity, "
-		"currency = n.currency, per_diem = n.per_diem, "
-		"nightly_rate = n.nightly_rate, contact_name = n.contact_name, "
-		"contact_email = n.contact_email "
-		"FROM (SELECT coalesce(?2, title) AS title, "
-		"  coalesce(?3, country) AS country, coalesce(?4, city) AS city, "
-		"  coalesce(?5, timezone) AS timezone, "
-		"  coalesce(?6, start_date) AS start_date, "
-		"  coalesce(?7, days) AS days, coalesce(?8, venue) AS venue, "
-		"  coalesce(?9, address) AS address, "
-		"  CASE WHEN ?11 THEN ?10 ELSE lat END AS lat, "
-		"  CASE WHEN ?13 THEN ?12 ELSE lon END AS lon, "
-		"  CASE WHEN ?15 THEN ?14 ELSE capacity END AS capacity, "
-		"  coalesce(?16, currency) AS currency, "
-		"  CASE WHEN ?18 THEN ?17 ELSE per_diem END AS per_diem, "
-		"  CASE WHEN ?20 THEN ?19 ELSE nightly_rate END AS nightly_rate, "
-		"  coalesce(?21, contact_name) AS contact_name, "
-		"  coalesce(?22, contact_email) AS contact_email "
-		"  FROM mission WHERE code = ?1) AS n "
-		"WHERE m.code = ?1 AND (m.title, m.country, m.city, m.timezone, "
-		"m.start_date, m.days, m.venue, m.address, m.lat, m.lon, "
-		"m.capacity, m.currency, m.per_diem, m.nightly_rate, "
-		"m.contact_name, m.contact_email) IS NOT (n.title, n.country, "
-		"n.city, n.timezone, n.start_date, n.days, n.venue, n.address, "
-		"n.lat, n.lon, n.capacity, n.currency, n.per_diem, "
-		"n.nightly_rate, n.contact_name, n.contact_email)",
+		"UPDATE mission SET (" MISSION_COLUMNS ") = (" MISSION_NEW ") "
+		"WHERE code = ?1 AND (" MISSION_COLUMNS ") IS NOT (" MISSION_NEW ")",
 	[Q_MISSION_ITEMS_OUTSIDE] =
 		"SELECT count(*) FROM item WHERE mission_id = ?1 AND removed = 0 "
 		"AND (day_date < ?2 OR day_date > ?3)",
@@ -140,28 +160,14 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_PARTICIPANT_INSERT] =
 		"INSERT INTO participant (ref, given_name, family_name, email, "
 		"phone, organization, position, category_id, country, language, "
-		"dietary, accessibility) VALUES (coalesce(?2, 'P' || "
-		"printf('%06d', (SELECT ifnull(max(id), 0) + 1 "
-		"FROM participant))), ?3, ?4, coalesce(?5, ''), "
+		"dietary, accessibility) VALUES (?2, ?3, ?4, coalesce(?5, ''), "
 		"coalesce(?6, ''), coalesce(?7, ''), coalesce(?8, ''), ?9, "
 		"coalesce(?10, ''), coalesce(?11, ''), coalesce(?12, ''), "
-		"coalesce(?13, '')) RETURNING id, ref",
+		"coalesce(?13, ''))",
 	[Q_PARTICIPANT_UPDATE] =
-		"UPDATE participant AS p SET given_name = n.g, family_name = n.f, "
-		"email = n.e, phone = n.ph, organization = n.o, position = n.po, "
-		"category_id = n.c, country = n.co, language = n.l, "
-		"dietary = n.d, accessibility = n.a "
-		"FROM (SELECT coalesce(?3, given_name) AS g, "
-		"  coalesce(?4, family_name) AS f, coalesce(?5, email) AS e, "
-		"  coalesce(?6, phone) AS ph, coalesce(?7, organization) AS o, "
-		"  coalesce(?8, position) AS po, coalesce(?9, category_id) AS c, "
-		"  coalesce(?10, country) AS co, coalesce(?11, language) AS l, "
-		"  coalesce(?12, dietary) AS d, coalesce(?13, accessibility) AS a "
-		"  FROM participant WHERE id = ?1) AS n "
-		"WHERE p.id = ?1 AND (p.given_name, p.family_name, p.email, "
-		"p.phone, p.organization, p.position, p.category_id, p.country, "
-		"p.language, p.dietary, p.accessibility) IS NOT (n.g, n.f, n.e, "
-		"n.ph, n.o, n.po, n.c, n.co, n.l, n.d, n.a) RETURNING p.id, p.ref",
+		"UPDATE participant SET (" PARTICIPANT_COLUMNS ") = ("
+		PARTICIPANT_NEW ") WHERE id = ?1 AND (" PARTICIPANT_COLUMNS
+		") IS NOT (" PARTICIPANT_NEW ")",
 	[Q_PARTICIPANT_ROWS] =
 		"SELECT p.ref, p.given_name, p.family_name, p.email, p.phone, "
 		"p.organization, p.position, c.code, p.country, p.language, "
@@ -174,6 +180,9 @@ const char *const fs_queries[Q__COUNT] = {
 		"WHERE (?1 IS NULL OR r.mission_id = ?1) "
 		"AND (?2 IS NULL OR p.ref = ?2) "
 		"ORDER BY p.id, m.start_date, m.code",
+	/* A person added without a ref gets P and their id, zero-padded. */
+	[Q_PARTICIPANT_NAME_REF] =
+		"UPDATE participant SET ref = printf('P%06d', id) WHERE id = ?1",
 	[Q_PARTICIPANT_DELETE] = "DELETE FROM participant WHERE ref = ?1",
 	[Q_REGISTRATION_FIND] =
 		"SELECT id, arrival, departure FROM registration "
@@ -184,14 +193,9 @@ const char *const fs_queries[Q__COUNT] = {
 		"coalesce(?4, 'applied'), coalesce(?5, ''), coalesce(?6, ''), "
 		"coalesce(?7, 1), coalesce(?8, ''))",
 	[Q_REGISTRATION_UPDATE] =
-		"UPDATE registration AS r SET status = n.s, arrival = n.a, "
-		"departure = n.d, funded = n.f, group_label = n.g "
-		"FROM (SELECT coalesce(?4, status) AS s, coalesce(?5, arrival) AS a, "
-		"  coalesce(?6, departure) AS d, coalesce(?7, funded) AS f, "
-		"  coalesce(?8, group_label) AS g FROM registration WHERE id = ?1) "
-		"  AS n "
-		"WHERE r.id = ?1 AND (r.status, r.arrival, r.departure, r.funded, "
-		"r.group_label) IS NOT (n.s, n.a, n.d, n.f, n.g)",
+		"UPDATE registration SET (" REGISTRATION_COLUMNS ") = ("
+		REGISTRATION_NEW ") WHERE id = ?1 AND (" REGISTRATION_COLUMNS
+		") IS NOT (" REGISTRATION_NEW ")",
 	[Q_REGISTRATION_DELETE] =
 		"DELETE FROM registration WHERE mission_id = ?2 AND "
 		"participant_id = (SELECT id FROM participant WHERE ref = ?1)",
@@ -208,37 +212,17 @@ const char *const fs_queries[Q__COUNT] = {
 		"day_date, start_time, end_time, kind, title, module_id, "
 		"place_id, host, capacity, audience, description) VALUES (?2, ?3, "
 		"?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13, coalesce(?15, ''), "
-		"?16, coalesce(?18, 'all'), coalesce(?19, '')) RETURNING id",
+		"?16, coalesce(?18, 'all'), coalesce(?19, ''))",
 	/* SEQUENCE rises when the day, times, title, place or presence
 	 * change; a removed item imported again comes back active. */
 	[Q_ITEM_UPDATE] =
-		"UPDATE item AS i SET day_date = n.day_date, "
-		"start_time = n.start_time, end_time = n.end_time, kind = n.kind, "
-		"title = n.title, module_id = n.module_id, place_id = n.place_id, "
-		"host = n.host, capacity = n.capacity, audience = n.audience, "
-		"description = n.description, removed = 0, "
-		"status = CASE WHEN i.removed THEN 'active' ELSE i.status END, "
-		"sequence = i.sequence + ((i.day_date, i.start_time, i.end_time, "
-		"  i.title, i.place_id, i.removed) IS NOT (n.day_date, "
-		"  n.start_time, n.end_time, n.title, n.place_id, 0)), "
-		"updated_at = ?5 "
-		"FROM (SELECT coalesce(?6, day_date) AS day_date, "
-		"  coalesce(?7, start_time) AS start_time, "
-		"  coalesce(?8, end_time) AS end_time, coalesce(?9, kind) AS kind, "
-		"  coalesce(?10, title) AS title, "
-		"  CASE WHEN ?12 THEN ?11 ELSE module_id END AS module_id, "
-		"  CASE WHEN ?14 THEN ?13 ELSE place_id END AS place_id, "
-		"  coalesce(?15, host) AS host, "
-		"  CASE WHEN ?17 THEN ?16 ELSE capacity END AS capacity, "
-		"  coalesce(?18, audience) AS audience, "
-		"  coalesce(?19, description) AS description "
-		"  FROM item WHERE id = ?1) AS n "
-		"WHERE i.id = ?1 AND (i.day_date, i.start_time, i.end_time, "
-		"i.kind, i.title, i.module_id, i.place_id, i.host, i.capacity, "
-		"i.audience, i.description, i.removed) IS NOT (n.day_date, "
-		"n.start_time, n.end_time, n.kind, n.title, n.module_id, "
-		"n.place_id, n.host, n.capacity, n.audience, n.description, 0) "
-		"RETURNING i.id",
+		"UPDATE item SET (" ITEM_COLUMNS ", removed, status, sequence, "
+		"updated_at) = (" ITEM_NEW ", 0, "
+		"CASE WHEN removed THEN 'active' ELSE status END, "
+		"sequence + ((day_date, start_time, end_time, title, place_id, "
+		"removed) IS NOT (" ITEM_NEW_SIGNIFICANT ", 0)), ?5) "
+		"WHERE id = ?1 AND (" ITEM_COLUMNS ", removed) IS NOT ("
+		ITEM_NEW ", 0)",
 	[Q_ITEM_TOUCH] = "UPDATE item SET updated_at = ?2 WHERE id = ?1",
 	[Q_ITEM_SET_STATUS] =
 		"UPDATE item SET status = CASE WHEN ?4 THEN 'cancelled' "

@@ -94,7 +94,9 @@ store_bind_text(sqlite3_stmt *stmt, int i, const char *text)
 {
 	if (!text)
 		return sqlite3_bind_null(stmt, i);
-	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_TRANSIENT);
+	/* Not copied: every statement is run before the text it is given
+	 * goes away, and store_stmt() clears the bindings before reuse. */
+	return sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
 }
 
 const char *
@@ -134,12 +136,20 @@ store_random(void *buf, size_t n)
 	return FS_OK;
 }
 
+void
+store_forget(fs_store *store)
+{
+	store->cache.has_mission = false;
+	store->cache.n_categories = 0;
+}
+
 fs_err
 fs_store_begin(fs_store *store)
 {
 	if (store->depth++ > 0)
 		return FS_OK;
 	store->failed = false;
+	store_forget(store);
 	/* IMMEDIATE takes the write lock now, so a second writer waits here
 	 * (busy timeout) rather than failing half-way through its work. */
 	fs_err err = exec(store, "BEGIN IMMEDIATE", "starting a transaction");
@@ -172,6 +182,7 @@ fs_store_rollback(fs_store *store)
 {
 	if (store->depth == 0)
 		return;
+	store_forget(store);
 	if (--store->depth > 0) {
 		store->failed = true;
 		return;
@@ -286,6 +297,8 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 	} else if (S_ISDIR(st.st_mode)) {
 		return fs_fail(FS_EINPUT, "%s: is a directory", path);
 	}
+	/* Memory statistics take a global mutex on every allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (!(store = calloc(1, sizeof(*store))))
 		return fs_fail(FS_ENOMEM, "out of memory");
 	if (sqlite3_open_v2(path, &store->db, mode, NULL) != SQLITE_OK) {

@@ -11,15 +11,33 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
+#include "domain.h"
 #include "fieldschool/store.h"
 #include "queries.h"
+
+/* Lookups an import makes on every row, remembered.  Emptied when an
+ * outermost transaction starts or rolls back, and by any change to the
+ * tables they copy (store_forget). */
+struct store_cache {
+	struct mission_info mission;  /* the last mission looked up */
+	bool has_mission;
+	struct {
+		char key[32];
+		int64_t id;
+	} categories[16];
+	int n_categories;
+};
 
 struct fs_store {
 	sqlite3 *db;
 	int depth;          /* fs_store_begin() nesting */
 	bool failed;        /* a nested rollback happened */
 	sqlite3_stmt *stmts[Q__COUNT];
+	struct store_cache cache;
 };
+
+/* Empties the cache of lookups. */
+void store_forget(fs_store *store);
 
 /* The cached statement for q, reset, bindings cleared.  Borrowed. */
 fs_err store_stmt(fs_store *store, enum query q, sqlite3_stmt **out);
@@ -30,7 +48,8 @@ fs_err store_fail(fs_store *store, const char *what);
 /* Runs a statement to completion that returns no rows. */
 fs_err store_done(fs_store *store, sqlite3_stmt *stmt, const char *what);
 
-/* Binds text, or NULL when text is NULL; for "" use bind_text. */
+/* Binds text, or NULL when text is NULL.  The text is not copied: it must
+ * live until the statement has run. */
 int store_bind_text(sqlite3_stmt *stmt, int i, const char *text);
 
 /* A column as text, "" for NULL (never NULL). */

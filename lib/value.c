@@ -256,7 +256,18 @@ in_list(const char *list, const char *code, size_t len)
 const char *
 check_country(const char *code)
 {
-	if (!in_list(COUNTRIES, code, 2))
+	/* A 26 x 26 table of the codes, built once. */
+	static _Thread_local bool known[26][26], built;
+	if (!built) {
+		for (const char *p = COUNTRIES;; p += 3) {
+			known[p[0] - 'A'][p[1] - 'A'] = true;
+			if (!p[2])
+				break;
+		}
+		built = true;
+	}
+	if (code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' ||
+	    code[2] != '\0' || !known[code[0] - 'A'][code[1] - 'A'])
 		return "not an ISO 3166-1 alpha-2 country code (e.g. PH, MX, RW)";
 	return NULL;
 }

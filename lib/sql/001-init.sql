@@ -1,4 +1,6 @@
--- 001-init: the first schema.  Never edit a migration once it has landed;
+-- 001-init: the first schema.  CHECKs use OR rather than IN (...): SQLite
+-- builds a temporary table for every IN list it checks, on every insert.
+--  Never edit a migration once it has landed;
 -- add 002-....sql instead.  Dates are ISO 8601 text: 'YYYY-MM-DD' for days,
 -- 'HH:MM' for mission-local clock times, 'YYYY-MM-DDTHH:MM:SSZ' (UTC) for
 -- change stamps.  Money is integer minor units (cents) of the mission's
@@ -31,7 +33,7 @@ CREATE TABLE mission (
 	city          TEXT NOT NULL,
 	timezone      TEXT NOT NULL,
 	start_date    TEXT NOT NULL,
-	days          INTEGER NOT NULL CHECK (days IN (3, 4)),
+	days          INTEGER NOT NULL CHECK (days BETWEEN 3 AND 4),
 	venue         TEXT NOT NULL DEFAULT '',
 	address       TEXT NOT NULL DEFAULT '',
 	lat           REAL,
@@ -74,10 +76,11 @@ CREATE TABLE registration (
 	participant_id INTEGER NOT NULL REFERENCES participant(id) ON DELETE CASCADE,
 	mission_id     INTEGER NOT NULL REFERENCES mission(id) ON DELETE CASCADE,
 	status         TEXT NOT NULL DEFAULT 'applied'
-		CHECK (status IN ('applied', 'confirmed', 'waitlisted', 'cancelled')),
+		CHECK (status = 'applied' OR status = 'confirmed' OR
+		       status = 'waitlisted' OR status = 'cancelled'),
 	arrival        TEXT NOT NULL DEFAULT '',
 	departure      TEXT NOT NULL DEFAULT '',
-	funded         INTEGER NOT NULL DEFAULT 1 CHECK (funded IN (0, 1)),
+	funded         INTEGER NOT NULL DEFAULT 1 CHECK (funded BETWEEN 0 AND 1),
 	group_label    TEXT NOT NULL DEFAULT '',
 	UNIQUE (participant_id, mission_id)
 );
@@ -115,7 +118,8 @@ CREATE TABLE item (
 	start_time  TEXT NOT NULL,
 	end_time    TEXT NOT NULL,
 	kind        TEXT NOT NULL
-		CHECK (kind IN ('session', 'visit', 'travel', 'meal', 'break', 'ceremony')),
+		CHECK (kind = 'session' OR kind = 'visit' OR kind = 'travel' OR
+		       kind = 'meal' OR kind = 'break' OR kind = 'ceremony'),
 	title       TEXT NOT NULL,
 	module_id   INTEGER REFERENCES module(id) ON DELETE RESTRICT,
 	place_id    INTEGER REFERENCES place(id) ON DELETE RESTRICT,
@@ -124,8 +128,8 @@ CREATE TABLE item (
 	audience    TEXT NOT NULL DEFAULT 'all',
 	description TEXT NOT NULL DEFAULT '',
 	status      TEXT NOT NULL DEFAULT 'active'
-		CHECK (status IN ('active', 'cancelled')),
-	removed     INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+		CHECK (status = 'active' OR status = 'cancelled'),
+	removed     INTEGER NOT NULL DEFAULT 0 CHECK (removed BETWEEN 0 AND 1),
 	UNIQUE (mission_id, ref)
 );
 CREATE INDEX item_day ON item (mission_id, day_date, start_time);
@@ -145,7 +149,7 @@ CREATE TABLE attendance (
 	registration_id INTEGER NOT NULL REFERENCES registration(id) ON DELETE CASCADE,
 	day_date        TEXT NOT NULL,
 	item_id         INTEGER REFERENCES item(id) ON DELETE CASCADE,
-	present         INTEGER NOT NULL CHECK (present IN (0, 1)),
+	present         INTEGER NOT NULL CHECK (present BETWEEN 0 AND 1),
 	recorded_at     TEXT NOT NULL
 );
 CREATE UNIQUE INDEX attendance_once
