@@ -129,9 +129,9 @@ item_args(int argc, char **argv, const char *usage, const char *help,
 	const char *given = NULL;
 	int c;
 
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hm:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hm:", options, NULL)) != -1) {
 		if (c == 'm') {
 			given = optarg;
 		} else if (c == 'f' && flag) {

@@ -96,9 +96,9 @@ cmd_demo(int argc, char **argv)
 	int c, status;
 	fs_err err;
 
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
 		if (c == 'o') {
 			dir = optarg;
 		} else if (c == 'h') {

@@ -51,9 +51,9 @@ simple_options(int argc, char **argv, const char *usage, const char *help,
 	}
 	options[n_names] = (struct option){ "help", no_argument, NULL, 'h' };
 	options[n_names + 1] = (struct option){ NULL, 0, NULL, 0 };
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
 			printf("usage: %s\n\n%s\n", usage, help);
 			return EXIT_OK;

@@ -87,9 +87,9 @@ mission_remove(int argc, char **argv)
 	int c, status;
 	fs_err err;
 
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+fh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fh", options, NULL)) != -1) {
 		if (c == 'f') {
 			force = true;
 		} else if (c == 'h') {

@@ -92,9 +92,9 @@ participant_remove(int argc, char **argv)
 	int c, status;
 	fs_err err;
 
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hm:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hm:", options, NULL)) != -1) {
 		if (c == 'm') {
 			mission = optarg;
 		} else if (c == 'h') {

@@ -101,7 +101,8 @@ cmd_report(fs_err err, const fs_problems *problems, const char *file)
 			fprintf(stderr, "fieldschool: %s\n", p->reason);
 		}
 	}
-	if (problems->n == 0 || err != FS_EINPUT)
+	/* After a file's problems, the detail sums them up. */
+	if (problems->n == 0 || err != FS_EINPUT || file)
 		return cmd_fail(err);
 	return exit_status_of(err);
 }

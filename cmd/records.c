@@ -62,9 +62,9 @@ record_options(const fs_format *format, int argc, char **argv,
 	}
 	options[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	options[n] = (struct option){ NULL, 0, NULL, 0 };
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h') {
 			print_record_help(format, usage);
 			return EXIT_OK;
@@ -146,9 +146,9 @@ record_import(const fs_format *format, int argc, char **argv)
 	snprintf(usage, sizeof(usage),
 		 "fieldschool %s import [--dry-run] [--ignore-unknown] FILE.csv",
 		 format->noun[0] == 'a' ? "agenda" : format->noun);
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hn", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hn", options, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			opts.ignore_unknown = true;
@@ -239,9 +239,9 @@ record_export(const fs_format *format, int argc, char **argv,
 
 	snprintf(usage, sizeof(usage), "fieldschool %s export %s [-o FILE]",
 		 noun, needs_mission ? "MISSION" : "[MISSION]");
-	optind = 1;
+	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;
