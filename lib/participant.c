@@ -51,6 +51,65 @@ given(const char *v)
 	return v && *v;
 }
 
+/* An email as a key: ASCII letters folded, as SQLite's NOCASE does. */
+static void
+email_key(const char *email, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", email);
+	for (char *p = buf; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+}
+
+/* Notes that person id has this email; aux counts the people sharing it. */
+static fs_err
+email_note(struct strmap *map, const char *email, int64_t id)
+{
+	char key[512];
+	struct strmap_entry *e;
+
+	email_key(email, key, sizeof(key));
+	if ((e = strmap_get(map, key))) {
+		if (e->line != (long)id)
+			e->aux++;
+		return FS_OK;
+	}
+	return strmap_put(map, key, (long)id, 1);
+}
+
+/* The map of every stored email, built on first use (store.h). */
+static fs_err
+email_map(fs_store *store, struct strmap **out)
+{
+	sqlite3_stmt *stmt;
+	struct strmap *map;
+	fs_err err;
+	int rc;
+
+	if ((*out = store->cache.emails))
+		return FS_OK;
+	if (!(map = calloc(1, sizeof(*map))))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((err = store_stmt(store, Q_PARTICIPANT_EMAILS, &stmt))) {
+		free(map);
+		return err;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if ((err = email_note(map, store_text(stmt, 1),
+				      sqlite3_column_int64(stmt, 0))))
+			break;
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading emails");
+	if (err) {
+		strmap_release(map);
+		free(map);
+		return err;
+	}
+	*out = store->cache.emails = map;
+	return FS_OK;
+}
+
 /* The stored person, found by ref or else by email: id 0 when none. */
 static fs_err
 find_person(fs_store *store, const char *ref, const char *email,
@@ -58,27 +117,34 @@ find_person(fs_store *store, const char *ref, const char *email,
 {
 	sqlite3_stmt *stmt;
 	fs_err err;
-	int rc, n = 0;
+	int rc;
 
 	*id_out = 0;
-	if (!given(ref) && !given(email))
-		return FS_OK;
-	if ((err = store_stmt(store, given(ref) ? Q_PARTICIPANT_BY_REF
-						: Q_PARTICIPANT_BY_EMAIL,
-			      &stmt)))
-		return err;
-	sqlite3_bind_text(stmt, 1, given(ref) ? ref : email, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*id_out = sqlite3_column_int64(stmt, 0);
-		n++;
+	if (given(ref)) {
+		if ((err = store_stmt(store, Q_PARTICIPANT_BY_REF, &stmt)))
+			return err;
+		sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			*id_out = sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(store, "looking up a participant");
+	} else if (given(email)) {
+		struct strmap *map;
+		struct strmap_entry *e;
+		char key[512];
+		if ((err = email_map(store, &map)))
+			return err;
+		email_key(email, key, sizeof(key));
+		if (!(e = strmap_get(map, key)))
+			return FS_OK;
+		if (e->aux > 1)
+			return fs_problems_add(problems, line, "email",
+					       "'%s' belongs to %d people: give "
+					       "a ref to say which", email,
+					       (int)e->aux);
+		*id_out = e->line;
 	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_fail(store, "looking up a participant");
-	if (n > 1)
-		return fs_problems_add(problems, line, "email",
-				       "'%s' belongs to %d people: give a ref "
-				       "to say which", email, n);
 	return FS_OK;
 }
 
@@ -293,6 +359,16 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			v[FS_PART_COUNTRY] ? country : NULL);
 	if ((err = store_done(store, stmt, "saving a participant")))
 		goto fail;
+	if (store->cache.emails && given(v[FS_PART_EMAIL])) {
+		/* an email moved from one person to another would leave the
+		 * map wrong: drop it on updates, extend it on inserts */
+		if (person)
+			store_forget(store);
+		else if ((err = email_note(store->cache.emails,
+					   v[FS_PART_EMAIL],
+					   sqlite3_last_insert_rowid(store->db))))
+			goto fail;
+	}
 	if (!person) {
 		person = sqlite3_last_insert_rowid(store->db);
 		*outcome = FS_PUT_ADDED;

@@ -154,9 +154,8 @@ const char *const fs_queries[Q__COUNT] = {
 
 	/* participants and registrations */
 	[Q_PARTICIPANT_BY_REF] = "SELECT id FROM participant WHERE ref = ?1",
-	[Q_PARTICIPANT_BY_EMAIL] =
-		"SELECT id FROM participant WHERE email = ?1 COLLATE NOCASE "
-		"AND email <> ''",
+	[Q_PARTICIPANT_EMAILS] =
+		"SELECT id, email FROM participant WHERE email <> ''",
 	[Q_PARTICIPANT_INSERT] =
 		"INSERT INTO participant (ref, given_name, family_name, email, "
 		"phone, organization, position, category_id, country, language, "

@@ -141,6 +141,11 @@ store_forget(fs_store *store)
 {
 	store->cache.has_mission = false;
 	store->cache.n_categories = 0;
+	if (store->cache.emails) {
+		strmap_release(store->cache.emails);
+		free(store->cache.emails);
+		store->cache.emails = NULL;
+	}
 }
 
 fs_err
@@ -331,6 +336,7 @@ fs_store_close(fs_store *store)
 {
 	if (!store)
 		return;
+	store_forget(store);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(store->stmts[i]);
 	sqlite3_close(store->db);

@@ -14,6 +14,7 @@
 #include "domain.h"
 #include "fieldschool/store.h"
 #include "queries.h"
+#include "strmap.h"
 
 /* Lookups an import makes on every row, remembered.  Emptied when an
  * outermost transaction starts or rolls back, and by any change to the
@@ -26,6 +27,7 @@ struct store_cache {
 		int64_t id;
 	} categories[16];
 	int n_categories;
+	struct strmap *emails; /* lowercased email -> participant id */
 };
 
 struct fs_store {

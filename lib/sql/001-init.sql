@@ -68,8 +68,9 @@ CREATE TABLE participant (
 	dietary       TEXT NOT NULL DEFAULT '',
 	accessibility TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX participant_email ON participant (email COLLATE NOCASE)
-	WHERE email <> '';
+-- No index on email: it is the key only of rows without a ref, and keeping
+-- an index of random keys up to date costs a bulk import a third of its time.
+-- participant.c builds an in-memory map of emails when it first needs one.
 
 CREATE TABLE registration (
 	id             INTEGER PRIMARY KEY,
