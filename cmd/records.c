@@ -266,7 +266,7 @@ record_export(const fs_format *format, int argc, char **argv,
 	job.mission = mission;
 	if ((status = cmd_open_store(&job.store, 0)))
 		return status;
-	if (output) {
+	if (output && strcmp(output, "-")) {
 		err = fs_write_atomic(output, export_to, &job);
 	} else {
 		err = export_to(stdout, &job);
