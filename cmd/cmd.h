@@ -57,6 +57,10 @@ int cmd_open_store(fs_store **out, unsigned flags);
  * when they have no line), then the detail; returns the exit status. */
 int cmd_report(fs_err err, const fs_problems *problems, const char *file);
 
+/* EXIT_USAGE (with a message) when an argument after argv[0] looks like an
+ * option: for commands that take none but --help. */
+int reject_options(int argc, char **argv, const char *usage);
+
 /* Is this a --help / -h argument? */
 bool is_help(const char *arg);
 

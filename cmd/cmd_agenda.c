@@ -104,6 +104,8 @@ agenda_list(int argc, char **argv)
 		       "local time.\n", usage);
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc != 2)
 		return cmd_usage_error(usage, "give one mission code");
 	if (global.json)

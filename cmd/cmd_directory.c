@@ -104,6 +104,8 @@ category_list(int argc, char **argv)
 		       "code, participants and name of each category.\n");
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	return with_store(list_categories, NULL);
 }
 
@@ -190,6 +192,8 @@ module_list(int argc, char **argv)
 		       "six-module e-course.\n", usage);
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc > 2)
 		return cmd_usage_error(usage, "too many arguments");
 	return with_store(list_modules, argc > 1 ? argv[1] : NULL);
@@ -246,6 +250,8 @@ place_list(int argc, char **argv)
 		printf("usage: fieldschool place list [--json]\n");
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	return with_store(list_places, NULL);
 }
 
@@ -325,6 +331,8 @@ facilitator_list(int argc, char **argv)
 		printf("usage: fieldschool facilitator list [--json]\n");
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	return with_store(list_facilitators, NULL);
 }
 

@@ -17,6 +17,8 @@ cmd_init(int argc, char **argv)
 		       "one to schema %d.\n", usage, fs_store_schema_version());
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc > 1)
 		return cmd_usage_error(usage, "unexpected argument '%s'",
 				       argv[1]);

@@ -52,6 +52,8 @@ mission_list(int argc, char **argv)
 		printf("usage: fieldschool mission list [--json]\n");
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc > 1)
 		return cmd_usage_error("fieldschool mission list [--json]",
 				       "too many arguments");
@@ -67,6 +69,8 @@ mission_show(int argc, char **argv)
 		printf("usage: %s\n", usage);
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc != 2)
 		return cmd_usage_error(usage, "give one mission code");
 	return record_show(&fs_missions_format, NULL, argv[1]);

@@ -59,6 +59,8 @@ participant_list(int argc, char **argv)
 		       "without one).\n", usage);
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc > 2)
 		return cmd_usage_error(usage, "too many arguments");
 	return record_list(&fs_participants_format, argc > 1 ? argv[1] : NULL,
@@ -73,6 +75,8 @@ participant_show(int argc, char **argv)
 		printf("usage: %s\n", usage);
 		return EXIT_OK;
 	}
+	if (reject_options(argc, argv, NULL))
+		return EXIT_USAGE;
 	if (argc != 2)
 		return cmd_usage_error(usage, "give one participant ref");
 	return record_show(&fs_participants_format, NULL, argv[1]);

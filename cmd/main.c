@@ -26,6 +26,16 @@ static const struct cmd commands[] = {
 	{ NULL, NULL, NULL },
 };
 
+int
+reject_options(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '\0')
+			return cmd_usage_error(usage, "%s: unknown option (see "
+					       "--help)", argv[i]);
+	return EXIT_OK;
+}
+
 bool
 is_help(const char *arg)
 {

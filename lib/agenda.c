@@ -308,6 +308,7 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	const char *why;
 	int64_t day_date = -1, module = 0, place = 0;
 	int start = -1, end = -1;
+	bool place_moved = false;
 	long day = 0, capacity = 0;
 	double lat = 0, lon = 0;
 	char date_text[11], now[21], ref[128], uid[64];
@@ -460,8 +461,21 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 			v[FS_ITEM_LON] : NULL, lon);
 		if ((err = store_done(store, stmt, "saving a place")))
 			goto fail;
+		place_moved = sqlite3_changes(store->db) > 0;
 	}
 	store_now(now);
+	if (place_moved) {
+		/* a new address or position changes the LOCATION of every
+		 * item held there: subscribers must get them again */
+		if ((err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, place);
+		sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
+		if ((err = store_done(store, stmt, "saving a place")))
+			goto fail;
+		if (old.id)
+			*outcome = FS_PUT_CHANGED;
+	}
 	if (day_date >= 0)
 		format_date(day_date, date_text);
 	if (!old.id) {

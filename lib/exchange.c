@@ -89,11 +89,11 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	static const fs_import_options no_options;
 	struct strmap seen = STRMAP_INIT;
 	const char *values[64];
-	char *cells[64];
+	char *cells[256];
 	fs_csv *csv = NULL;
 	int *map = NULL;
 	size_t n_header = 0;
-	bool has_row, began = false;
+	bool has_row, began = false, syntax_error = false;
 	size_t first_problem = problems->n;
 	long next_report = 0;
 	fs_err err;
@@ -113,6 +113,11 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	if ((err = read_header(csv, format, options, &map, &n_header,
 			       problems)))
 		goto done;
+	if (n_header > 256) {
+		err = fs_fail(FS_EINPUT, "%s: %zu columns: at most 256", name,
+			      n_header);
+		goto done;
+	}
 	if (problems->n > first_problem) {
 		err = FS_EINPUT;
 		goto done;
@@ -126,8 +131,10 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		const char *blame;
 		fs_put_outcome outcome;
 
-		if ((err = fs_csv_read(csv, &has_row)) || !has_row)
+		if ((err = fs_csv_read(csv, &has_row)) || !has_row) {
+			syntax_error = err == FS_EINPUT;
 			break;
+		}
 		line = fs_csv_line(csv);
 		stats->rows++;
 		if (options->progress && fs_csv_bytes(csv) >= next_report) {
@@ -206,7 +213,8 @@ done:
 			; /* the detail says why */
 		}
 	}
-	if (err == FS_EINPUT && problems->n > first_problem)
+	/* a CSV syntax error keeps its own detail: "file:line: reason" */
+	if (err == FS_EINPUT && problems->n > first_problem && !syntax_error)
 		fs_fail(FS_EINPUT, "%s: %zu problem%s, nothing imported", name,
 			problems->n - first_problem,
 			problems->n - first_problem == 1 ? "" : "s");

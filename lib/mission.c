@@ -123,6 +123,14 @@ parse_quotas(fs_store *store, const char *text, long line,
 					      "'%s': %s", num, why);
 			continue;
 		}
+		bool twice = false;
+		for (int i = 0; i < *n; i++)
+			twice |= cats[i] == cat;
+		if (twice) {
+			err = fs_problems_add(problems, line, "quotas",
+					      "category '%s' given twice", code);
+			continue;
+		}
 		if (*n >= 64) {
 			err = fs_problems_add(problems, line, "quotas",
 					      "too many quotas");

@@ -359,12 +359,12 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			v[FS_PART_COUNTRY] ? country : NULL);
 	if ((err = store_done(store, stmt, "saving a participant")))
 		goto fail;
-	if (store->cache.emails && given(v[FS_PART_EMAIL])) {
+	if (store->cache.emails && v[FS_PART_EMAIL]) {
 		/* an email moved from one person to another would leave the
 		 * map wrong: drop it on updates, extend it on inserts */
 		if (person)
 			store_forget(store);
-		else if ((err = email_note(store->cache.emails,
+		else if (given(v[FS_PART_EMAIL]) && (err = email_note(store->cache.emails,
 					   v[FS_PART_EMAIL],
 					   sqlite3_last_insert_rowid(store->db))))
 			goto fail;
@@ -385,10 +385,13 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		*outcome = FS_PUT_CHANGED;
 	}
 	if (ref_out) {
-		if (given(v[FS_PART_REF]))
-			snprintf(ref_out, 128, "%s", v[FS_PART_REF]);
-		else
-			snprintf(ref_out, 128, "P%06lld", (long long)person);
+		if ((err = store_stmt(store, Q_PARTICIPANT_REF, &stmt)))
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, person);
+		snprintf(ref_out, 128, "%s",
+			 sqlite3_step(stmt) == SQLITE_ROW ? store_text(stmt, 0)
+							  : "");
+		sqlite3_reset(stmt);
 	}
 
 	if (mission.id || reg.id) {
@@ -493,6 +496,7 @@ fs_participant_remove(fs_store *store, const char *ref, const char *mission)
 					     : Q_PARTICIPANT_DELETE,
 			      &stmt)))
 		return err;
+	store_forget(store);
 	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, m.id);
 	if ((err = store_done(store, stmt, "removing a participant")))

@@ -41,6 +41,9 @@
 	"coalesce(?4, status), coalesce(?5, arrival), "                      \
 	"coalesce(?6, departure), coalesce(?7, funded), "                     \
 	"coalesce(?8, group_label)"
+#define PLACE_NEW                                                            \
+	"coalesce(?2, address), CASE WHEN ?4 THEN ?3 ELSE lat END, "         \
+	"CASE WHEN ?6 THEN ?5 ELSE lon END"
 #define ITEM_COLUMNS                                                         \
 	"day_date, start_time, end_time, kind, title, module_id, place_id, " \
 	"host, capacity, audience, description"
@@ -134,9 +137,8 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_PLACE_ID] = "SELECT id FROM place WHERE name = ?1",
 	[Q_PLACE_ADD] = "INSERT INTO place (name) VALUES (?1)",
 	[Q_PLACE_UPDATE] =
-		"UPDATE place SET address = coalesce(?2, address), "
-		"lat = CASE WHEN ?4 THEN ?3 ELSE lat END, "
-		"lon = CASE WHEN ?6 THEN ?5 ELSE lon END WHERE id = ?1",
+		"UPDATE place SET (address, lat, lon) = (" PLACE_NEW ") "
+		"WHERE id = ?1 AND (address, lat, lon) IS NOT (" PLACE_NEW ")",
 	[Q_PLACE_LIST] =
 		"SELECT name, address, lat, lon, (SELECT count(*) FROM item i "
 		"WHERE i.place_id = p.id AND i.removed = 0) "
@@ -181,7 +183,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"ORDER BY p.id, m.start_date, m.code",
 	/* A person added without a ref gets P and their id, zero-padded. */
 	[Q_PARTICIPANT_NAME_REF] =
-		"UPDATE participant SET ref = printf('P%06d', id) WHERE id = ?1",
+		"UPDATE participant SET ref = CASE WHEN EXISTS (SELECT 1 FROM "
+		"participant WHERE ref = printf('P%06d', ?1)) THEN "
+		"printf('P%06d-%s', ?1, lower(hex(randomblob(3)))) "
+		"ELSE printf('P%06d', ?1) END WHERE id = ?1",
+	[Q_PARTICIPANT_REF] = "SELECT ref FROM participant WHERE id = ?1",
+	[Q_PLACE_TOUCH_ITEMS] =
+		"UPDATE item SET sequence = sequence + 1, updated_at = ?2 "
+		"WHERE place_id = ?1 AND removed = 0",
 	[Q_PARTICIPANT_DELETE] = "DELETE FROM participant WHERE ref = ?1",
 	[Q_REGISTRATION_FIND] =
 		"SELECT id, arrival, departure FROM registration "

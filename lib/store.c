@@ -60,6 +60,22 @@ exec(fs_store *store, const char *sql, const char *what)
 	return FS_OK;
 }
 
+/* Like exec, for the set-up statements that SQLite does not retry itself
+ * (journal_mode when another process creates the same file). */
+static fs_err
+exec_patiently(fs_store *store, const char *sql, const char *what)
+{
+	for (int waited = 0;; waited += 10) {
+		int rc = sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return FS_OK;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    waited >= BUSY_TIMEOUT_MS)
+			return store_fail(store, what);
+		sqlite3_sleep(10);
+	}
+}
+
 fs_err
 store_stmt(fs_store *store, enum query q, sqlite3_stmt **out)
 {
@@ -213,6 +229,39 @@ read_version(fs_store *store, int *out)
 }
 
 static fs_err
+check_application(fs_store *store, const char *path)
+{
+	/* A database with tables but no user_version is somebody else's. */
+	sqlite3_stmt *stmt = NULL;
+	int version = 0, tables = 0;
+	fs_err err;
+
+	if ((err = read_version(store, &version))) {
+		if (sqlite3_errcode(store->db) == SQLITE_NOTADB)
+			return fs_fail(FS_EINPUT, "%s: not a fieldschool "
+					      "database (not SQLite)", path);
+		return err;
+	}
+	if (version > 0)
+		return FS_OK;
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT count(*) FROM sqlite_schema", -1, &stmt,
+			       NULL) != SQLITE_OK)
+		return fs_fail(FS_EINPUT, "%s: not a fieldschool database (%s)",
+			       path, sqlite3_errmsg(store->db));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		tables = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	/* another fieldschool may have just created it */
+	if (tables > 0 && (err = read_version(store, &version)))
+		return err;
+	if (tables > 0 && version == 0)
+		return fs_fail(FS_EINPUT, "%s: not a fieldschool database",
+			       path);
+	return FS_OK;
+}
+
+static fs_err
 migrate(fs_store *store, const char *path)
 {
 	int latest = fs_store_schema_version();
@@ -235,6 +284,8 @@ migrate(fs_store *store, const char *path)
 		 * migrated while we waited for it. */
 		if ((err = read_version(store, &version)))
 			goto fail;
+		if (version == 0 && (err = check_application(store, path)))
+			goto fail;
 		if (version < latest) {
 			const struct fs_embedded *m = &fs_migrations[version];
 			char pragma[40];
@@ -254,32 +305,6 @@ migrate(fs_store *store, const char *path)
 fail:
 	fs_store_rollback(store);
 	return err;
-}
-
-static fs_err
-check_application(fs_store *store, const char *path)
-{
-	/* A database with tables but no user_version is somebody else's. */
-	sqlite3_stmt *stmt = NULL;
-	int version = 0, tables = 0;
-	fs_err err;
-
-	if ((err = read_version(store, &version)))
-		return err;
-	if (version > 0)
-		return FS_OK;
-	if (sqlite3_prepare_v2(store->db,
-			       "SELECT count(*) FROM sqlite_schema", -1, &stmt,
-			       NULL) != SQLITE_OK)
-		return fs_fail(FS_EINPUT, "%s: not a fieldschool database (%s)",
-			       path, sqlite3_errmsg(store->db));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		tables = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (tables > 0)
-		return fs_fail(FS_EINPUT, "%s: not a fieldschool database",
-			       path);
-	return FS_OK;
 }
 
 fs_err
@@ -316,7 +341,7 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 	sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
 	if ((err = check_application(store, path)))
 		goto fail;
-	if ((err = exec(store, "PRAGMA journal_mode=WAL", path)) ||
+	if ((err = exec_patiently(store, "PRAGMA journal_mode=WAL", path)) ||
 	    (err = exec(store, "PRAGMA foreign_keys=ON", path)) ||
 	    (err = exec(store, "PRAGMA synchronous=NORMAL", path)) ||
 	    (err = exec(store, "PRAGMA cache_size=-32768", path)) ||

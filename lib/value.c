@@ -136,11 +136,10 @@ parse_money(const char *s, int64_t *cents)
 
 	if (!isdigit((unsigned char)*p))
 		return "expected an amount such as 1850 or 1850.50";
-	for (; isdigit((unsigned char)*p); p++) {
-		if (units > INT64_MAX / 1000)
+	for (; isdigit((unsigned char)*p); p++)
+		if (__builtin_mul_overflow(units, 10, &units) ||
+		    __builtin_add_overflow(units, *p - '0', &units))
 			return "amount too large";
-		units = units * 10 + (*p - '0');
-	}
 	if (*p == '.') {
 		for (p++; isdigit((unsigned char)*p) && nfrac < 2; p++, nfrac++)
 			frac = frac * 10 + (*p - '0');
@@ -152,7 +151,10 @@ parse_money(const char *s, int64_t *cents)
 	if (*p != '\0')
 		return "expected an amount such as 1850 or 1850.50 (at most "
 		       "two decimals, no thousands separators)";
-	*cents = units * 100 + frac;
+	if (__builtin_mul_overflow(units, 100, &units) ||
+	    __builtin_add_overflow(units, frac, &units))
+		return "amount too large";
+	*cents = units;
 	return NULL;
 }
 
@@ -163,6 +165,8 @@ parse_coordinate(const char *s, double limit, double *out)
 	double v;
 
 	errno = 0;
+	if (s[strspn(s, "+-0123456789.")] != '\0')
+		return "expected decimal degrees such as 14.5542";
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || !isfinite(v) ||
 	    !(isdigit((unsigned char)*s) || *s == '-' || *s == '+'))
@@ -247,10 +251,12 @@ in_list(const char *list, const char *code, size_t len)
 {
 	if (strlen(code) != len)
 		return false;
-	for (const char *p = list; *p; p += len + 1)
+	for (const char *p = list;; p += len + 1) {
 		if (!strncmp(p, code, len))
 			return true;
-	return false;
+		if (!p[len])
+			return false;
+	}
 }
 
 const char *

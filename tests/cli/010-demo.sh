@@ -1,0 +1,112 @@
+#!/bin/bash
+# fieldschool demo: the three demo missions, their CSV exports, and the
+# commands a new user runs against the demo database.
+. "$(dirname "$0")/lib.sh"
+
+DEMO=$TMP/demo
+DATA=$FIELDSCHOOL_SRC/data/demo
+
+ok fs demo --out "$DEMO"
+expect_stdout "three missions in $DEMO/fieldschool.db"
+expect_stdout 'mx-2027 +2027-05-10 to 2027-05-13 +America/Mexico_City'
+expect_stdout 'rw-2027 +2027-06-14 to 2027-06-17 +Africa/Kigali'
+expect_stdout 'ph-2027 +2027-09-13 to 2027-09-16 +Asia/Manila'
+expect_stdout "wrote 7 files to $DEMO/"
+for f in fieldschool.db missions.csv agenda-mx-2027.csv agenda-rw-2027.csv \
+	agenda-ph-2027.csv participants-mx-2027.csv participants-rw-2027.csv \
+	participants-ph-2027.csv; do
+	check "demo wrote $f" test -s "$DEMO/$f"
+done
+check "no temporary files left in the demo folder" \
+	test -z "$(ls -A "$DEMO" | grep -E 'tmp')"
+eq "files in the demo folder (7 CSV + database)" "$(ls -A "$DEMO" | grep -cvE -- '-(wal|shm)$')" 8
+
+export FIELDSCHOOL_DB=$DEMO/fieldschool.db
+eq "demo database integrity" "$(sql 'pragma integrity_check')" ok
+
+# The database holds exactly data/demo: importing the shipped files into it
+# changes nothing.
+ok fs mission import "$DATA/missions.csv"
+expect_stdout ': 3 rows: 0 added, 0 changed, 3 unchanged$'
+ok fs participant import "$DATA/participants.csv"
+expect_stdout ": $(csv_rows "$DATA/participants.csv") rows: 0 added, 0 changed, [0-9]+ unchanged$"
+ok fs agenda import "$DATA/agenda.csv"
+expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: 0 added, 0 changed, [0-9]+ unchanged$"
+
+# The CSV files are the exports of that database.
+ok fs mission export
+same_file "missions.csv is 'mission export'" "$DEMO/missions.csv" "$LAST_OUT"
+for m in mx-2027 rw-2027 ph-2027; do
+	ok fs agenda export "$m"
+	same_file "agenda-$m.csv is 'agenda export $m'" "$DEMO/agenda-$m.csv" "$LAST_OUT"
+	ok fs participant export "$m"
+	same_file "participants-$m.csv is 'participant export $m'" \
+		"$DEMO/participants-$m.csv" "$LAST_OUT"
+done
+eq "participant rows of the three missions" \
+	"$(($(csv_rows "$DEMO/participants-mx-2027.csv") + $(csv_rows "$DEMO/participants-rw-2027.csv") + $(csv_rows "$DEMO/participants-ph-2027.csv")))" \
+	"$(sql 'select count(*) from registration')"
+
+ok fs mission list
+expect_stdout '^code +start +end +city +timezone'
+expect_lines stdout '^(mx|rw|ph)-2027 ' 3
+expect_stdout '^ph-2027 +2027-09-13 +2027-09-16 +Manila +Asia/Manila'
+ok fs --json mission list
+eq "missions in 'mission list --json'" "$(json_len <"$LAST_OUT")" 3
+
+ok fs agenda list mx-2027
+expect_stdout '^mx-2027 day 1, 2027-05-10$'
+expect_stdout '^mx-2027 day 4, 2027-05-13$'
+expect_lines stdout '^mx-2027 day [0-9], ' 4
+expect_lines stdout '^  [0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]  ' \
+	"$(csv_rows "$DEMO/agenda-mx-2027.csv")"
+expect_no_stderr .
+ok fs --json agenda list mx-2027
+eq "items in 'agenda list mx-2027 --json'" "$(json_len <"$LAST_OUT")" \
+	"$(csv_rows "$DEMO/agenda-mx-2027.csv")"
+
+ok fs participant list ph-2027 --json
+eq "objects in 'participant list ph-2027 --json'" "$(json_len <"$LAST_OUT")" 60
+check "every object is a ph-2027 participant with the participants.csv keys" \
+	"$PYTHON" -c '
+import json, sys
+rows = json.load(open(sys.argv[1], encoding="utf-8"))
+keys = "ref given_name family_name email category mission status arrival departure funded group".split()
+assert all(r["mission"] == "ph-2027" for r in rows), "mission"
+assert all(all(k in r for k in keys) for r in rows), "keys"
+assert len({r["ref"] for r in rows}) == 60, "refs"' "$LAST_OUT"
+ok fs participant list ph-2027
+expect_lines stdout ' ph-2027 ' 60
+
+# A second demo starts afresh: what was added since is gone, the files are
+# rewritten, no temporary database is left behind.
+add_mission extra-1
+eq "missions before the second demo" "$(sql 'select count(*) from mission')" 4
+ok fs demo --out "$DEMO"
+eq "missions after the second demo" "$(sql 'select count(*) from mission')" 3
+ok fs participant list ph-2027 --json
+eq "ph-2027 participants after the second demo" "$(json_len <"$LAST_OUT")" 60
+check "no temporary files left after the second demo" \
+	test -z "$(ls -A "$DEMO" | grep -E 'tmp')"
+eq "second demo database integrity" "$(sql 'pragma integrity_check')" ok
+
+# --db naming an existing file: refused, file untouched.
+sum_before=$(md5sum <"$DEMO/fieldschool.db")
+snapshot before-db-demo
+fails 3 fs --db "$DEMO/fieldschool.db" demo --out "$TMP/demo2"
+expect_stderr_fixed "$DEMO/fieldschool.db exists"
+expect_stdout_empty
+eq "existing database bytes after refused demo" "$(md5sum <"$DEMO/fieldschool.db")" "$sum_before"
+unchanged_since before-db-demo
+# ... also when --db comes after the command
+fails 3 fs demo --db "$DEMO/fieldschool.db" --out "$TMP/demo2"
+expect_stderr_fixed "exists: the demo needs a new database file"
+
+# --db naming a new file: the database goes there, the CSV files to --out.
+ok fs --db "$TMP/elsewhere.db" demo --out "$TMP/demo3"
+check "demo database at --db" test -s "$TMP/elsewhere.db"
+check "no database in --out when --db is given" test ! -e "$TMP/demo3/fieldschool.db"
+check "CSV files in --out" test -s "$TMP/demo3/participants-ph-2027.csv"
+eq "missions in the --db demo" "$(DB=$TMP/elsewhere.db sql 'select count(*) from mission')" 3
+
+finish
