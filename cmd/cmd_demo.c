@@ -15,19 +15,6 @@
 #include "fieldschool/file.h"
 #include "fieldschool/mission.h"
 
-struct export_job {
-	fs_store *store;
-	const fs_format *format;
-	const char *mission;
-};
-
-static fs_err
-write_export(FILE *out, void *ctx)
-{
-	struct export_job *job = ctx;
-	return fs_export(job->store, job->format, job->mission, out);
-}
-
 struct summary {
 	fs_store *store;
 	const char *dir;
@@ -41,7 +28,7 @@ export_mission(void *ctx, const char *const *v)
 {
 	struct summary *s = ctx;
 	char path[4096];
-	struct export_job job = { s->store, &fs_agenda_format, v[FS_MISSION_CODE] };
+	const char *code = v[FS_MISSION_CODE];
 	fs_err err;
 
 	printf("  %-8s %s to %s  %-20s %3s confirmed  %3s agenda items\n"
@@ -52,12 +39,12 @@ export_mission(void *ctx, const char *const *v)
 		snprintf(s->codes[s->n_codes++], 65, "%s", v[FS_MISSION_CODE]);
 	snprintf(path, sizeof(path), "%s/agenda-%s.csv", s->dir,
 		 v[FS_MISSION_CODE]);
-	if ((err = fs_write_atomic(path, write_export, &job)))
+	if ((err = fs_export_file(s->store, &fs_agenda_format, code, path)))
 		return err;
-	job.format = &fs_participants_format;
 	snprintf(path, sizeof(path), "%s/participants-%s.csv", s->dir,
 		 v[FS_MISSION_CODE]);
-	if ((err = fs_write_atomic(path, write_export, &job)))
+	if ((err = fs_export_file(s->store, &fs_participants_format, code,
+				  path)))
 		return err;
 	s->files += 2;
 	return FS_OK;
@@ -91,7 +78,6 @@ cmd_demo(int argc, char **argv)
 	struct summary summary = { 0 };
 	char db[4096], tmp_db[4096 + 32], path[4096 + 32];
 	fs_store *store = NULL;
-	struct export_job job;
 	struct stat st;
 	int c, status;
 	fs_err err;
@@ -151,9 +137,8 @@ cmd_demo(int argc, char **argv)
 	if ((err = fs_missions_format.each(store, NULL, NULL, export_mission,
 					   &summary)))
 		goto done;
-	job = (struct export_job){ store, &fs_missions_format, NULL };
 	snprintf(path, sizeof(path), "%s/missions.csv", dir);
-	if ((err = fs_write_atomic(path, write_export, &job)))
+	if ((err = fs_export_file(store, &fs_missions_format, NULL, path)))
 		goto done;
 	summary.files++;
 	fs_store_close(store);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "fieldschool/file.h"
 #include "fieldschool/json.h"
 
 #define MAX_COLUMNS 32
@@ -208,19 +207,6 @@ done:
 
 /* --- export ------------------------------------------------------------ */
 
-struct export_job {
-	const fs_format *format;
-	const char *mission;
-	fs_store *store;
-};
-
-static fs_err
-export_to(FILE *out, void *ctx)
-{
-	struct export_job *job = ctx;
-	return fs_export(job->store, job->format, job->mission, out);
-}
-
 int
 record_export(const fs_format *format, int argc, char **argv,
 	      bool needs_mission)
@@ -233,7 +219,7 @@ record_export(const fs_format *format, int argc, char **argv,
 	const char *noun = format->noun[0] == 'a' ? "agenda" : format->noun;
 	const char *output = NULL, *mission = NULL;
 	char usage[160];
-	struct export_job job = { format, NULL, NULL };
+	fs_store *store = NULL;
 	int c, status;
 	fs_err err;
 
@@ -263,18 +249,17 @@ record_export(const fs_format *format, int argc, char **argv,
 		return cmd_usage_error(usage, needs_mission
 					       ? "give one mission code"
 					       : "too many arguments");
-	job.mission = mission;
-	if ((status = cmd_open_store(&job.store, 0)))
+	if ((status = cmd_open_store(&store, 0)))
 		return status;
 	if (output && strcmp(output, "-")) {
-		err = fs_write_atomic(output, export_to, &job);
+		err = fs_export_file(store, format, mission, output);
 	} else {
-		err = export_to(stdout, &job);
+		err = fs_export(store, format, mission, stdout);
 		if (!err && (fflush(stdout) || ferror(stdout)))
 			err = fs_fail(FS_EIO, "standard output: %s",
 				      strerror(errno));
 	}
-	fs_store_close(job.store);
+	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;
 }
 

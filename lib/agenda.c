@@ -315,13 +315,6 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	sqlite3_stmt *stmt;
 	fs_err err;
 
-#define PROBLEM(col, ...)                                                    \
-	do {                                                                 \
-		if (fs_problems_add(problems, line, columns[col].name,       \
-				    __VA_ARGS__) == FS_ENOMEM)               \
-			return FS_ENOMEM;                                    \
-	} while (0)
-
 	*outcome = FS_PUT_UNCHANGED;
 	if (!given(v[FS_ITEM_MISSION])) {
 		PROBLEM(FS_ITEM_MISSION, "an agenda item needs a mission");
@@ -443,7 +436,6 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 		return err;
 	if (problems->n > before)
 		return FS_EINPUT;
-#undef PROBLEM
 
 	if ((err = fs_store_begin(store)))
 		return err;

@@ -49,6 +49,18 @@ void bind_optional_int(sqlite3_stmt *stmt, int i, const char *text,
 const char *column_double_text(sqlite3_stmt *stmt, int col, char buf[32]);
 const char *column_money_text(sqlite3_stmt *stmt, int col, char buf[32]);
 
+/*
+ * In a put() function: records a problem with column col of the record
+ * (the file's `columns` table) at `line` in `problems`, and returns
+ * FS_ENOMEM from the function if it could not.
+ */
+#define PROBLEM(col, ...)                                                    \
+	do {                                                                 \
+		if (fs_problems_add(problems, line, columns[col].name,       \
+				    __VA_ARGS__) == FS_ENOMEM)               \
+			return FS_ENOMEM;                                    \
+	} while (0)
+
 static inline int
 toupper_ascii(int c)
 {

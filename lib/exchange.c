@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "fieldschool/csv.h"
+#include "fieldschool/file.h"
 #include "fieldschool/record.h"
 #include "strmap.h"
 #include "value.h"
@@ -290,4 +291,25 @@ fs_export(fs_store *store, const fs_format *format, const char *mission,
 	if (fflush(out) != 0 || ferror(out))
 		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
 	return FS_OK;
+}
+
+struct export_job {
+	fs_store *store;
+	const fs_format *format;
+	const char *mission;
+};
+
+static fs_err
+export_job_run(FILE *out, void *ctx)
+{
+	struct export_job *job = ctx;
+	return fs_export(job->store, job->format, job->mission, out);
+}
+
+fs_err
+fs_export_file(fs_store *store, const fs_format *format, const char *mission,
+	       const char *path)
+{
+	struct export_job job = { store, format, mission };
+	return fs_write_atomic(path, export_job_run, &job);
 }

@@ -160,13 +160,6 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	char country[3] = "", currency[4] = "";
 	fs_err err;
 
-#define PROBLEM(col, ...)                                                    \
-	do {                                                                 \
-		if (fs_problems_add(problems, line, columns[col].name,       \
-				    __VA_ARGS__) == FS_ENOMEM)               \
-			return FS_ENOMEM;                                    \
-	} while (0)
-
 	*outcome = FS_PUT_UNCHANGED;
 	if (!code || !*code) {
 		PROBLEM(FS_MISSION_CODE, "a mission needs a code");
@@ -280,7 +273,6 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	}
 	if (problems->n > before)
 		return FS_EINPUT;
-#undef PROBLEM
 
 	if ((err = fs_store_begin(store)))
 		return err;

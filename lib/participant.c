@@ -214,13 +214,6 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	sqlite3_stmt *stmt;
 	fs_err err;
 
-#define PROBLEM(col, ...)                                                    \
-	do {                                                                 \
-		if (fs_problems_add(problems, line, columns[col].name,       \
-				    __VA_ARGS__) == FS_ENOMEM)               \
-			return FS_ENOMEM;                                    \
-	} while (0)
-
 	*outcome = FS_PUT_UNCHANGED;
 	if (given(v[FS_PART_REF]) && (why = check_code(v[FS_PART_REF])))
 		PROBLEM(FS_PART_REF, "'%s': %s", v[FS_PART_REF], why);
@@ -329,7 +322,6 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	}
 	if (problems->n > before)
 		return FS_EINPUT;
-#undef PROBLEM
 
 	if ((err = fs_store_begin(store)))
 		return err;

@@ -105,4 +105,9 @@ fs_err fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 fs_err fs_export(fs_store *store, const fs_format *format, const char *mission,
 		 FILE *out);
 
+/* The same, into the file at path, atomically (fieldschool/file.h): the old
+ * file stays whole until the new one is complete.  FS_EIO. */
+fs_err fs_export_file(fs_store *store, const fs_format *format,
+		      const char *mission, const char *path);
+
 #endif
