@@ -96,5 +96,8 @@ int cmd_category(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_facilitator(int argc, char **argv);
+int cmd_ics(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_token(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "fieldschool/demo.h"
+#include "fieldschool/feed.h"
 #include "fieldschool/file.h"
 #include "fieldschool/mission.h"
 
@@ -141,6 +142,23 @@ cmd_demo(int argc, char **argv)
 	if ((err = fs_export_file(store, &fs_missions_format, NULL, path)))
 		goto done;
 	summary.files++;
+
+	/* calendar feeds of the three missions */
+	{
+		const char *codes[8];
+		fs_publish_stats stats;
+		fs_publish_options opts = { 0 };
+		for (int i = 0; i < summary.n_codes; i++)
+			codes[i] = summary.codes[i];
+		snprintf(path, sizeof(path), "%s/feeds", dir);
+		opts.dir = path;
+		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
+				      &opts, &stats)))
+			goto done;
+		printf("published %ld calendar feeds in %s/\n", stats.feeds,
+		       path);
+	}
+
 	fs_store_close(store);
 	store = NULL;
 	remove_database(db);
@@ -151,7 +169,9 @@ cmd_demo(int argc, char **argv)
 	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv\n", summary.files, dir);
 	printf("\ntry:\n  export FIELDSCHOOL_DB=%s\n  fieldschool mission list\n"
-	       "  fieldschool agenda list %s\n", db,
+	       "  fieldschool agenda list %s\n"
+	       "  fieldschool ics %s --group A\n", db,
+	       summary.n_codes ? summary.codes[0] : "mx-2027",
 	       summary.n_codes ? summary.codes[0] : "mx-2027");
 done:
 	fs_store_close(store);

@@ -23,6 +23,9 @@ static const struct cmd commands[] = {
 	{ "module", cmd_module, "list the curriculum modules" },
 	{ "place", cmd_place, "add and list places" },
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
+	{ "ics", cmd_ics, "write one calendar feed of a mission" },
+	{ "publish", cmd_publish, "write every feed of missions into a directory" },
+	{ "token", cmd_token, "show or rotate a participant's feed address" },
 	{ NULL, NULL, NULL },
 };
 

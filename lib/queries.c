@@ -271,4 +271,72 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_ITEM_FACILITATOR_ADD] =
 		"INSERT INTO item_facilitator (item_id, facilitator_id, position) "
 		"VALUES (?1, ?2, ?3)",
+
+	/* calendar feeds (feed.c, publish.c) */
+	[Q_FEED_MISSION] =
+		"SELECT m.id, m.code, m.title, m.city, m.timezone, m.start_date, "
+		"m.days, m.contact_name, m.contact_email, "
+		"(SELECT min(substr(arrival, 1, 10)) FROM registration "
+		" WHERE mission_id = m.id AND status <> 'cancelled' "
+		" AND arrival <> ''), "
+		"(SELECT max(substr(departure, 1, 10)) FROM registration "
+		" WHERE mission_id = m.id AND status <> 'cancelled' "
+		" AND departure <> ''), "
+		"(SELECT max(updated_at) FROM item WHERE mission_id = m.id) "
+		"FROM mission m WHERE m.code = ?1",
+	[Q_FEED_ITEMS] =
+		"SELECT i.uid, i.sequence, i.created_at, i.updated_at, "
+		"i.day_date, i.start_time, i.end_time, i.kind, i.title, "
+		"CASE WHEN mo.curriculum = 'seminar' "
+		" THEN 'Module ' || mo.number ELSE mo.code END, mo.title, "
+		"p.name, p.address, p.lat, p.lon, i.host, i.audience, "
+		"i.description, i.status, i.removed, "
+		"(SELECT group_concat(name, ';') FROM (SELECT f.name "
+		"  FROM item_facilitator x JOIN facilitator f "
+		"  ON f.id = x.facilitator_id WHERE x.item_id = i.id "
+		"  ORDER BY x.position)) "
+		"FROM item i LEFT JOIN module mo ON mo.id = i.module_id "
+		"LEFT JOIN place p ON p.id = i.place_id "
+		"WHERE i.mission_id = ?1 "
+		"ORDER BY i.day_date, i.start_time, i.end_time, i.ref",
+	[Q_FEED_GROUPS] =
+		"SELECT DISTINCT group_label FROM registration "
+		"WHERE mission_id = ?1 AND status <> 'cancelled' "
+		"AND group_label <> '' ORDER BY 1",
+	[Q_FEED_PEOPLE] =
+		"SELECT r.id, p.ref, p.given_name, p.family_name, c.code, "
+		"r.group_label, r.arrival, r.departure, r.feed_token, "
+		"r.feed_since, r.travel_sequence, r.travel_changed "
+		"FROM registration r JOIN participant p ON p.id = r.participant_id "
+		"JOIN category c ON c.id = p.category_id "
+		"WHERE r.mission_id = ?1 AND r.status <> 'cancelled' "
+		"AND (?2 IS NULL OR p.ref = ?2) ORDER BY r.id",
+	[Q_FEED_PEOPLE_COUNT] =
+		"SELECT count(*) FROM registration "
+		"WHERE mission_id = ?1 AND status <> 'cancelled'",
+	[Q_FEED_TOKENLESS] =
+		"SELECT id FROM registration WHERE mission_id = ?1 "
+		"AND status <> 'cancelled' AND feed_token IS NULL",
+	[Q_FEED_TOKEN_SET] =
+		"UPDATE registration SET feed_token = ?2, feed_since = "
+		"CASE WHEN feed_since = '' THEN ?3 ELSE feed_since END "
+		"WHERE id = ?1",
+	[Q_FEED_TOKEN_KNOWN] =
+		"SELECT 1 FROM registration WHERE feed_token = ?1 "
+		"AND mission_id = ?2 AND status <> 'cancelled'",
+	[Q_FEED_TOKEN_REGISTRATIONS] =
+		"SELECT r.id, m.code, ifnull(r.feed_token, ''), r.status "
+		"FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"JOIN mission m ON m.id = r.mission_id "
+		"WHERE p.ref = ?1 AND (?2 IS NULL OR m.code = ?2) "
+		"ORDER BY m.code",
+	[Q_FEED_FILE_GET] =
+		"SELECT digest, size, mtime FROM feed_file "
+		"WHERE dir = ?1 AND path = ?2",
+	[Q_FEED_FILE_PUT] =
+		"INSERT OR REPLACE INTO feed_file (dir, path, digest, size, mtime) "
+		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_FEED_FILE_DELETE] =
+		"DELETE FROM feed_file WHERE dir = ?1 AND path = ?2",
 };

@@ -19,7 +19,8 @@ for f in fieldschool.db missions.csv agenda-mx-2027.csv agenda-rw-2027.csv \
 done
 check "no temporary files left in the demo folder" \
 	test -z "$(ls -A "$DEMO" | grep -E 'tmp')"
-eq "files in the demo folder (7 CSV + database)" "$(ls -A "$DEMO" | grep -cvE -- '-(wal|shm)$')" 8
+eq "files in the demo folder (7 CSV + database + feeds/)" "$(ls -A "$DEMO" | grep -cvE -- '-(wal|shm)$')" 9
+check "demo published the mission feeds" test -s "$DEMO/feeds/mx-2027/mx-2027.ics" -a -s "$DEMO/feeds/ph-2027/ph-2027.ics"
 
 export FIELDSCHOOL_DB=$DEMO/fieldschool.db
 eq "demo database integrity" "$(sql 'pragma integrity_check')" ok

@@ -1,0 +1,293 @@
+/*
+ * cmd_feed.c - fieldschool ics, publish and token: calendar feeds.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fieldschool/feed.h"
+#include "fieldschool/file.h"
+#include "fieldschool/json.h"
+
+/* --- ics ---------------------------------------------------------------- */
+
+struct ics_job {
+	fs_store *store;
+	const char *mission, *key;
+	fs_feed_kind kind;
+};
+
+static fs_err
+write_ics(FILE *out, void *ctx)
+{
+	struct ics_job *job = ctx;
+	return fs_feed_write(job->store, job->mission, job->kind, job->key, out);
+}
+
+int
+cmd_ics(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "participant", required_argument, NULL, 'p' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "facilitator", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool ics MISSION [--participant REF | "
+			    "--group G | --facilitator NAME] [-o FILE]";
+	struct ics_job job = { NULL, NULL, NULL, FS_FEED_MISSION };
+	const char *output = NULL;
+	int c, status, picked = 0;
+	fs_err err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+		case 'g':
+		case 'f':
+			job.kind = c == 'p'   ? FS_FEED_PARTICIPANT
+				   : c == 'g' ? FS_FEED_GROUP
+					      : FS_FEED_FACILITATOR;
+			job.key = optarg;
+			picked++;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			printf("usage: %s\n\n"
+			       "Writes one iCalendar feed of the mission to "
+			       "standard output or, atomically, to FILE:\n"
+			       "every item, or what a participant, a group or "
+			       "a facilitator is expected at.\n"
+			       "Cancelled and removed items stay, marked "
+			       "cancelled.  `publish` writes them all.\n",
+			       usage);
+			return EXIT_OK;
+		default:
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value",
+					       argv[optind - 1]);
+		}
+	}
+	if (picked > 1)
+		return cmd_usage_error(usage, "give at most one of "
+				       "--participant, --group, --facilitator");
+	if (optind != argc - 1)
+		return cmd_usage_error(usage, "give one mission code");
+	job.mission = argv[optind];
+	if ((status = cmd_open_store(&job.store, 0)))
+		return status;
+	if (output && strcmp(output, "-"))
+		err = fs_write_atomic(output, write_ics, &job);
+	else
+		err = write_ics(stdout, &job);
+	fs_store_close(job.store);
+	return err ? cmd_fail(err) : EXIT_OK;
+}
+
+/* --- publish ------------------------------------------------------------ */
+
+static void
+show_progress(void *ctx, long done, long total)
+{
+	(void)ctx;
+	if (total > 0)
+		fprintf(stderr, "\rpublishing: %ld of %ld feeds", done, total);
+	if (done >= total)
+		fputs("\n", stderr);
+}
+
+int
+cmd_publish(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "base-url", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool publish MISSION... --out DIR "
+			    "[--base-url URL]";
+	fs_publish_options opts = { 0 };
+	fs_publish_stats stats;
+	fs_store *store = NULL;
+	int c, status;
+	fs_err err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opts.dir = optarg;
+			break;
+		case 'b':
+			opts.base_url = optarg;
+			break;
+		case 'h':
+			printf("usage: %s\n\n"
+			       "Writes every feed of the missions into DIR:\n"
+			       "  MISSION/MISSION.ics           every item\n"
+			       "  MISSION/group-LABEL.ics       a group's\n"
+			       "  MISSION/facilitator-NAME.ics  what a "
+			       "facilitator leads\n"
+			       "  MISSION/p/TOKEN.ics           a participant's "
+			       "own (not cancelled)\n"
+			       "  MISSION/index.json            every feed and "
+			       "its URL (private: it\n"
+			       "                                lists the "
+			       "personal addresses)\n"
+			       "Each file is replaced atomically and only when "
+			       "it changed; feeds of\nrevoked tokens and gone "
+			       "groups are removed after the new ones are in "
+			       "place.\n",
+			       usage);
+			return EXIT_OK;
+		default:
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value",
+					       argv[optind - 1]);
+		}
+	}
+	if (!opts.dir)
+		return cmd_usage_error(usage, "give the output directory "
+				       "(--out DIR)");
+	if (optind >= argc)
+		return cmd_usage_error(usage, "give at least one mission code");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	if (isatty(STDERR_FILENO))
+		opts.progress = show_progress;
+	err = fs_publish(store, (const char *const *)argv + optind,
+			 (size_t)(argc - optind), &opts, &stats);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	if (global.json)
+		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
+		       "\"removed\": %ld, \"bytes\": %lld}\n",
+		       stats.feeds, stats.written, stats.unchanged,
+		       stats.removed, (long long)stats.bytes);
+	else
+		printf("%s: %ld feeds, %ld files written (%.1f MB), %ld "
+		       "unchanged, %ld removed\n",
+		       opts.dir, stats.feeds, stats.written,
+		       (double)stats.bytes / 1e6, stats.unchanged,
+		       stats.removed);
+	return EXIT_OK;
+}
+
+/* --- token -------------------------------------------------------------- */
+
+static void
+print_token(void *ctx, const char *mission, const char *token)
+{
+	const char *ref = ctx;
+	if (global.json) {
+		printf("{\"ref\": ");
+		fs_json_string(stdout, ref);
+		printf(", \"mission\": ");
+		fs_json_string(stdout, mission);
+		printf(", \"path\": \"%s/p/%s.ics\"}\n", mission, token);
+	} else {
+		printf("%s\t%s\t%s/p/%s.ics\n", ref, mission, mission, token);
+	}
+}
+
+static int
+token_args(int argc, char **argv, const char *usage, const char *help,
+	   const char **mission, const char **ref)
+{
+	static const struct option options[] = {
+		{ "mission", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hm:", options, NULL)) != -1) {
+		if (c == 'm') {
+			*mission = optarg;
+		} else if (c == 'h') {
+			printf("usage: %s\n\n%s\n", usage, help);
+			return EXIT_OK;
+		} else {
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(usage, "give one participant ref");
+	*ref = argv[optind];
+	return -1;
+}
+
+static int
+token_rotate(int argc, char **argv)
+{
+	const char *mission = NULL, *ref = NULL;
+	fs_store *store = NULL;
+	int status = token_args(
+		argc, argv, "fieldschool token rotate REF [--mission M]",
+		"Gives the participant's registrations (or the one for mission "
+		"M) a new\nfeed address and prints it.  The old address stops "
+		"working: its file is\nremoved at the next publish.",
+		&mission, &ref);
+	if (status >= 0)
+		return status;
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	fs_err err = fs_token_rotate(store, ref, mission, print_token,
+				     (void *)ref);
+	fs_store_close(store);
+	return err ? cmd_fail(err) : EXIT_OK;
+}
+
+static int
+token_show(int argc, char **argv)
+{
+	const char *mission = NULL, *ref = NULL;
+	fs_store *store = NULL;
+	char token[33];
+	int status = token_args(
+		argc, argv, "fieldschool token show REF --mission M",
+		"Prints the path of the participant's personal feed for mission "
+		"M, under\nthe directory given to publish (a token is issued "
+		"if it has none yet).",
+		&mission, &ref);
+	if (status >= 0)
+		return status;
+	if (!mission)
+		return cmd_usage_error("fieldschool token show REF --mission M",
+				       "give the mission (--mission M)");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	fs_err err = fs_token_get(store, ref, mission, token);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	print_token((void *)ref, mission, token);
+	return EXIT_OK;
+}
+
+int
+cmd_token(int argc, char **argv)
+{
+	static const struct cmd commands[] = {
+		{ "show", token_show, "print a participant's feed address" },
+		{ "rotate", token_rotate,
+		  "give a participant a new feed address, revoking the old" },
+		{ NULL, NULL, NULL },
+	};
+	return cmd_dispatch(commands, "fieldschool token", argc, argv);
+}

@@ -1,0 +1,88 @@
+/*
+ * calendar.h - a mission's calendar, serialized by libical once and
+ * assembled into feeds (lib-internal; feed.c is the only file that includes
+ * libical).
+ *
+ * A feed is: the calendar's head (its properties), the mission's VTIMEZONE,
+ * the events it selects, a participant's arrival and departure, and the
+ * closing line.  Every piece is text that libical wrote; publishing 150,000
+ * personal feeds then serializes each agenda item once, not once per feed.
+ */
+#ifndef FS_CALENDAR_H
+#define FS_CALENDAR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fieldschool/error.h"
+#include "fieldschool/store.h"
+
+/* A growing byte buffer. */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+#define BUF_INIT { NULL, 0, 0 }
+fs_err buf_add(struct buf *b, const void *data, size_t len);
+fs_err buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_release(struct buf *b);
+
+/* One agenda item, as a VEVENT. */
+struct cal_event {
+	char *text;         /* "BEGIN:VEVENT\r\n...END:VEVENT\r\n" */
+	size_t len;
+	uint64_t hash;      /* of text */
+	char *audience;     /* "all" or "group:A;category:lgu-focal" */
+	char *facilitators; /* names joined by ';' */
+};
+
+struct cal_mission {
+	int64_t id;
+	char *code, *title, *city, *zone;
+	char *head;        /* "BEGIN:VCALENDAR" and the shared properties */
+	size_t head_len;
+	char *vtimezone;
+	size_t vtimezone_len;
+	struct cal_event *events;
+	size_t n_events;
+	char **groups;     /* every group named by a registration or audience */
+	size_t n_groups;
+	char **facilitators; /* every facilitator of an item, sorted */
+	size_t n_facilitators;
+	char *last_change; /* the latest item change: a stable stamp */
+	/* A digest of everything feeds of this mission share, including how
+	 * this build writes a feed: a change of either changes it. */
+	uint64_t hash;
+};
+
+/* What a personal feed adds: the registration. */
+struct cal_person {
+	const char *ref, *given, *family, *category, *group;
+	const char *arrival, *departure; /* YYYY-MM-DD[THH:MM] or "" */
+	const char *since, *changed;     /* stamps of the travel events */
+	long sequence;
+};
+
+/* Loads a mission and serializes its events.  FS_ENOTFOUND. */
+fs_err cal_mission_load(struct cal_mission **out, fs_store *store,
+			const char *code);
+void cal_mission_free(struct cal_mission *m);
+
+/* Appends the head of a feed named name, and the VTIMEZONE. */
+fs_err cal_feed_begin(struct buf *out, const struct cal_mission *m,
+		      const char *name, const char *description);
+/* Appends the arrival and departure events of a person, when known. */
+fs_err cal_feed_travel(struct buf *out, const struct cal_mission *m,
+		       const struct cal_person *p);
+/* Appends the closing line. */
+fs_err cal_feed_end(struct buf *out);
+
+/* Which feeds an event belongs to. */
+bool cal_event_for_person(const struct cal_event *e, const char *group,
+			  const char *category);
+bool cal_event_for_group(const struct cal_event *e, const char *group);
+bool cal_event_for_facilitator(const struct cal_event *e, const char *name);
+
+#endif

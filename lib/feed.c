@@ -1,0 +1,831 @@
+/*
+ * feed.c - iCalendar text, through libical: the only file that includes it.
+ *
+ * What real clients need, and where it comes from:
+ *  - TZID is the plain IANA name and the VTIMEZONE is built here from the
+ *    system zone database for the feed's dates only (zone.c), because
+ *    libical's built-in zones carry a prefixed TZID and a century of rules.
+ *  - UID is the item's random uid; SEQUENCE, CREATED and LAST-MODIFIED come
+ *    from the store, and so does DTSTAMP (the item's last change, not the
+ *    clock), so that publishing twice gives the same bytes.
+ *  - A cancelled or removed item stays, with STATUS:CANCELLED and
+ *    "Cancelled: " before its title: some clients hide cancelled events,
+ *    others show them unmarked.
+ *  - ORGANIZER is the mission's contact: RFC 5546 requires one in a
+ *    METHOD:PUBLISH calendar.
+ *  - X-APPLE-STRUCTURED-LOCATION beside GEO makes Apple's clients open the
+ *    map at the place rather than geocode the address text.
+ * libical escapes text, quotes parameters (RFC 6868), writes CRLF and folds
+ * lines at 75 octets without splitting a UTF-8 sequence.
+ */
+#include <libical/ical.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "store.h"
+#include "strmap.h"
+#include "value.h"
+#include "zone.h"
+
+#define PRODID "-//fieldschool//fieldschool//EN"
+static const char END_LINE[] = "END:VCALENDAR\r\n";
+
+/* --- buffers ----------------------------------------------------------- */
+
+fs_err
+buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		char *grown = realloc(b->data, cap);
+		if (!grown)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		b->data = grown;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return FS_OK;
+}
+
+fs_err
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	char small[512], *big = NULL;
+	va_list ap;
+	int n;
+	fs_err err;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((size_t)n < sizeof(small))
+		return buf_add(b, small, (size_t)n);
+	va_start(ap, fmt);
+	n = vasprintf(&big, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	err = buf_add(b, big, (size_t)n);
+	free(big);
+	return err;
+}
+
+void
+buf_release(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* --- values into libical ---------------------------------------------- */
+
+/* 'YYYY-MM-DD' and 'HH:MM' as a floating local time; minutes < 0: a date. */
+static struct icaltimetype
+local_time(int64_t day, int minutes)
+{
+	struct icaltimetype t = icaltime_null_time();
+	civil_from_days(day, &t.year, &t.month, &t.day);
+	if (minutes < 0) {
+		t.is_date = 1;
+	} else {
+		t.hour = minutes / 60;
+		t.minute = minutes % 60;
+	}
+	return t;
+}
+
+/* 'YYYY-MM-DDTHH:MM:SSZ' as a UTC time (the epoch when unreadable). */
+static struct icaltimetype
+utc_time(const char *stamp)
+{
+	struct icaltimetype t = icaltime_null_time();
+	if (sscanf(stamp, "%4d-%2d-%2dT%2d:%2d:%2dZ", &t.year, &t.month,
+		   &t.day, &t.hour, &t.minute, &t.second) != 6) {
+		t = icaltime_null_time();
+		t.year = 1970, t.month = 1, t.day = 1;
+	}
+	t.zone = icaltimezone_get_utc_timezone();
+	return t;
+}
+
+/* A date-time with TZID=<IANA name>, or a DATE. */
+static icalproperty *
+with_zone(icalproperty *p, const char *zone, bool is_date)
+{
+	if (is_date)
+		icalproperty_add_parameter(p,
+					   icalparameter_new_value(ICAL_VALUE_DATE));
+	else
+		icalproperty_add_parameter(p, icalparameter_new_tzid(zone));
+	return p;
+}
+
+/*
+ * A parameter value cannot hold a control character or a double quote
+ * even when quoted; RFC 6868 encodes the newline and the quote, which not
+ * every client decodes, so we fold them to a space and an apostrophe.
+ */
+static char *
+param_text(const char *s)
+{
+	char *copy = strdup(s);
+	for (char *p = copy; p && *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+		else if (*p == '"')
+			*p = '\'';
+	}
+	return copy;
+}
+
+static void
+add_text(icalcomponent *c, icalproperty *(*make)(const char *),
+	 const char *text)
+{
+	if (text && *text)
+		icalcomponent_add_property(c, make(text));
+}
+
+static void
+add_x(icalcomponent *c, const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new_x(value);
+	icalproperty_set_x_name(p, name);
+	icalcomponent_add_property(c, p);
+}
+
+/* Serializes a component and frees it; *len gets the length. */
+static char *
+serialize(icalcomponent *c, size_t *len)
+{
+	char *text = icalcomponent_as_ical_string_r(c);
+	icalcomponent_free(c);
+	if (text && len)
+		*len = strlen(text);
+	return text;
+}
+
+static char *
+dupe(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+/* --- the VTIMEZONE ------------------------------------------------------ */
+
+static void
+add_observance(icalcomponent *vtz, const struct zone_state *s)
+{
+	icalcomponent *obs = s->is_dst ? icalcomponent_new_xdaylight()
+				       : icalcomponent_new_xstandard();
+	struct icaltimetype start = icaltime_null_time();
+	int32_t before = s->utoff_before;
+	int64_t local;
+
+	/* An observance that began before 1970, or always was, is given as
+	 * in force since 1970: clients need no older history. */
+	if (s->onset == ZONE_NO_ONSET || s->onset < 0) {
+		local = 0;
+		before = s->utoff;
+	} else {
+		local = s->onset + before; /* DTSTART is in the old offset */
+	}
+	int64_t day = local / 86400 - (local % 86400 < 0);
+	int64_t secs = local - day * 86400;
+	civil_from_days(day, &start.year, &start.month, &start.day);
+	start.hour = (int)(secs / 3600);
+	start.minute = (int)(secs / 60 % 60);
+	start.second = (int)(secs % 60);
+	icalcomponent_add_property(obs, icalproperty_new_dtstart(start));
+	icalcomponent_add_property(obs, icalproperty_new_tzoffsetfrom(before));
+	icalcomponent_add_property(obs, icalproperty_new_tzoffsetto(s->utoff));
+	if (s->abbr[0])
+		icalcomponent_add_property(obs, icalproperty_new_tzname(s->abbr));
+	icalcomponent_add_component(vtz, obs);
+}
+
+/* The zone's state on the first day and every change up to the last. */
+static fs_err
+build_vtimezone(struct cal_mission *m, int64_t first_day, int64_t last_day)
+{
+	struct zone *zone = NULL;
+	struct zone_state state;
+	int64_t t = (first_day - 1) * 86400, end = (last_day + 2) * 86400;
+	fs_err err;
+
+	if ((err = zone_load(&zone, m->zone)))
+		return err;
+	icalcomponent *vtz = icalcomponent_new_vtimezone();
+	icalcomponent_add_property(vtz, icalproperty_new_tzid(m->zone));
+	zone_state_at(zone, t, &state);
+	add_observance(vtz, &state);
+	while (zone_next_change(zone, t, &t) && t < end) {
+		zone_state_at(zone, t, &state);
+		add_observance(vtz, &state);
+	}
+	zone_free(zone);
+	if (!(m->vtimezone = serialize(vtz, &m->vtimezone_len)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	return FS_OK;
+}
+
+/* --- the head ----------------------------------------------------------- */
+
+static fs_err
+build_head(struct cal_mission *m)
+{
+	icalcomponent *cal = icalcomponent_new_vcalendar();
+	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
+	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
+	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
+	icalcomponent_add_property(cal,
+				   icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	add_x(cal, "X-WR-TIMEZONE", m->zone);
+	/* RFC 7986 and its common predecessor: ask for hourly refreshes */
+	icalproperty *refresh = icalproperty_new_refreshinterval(
+		icaldurationtype_from_int(3600));
+	icalproperty_add_parameter(refresh,
+				   icalparameter_new_value(ICAL_VALUE_DURATION));
+	icalcomponent_add_property(cal, refresh);
+	add_x(cal, "X-PUBLISHED-TTL", "PT1H");
+
+	size_t len;
+	char *text = serialize(cal, &len);
+	if (!text)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if (len < sizeof(END_LINE) - 1 ||
+	    strcmp(text + len - (sizeof(END_LINE) - 1), END_LINE)) {
+		free(text);
+		return fs_fail(FS_EIO, "libical wrote an unexpected calendar");
+	}
+	len -= sizeof(END_LINE) - 1;
+	text[len] = '\0';
+	m->head = text;
+	m->head_len = len;
+	return FS_OK;
+}
+
+/* --- events ------------------------------------------------------------ */
+
+/* "For: everyone", "For: group A, group B", "For: category lgu-focal". */
+static fs_err
+describe_audience(struct buf *out, const char *audience)
+{
+	if (!strcmp(audience, "all"))
+		return buf_addf(out, "For: everyone");
+	fs_err err = buf_addf(out, "For: ");
+	const char *p = audience;
+	for (bool first = true; !err && *p; first = false) {
+		size_t n = strcspn(p, ";");
+		const char *colon = memchr(p, ':', n);
+		if (colon)
+			err = buf_addf(out, "%s%.*s %.*s", first ? "" : ", ",
+				       (int)(colon - p), p,
+				       (int)(n - (size_t)(colon - p) - 1),
+				       colon + 1);
+		p += n + (p[n] == ';');
+	}
+	return err;
+}
+
+/* The columns of Q_FEED_ITEMS. */
+enum { I_UID, I_SEQUENCE, I_CREATED, I_UPDATED, I_DAY, I_START, I_END,
+       I_KIND, I_TITLE, I_MODULE, I_MODULE_TITLE, I_PLACE, I_ADDRESS, I_LAT,
+       I_LON, I_HOST, I_AUDIENCE, I_DESCRIPTION, I_STATUS, I_REMOVED,
+       I_FACILITATORS };
+
+static fs_err
+build_event(struct cal_event *out, sqlite3_stmt *row, const char *zone,
+	    const char *organizer_name, const char *organizer_email)
+{
+	const char *title = store_text(row, I_TITLE);
+	const char *place = store_text(row, I_PLACE);
+	const char *address = store_text(row, I_ADDRESS);
+	const char *facilitators = store_text(row, I_FACILITATORS);
+	bool removed = sqlite3_column_int(row, I_REMOVED);
+	bool cancelled = removed || !strcmp(store_text(row, I_STATUS),
+					    "cancelled");
+	struct buf text = BUF_INIT;
+	int64_t day;
+	int start, end;
+	fs_err err = FS_OK;
+
+	if (parse_date(store_text(row, I_DAY), &day) ||
+	    parse_clock(store_text(row, I_START), &start) ||
+	    parse_clock(store_text(row, I_END), &end))
+		return fs_fail(FS_EINPUT, "item %s has an unreadable time",
+			       store_text(row, I_UID));
+
+	icalcomponent *ev = icalcomponent_new_vevent();
+	icalcomponent_add_property(ev,
+				   icalproperty_new_uid(store_text(row, I_UID)));
+	icalcomponent_add_property(
+		ev, icalproperty_new_dtstamp(utc_time(store_text(row, I_UPDATED))));
+	icalcomponent_add_property(
+		ev, icalproperty_new_created(utc_time(store_text(row, I_CREATED))));
+	icalcomponent_add_property(ev, icalproperty_new_lastmodified(utc_time(
+					       store_text(row, I_UPDATED))));
+	icalcomponent_add_property(
+		ev, icalproperty_new_sequence(sqlite3_column_int(row, I_SEQUENCE)));
+	icalcomponent_add_property(
+		ev, with_zone(icalproperty_new_dtstart(local_time(day, start)),
+			      zone, false));
+	icalcomponent_add_property(
+		ev, with_zone(icalproperty_new_dtend(local_time(day, end)), zone,
+			      false));
+
+	if (cancelled)
+		err = buf_addf(&text, "Cancelled: %s", title);
+	else
+		err = buf_addf(&text, "%s", title);
+	if (!err)
+		icalcomponent_add_property(ev, icalproperty_new_summary(text.data));
+
+	/* LOCATION: the place and its address */
+	text.len = 0;
+	if (!err && *place)
+		err = buf_addf(&text, "%s%s%s", place, *address ? ", " : "",
+			       address);
+	if (!err && text.len)
+		icalcomponent_add_property(ev, icalproperty_new_location(text.data));
+	if (!err && sqlite3_column_type(row, I_LAT) != SQLITE_NULL &&
+	    sqlite3_column_type(row, I_LON) != SQLITE_NULL) {
+		struct icalgeotype geo = { sqlite3_column_double(row, I_LAT),
+					   sqlite3_column_double(row, I_LON) };
+		char uri[80];
+		icalcomponent_add_property(ev, icalproperty_new_geo(geo));
+		/* Apple's structured location: the title and address as
+		 * parameters, the coordinates as a geo: URI */
+		snprintf(uri, sizeof(uri), "geo:%.6f,%.6f", geo.lat, geo.lon);
+		icalproperty *apple = icalproperty_new_x(uri);
+		icalproperty_set_x_name(apple, "X-APPLE-STRUCTURED-LOCATION");
+		icalproperty_add_parameter(apple,
+					   icalparameter_new_value(ICAL_VALUE_URI));
+		char *a = param_text(*address ? address : place);
+		char *t = param_text(place);
+		if (!a || !t) {
+			free(a);
+			free(t);
+			icalproperty_free(apple);
+			err = fs_fail(FS_ENOMEM, "out of memory");
+		} else {
+			icalparameter *pa = icalparameter_new_x(a);
+			icalparameter_set_xname(pa, "X-ADDRESS");
+			icalproperty_add_parameter(apple, pa);
+			icalparameter *pr = icalparameter_new_x("100");
+			icalparameter_set_xname(pr, "X-APPLE-RADIUS");
+			icalproperty_add_parameter(apple, pr);
+			icalparameter *pt = icalparameter_new_x(t);
+			icalparameter_set_xname(pt, "X-TITLE");
+			icalproperty_add_parameter(apple, pt);
+			icalcomponent_add_property(ev, apple);
+			free(a);
+			free(t);
+		}
+	}
+
+	/* DESCRIPTION: what it is, the module, who leads it, the host, who
+	 * is expected */
+	text.len = 0;
+	if (!err && *store_text(row, I_DESCRIPTION))
+		err = buf_addf(&text, "%s\n\n", store_text(row, I_DESCRIPTION));
+	if (!err && *store_text(row, I_MODULE))
+		err = buf_addf(&text, "%s: %s\n", store_text(row, I_MODULE),
+			       store_text(row, I_MODULE_TITLE));
+	if (!err && *facilitators) {
+		err = buf_addf(&text, "Facilitators: ");
+		for (const char *p = facilitators; !err && *p;) {
+			size_t n = strcspn(p, ";");
+			err = buf_addf(&text, "%.*s%s", (int)n, p,
+				       p[n] ? ", " : "\n");
+			p += n + (p[n] == ';');
+		}
+	}
+	if (!err && *store_text(row, I_HOST))
+		err = buf_addf(&text, "Host: %s\n", store_text(row, I_HOST));
+	if (!err)
+		err = describe_audience(&text, store_text(row, I_AUDIENCE));
+	if (!err && removed)
+		err = buf_addf(&text, "\n\nRemoved from the agenda.");
+	else if (!err && cancelled)
+		err = buf_addf(&text, "\n\nThis item is cancelled.");
+	if (!err)
+		icalcomponent_add_property(ev,
+					   icalproperty_new_description(text.data));
+
+	/* CATEGORIES: the kind, and the module; one property each, so that
+	 * neither is split on a comma */
+	icalcomponent_add_property(
+		ev, icalproperty_new_categories(store_text(row, I_KIND)));
+	if (*store_text(row, I_MODULE))
+		icalcomponent_add_property(
+			ev, icalproperty_new_categories(store_text(row, I_MODULE)));
+	icalcomponent_add_property(
+		ev, icalproperty_new_status(cancelled ? ICAL_STATUS_CANCELLED
+						      : ICAL_STATUS_CONFIRMED));
+	if (*organizer_email) {
+		char *mailto = NULL, *cn = param_text(organizer_name);
+		if (!cn || asprintf(&mailto, "mailto:%s", organizer_email) < 0) {
+			free(cn);
+			err = fs_fail(FS_ENOMEM, "out of memory");
+		} else {
+			icalproperty *o = icalproperty_new_organizer(mailto);
+			if (*cn)
+				icalproperty_add_parameter(o,
+							   icalparameter_new_cn(cn));
+			icalcomponent_add_property(ev, o);
+			free(mailto);
+			free(cn);
+		}
+	}
+	buf_release(&text);
+	if (err) {
+		icalcomponent_free(ev);
+		return err;
+	}
+	if (!(out->text = serialize(ev, &out->len)) ||
+	    !(out->audience = dupe(store_text(row, I_AUDIENCE))) ||
+	    !(out->facilitators = dupe(facilitators)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	out->hash = hash_bytes(out->text, out->len, 0);
+	return FS_OK;
+}
+
+/* --- the mission -------------------------------------------------------- */
+
+static fs_err
+add_name(char ***list, size_t *n, const char *name, size_t len)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strlen((*list)[i]) == len && !memcmp((*list)[i], name, len))
+			return FS_OK;
+	char **grown = realloc(*list, (*n + 1) * sizeof(char *));
+	if (!grown)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	*list = grown;
+	if (!(grown[*n] = strndup(name, len)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	(*n)++;
+	return FS_OK;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every group and facilitator the events name. */
+static fs_err
+collect_names(struct cal_mission *m)
+{
+	fs_err err = FS_OK;
+	for (size_t i = 0; !err && i < m->n_events; i++) {
+		const char *p = m->events[i].audience;
+		while (!err && *p) {
+			size_t n = strcspn(p, ";");
+			if (n > 6 && !strncmp(p, "group:", 6))
+				err = add_name(&m->groups, &m->n_groups, p + 6,
+					       n - 6);
+			p += n + (p[n] == ';');
+		}
+		p = m->events[i].facilitators;
+		while (!err && *p) {
+			size_t n = strcspn(p, ";");
+			err = add_name(&m->facilitators, &m->n_facilitators, p,
+				       n);
+			p += n + (p[n] == ';');
+		}
+	}
+	if (m->n_groups)
+		qsort(m->groups, m->n_groups, sizeof(char *), compare_names);
+	if (m->n_facilitators)
+		qsort(m->facilitators, m->n_facilitators, sizeof(char *),
+		      compare_names);
+	return err;
+}
+
+/* The columns of Q_FEED_MISSION. */
+enum { M_ID, M_CODE, M_TITLE, M_CITY, M_ZONE, M_START, M_DAYS,
+       M_CONTACT_NAME, M_CONTACT_EMAIL, M_FIRST_ARRIVAL, M_LAST_DEPARTURE,
+       M_LAST_CHANGE };
+
+fs_err
+cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
+{
+	struct cal_mission *m = calloc(1, sizeof(*m));
+	sqlite3_stmt *stmt;
+	char *contact_name = NULL, *contact_email = NULL;
+	int64_t first, last, day;
+	fs_err err;
+	int rc;
+
+	*out = NULL;
+	if (!m)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((err = store_stmt(store, Q_FEED_MISSION, &stmt)))
+		goto done;
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+		err = rc == SQLITE_DONE
+			      ? fs_fail(FS_ENOTFOUND, "no mission '%s'", code)
+			      : store_fail(store, "reading the mission");
+		sqlite3_reset(stmt);
+		goto done;
+	}
+	m->id = sqlite3_column_int64(stmt, M_ID);
+	if (!(m->code = dupe(store_text(stmt, M_CODE))) ||
+	    !(m->title = dupe(store_text(stmt, M_TITLE))) ||
+	    !(m->city = dupe(store_text(stmt, M_CITY))) ||
+	    !(m->zone = dupe(store_text(stmt, M_ZONE))) ||
+	    !(m->last_change = dupe(store_text(stmt, M_LAST_CHANGE))) ||
+	    !(contact_name = dupe(store_text(stmt, M_CONTACT_NAME))) ||
+	    !(contact_email = dupe(store_text(stmt, M_CONTACT_EMAIL)))) {
+		sqlite3_reset(stmt);
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* the VTIMEZONE covers the mission and every arrival and departure */
+	parse_date(store_text(stmt, M_START), &first);
+	last = first + sqlite3_column_int(stmt, M_DAYS) - 1;
+	if (!parse_date(store_text(stmt, M_FIRST_ARRIVAL), &day) && day < first)
+		first = day;
+	if (!parse_date(store_text(stmt, M_LAST_DEPARTURE), &day) && day > last)
+		last = day;
+	sqlite3_reset(stmt);
+	if (!*m->last_change) {
+		free(m->last_change);
+		if (!(m->last_change = strdup("1970-01-01T00:00:00Z"))) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	if ((err = build_vtimezone(m, first, last)) ||
+	    (err = build_head(m)))
+		goto done;
+
+	if ((err = store_stmt(store, Q_FEED_ITEMS, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	size_t cap = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (m->n_events == cap) {
+			struct cal_event *grown = realloc(
+				m->events, (cap = cap ? 2 * cap : 64) *
+						   sizeof(*grown));
+			if (!grown) {
+				err = fs_fail(FS_ENOMEM, "out of memory");
+				break;
+			}
+			m->events = grown;
+		}
+		memset(&m->events[m->n_events], 0, sizeof(struct cal_event));
+		err = build_event(&m->events[m->n_events++], stmt, m->zone,
+				  contact_name, contact_email);
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading the agenda");
+	sqlite3_reset(stmt);
+	if (err || (err = collect_names(m)))
+		goto done;
+
+	/* groups of registrations, too: a group with no visit yet still has
+	 * a feed of the sessions for everyone */
+	if ((err = store_stmt(store, Q_FEED_GROUPS, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		err = add_name(&m->groups, &m->n_groups, store_text(stmt, 0),
+			       strlen(store_text(stmt, 0)));
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading the groups");
+	sqlite3_reset(stmt);
+	if (err)
+		goto done;
+	if (m->n_groups)
+		qsort(m->groups, m->n_groups, sizeof(char *), compare_names);
+
+	/* The digest of what feeds share; the last part is a sample feed's
+	 * own parts, so that a build writing them differently changes it. */
+	struct buf probe = BUF_INIT;
+	struct cal_person sample = { "ref", "Given", "Family", "category",
+				     "A", "2000-01-01", "2000-01-02T10:00",
+				     "", "", 0 };
+	if (!(err = cal_feed_begin(&probe, m, "name", "description")) &&
+	    !(err = cal_feed_travel(&probe, m, &sample)) &&
+	    !(err = cal_feed_end(&probe))) {
+		m->hash = hash_bytes(probe.data, probe.len, 0);
+		for (size_t i = 0; i < m->n_events; i++) {
+			const struct cal_event *e = &m->events[i];
+			m->hash = hash_bytes(&e->hash, sizeof(e->hash), m->hash);
+			m->hash = hash_bytes(e->audience, strlen(e->audience) + 1,
+					     m->hash);
+		}
+	}
+	buf_release(&probe);
+done:
+	free(contact_name);
+	free(contact_email);
+	if (err)
+		cal_mission_free(m);
+	else
+		*out = m;
+	return err;
+}
+
+void
+cal_mission_free(struct cal_mission *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n_events; i++) {
+		free(m->events[i].text);
+		free(m->events[i].audience);
+		free(m->events[i].facilitators);
+	}
+	for (size_t i = 0; i < m->n_groups; i++)
+		free(m->groups[i]);
+	for (size_t i = 0; i < m->n_facilitators; i++)
+		free(m->facilitators[i]);
+	free(m->groups);
+	free(m->facilitators);
+	free(m->events);
+	free(m->code);
+	free(m->title);
+	free(m->city);
+	free(m->zone);
+	free(m->head);
+	free(m->vtimezone);
+	free(m->last_change);
+	free(m);
+}
+
+/* --- feeds -------------------------------------------------------------- */
+
+/* Appends the serialized property and frees it. */
+static fs_err
+add_property(struct buf *out, icalproperty *p)
+{
+	char *text = icalproperty_as_ical_string_r(p);
+	icalproperty_free(p);
+	if (!text)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	fs_err err = buf_add(out, text, strlen(text));
+	free(text);
+	return err;
+}
+
+fs_err
+cal_feed_begin(struct buf *out, const struct cal_mission *m, const char *name,
+	       const char *description)
+{
+	icalproperty *calname = icalproperty_new_x(name);
+	icalproperty_set_x_name(calname, "X-WR-CALNAME");
+	fs_err err;
+
+	/* NAME is RFC 7986's, X-WR-CALNAME what most clients read */
+	if ((err = buf_add(out, m->head, m->head_len)) ||
+	    (err = add_property(out, icalproperty_new_name(name))) ||
+	    (err = add_property(out, calname)) ||
+	    (err = add_property(out, icalproperty_new_description(description))))
+		return err;
+	return buf_add(out, m->vtimezone, m->vtimezone_len);
+}
+
+/* One travel event: timed (30 minutes) when the time is known, else a
+ * whole day that does not block the calendar. */
+static fs_err
+travel_event(struct buf *out, const struct cal_mission *m,
+	     const struct cal_person *p, const char *kind, const char *when)
+{
+	int64_t day;
+	int minutes;
+	char *uid = NULL, *summary = NULL;
+	const char *changed = *p->changed ? p->changed
+			      : *p->since ? p->since : m->last_change;
+	const char *created = *p->since ? p->since : changed;
+
+	if (!*when || parse_date_time(when, &day, &minutes))
+		return FS_OK;
+	bool arriving = !strcmp(kind, "arrival");
+	/* stable for the registration, whatever its dates become */
+	if (asprintf(&uid, "%s-%s-%s@fieldschool", kind, m->code, p->ref) < 0 ||
+	    asprintf(&summary, arriving ? "Arrival in %s" : "Departure from %s",
+		     m->city) < 0) {
+		free(uid);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	icalcomponent *ev = icalcomponent_new_vevent();
+	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(changed)));
+	icalcomponent_add_property(ev, icalproperty_new_created(utc_time(created)));
+	icalcomponent_add_property(ev,
+				   icalproperty_new_lastmodified(utc_time(changed)));
+	icalcomponent_add_property(ev, icalproperty_new_sequence((int)p->sequence));
+	if (minutes >= 0) {
+		int end = minutes + 30;
+		int64_t end_day = day + end / 1440;
+		icalcomponent_add_property(
+			ev, with_zone(icalproperty_new_dtstart(local_time(day, minutes)),
+				      m->zone, false));
+		icalcomponent_add_property(
+			ev, with_zone(icalproperty_new_dtend(
+					      local_time(end_day, end % 1440)),
+				      m->zone, false));
+	} else {
+		icalcomponent_add_property(
+			ev, with_zone(icalproperty_new_dtstart(local_time(day, -1)),
+				      m->zone, true));
+		icalcomponent_add_property(
+			ev, with_zone(icalproperty_new_dtend(local_time(day + 1, -1)),
+				      m->zone, true));
+		icalcomponent_add_property(
+			ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	}
+	add_text(ev, icalproperty_new_summary, summary);
+	icalcomponent_add_property(ev, icalproperty_new_categories("travel"));
+	icalcomponent_add_property(ev,
+				   icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+	free(uid);
+	free(summary);
+
+	size_t len;
+	char *text = serialize(ev, &len);
+	if (!text)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	fs_err err = buf_add(out, text, len);
+	free(text);
+	return err;
+}
+
+fs_err
+cal_feed_travel(struct buf *out, const struct cal_mission *m,
+		const struct cal_person *p)
+{
+	fs_err err = travel_event(out, m, p, "arrival", p->arrival);
+	return err ? err : travel_event(out, m, p, "departure", p->departure);
+}
+
+fs_err
+cal_feed_end(struct buf *out)
+{
+	return buf_add(out, END_LINE, sizeof(END_LINE) - 1);
+}
+
+/* Whether the audience names kind:value ("group", "A"). */
+static bool
+audience_has(const char *audience, const char *kind, const char *value)
+{
+	size_t kn = strlen(kind), vn = strlen(value);
+	if (!vn)
+		return false;
+	for (const char *p = audience; *p;) {
+		size_t n = strcspn(p, ";");
+		if (n == kn + 1 + vn && !memcmp(p, kind, kn) && p[kn] == ':' &&
+		    !memcmp(p + kn + 1, value, vn))
+			return true;
+		p += n + (p[n] == ';');
+	}
+	return false;
+}
+
+bool
+cal_event_for_person(const struct cal_event *e, const char *group,
+		     const char *category)
+{
+	return !strcmp(e->audience, "all") ||
+	       audience_has(e->audience, "group", group) ||
+	       audience_has(e->audience, "category", category);
+}
+
+bool
+cal_event_for_group(const struct cal_event *e, const char *group)
+{
+	return !strcmp(e->audience, "all") ||
+	       audience_has(e->audience, "group", group);
+}
+
+bool
+cal_event_for_facilitator(const struct cal_event *e, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = e->facilitators; *p;) {
+		size_t n = strcspn(p, ";");
+		if (n == len && !memcmp(p, name, n))
+			return true;
+		p += n + (p[n] == ';');
+	}
+	return false;
+}

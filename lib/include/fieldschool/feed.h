@@ -1,0 +1,87 @@
+/*
+ * fieldschool/feed.h - iCalendar feeds of a mission's agenda, and publishing
+ * them as a directory a web server can serve as it is.
+ *
+ * A feed holds the items for everyone plus those its subscriber is in the
+ * audience of: the mission feed holds every item; a group's feed the items
+ * for everyone and for that group; a facilitator's the items they lead; a
+ * participant's the items for everyone, their group and their category,
+ * and their arrival and departure.  Cancelled and removed items stay in
+ * every feed, marked cancelled.
+ */
+#ifndef FIELDSCHOOL_FEED_H
+#define FIELDSCHOOL_FEED_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fieldschool/error.h"
+#include "fieldschool/store.h"
+
+typedef enum fs_feed_kind {
+	FS_FEED_MISSION,
+	FS_FEED_GROUP,       /* key: the group label */
+	FS_FEED_FACILITATOR, /* key: the facilitator's name */
+	FS_FEED_PARTICIPANT, /* key: the participant's ref */
+} fs_feed_kind;
+
+/*
+ * Writes one feed of mission to out.  FS_ENOTFOUND when there is no such
+ * mission, or the group, facilitator or registration (not cancelled) is
+ * not in it; FS_EIO when out fails.
+ */
+fs_err fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
+		     const char *key, FILE *out);
+
+typedef struct fs_publish_options {
+	const char *dir;      /* the output directory; created if missing */
+	const char *base_url; /* prefix of the URLs in index.json, or NULL */
+	/* Called now and then with the feeds done so far, for a progress bar. */
+	void (*progress)(void *ctx, long done, long total);
+	void *progress_ctx;
+} fs_publish_options;
+
+typedef struct fs_publish_stats {
+	long feeds;     /* feeds published */
+	long written;   /* files written because their content changed */
+	long unchanged; /* files left as they were */
+	long removed;   /* stale files removed */
+	int64_t bytes;  /* bytes written */
+} fs_publish_stats;
+
+/*
+ * Publishes every feed of the missions into opts->dir:
+ *
+ *   MISSION/MISSION.ics           every item
+ *   MISSION/group-LABEL.ics       one per group
+ *   MISSION/facilitator-NAME.ics  one per facilitator (name as a slug)
+ *   MISSION/p/TOKEN.ics           one per registration not cancelled
+ *   MISSION/index.json            every feed with its URL (mode 0600: it
+ *                                 holds the personal addresses)
+ *
+ * Registrations without a token get one (128 bits from getrandom).  Each
+ * file is written under a temporary name in its directory and renamed, and
+ * only when its content changed; files of revoked tokens, gone groups and
+ * facilitators are removed once the new set is in place.  A publish killed
+ * at any moment leaves every feed old or new.  FS_ENOTFOUND (mission),
+ * FS_EIO.  *stats may be NULL.
+ */
+fs_err fs_publish(fs_store *store, const char *const *missions, size_t n,
+		  const fs_publish_options *opts, fs_publish_stats *stats);
+
+/*
+ * Gives a participant's registrations (of mission only, when not NULL) new
+ * feed tokens: the old addresses stop working at the next publish.  Calls
+ * fn with each mission code and new token.  FS_ENOTFOUND.
+ */
+fs_err fs_token_rotate(fs_store *store, const char *ref, const char *mission,
+		       void (*fn)(void *ctx, const char *mission,
+				  const char *token),
+		       void *ctx);
+
+/* The feed token of a participant's registration for mission, issuing one
+ * when it has none yet (33 bytes with the NUL).  FS_ENOTFOUND. */
+fs_err fs_token_get(fs_store *store, const char *ref, const char *mission,
+		    char token_out[33]);
+
+#endif

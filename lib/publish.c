@@ -1,0 +1,987 @@
+/*
+ * publish.c - feeds into a directory: tokens, atomic files, no needless
+ * writes.
+ *
+ * Every file is written to a temporary name in its own directory and
+ * renamed over the old one, so a reader (or a web server) sees the old
+ * feed or the new one, never a part; a publish killed at any moment leaves
+ * each file old or new, and its temporary files are swept by the next one.
+ * Files of revoked tokens and gone groups are removed only after the new
+ * set is in place.
+ *
+ * A file whose content did not change is not rewritten: its mtime stays,
+ * so HTTP caches keep their copies.  For 150,000 personal feeds, building
+ * each one only to find it unchanged would cost as much as writing it, so
+ * the feed_file table remembers, per file, a digest of everything the file
+ * was made from (the mission's shared digest, which covers every event's
+ * text and how this build writes a feed, plus the registration's own
+ * fields) and the file's size and mtime.  Same digest and same file: skip.
+ * Otherwise the feed is built and compared with the file before writing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "calendar.h"
+#include "fieldschool/feed.h"
+#include "fieldschool/file.h"
+#include "fieldschool/json.h"
+#include "store.h"
+#include "strmap.h"
+
+#define TEMP_PREFIX ".fs-tmp-"
+#define PERSONAL_DESCRIPTION                                                 \
+	"Your agenda: the sessions for everyone, those of your group and "   \
+	"category, and your arrival and departure. Updated hourly."
+
+struct publisher {
+	fs_store *store;
+	const fs_publish_options *opts;
+	fs_publish_stats stats;
+	char *dir;          /* the real path of opts->dir */
+	struct buf content; /* the feed being built */
+	long done, total;
+	long kill_after;    /* test hook: FIELDSCHOOL_TEST_KILL_AFTER */
+};
+
+/* --- names -------------------------------------------------------------- */
+
+/* A file name from a person's name: ASCII letters and digits, accents
+ * dropped from Latin letters, anything else a dash. */
+static void
+slug(const char *name, char *out, size_t size)
+{
+	static const char *const latin1 = /* U+00C0 .. U+00FF */
+		"AAAAAAACEEEEIIII" "DNOOOOO-OUUUUYTs"
+		"aaaaaaaceeeeiiii" "dnooooo-ouuuuyty";
+	const unsigned char *p = (const unsigned char *)name;
+	size_t n = 0;
+	bool dash = false;
+
+	while (*p && n + 2 < size) {
+		int c = -1;
+		if (*p < 0x80) {
+			c = *p++;
+		} else if ((*p == 0xc3) && (p[1] & 0xc0) == 0x80) {
+			c = latin1[(p[1] & 0x3f) + 0x00];
+			p += 2;
+		} else {
+			p++;
+			while ((*p & 0xc0) == 0x80)
+				p++;
+		}
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n)
+				out[n++] = '-';
+			out[n++] = (char)c;
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* --- files -------------------------------------------------------------- */
+
+static int64_t
+mtime_of(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* Whether the file at path holds exactly data. */
+static bool
+file_equals(const char *path, const char *data, size_t len)
+{
+	char chunk[65536];
+	size_t at = 0;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0) {
+		if ((size_t)got > len - at || memcmp(chunk, data + at, (size_t)got))
+			break;
+		at += (size_t)got;
+	}
+	close(fd);
+	return got == 0 && at == len;
+}
+
+/* Whether the files at a and b hold the same size bytes. */
+static bool
+same_file_content(const char *a, const char *b, off_t size)
+{
+	struct stat st;
+	FILE *fa, *fb;
+	bool same = false;
+
+	if (stat(a, &st) != 0 || st.st_size != size || !(fa = fopen(a, "rb")))
+		return false;
+	if ((fb = fopen(b, "rb"))) {
+		char x[65536], y[65536];
+		size_t got;
+		do {
+			got = fread(x, 1, sizeof(x), fa);
+			same = fread(y, 1, sizeof(y), fb) == got &&
+			       !memcmp(x, y, got);
+		} while (same && got == sizeof(x));
+		fclose(fb);
+	}
+	fclose(fa);
+	return same;
+}
+
+/* A new file in dir, named TEMP_PREFIX...; *path_out is the caller's. */
+static fs_err
+temp_file(const char *dir, mode_t mode, int *fd_out, char **path_out)
+{
+	char *path = NULL;
+	if (asprintf(&path, "%s/" TEMP_PREFIX "XXXXXX", dir) < 0)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((*fd_out = mkstemp(path)) < 0) {
+		fs_err err = fs_fail(FS_EIO, "%s: %s", dir, strerror(errno));
+		free(path);
+		return err;
+	}
+	fchmod(*fd_out, mode & ~umask(umask(0)));
+	*path_out = path;
+	return FS_OK;
+}
+
+/* Makes path hold data: a temporary file in its directory, renamed. */
+static fs_err
+replace_file(const char *path, const char *data, size_t len, mode_t mode)
+{
+	char dir[PATH_MAX], *tmp = NULL;
+	const char *slash = strrchr(path, '/');
+	size_t at = 0;
+	fs_err err;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((err = temp_file(dir, mode, &fd, &tmp)))
+		return err;
+	while (at < len) {
+		ssize_t put = write(fd, data + at, len - at);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			break;
+		at += (size_t)put;
+	}
+	if (at < len || close(fd) != 0) {
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno ? errno : EIO));
+		if (at < len)
+			close(fd);
+		unlink(tmp);
+	} else if (rename(tmp, path) != 0) {
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return err;
+}
+
+/* The test hook that kills a publish part-way, to prove the claim above:
+ * FIELDSCHOOL_TEST_KILL_AFTER=N ends the process after N files. */
+static void
+count_write(struct publisher *pub)
+{
+	if (pub->kill_after > 0 && pub->stats.written >= pub->kill_after)
+		raise(SIGKILL);
+}
+
+typedef fs_err (*build_fn)(struct publisher *pub, void *ctx);
+
+/*
+ * Publishes one file at rel (relative to the directory).  digest covers
+ * what it is made from; build, when not NULL, fills pub->content (else the
+ * content is there already).
+ */
+static fs_err
+publish_file(struct publisher *pub, const char *rel, uint64_t digest,
+	     build_fn build, void *ctx, mode_t mode)
+{
+	sqlite3_stmt *stmt;
+	struct stat st;
+	char path[PATH_MAX];
+	bool known = false, exists;
+	int64_t size = -1, mtime = -1;
+	uint64_t old_digest = 0;
+	fs_err err;
+
+	snprintf(path, sizeof(path), "%s/%s", pub->dir, rel);
+	if ((err = store_stmt(pub->store, Q_FEED_FILE_GET, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		known = true;
+		old_digest = (uint64_t)sqlite3_column_int64(stmt, 0);
+		size = sqlite3_column_int64(stmt, 1);
+		mtime = sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	exists = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	pub->stats.feeds++;
+	if (known && exists && old_digest == digest && st.st_size == size &&
+	    mtime_of(&st) == mtime) {
+		pub->stats.unchanged++;
+		return FS_OK;
+	}
+	if (build) {
+		pub->content.len = 0;
+		if ((err = build(pub, ctx)))
+			return err;
+	}
+	if (exists && (size_t)st.st_size == pub->content.len &&
+	    file_equals(path, pub->content.data, pub->content.len)) {
+		pub->stats.unchanged++;
+	} else {
+		if ((err = replace_file(path, pub->content.data,
+					pub->content.len, mode)) ||
+		    stat(path, &st) != 0)
+			return err ? err
+				   : fs_fail(FS_EIO, "%s: %s", path,
+					     strerror(errno));
+		pub->stats.written++;
+		pub->stats.bytes += (int64_t)pub->content.len;
+		count_write(pub);
+	}
+	if ((err = store_stmt(pub->store, Q_FEED_FILE_PUT, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (int64_t)digest);
+	sqlite3_bind_int64(stmt, 4, st.st_size);
+	sqlite3_bind_int64(stmt, 5, mtime_of(&st));
+	return store_done(pub->store, stmt, "remembering a published file");
+}
+
+static void
+progress(struct publisher *pub)
+{
+	pub->done++;
+	if (pub->opts->progress && (pub->done % 512 == 0 ||
+				    pub->done == pub->total))
+		pub->opts->progress(pub->opts->progress_ctx, pub->done,
+				    pub->total);
+}
+
+/* --- tokens ------------------------------------------------------------- */
+
+static fs_err
+new_token(char token[33])
+{
+	unsigned char bytes[16];
+	fs_err err = store_random(bytes, sizeof(bytes));
+	for (int i = 0; !err && i < 16; i++)
+		snprintf(token + 2 * i, 3, "%02x", bytes[i]);
+	return err;
+}
+
+static fs_err
+set_token(fs_store *store, int64_t registration, char token[33])
+{
+	sqlite3_stmt *stmt;
+	char now[21];
+	fs_err err;
+
+	store_now(now);
+	if ((err = new_token(token)) ||
+	    (err = store_stmt(store, Q_FEED_TOKEN_SET, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, registration);
+	sqlite3_bind_text(stmt, 2, token, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, now, -1, SQLITE_TRANSIENT);
+	return store_done(store, stmt, "storing a feed token");
+}
+
+/* Gives every registration of the mission that has no token one. */
+static fs_err
+issue_tokens(fs_store *store, int64_t mission_id)
+{
+	sqlite3_stmt *stmt;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	fs_err err;
+	int rc;
+
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = store_stmt(store, Q_FEED_TOKENLESS, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, mission_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			int64_t *grown = realloc(ids, (cap = cap ? 2 * cap : 256) *
+							      sizeof(*ids));
+			if (!grown) {
+				err = fs_fail(FS_ENOMEM, "out of memory");
+				break;
+			}
+			ids = grown;
+		}
+		ids[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading registrations");
+	sqlite3_reset(stmt);
+	for (size_t i = 0; !err && i < n; i++) {
+		char token[33];
+		err = set_token(store, ids[i], token);
+	}
+done:
+	free(ids);
+	if (err) {
+		fs_store_rollback(store);
+		return err;
+	}
+	return fs_store_commit(store);
+}
+
+fs_err
+fs_token_rotate(fs_store *store, const char *ref, const char *mission,
+		void (*fn)(void *ctx, const char *mission, const char *token),
+		void *ctx)
+{
+	sqlite3_stmt *stmt;
+	struct { int64_t id; char code[65]; } regs[64];
+	int n = 0, rc;
+	fs_err err;
+
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = store_stmt(store, Q_FEED_TOKEN_REGISTRATIONS, &stmt)))
+		goto fail;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, mission, -1, SQLITE_STATIC);
+	while (n < 64 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		regs[n].id = sqlite3_column_int64(stmt, 0);
+		snprintf(regs[n].code, sizeof(regs[n].code), "%s",
+			 store_text(stmt, 1));
+		n++;
+	}
+	sqlite3_reset(stmt);
+	if (!n) {
+		err = mission ? fs_fail(FS_ENOTFOUND,
+					"participant '%s' is not registered "
+					"for mission '%s'", ref, mission)
+			      : fs_fail(FS_ENOTFOUND,
+					"participant '%s' has no registration",
+					ref);
+		goto fail;
+	}
+	char tokens[64][33];
+	for (int i = 0; !err && i < n; i++)
+		err = set_token(store, regs[i].id, tokens[i]);
+	if (err || (err = fs_store_commit(store)))
+		goto fail;
+	for (int i = 0; fn && i < n; i++)
+		fn(ctx, regs[i].code, tokens[i]);
+	return FS_OK;
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+fs_err
+fs_token_get(fs_store *store, const char *ref, const char *mission,
+	     char token_out[33])
+{
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	bool cancelled = false;
+	fs_err err;
+
+	token_out[0] = '\0';
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = store_stmt(store, Q_FEED_TOKEN_REGISTRATIONS, &stmt)))
+		goto fail;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, mission, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		snprintf(token_out, 33, "%s", store_text(stmt, 2));
+		cancelled = !strcmp(store_text(stmt, 3), "cancelled");
+	}
+	sqlite3_reset(stmt);
+	if (!id || cancelled) {
+		err = fs_fail(FS_ENOTFOUND,
+			      cancelled ? "participant '%s' cancelled their "
+					  "registration for mission '%s'"
+					: "participant '%s' is not registered "
+					  "for mission '%s'",
+			      ref, mission);
+		goto fail;
+	}
+	if (!token_out[0] && (err = set_token(store, id, token_out)))
+		goto fail;
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+/* --- building feeds ----------------------------------------------------- */
+
+/* The columns of Q_FEED_PEOPLE. */
+enum { P_ID, P_REF, P_GIVEN, P_FAMILY, P_CATEGORY, P_GROUP, P_ARRIVAL,
+       P_DEPARTURE, P_TOKEN, P_SINCE, P_SEQUENCE, P_CHANGED };
+
+static void
+person_of(sqlite3_stmt *row, struct cal_person *p)
+{
+	p->ref = store_text(row, P_REF);
+	p->given = store_text(row, P_GIVEN);
+	p->family = store_text(row, P_FAMILY);
+	p->category = store_text(row, P_CATEGORY);
+	p->group = store_text(row, P_GROUP);
+	p->arrival = store_text(row, P_ARRIVAL);
+	p->departure = store_text(row, P_DEPARTURE);
+	p->since = store_text(row, P_SINCE);
+	p->changed = store_text(row, P_CHANGED);
+	p->sequence = sqlite3_column_int(row, P_SEQUENCE);
+}
+
+static fs_err
+person_name(struct buf *out, const struct cal_mission *m,
+	    const struct cal_person *p)
+{
+	out->len = 0;
+	return buf_addf(out, "%s: %s%s%s", m->title, p->given,
+			*p->given && *p->family ? " " : "", p->family);
+}
+
+static fs_err
+build_personal(struct buf *out, const struct cal_mission *m,
+	       const struct cal_person *p)
+{
+	struct buf name = BUF_INIT;
+	fs_err err = person_name(&name, m, p);
+
+	if (!err)
+		err = cal_feed_begin(out, m, name.data, PERSONAL_DESCRIPTION);
+	buf_release(&name);
+	for (size_t i = 0; !err && i < m->n_events; i++)
+		if (cal_event_for_person(&m->events[i], p->group, p->category))
+			err = buf_add(out, m->events[i].text, m->events[i].len);
+	if (!err)
+		err = cal_feed_travel(out, m, p);
+	return err ? err : cal_feed_end(out);
+}
+
+/* A digest of everything build_personal() reads. */
+static uint64_t
+personal_digest(const struct cal_mission *m, const struct cal_person *p)
+{
+	const char *fields[] = { m->title, p->ref, p->given, p->family,
+				 p->category, p->group, p->arrival,
+				 p->departure, p->since, p->changed };
+	uint64_t h = m->hash;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		h = hash_bytes(fields[i], strlen(fields[i]) + 1, h);
+	return hash_bytes(&p->sequence, sizeof(p->sequence), h);
+}
+
+/* A shared feed: the events for which keep() is true. */
+static fs_err
+build_shared(struct buf *out, const struct cal_mission *m, const char *name,
+	     const char *description,
+	     bool (*keep)(const struct cal_event *, const char *),
+	     const char *key)
+{
+	fs_err err = cal_feed_begin(out, m, name, description);
+	for (size_t i = 0; !err && i < m->n_events; i++)
+		if (!keep || keep(&m->events[i], key))
+			err = buf_add(out, m->events[i].text, m->events[i].len);
+	return err ? err : cal_feed_end(out);
+}
+
+/* The name and description of a shared feed. */
+static fs_err
+shared_feed(struct buf *out, const struct cal_mission *m, fs_feed_kind kind,
+	    const char *key)
+{
+	struct buf name = BUF_INIT, about = BUF_INIT;
+	fs_err err;
+
+	switch (kind) {
+	case FS_FEED_GROUP:
+		if (!(err = buf_addf(&name, "%s: group %s", m->title, key)))
+			err = buf_addf(&about, "The agenda of group %s: the "
+					       "sessions for everyone and the "
+					       "group's site visits.", key);
+		if (!err)
+			err = build_shared(out, m, name.data, about.data,
+					   cal_event_for_group, key);
+		break;
+	case FS_FEED_FACILITATOR:
+		if (!(err = buf_addf(&name, "%s: %s", m->title, key)))
+			err = buf_addf(&about, "What %s leads at %s.", key,
+				       m->title);
+		if (!err)
+			err = build_shared(out, m, name.data, about.data,
+					   cal_event_for_facilitator, key);
+		break;
+	default:
+		if (!(err = buf_addf(&name, "%s", m->title)))
+			err = buf_addf(&about, "The whole agenda of %s, %s. "
+					       "Times are %s time.",
+				       m->title, m->city, m->zone);
+		if (!err)
+			err = build_shared(out, m, name.data, about.data, NULL,
+					   NULL);
+		break;
+	}
+	buf_release(&name);
+	buf_release(&about);
+	return err;
+}
+
+static bool
+has_name(char *const *list, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+fs_err
+fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
+	      const char *key, FILE *out)
+{
+	struct cal_mission *m = NULL;
+	struct buf text = BUF_INIT;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = cal_mission_load(&m, store, mission)))
+		return err;
+	if (kind == FS_FEED_PARTICIPANT) {
+		struct cal_person p;
+		if ((err = store_stmt(store, Q_FEED_PEOPLE, &stmt)))
+			goto done;
+		sqlite3_bind_int64(stmt, 1, m->id);
+		sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_ROW) {
+			sqlite3_reset(stmt);
+			err = fs_fail(FS_ENOTFOUND,
+				      "participant '%s' is not registered for "
+				      "mission '%s' (or cancelled)", key, mission);
+			goto done;
+		}
+		person_of(stmt, &p);
+		err = build_personal(&text, m, &p);
+		sqlite3_reset(stmt);
+	} else if (kind == FS_FEED_GROUP &&
+		   !has_name(m->groups, m->n_groups, key)) {
+		err = fs_fail(FS_ENOTFOUND, "no group '%s' in mission '%s'", key,
+			      mission);
+	} else if (kind == FS_FEED_FACILITATOR &&
+		   !has_name(m->facilitators, m->n_facilitators, key)) {
+		err = fs_fail(FS_ENOTFOUND,
+			      "no facilitator '%s' in the agenda of mission '%s'",
+			      key, mission);
+	} else {
+		err = shared_feed(&text, m, kind, key);
+	}
+	if (!err && (fwrite(text.data, 1, text.len, out) != text.len ||
+		     fflush(out) != 0))
+		err = fs_fail(FS_EIO, "writing the calendar: %s",
+			      strerror(errno));
+done:
+	buf_release(&text);
+	cal_mission_free(m);
+	return err;
+}
+
+/* --- publishing a mission ----------------------------------------------- */
+
+struct shared_ctx {
+	const struct cal_mission *m;
+	fs_feed_kind kind;
+	const char *key;
+};
+
+static fs_err
+build_shared_file(struct publisher *pub, void *ctx)
+{
+	struct shared_ctx *c = ctx;
+	return shared_feed(&pub->content, c->m, c->kind, c->key);
+}
+
+struct personal_ctx {
+	const struct cal_mission *m;
+	const struct cal_person *p;
+};
+
+static fs_err
+build_personal_file(struct publisher *pub, void *ctx)
+{
+	struct personal_ctx *c = ctx;
+	return build_personal(&pub->content, c->m, c->p);
+}
+
+/* The file names of the mission's shared feeds, in a stable order:
+ * names[0] the mission feed, then groups, then facilitators. */
+struct shared_names {
+	char (*rel)[PATH_MAX / 4];
+	size_t n;
+};
+
+static fs_err
+shared_names(const struct cal_mission *m, struct shared_names *out)
+{
+	size_t n = 1 + m->n_groups + m->n_facilitators;
+	if (!(out->rel = calloc(n, sizeof(*out->rel))))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	out->n = n;
+	snprintf(out->rel[0], sizeof(out->rel[0]), "%s/%s.ics", m->code,
+		 m->code);
+	for (size_t i = 0; i < m->n_groups; i++)
+		snprintf(out->rel[1 + i], sizeof(out->rel[0]), "%s/group-%s.ics",
+			 m->code, m->groups[i]);
+	for (size_t i = 0; i < m->n_facilitators; i++) {
+		char s[200], *rel = out->rel[1 + m->n_groups + i];
+		slug(m->facilitators[i], s, sizeof(s));
+		if (!*s)
+			snprintf(s, sizeof(s), "%zu", i + 1);
+		snprintf(rel, sizeof(out->rel[0]), "%s/facilitator-%s.ics",
+			 m->code, s);
+		/* two names, one slug: number the later ones */
+		for (int k = 2; k < 1000; k++) {
+			bool clash = false;
+			for (size_t j = 0; j < 1 + m->n_groups + i; j++)
+				clash |= !strcmp(out->rel[j], rel);
+			if (!clash)
+				break;
+			snprintf(rel, sizeof(out->rel[0]),
+				 "%s/facilitator-%s-%d.ics", m->code, s, k);
+		}
+	}
+	return FS_OK;
+}
+
+static void
+json_pair(FILE *out, const char *key, const char *value, bool last)
+{
+	fprintf(out, "\"%s\": ", key);
+	fs_json_string(out, value);
+	fputs(last ? "" : ", ", out);
+}
+
+static void
+json_feed(FILE *out, const struct publisher *pub, const char *kind,
+	  const char *what, const char *value, const char *rel,
+	  const char *name)
+{
+	fprintf(out, "    {");
+	json_pair(out, "kind", kind, false);
+	if (what)
+		json_pair(out, what, value, false);
+	if (name)
+		json_pair(out, "name", name, false);
+	if (pub->opts->base_url) {
+		size_t n = strlen(pub->opts->base_url);
+		while (n && pub->opts->base_url[n - 1] == '/')
+			n--;
+		fprintf(out, "\"url\": ");
+		char *url = NULL;
+		if (asprintf(&url, "%.*s/%s", (int)n, pub->opts->base_url,
+			     rel) >= 0)
+			fs_json_string(out, url);
+		else
+			fputs("null", out);
+		free(url);
+		fputs(", ", out);
+	}
+	json_pair(out, "path", rel, true);
+	fputs("}", out);
+}
+
+/* index.json: streamed to a temporary file, then kept only if it differs
+ * from the one in place (it lists every personal address: mode 0600). */
+static fs_err
+write_index(struct publisher *pub, const struct cal_mission *m,
+	    const struct shared_names *names)
+{
+	char path[PATH_MAX + 16], dir[PATH_MAX], *tmp = NULL;
+	sqlite3_stmt *stmt;
+	FILE *out = NULL;
+	fs_err err;
+	int fd, rc;
+
+	snprintf(dir, sizeof(dir), "%s/%s", pub->dir, m->code);
+	snprintf(path, sizeof(path), "%s/index.json", dir);
+	if ((err = temp_file(dir, 0600, &fd, &tmp)))
+		return err;
+	if (!(out = fdopen(fd, "w"))) {
+		close(fd);
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	fprintf(out, "{\n  ");
+	json_pair(out, "mission", m->code, false);
+	json_pair(out, "title", m->title, false);
+	json_pair(out, "timezone", m->zone, true);
+	fprintf(out, ",\n  \"feeds\": [\n");
+	json_feed(out, pub, "mission", NULL, NULL, names->rel[0], NULL);
+	for (size_t i = 0; i < m->n_groups; i++) {
+		fputs(",\n", out);
+		json_feed(out, pub, "group", "group", m->groups[i],
+			  names->rel[1 + i], NULL);
+	}
+	for (size_t i = 0; i < m->n_facilitators; i++) {
+		fputs(",\n", out);
+		json_feed(out, pub, "facilitator", NULL, NULL,
+			  names->rel[1 + m->n_groups + i], m->facilitators[i]);
+	}
+	if ((err = store_stmt(pub->store, Q_FEED_PEOPLE, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct cal_person p;
+		char rel[200], name[600];
+		person_of(stmt, &p);
+		snprintf(rel, sizeof(rel), "%s/p/%s.ics", m->code,
+			 store_text(stmt, P_TOKEN));
+		snprintf(name, sizeof(name), "%s%s%s", p.given,
+			 *p.given && *p.family ? " " : "", p.family);
+		fputs(",\n", out);
+		json_feed(out, pub, "personal", "ref", p.ref, rel, name);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		err = store_fail(pub->store, "reading registrations");
+		goto done;
+	}
+	fprintf(out, "\n  ]\n}\n");
+	if (fflush(out) != 0 || ferror(out)) {
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	/* keep the old file when nothing changed */
+	struct stat now;
+	bool same = fstat(fileno(out), &now) == 0 && same_file_content(path, tmp, now.st_size);
+	if (fclose(out) != 0) {
+		out = NULL;
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	out = NULL;
+	if (same) {
+		pub->stats.unchanged++;
+	} else if (rename(tmp, path) != 0) {
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+	} else {
+		pub->stats.written++;
+		free(tmp);
+		tmp = NULL;
+	}
+done:
+	if (out)
+		fclose(out);
+	if (tmp)
+		unlink(tmp);
+	free(tmp);
+	return err;
+}
+
+/* Removes what the publish did not write: *.ics of the mission's shared
+ * feeds not in names, personal feeds of unknown tokens, our temp files. */
+static fs_err
+sweep(struct publisher *pub, const struct cal_mission *m,
+      const struct shared_names *names, bool personal)
+{
+	char dir[PATH_MAX];
+	struct dirent *entry;
+	fs_err err = FS_OK;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%s%s", pub->dir, m->code,
+		 personal ? "/p" : "");
+	if (!(d = opendir(dir)))
+		return errno == ENOENT ? FS_OK
+				       : fs_fail(FS_EIO, "%s: %s", dir,
+						 strerror(errno));
+	while (!err && (entry = readdir(d))) {
+		const char *name = entry->d_name;
+		size_t len = strlen(name);
+		char rel[PATH_MAX / 2], path[PATH_MAX];
+		bool keep = true;
+
+		snprintf(rel, sizeof(rel), "%s/%s%s", m->code,
+			 personal ? "p/" : "", name);
+		snprintf(path, sizeof(path), "%s/%s", pub->dir, rel);
+		if (!strncmp(name, TEMP_PREFIX, strlen(TEMP_PREFIX))) {
+			unlink(path); /* left by a killed publish */
+			continue;
+		}
+		if (len < 5 || strcmp(name + len - 4, ".ics"))
+			continue; /* not ours */
+		if (personal) {
+			sqlite3_stmt *stmt;
+			char token[64];
+			snprintf(token, sizeof(token), "%.*s", (int)(len - 4),
+				 name);
+			if ((err = store_stmt(pub->store, Q_FEED_TOKEN_KNOWN,
+					      &stmt)))
+				break;
+			sqlite3_bind_text(stmt, 1, token, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(stmt, 2, m->id);
+			keep = sqlite3_step(stmt) == SQLITE_ROW;
+			sqlite3_reset(stmt);
+		} else {
+			keep = false;
+			for (size_t i = 0; i < names->n && !keep; i++)
+				keep = !strcmp(names->rel[i], rel);
+		}
+		if (keep)
+			continue;
+		if (unlink(path) != 0 && errno != ENOENT) {
+			err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+			break;
+		}
+		pub->stats.removed++;
+		sqlite3_stmt *stmt;
+		if ((err = store_stmt(pub->store, Q_FEED_FILE_DELETE, &stmt)))
+			break;
+		sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_TRANSIENT);
+		err = store_done(pub->store, stmt, "forgetting a removed file");
+	}
+	closedir(d);
+	return err;
+}
+
+static fs_err
+publish_mission(struct publisher *pub, const struct cal_mission *m)
+{
+	struct shared_names names = { NULL, 0 };
+	sqlite3_stmt *stmt;
+	char path[PATH_MAX];
+	fs_err err;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s/p", pub->dir, m->code);
+	if ((err = fs_mkdirs(path)) || (err = shared_names(m, &names)))
+		goto done;
+	for (size_t i = 0; !err && i < names.n; i++) {
+		struct shared_ctx c = { m, FS_FEED_MISSION, NULL };
+		if (i > 0 && i <= m->n_groups)
+			c.kind = FS_FEED_GROUP, c.key = m->groups[i - 1];
+		else if (i > m->n_groups)
+			c.kind = FS_FEED_FACILITATOR,
+			c.key = m->facilitators[i - 1 - m->n_groups];
+		pub->content.len = 0;
+		if (!(err = build_shared_file(pub, &c)))
+			err = publish_file(pub, names.rel[i],
+					   hash_bytes(pub->content.data,
+						      pub->content.len, 0),
+					   NULL, NULL, 0644);
+		progress(pub);
+	}
+	if (err || (err = store_stmt(pub->store, Q_FEED_PEOPLE, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct cal_person p;
+		struct personal_ctx c = { m, &p };
+		char rel[200];
+		person_of(stmt, &p);
+		snprintf(rel, sizeof(rel), "%s/p/%s.ics", m->code,
+			 store_text(stmt, P_TOKEN));
+		err = publish_file(pub, rel, personal_digest(m, &p),
+				   build_personal_file, &c, 0644);
+		progress(pub);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(pub->store, "reading registrations");
+	sqlite3_reset(stmt);
+	if (!err && !(err = write_index(pub, m, &names)) &&
+	    !(err = sweep(pub, m, &names, false)))
+		err = sweep(pub, m, &names, true);
+done:
+	free(names.rel);
+	return err;
+}
+
+static fs_err
+count_feeds(fs_store *store, const struct cal_mission *m, long *total)
+{
+	sqlite3_stmt *stmt;
+	fs_err err = store_stmt(store, Q_FEED_PEOPLE_COUNT, &stmt);
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*total += sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	*total += 1 + (long)m->n_groups + (long)m->n_facilitators;
+	return FS_OK;
+}
+
+fs_err
+fs_publish(fs_store *store, const char *const *missions, size_t n,
+	   const fs_publish_options *opts, fs_publish_stats *stats)
+{
+	struct publisher pub = { .store = store, .opts = opts };
+	struct cal_mission **loaded = calloc(n ? n : 1, sizeof(*loaded));
+	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_AFTER");
+	fs_err err = FS_OK;
+
+	if (!loaded)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	pub.kill_after = hook ? atol(hook) : 0;
+	if ((err = fs_mkdirs(opts->dir)))
+		goto done;
+	if (!(pub.dir = realpath(opts->dir, NULL))) {
+		err = fs_fail(FS_EIO, "%s: %s", opts->dir, strerror(errno));
+		goto done;
+	}
+	/* every mission first, so that an unknown code changes nothing */
+	for (size_t i = 0; !err && i < n; i++) {
+		struct mission_info info;
+		err = mission_lookup(store, missions[i], &info);
+	}
+	for (size_t i = 0; !err && i < n; i++) {
+		struct mission_info info;
+		if (!(err = mission_lookup(store, missions[i], &info)) &&
+		    !(err = issue_tokens(store, info.id)) &&
+		    !(err = cal_mission_load(&loaded[i], store, missions[i])))
+			err = count_feeds(store, loaded[i], &pub.total);
+	}
+	for (size_t i = 0; !err && i < n; i++) {
+		if ((err = fs_store_begin(store)))
+			break;
+		if ((err = publish_mission(&pub, loaded[i]))) {
+			fs_store_rollback(store);
+			break;
+		}
+		err = fs_store_commit(store);
+	}
+done:
+	for (size_t i = 0; i < n; i++)
+		cal_mission_free(loaded[i]);
+	free(loaded);
+	buf_release(&pub.content);
+	free(pub.dir);
+	if (stats)
+		*stats = pub.stats;
+	return err;
+}
