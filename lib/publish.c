@@ -143,6 +143,16 @@ same_file_content(const char *a, const char *b, off_t size)
 	return same;
 }
 
+/* The process's umask, read once (reading it means setting it). */
+static mode_t
+process_umask(void)
+{
+	static mode_t mask = (mode_t)-1;
+	if (mask == (mode_t)-1)
+		umask(mask = umask(0));
+	return mask;
+}
+
 /* A new file in dir, named TEMP_PREFIX...; *path_out is the caller's. */
 static fs_err
 temp_file(const char *dir, mode_t mode, int *fd_out, char **path_out)
@@ -155,19 +165,21 @@ temp_file(const char *dir, mode_t mode, int *fd_out, char **path_out)
 		free(path);
 		return err;
 	}
-	fchmod(*fd_out, mode & ~umask(umask(0)));
+	fchmod(*fd_out, mode & ~process_umask());
 	*path_out = path;
 	return FS_OK;
 }
 
-/* Makes path hold data: a temporary file in its directory, renamed. */
+/* Makes path hold data: a temporary file in its directory, renamed.
+ * *st gets the new file's status. */
 static fs_err
-replace_file(const char *path, const char *data, size_t len, mode_t mode)
+replace_file(const char *path, const char *data, size_t len, mode_t mode,
+	     struct stat *st)
 {
 	char dir[PATH_MAX], *tmp = NULL;
 	const char *slash = strrchr(path, '/');
 	size_t at = 0;
-	fs_err err;
+	fs_err err = FS_OK;
 	int fd;
 
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
@@ -181,10 +193,14 @@ replace_file(const char *path, const char *data, size_t len, mode_t mode)
 			break;
 		at += (size_t)put;
 	}
-	if (at < len || close(fd) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno ? errno : EIO));
-		if (at < len)
-			close(fd);
+	/* the mtime is final once the last byte is written */
+	if (at < len || fstat(fd, st) != 0) {
+		err = fs_fail(FS_EIO, "%s: %s", path,
+			      strerror(errno ? errno : ENOSPC));
+		close(fd);
+		unlink(tmp);
+	} else if (close(fd) != 0) {
+		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 		unlink(tmp);
 	} else if (rename(tmp, path) != 0) {
 		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
@@ -251,11 +267,8 @@ publish_file(struct publisher *pub, const char *rel, uint64_t digest,
 		pub->stats.unchanged++;
 	} else {
 		if ((err = replace_file(path, pub->content.data,
-					pub->content.len, mode)) ||
-		    stat(path, &st) != 0)
-			return err ? err
-				   : fs_fail(FS_EIO, "%s: %s", path,
-					     strerror(errno));
+					pub->content.len, mode, &st)))
+			return err;
 		pub->stats.written++;
 		pub->stats.bytes += (int64_t)pub->content.len;
 		count_write(pub);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# bench/publish.sh - the feeds benchmark: `fieldschool publish` of a bench
+# data set next to ../shared/bench's peer-python and peer-node writing the
+# feeds of the same data, in the same run, alternating, median of RUNS.
+#
+#   bench/publish.sh [SIZE] [RUNS]     SIZE: small, medium or large (default)
+#
+# PEERS="python node" (default) picks the peers; PEERS= runs fieldschool
+# alone.  The output directory is emptied and synced before every run, as
+# ../shared/bench/measure does.  Prints a Markdown table: median wall
+# seconds, peak RSS, files and bytes written, and fieldschool's re-publish
+# when nothing changed.  peer-node needs `npm ci --prefix ../shared/bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-large}
+runs=${2:-1}
+peers=${PEERS-python node}
+case $size in
+small) n=60 ;;
+medium) n=2000 ;;
+large) n=50000 ;;
+*) echo "usage: bench/publish.sh [small|medium|large] [RUNS]" >&2; exit 2 ;;
+esac
+shared=${FIELDSCHOOL_BENCH:-../shared/bench}
+work=${BENCH_WORK:-/tmp/fieldschool-bench}
+data=$work/data-$size
+bin=${FIELDSCHOOL:-build/fieldschool}
+[ -x "$bin" ] || { echo "bench: build first (./dev build)" >&2; exit 2; }
+if [ ! -f "$data/participants.csv" ]; then
+	"$shared/gen-dataset" --missions 3 --participants "$n" --seed 1 --out "$data" >/dev/null
+fi
+run=$work/run-publish
+out=$work/out
+mkdir -p "$run"
+rm -f "$run"/*.times
+
+db=$run/fs.db
+rm -f "$db" "$db-wal" "$db-shm"
+"$bin" --db "$db" init >/dev/null
+"$bin" --db "$db" mission import "$data/missions.csv" >/dev/null
+"$bin" --db "$db" agenda import "$data/agenda.csv" >/dev/null
+"$bin" --db "$db" participant import "$data/participants.csv" >/dev/null
+missions=$(cut -d, -f1 "$data/missions.csv" | tail -n +2 | tr '\n' ' ')
+
+fresh() { rm -rf "$out"; sync; }
+
+# measure NAME CMD...: appends "wall rss_kb bytes files" to $run/NAME.times
+measure() {
+	local name=$1; shift
+	/usr/bin/time -f "%e %M" -o "$run/time" "$@" >/dev/null 2>"$run/$name.err" ||
+		{ cat "$run/$name.err" >&2; exit 1; }
+	local bytes files
+	bytes=$(find "$out" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
+	files=$(find "$out" -type f | wc -l)
+	echo "$(cat "$run/time") $bytes $files" >>"$run/$name.times"
+}
+
+median() { # FILE COLUMN
+	sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
+}
+
+for ((i = 1; i <= runs; i++)); do
+	fresh
+	# shellcheck disable=SC2086
+	measure fieldschool "$bin" --db "$db" publish $missions --out "$out"
+	# shellcheck disable=SC2086
+	measure republish "$bin" --db "$db" publish $missions --out "$out"
+	for p in $peers; do
+		fresh
+		measure "peer-$p" "$shared/peer-$p" "$data" "$out" --stage feeds
+	done
+done
+
+printf '\nFeeds of %s (3 missions, %s participants each), median of %d runs on %s\n\n' \
+	"$data" "$n" "$runs" "$(uname -n)"
+printf '| tool | wall s | peak RSS MB | files | output MB | vs fieldschool |\n'
+printf '|---|---|---|---|---|---|\n'
+ours=$(median "$run/fieldschool.times" 1)
+for name in fieldschool republish $(for p in $peers; do echo "peer-$p"; done); do
+	f=$run/$name.times
+	label=$name
+	[ "$name" = fieldschool ] && label="fieldschool publish"
+	[ "$name" = republish ] && label="fieldschool re-publish (no change)"
+	awk -v l="$label" -v w="$(median "$f" 1)" -v r="$(median "$f" 2)" \
+		-v b="$(median "$f" 3)" -v n="$(median "$f" 4)" -v o="$ours" \
+		'BEGIN { printf "| %s | %s | %.1f | %d | %.0f | %.1fx |\n",
+			 l, w, r / 1024, n, b / 1e6, w / o }'
+done
