@@ -314,6 +314,8 @@ check_code(const char *code)
 	if (code[strspn(code, "abcdefghijklmnopqrstuvwxyz"
 			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")] != '\0')
 		return "use only letters, digits, '-', '_' and '.'";
+	if (code[0] == '.') /* codes name files: no "..", no hidden files */
+		return "must not start with '.'";
 	if (strlen(code) > 64)
 		return "longer than 64 characters";
 	return NULL;

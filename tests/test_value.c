@@ -699,6 +699,7 @@ static const struct code_case code_cases[] = {
 	{ "ph-2027", true }, { "a_b.c", true }, { "X", true }, { "P000001", true },
 	{ "", false },       { "a b", false },  { "é", false }, { "a/b", false },
 	{ "a,b", false },    { "a;b", false },  { "a\"b", false },
+	{ "..", false },     { ".a", false },   { "a.", true },
 };
 
 static void

@@ -16,8 +16,9 @@ GROUPS_AND_COMMANDS=(
 	"agenda remove" "agenda import" "agenda export"
 	"category list" "category add" "module list" "place add" "place list"
 	"facilitator add" "facilitator list"
+	ics publish "token show" "token rotate"
 )
-CMD_GROUPS=(mission participant agenda category module place facilitator)
+CMD_GROUPS=(mission participant agenda category module place facilitator token)
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
