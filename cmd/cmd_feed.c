@@ -136,7 +136,7 @@ cmd_publish(int argc, char **argv)
 			       "Writes every feed of the missions into DIR:\n"
 			       "  MISSION/MISSION.ics           every item\n"
 			       "  MISSION/group-LABEL.ics       a group's\n"
-			       "  MISSION/facilitator-NAME.ics  what a "
+			       "  MISSION/facilitator-NAME-HASH.ics  what a "
 			       "facilitator leads\n"
 			       "  MISSION/p/TOKEN.ics           a participant's "
 			       "own (not cancelled)\n"

@@ -41,6 +41,7 @@ struct cal_event {
 struct cal_mission {
 	int64_t id;
 	char *code, *title, *city, *zone;
+	char *contact_name, *contact_email; /* the ORGANIZER */
 	char *head;        /* "BEGIN:VCALENDAR" and the shared properties */
 	size_t head_len;
 	char *vtimezone;

@@ -181,6 +181,27 @@ dupe(const char *s)
 	return strdup(s ? s : "");
 }
 
+/* ORGANIZER: RFC 5546 wants one on every event of a PUBLISH calendar. */
+static fs_err
+add_organizer(icalcomponent *ev, const char *name, const char *email)
+{
+	char *mailto = NULL, *cn;
+
+	if (!*email)
+		return FS_OK;
+	if (!(cn = param_text(name)) || asprintf(&mailto, "mailto:%s", email) < 0) {
+		free(cn);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	icalproperty *o = icalproperty_new_organizer(mailto);
+	if (*cn)
+		icalproperty_add_parameter(o, icalparameter_new_cn(cn));
+	icalcomponent_add_property(ev, o);
+	free(mailto);
+	free(cn);
+	return FS_OK;
+}
+
 /* --- the VTIMEZONE ------------------------------------------------------ */
 
 static void
@@ -433,21 +454,8 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const char *zone,
 	icalcomponent_add_property(
 		ev, icalproperty_new_status(cancelled ? ICAL_STATUS_CANCELLED
 						      : ICAL_STATUS_CONFIRMED));
-	if (*organizer_email) {
-		char *mailto = NULL, *cn = param_text(organizer_name);
-		if (!cn || asprintf(&mailto, "mailto:%s", organizer_email) < 0) {
-			free(cn);
-			err = fs_fail(FS_ENOMEM, "out of memory");
-		} else {
-			icalproperty *o = icalproperty_new_organizer(mailto);
-			if (*cn)
-				icalproperty_add_parameter(o,
-							   icalparameter_new_cn(cn));
-			icalcomponent_add_property(ev, o);
-			free(mailto);
-			free(cn);
-		}
-	}
+	if (!err)
+		err = add_organizer(ev, organizer_name, organizer_email);
 	buf_release(&text);
 	if (err) {
 		icalcomponent_free(ev);
@@ -525,7 +533,6 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 {
 	struct cal_mission *m = calloc(1, sizeof(*m));
 	sqlite3_stmt *stmt;
-	char *contact_name = NULL, *contact_email = NULL;
 	int64_t first, last, day;
 	fs_err err;
 	int rc;
@@ -549,8 +556,8 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	    !(m->city = dupe(store_text(stmt, M_CITY))) ||
 	    !(m->zone = dupe(store_text(stmt, M_ZONE))) ||
 	    !(m->last_change = dupe(store_text(stmt, M_LAST_CHANGE))) ||
-	    !(contact_name = dupe(store_text(stmt, M_CONTACT_NAME))) ||
-	    !(contact_email = dupe(store_text(stmt, M_CONTACT_EMAIL)))) {
+	    !(m->contact_name = dupe(store_text(stmt, M_CONTACT_NAME))) ||
+	    !(m->contact_email = dupe(store_text(stmt, M_CONTACT_EMAIL)))) {
 		sqlite3_reset(stmt);
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
@@ -591,7 +598,7 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 		}
 		memset(&m->events[m->n_events], 0, sizeof(struct cal_event));
 		err = build_event(&m->events[m->n_events++], stmt, m->zone,
-				  contact_name, contact_email);
+				  m->contact_name, m->contact_email);
 		if (err)
 			break;
 	}
@@ -636,8 +643,6 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	}
 	buf_release(&probe);
 done:
-	free(contact_name);
-	free(contact_email);
 	if (err)
 		cal_mission_free(m);
 	else
@@ -666,6 +671,8 @@ cal_mission_free(struct cal_mission *m)
 	free(m->title);
 	free(m->city);
 	free(m->zone);
+	free(m->contact_name);
+	free(m->contact_email);
 	free(m->head);
 	free(m->vtimezone);
 	free(m->last_change);
@@ -760,12 +767,17 @@ travel_event(struct buf *out, const struct cal_mission *m,
 				   icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	free(uid);
 	free(summary);
+	fs_err err = add_organizer(ev, m->contact_name, m->contact_email);
+	if (err) {
+		icalcomponent_free(ev);
+		return err;
+	}
 
 	size_t len;
 	char *text = serialize(ev, &len);
 	if (!text)
 		return fs_fail(FS_ENOMEM, "out of memory");
-	fs_err err = buf_add(out, text, len);
+	err = buf_add(out, text, len);
 	free(text);
 	return err;
 }

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +47,9 @@ struct publisher {
 	const fs_publish_options *opts;
 	fs_publish_stats stats;
 	char *dir;          /* the real path of opts->dir */
-	struct buf content; /* the feed being built */
+	struct writers *writers;
+	fs_err failure;     /* the first failure of a writer */
 	long done, total;
-	long kill_after;    /* test hook: FIELDSCHOOL_TEST_KILL_AFTER */
 };
 
 /* --- names -------------------------------------------------------------- */
@@ -143,31 +144,34 @@ same_file_content(const char *a, const char *b, off_t size)
 	return same;
 }
 
-/* The process's umask, read once (reading it means setting it). */
-static mode_t
-process_umask(void)
-{
-	static mode_t mask = (mode_t)-1;
-	if (mask == (mode_t)-1)
-		umask(mask = umask(0));
-	return mask;
-}
-
-/* A new file in dir, named TEMP_PREFIX...; *path_out is the caller's. */
+/*
+ * A new file in dir, named TEMP_PREFIX<pid>-<n>; *path_out is the
+ * caller's.  open(O_EXCL) with the mode, so the umask applies as it does to
+ * any file we write, and no name is ever reused.
+ */
 static fs_err
 temp_file(const char *dir, mode_t mode, int *fd_out, char **path_out)
 {
+	static unsigned long counter;
 	char *path = NULL;
-	if (asprintf(&path, "%s/" TEMP_PREFIX "XXXXXX", dir) < 0)
-		return fs_fail(FS_ENOMEM, "out of memory");
-	if ((*fd_out = mkstemp(path)) < 0) {
-		fs_err err = fs_fail(FS_EIO, "%s: %s", dir, strerror(errno));
+
+	for (int attempt = 0; attempt < 100; attempt++) {
 		free(path);
-		return err;
+		if (asprintf(&path, "%s/" TEMP_PREFIX "%ld-%lu", dir,
+			     (long)getpid(), counter++) < 0)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		*fd_out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			       mode);
+		if (*fd_out >= 0) {
+			*path_out = path;
+			return FS_OK;
+		}
+		if (errno != EEXIST)
+			break;
 	}
-	fchmod(*fd_out, mode & ~process_umask());
-	*path_out = path;
-	return FS_OK;
+	fs_err err = fs_fail(FS_EIO, "%s: %s", dir, strerror(errno));
+	free(path);
+	return err;
 }
 
 /* Makes path hold data: a temporary file in its directory, renamed.
@@ -210,31 +214,243 @@ replace_file(const char *path, const char *data, size_t len, mode_t mode,
 	return err;
 }
 
-/* The test hook that kills a publish part-way, to prove the claim above:
- * FIELDSCHOOL_TEST_KILL_AFTER=N ends the process after N files. */
-static void
-count_write(struct publisher *pub)
-{
-	if (pub->kill_after > 0 && pub->stats.written >= pub->kill_after)
-		raise(SIGKILL);
-}
-
-typedef fs_err (*build_fn)(struct publisher *pub, void *ctx);
+/* --- the writers ------------------------------------------------------- */
 
 /*
- * Publishes one file at rel (relative to the directory).  digest covers
- * what it is made from; build, when not NULL, fills pub->content (else the
- * content is there already).
+ * Creating a file costs the kernel more than building its feed costs us
+ * (an inode, a directory entry, page cache), so the main thread builds
+ * feeds while WRITERS threads write them: a ring of SLOTS buffers, filled
+ * in order, written in any order, collected in order (the database, which
+ * remembers what was written, is the main thread's alone).  Memory stays
+ * SLOTS feeds, whatever the number of participants.
+ */
+#define SLOTS 64
+#define WRITERS 2
+
+struct slot {
+	char rel[256];
+	uint64_t digest;
+	mode_t mode;
+	bool compare;       /* a file of this size is there: compare first */
+	struct buf content;
+	bool done;
+	/* the result */
+	fs_err err;
+	char detail[512];
+	bool written;
+	int64_t size, mtime;
+};
+
+struct writers {
+	pthread_t threads[WRITERS];
+	int n_threads;
+	pthread_mutex_t lock;
+	pthread_cond_t ready, done;
+	struct slot slots[SLOTS];
+	/* counters, slot = counter % SLOTS: submitted >= taken >= collected */
+	unsigned long submitted, taken, collected;
+	bool stopping;
+	const char *dir;
+	long files_written, kill_after;
+};
+
+/* Writes one slot's file (any thread). */
+static void
+write_slot(struct writers *w, struct slot *s)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", w->dir, s->rel);
+	s->err = FS_OK;
+	s->written = false;
+	if (s->compare && file_equals(path, s->content.data, s->content.len) &&
+	    stat(path, &st) == 0) {
+		s->size = st.st_size;
+		s->mtime = mtime_of(&st);
+		return;
+	}
+	if ((s->err = replace_file(path, s->content.data, s->content.len,
+				   s->mode, &st))) {
+		snprintf(s->detail, sizeof(s->detail), "%s", fs_errdetail());
+		return;
+	}
+	s->written = true;
+	s->size = st.st_size;
+	s->mtime = mtime_of(&st);
+	/* The test hook that kills a publish part-way, to prove the claim
+	 * above: FIELDSCHOOL_TEST_KILL_AFTER=N ends the process after N
+	 * files. */
+	if (w->kill_after > 0) {
+		pthread_mutex_lock(&w->lock);
+		bool kill = ++w->files_written >= w->kill_after;
+		pthread_mutex_unlock(&w->lock);
+		if (kill)
+			raise(SIGKILL);
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct writers *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (!w->stopping && w->taken == w->submitted)
+			pthread_cond_wait(&w->ready, &w->lock);
+		if (w->taken == w->submitted)
+			break; /* stopping, and nothing left */
+		struct slot *s = &w->slots[w->taken++ % SLOTS];
+		pthread_mutex_unlock(&w->lock);
+		write_slot(w, s);
+		pthread_mutex_lock(&w->lock);
+		s->done = true;
+		pthread_cond_broadcast(&w->done);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void
+writers_start(struct writers *w, const char *dir, long kill_after)
+{
+	memset(w, 0, sizeof(*w));
+	w->dir = dir;
+	w->kill_after = kill_after;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->ready, NULL);
+	pthread_cond_init(&w->done, NULL);
+	/* without threads, slots are written as they are submitted */
+	while (w->n_threads < WRITERS &&
+	       pthread_create(&w->threads[w->n_threads], NULL, writer_main,
+			      w) == 0)
+		w->n_threads++;
+}
+
+static void
+writers_stop(struct writers *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	pthread_cond_broadcast(&w->ready);
+	pthread_mutex_unlock(&w->lock);
+	for (int i = 0; i < w->n_threads; i++)
+		pthread_join(w->threads[i], NULL);
+	for (int i = 0; i < SLOTS; i++)
+		buf_release(&w->slots[i].content);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->ready);
+	pthread_cond_destroy(&w->done);
+}
+
+/* Remembers a written (or found unchanged) file in the database. */
+static fs_err
+remember(struct publisher *pub, const char *rel, uint64_t digest,
+	 int64_t size, int64_t mtime)
+{
+	sqlite3_stmt *stmt;
+	fs_err err = store_stmt(pub->store, Q_FEED_FILE_PUT, &stmt);
+	if (err)
+		return err;
+	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (int64_t)digest);
+	sqlite3_bind_int64(stmt, 4, size);
+	sqlite3_bind_int64(stmt, 5, mtime);
+	return store_done(pub->store, stmt, "remembering a published file");
+}
+
+/* Collects the oldest submitted slot: waits for it, records its result.
+ * The first failure is kept in pub->failure and returned. */
+static fs_err
+collect_one(struct publisher *pub)
+{
+	struct writers *w = pub->writers;
+	struct slot *s = &w->slots[w->collected % SLOTS];
+	fs_err err;
+
+	pthread_mutex_lock(&w->lock);
+	while (!s->done)
+		pthread_cond_wait(&w->done, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	w->collected++;
+	if (s->err) {
+		if (!pub->failure)
+			pub->failure = fs_fail(s->err, "%s", s->detail);
+		return pub->failure;
+	}
+	if (s->written) {
+		pub->stats.written++;
+		pub->stats.bytes += (int64_t)s->content.len;
+	} else {
+		pub->stats.unchanged++;
+	}
+	if ((err = remember(pub, s->rel, s->digest, s->size, s->mtime)) &&
+	    !pub->failure)
+		pub->failure = err;
+	return pub->failure;
+}
+
+/* Collects every submitted slot. */
+static fs_err
+collect_all(struct publisher *pub)
+{
+	while (pub->writers->collected < pub->writers->submitted)
+		collect_one(pub);
+	return pub->failure;
+}
+
+/* The next slot to fill, its buffer emptied (collecting the oldest when
+ * the ring is full). */
+static struct slot *
+next_slot(struct publisher *pub)
+{
+	struct writers *w = pub->writers;
+	if (w->submitted - w->collected == SLOTS)
+		collect_one(pub);
+	struct slot *s = &w->slots[w->submitted % SLOTS];
+	s->content.len = 0;
+	return s;
+}
+
+static void
+submit(struct publisher *pub, struct slot *s, const char *rel,
+       uint64_t digest, mode_t mode, bool compare)
+{
+	struct writers *w = pub->writers;
+
+	snprintf(s->rel, sizeof(s->rel), "%s", rel);
+	s->digest = digest;
+	s->mode = mode;
+	s->compare = compare;
+	s->done = false;
+	if (!w->n_threads) {
+		write_slot(w, s);
+		s->done = true;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->submitted++;
+	if (!w->n_threads)
+		w->taken++;
+	pthread_cond_signal(&w->ready);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
+ * Whether the file at rel is current: the database says it was made from
+ * digest, and it still has the size and mtime it had then.  *size gets
+ * its size (-1 when there is no file).
  */
 static fs_err
-publish_file(struct publisher *pub, const char *rel, uint64_t digest,
-	     build_fn build, void *ctx, mode_t mode)
+is_current(struct publisher *pub, const char *rel, uint64_t digest,
+	   bool *current, int64_t *size)
 {
 	sqlite3_stmt *stmt;
 	struct stat st;
 	char path[PATH_MAX];
-	bool known = false, exists;
-	int64_t size = -1, mtime = -1;
+	bool known = false;
+	int64_t old_size = -1, old_mtime = -1;
 	uint64_t old_digest = 0;
 	fs_err err;
 
@@ -246,41 +462,56 @@ publish_file(struct publisher *pub, const char *rel, uint64_t digest,
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		known = true;
 		old_digest = (uint64_t)sqlite3_column_int64(stmt, 0);
-		size = sqlite3_column_int64(stmt, 1);
-		mtime = sqlite3_column_int64(stmt, 2);
+		old_size = sqlite3_column_int64(stmt, 1);
+		old_mtime = sqlite3_column_int64(stmt, 2);
 	}
 	sqlite3_reset(stmt);
-	exists = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	*size = -1;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		*size = st.st_size;
+	*current = known && *size >= 0 && old_digest == digest &&
+		   st.st_size == old_size && mtime_of(&st) == old_mtime;
+	return FS_OK;
+}
+
+typedef fs_err (*build_fn)(struct buf *out, void *ctx);
+
+/*
+ * Publishes one file at rel (relative to the directory).  When digest is
+ * 0 the feed is built first and its digest is a hash of its bytes;
+ * otherwise digest covers what build reads, and the feed is built only
+ * when the file is not current.
+ */
+static fs_err
+publish_file(struct publisher *pub, const char *rel, uint64_t digest,
+	     build_fn build, void *ctx)
+{
+	struct slot *s = NULL;
+	bool current;
+	int64_t size;
+	fs_err err;
+
 	pub->stats.feeds++;
-	if (known && exists && old_digest == digest && st.st_size == size &&
-	    mtime_of(&st) == mtime) {
+	if (!digest) {
+		s = next_slot(pub);
+		if ((err = build(&s->content, ctx)))
+			return err;
+		digest = hash_bytes(s->content.data, s->content.len, 0) | 1;
+	}
+	if ((err = is_current(pub, rel, digest, &current, &size)))
+		return err;
+	if (current) {
 		pub->stats.unchanged++;
 		return FS_OK;
 	}
-	if (build) {
-		pub->content.len = 0;
-		if ((err = build(pub, ctx)))
+	if (!s) {
+		s = next_slot(pub);
+		if ((err = build(&s->content, ctx)))
 			return err;
 	}
-	if (exists && (size_t)st.st_size == pub->content.len &&
-	    file_equals(path, pub->content.data, pub->content.len)) {
-		pub->stats.unchanged++;
-	} else {
-		if ((err = replace_file(path, pub->content.data,
-					pub->content.len, mode, &st)))
-			return err;
-		pub->stats.written++;
-		pub->stats.bytes += (int64_t)pub->content.len;
-		count_write(pub);
-	}
-	if ((err = store_stmt(pub->store, Q_FEED_FILE_PUT, &stmt)))
-		return err;
-	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (int64_t)digest);
-	sqlite3_bind_int64(stmt, 4, st.st_size);
-	sqlite3_bind_int64(stmt, 5, mtime_of(&st));
-	return store_done(pub->store, stmt, "remembering a published file");
+	submit(pub, s, rel, digest, 0644,
+	       size >= 0 && (size_t)size == s->content.len);
+	return pub->failure;
 }
 
 static void
@@ -632,10 +863,10 @@ struct shared_ctx {
 };
 
 static fs_err
-build_shared_file(struct publisher *pub, void *ctx)
+build_shared_file(struct buf *out, void *ctx)
 {
 	struct shared_ctx *c = ctx;
-	return shared_feed(&pub->content, c->m, c->kind, c->key);
+	return shared_feed(out, c->m, c->kind, c->key);
 }
 
 struct personal_ctx {
@@ -644,10 +875,10 @@ struct personal_ctx {
 };
 
 static fs_err
-build_personal_file(struct publisher *pub, void *ctx)
+build_personal_file(struct buf *out, void *ctx)
 {
 	struct personal_ctx *c = ctx;
-	return build_personal(&pub->content, c->m, c->p);
+	return build_personal(out, c->m, c->p);
 }
 
 /* The file names of the mission's shared feeds, in a stable order:
@@ -669,23 +900,16 @@ shared_names(const struct cal_mission *m, struct shared_names *out)
 	for (size_t i = 0; i < m->n_groups; i++)
 		snprintf(out->rel[1 + i], sizeof(out->rel[0]), "%s/group-%s.ics",
 			 m->code, m->groups[i]);
+	/* The name as ASCII, and a hash of the exact name: "José Pérez" and
+	 * "Jose Perez" get different addresses, which do not depend on who
+	 * else is in the agenda. */
 	for (size_t i = 0; i < m->n_facilitators; i++) {
-		char s[200], *rel = out->rel[1 + m->n_groups + i];
-		slug(m->facilitators[i], s, sizeof(s));
-		if (!*s)
-			snprintf(s, sizeof(s), "%zu", i + 1);
-		snprintf(rel, sizeof(out->rel[0]), "%s/facilitator-%s.ics",
-			 m->code, s);
-		/* two names, one slug: number the later ones */
-		for (int k = 2; k < 1000; k++) {
-			bool clash = false;
-			for (size_t j = 0; j < 1 + m->n_groups + i; j++)
-				clash |= !strcmp(out->rel[j], rel);
-			if (!clash)
-				break;
-			snprintf(rel, sizeof(out->rel[0]),
-				 "%s/facilitator-%s-%d.ics", m->code, s, k);
-		}
+		const char *name = m->facilitators[i];
+		char s[200];
+		slug(name, s, sizeof(s));
+		snprintf(out->rel[1 + m->n_groups + i], sizeof(out->rel[0]),
+			 "%s/facilitator-%s%s%08x.ics", m->code, s, *s ? "-" : "",
+			 (unsigned)hash_bytes(name, strlen(name), 0));
 	}
 	return FS_OK;
 }
@@ -901,12 +1125,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		else if (i > m->n_groups)
 			c.kind = FS_FEED_FACILITATOR,
 			c.key = m->facilitators[i - 1 - m->n_groups];
-		pub->content.len = 0;
-		if (!(err = build_shared_file(pub, &c)))
-			err = publish_file(pub, names.rel[i],
-					   hash_bytes(pub->content.data,
-						      pub->content.len, 0),
-					   NULL, NULL, 0644);
+		err = publish_file(pub, names.rel[i], 0, build_shared_file, &c);
 		progress(pub);
 	}
 	if (err || (err = store_stmt(pub->store, Q_FEED_PEOPLE, &stmt)))
@@ -920,16 +1139,20 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		snprintf(rel, sizeof(rel), "%s/p/%s.ics", m->code,
 			 store_text(stmt, P_TOKEN));
 		err = publish_file(pub, rel, personal_digest(m, &p),
-				   build_personal_file, &c, 0644);
+				   build_personal_file, &c);
 		progress(pub);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(pub->store, "reading registrations");
 	sqlite3_reset(stmt);
+	/* every feed in place before the index and the sweep */
+	if (collect_all(pub) && !err)
+		err = pub->failure;
 	if (!err && !(err = write_index(pub, m, &names)) &&
 	    !(err = sweep(pub, m, &names, false)))
 		err = sweep(pub, m, &names, true);
 done:
+	collect_all(pub);
 	free(names.rel);
 	return err;
 }
@@ -954,13 +1177,16 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 	   const fs_publish_options *opts, fs_publish_stats *stats)
 {
 	struct publisher pub = { .store = store, .opts = opts };
+	struct writers *writers = calloc(1, sizeof(*writers));
 	struct cal_mission **loaded = calloc(n ? n : 1, sizeof(*loaded));
 	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_AFTER");
 	fs_err err = FS_OK;
 
-	if (!loaded)
+	if (!loaded || !writers) {
+		free(loaded);
+		free(writers);
 		return fs_fail(FS_ENOMEM, "out of memory");
-	pub.kill_after = hook ? atol(hook) : 0;
+	}
 	if ((err = fs_mkdirs(opts->dir)))
 		goto done;
 	if (!(pub.dir = realpath(opts->dir, NULL))) {
@@ -979,6 +1205,10 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 		    !(err = cal_mission_load(&loaded[i], store, missions[i])))
 			err = count_feeds(store, loaded[i], &pub.total);
 	}
+	if (!err) {
+		writers_start(writers, pub.dir, hook ? atol(hook) : 0);
+		pub.writers = writers;
+	}
 	for (size_t i = 0; !err && i < n; i++) {
 		if ((err = fs_store_begin(store)))
 			break;
@@ -992,7 +1222,9 @@ done:
 	for (size_t i = 0; i < n; i++)
 		cal_mission_free(loaded[i]);
 	free(loaded);
-	buf_release(&pub.content);
+	if (pub.writers)
+		writers_stop(pub.writers);
+	free(writers);
 	free(pub.dir);
 	if (stats)
 		*stats = pub.stats;

@@ -54,7 +54,8 @@ typedef struct fs_publish_stats {
  *
  *   MISSION/MISSION.ics           every item
  *   MISSION/group-LABEL.ics       one per group
- *   MISSION/facilitator-NAME.ics  one per facilitator (name as a slug)
+ *   MISSION/facilitator-NAME-HASH.ics  one per facilitator (name as ASCII,
+ *                                 and a hash of the exact name)
  *   MISSION/p/TOKEN.ics           one per registration not cancelled
  *   MISSION/index.json            every feed with its URL (mode 0600: it
  *                                 holds the personal addresses)
