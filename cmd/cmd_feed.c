@@ -170,6 +170,11 @@ cmd_publish(int argc, char **argv)
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);
+	if (stats.no_organizer)
+		fprintf(stderr, "fieldschool: warning: %ld mission(s) have no "
+			"contact email, so their events have no ORGANIZER "
+			"(RFC 5546): set one with `mission edit CODE "
+			"--contact-email ...`\n", stats.no_organizer);
 	if (global.json)
 		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
 		       "\"removed\": %ld, \"bytes\": %lld}\n",

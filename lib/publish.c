@@ -1202,8 +1202,10 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 		struct mission_info info;
 		if (!(err = mission_lookup(store, missions[i], &info)) &&
 		    !(err = issue_tokens(store, info.id)) &&
-		    !(err = cal_mission_load(&loaded[i], store, missions[i])))
+		    !(err = cal_mission_load(&loaded[i], store, missions[i]))) {
 			err = count_feeds(store, loaded[i], &pub.total);
+			pub.stats.no_organizer += !*loaded[i]->contact_email;
+		}
 	}
 	if (!err) {
 		writers_start(writers, pub.dir, hook ? atol(hook) : 0);

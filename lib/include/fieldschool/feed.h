@@ -47,6 +47,8 @@ typedef struct fs_publish_stats {
 	long unchanged; /* files left as they were */
 	long removed;   /* stale files removed */
 	int64_t bytes;  /* bytes written */
+	long no_organizer; /* missions without a contact email: their events
+			      have no ORGANIZER, which RFC 5546 requires */
 } fs_publish_stats;
 
 /*
