@@ -16,6 +16,7 @@
 #include "domain.h"
 #include "store.h"
 #include "value.h"
+#include "zone.h"
 
 static const fs_column columns[FS_ITEM__COUNT] = {
 	[FS_ITEM_REF] = { "ref", false, false, false,
@@ -386,6 +387,29 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 			PROBLEM(end >= 0 ? FS_ITEM_END : FS_ITEM_START,
 				"ends at %02d:%02d, not after its start "
 				"%02d:%02d", e / 60, e % 60, s / 60, s % 60);
+	}
+	/* A wall-clock time the clocks skip (the change to summer time)
+	 * would make clients disagree on the instant, or end an event before
+	 * it starts. */
+	if (problems->n == before) {
+		int64_t d = day_date >= 0 ? day_date : old.day;
+		const struct zone *zone;
+		if ((err = store_zone(store, mission.timezone, &zone)))
+			return err;
+		for (int c = FS_ITEM_START; c <= FS_ITEM_END; c++) {
+			int mins = c == FS_ITEM_START ? (start >= 0 ? start : old.start)
+						      : (end >= 0 ? end : old.end);
+			int32_t shift;
+			char date[11];
+			if (zone_local_exists(zone, d * 86400 + mins * 60, &shift))
+				continue;
+			format_date(d, date);
+			PROBLEM(c, "%02d:%02d does not exist on %s in %s (the "
+				"clocks go forward %d minutes): use %02d:%02d",
+				mins / 60, mins % 60, date, mission.timezone,
+				shift / 60, (mins + shift / 60) / 60 % 24,
+				(mins + shift / 60) % 60);
+		}
 	}
 	if (v[FS_ITEM_KIND]) {
 		int i = 0;

@@ -228,7 +228,7 @@ replace_file(const char *path, const char *data, size_t len, mode_t mode,
 #define WRITERS 2
 
 struct slot {
-	char rel[256];
+	char rel[PATH_MAX / 4];
 	uint64_t digest;
 	mode_t mode;
 	bool compare;       /* a file of this size is there: compare first */
@@ -905,7 +905,7 @@ shared_names(const struct cal_mission *m, struct shared_names *out)
 	 * else is in the agenda. */
 	for (size_t i = 0; i < m->n_facilitators; i++) {
 		const char *name = m->facilitators[i];
-		char s[200];
+		char s[81]; /* 80 characters of a name tell it apart */
 		slug(name, s, sizeof(s));
 		snprintf(out->rel[1 + m->n_groups + i], sizeof(out->rel[0]),
 			 "%s/facilitator-%s%s%08x.ics", m->code, s, *s ? "-" : "",

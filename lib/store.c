@@ -17,6 +17,7 @@
 
 #include "embedded.h"
 #include "store.h"
+#include "zone.h"
 
 #define BUSY_TIMEOUT_MS 60000
 
@@ -162,6 +163,24 @@ store_forget(fs_store *store)
 		free(store->cache.emails);
 		store->cache.emails = NULL;
 	}
+	zone_free(store->cache.zone);
+	store->cache.zone = NULL;
+}
+
+fs_err
+store_zone(fs_store *store, const char *name, const struct zone **out)
+{
+	struct store_cache *c = &store->cache;
+	if (!c->zone || strcmp(c->zone_name, name)) {
+		zone_free(c->zone);
+		c->zone = NULL;
+		fs_err err = zone_load(&c->zone, name);
+		if (err)
+			return err;
+		snprintf(c->zone_name, sizeof(c->zone_name), "%s", name);
+	}
+	*out = c->zone;
+	return FS_OK;
 }
 
 fs_err

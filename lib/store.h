@@ -28,6 +28,8 @@ struct store_cache {
 	} categories[16];
 	int n_categories;
 	struct strmap *emails; /* lowercased email -> participant id */
+	struct zone *zone;     /* the last time zone loaded, by name */
+	char zone_name[64];
 };
 
 struct fs_store {
@@ -40,6 +42,11 @@ struct fs_store {
 
 /* Empties the cache of lookups. */
 void store_forget(fs_store *store);
+
+/* The time zone of that name, loaded once per transaction (zone.c).
+ * Borrowed.  FS_ENOTFOUND, FS_EINPUT. */
+struct zone;
+fs_err store_zone(fs_store *store, const char *name, const struct zone **out);
 
 /* The cached statement for q, reset, bindings cleared.  Borrowed. */
 fs_err store_stmt(fs_store *store, enum query q, sqlite3_stmt **out);

@@ -444,3 +444,22 @@ zone_next_change(const struct zone *z, int64_t t, int64_t *next)
 	}
 	return false;
 }
+
+bool
+zone_local_exists(const struct zone *z, int64_t local, int32_t *shift)
+{
+	struct zone_state before, after, s;
+
+	/* The offsets in force a day either side: a wall time exists if it
+	 * maps to an instant whose offset is the one used to get there. */
+	zone_state_at(z, local - 86400 - 14 * 3600, &before);
+	zone_state_at(z, local + 86400 + 14 * 3600, &after);
+	zone_state_at(z, local - before.utoff, &s);
+	if (s.utoff == before.utoff)
+		return true;
+	zone_state_at(z, local - after.utoff, &s);
+	if (s.utoff == after.utoff)
+		return true;
+	*shift = after.utoff - before.utoff;
+	return false;
+}

@@ -42,4 +42,12 @@ void zone_state_at(const struct zone *zone, int64_t t, struct zone_state *out);
  * changes; false when there is none. */
 bool zone_next_change(const struct zone *zone, int64_t t, int64_t *next);
 
+/*
+ * Whether a local wall-clock time (seconds since 1970-01-01 00:00 local)
+ * exists: false in the hour that a change to summer time skips.  Then
+ * *shift gets the size of the jump (seconds), so L + shift is the time
+ * the clocks show instead.
+ */
+bool zone_local_exists(const struct zone *zone, int64_t local, int32_t *shift);
+
 #endif

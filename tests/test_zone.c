@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "value.h"
 #include "zone.h"
 
 static const char *const ZONES[] = {
@@ -151,6 +152,46 @@ test_mexico_city_2027_is_one_offset(void **state)
 	zone_free(zone);
 }
 
+/* Local wall times the change to summer time skips do not exist. */
+static void
+test_skipped_local_times(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *zone;
+		int y, mo, d, h, mi;
+		bool exists;
+		int32_t shift;
+	} cases[] = {
+		{ "America/New_York", 2027, 3, 14, 2, 30, false, 3600 },
+		{ "America/New_York", 2027, 3, 14, 1, 59, true, 0 },
+		{ "America/New_York", 2027, 3, 14, 3, 0, true, 0 },
+		{ "America/New_York", 2027, 11, 7, 1, 30, true, 0 }, /* twice */
+		{ "Europe/Chisinau", 2027, 3, 28, 2, 0, false, 3600 },
+		{ "Europe/Chisinau", 2027, 3, 28, 3, 0, true, 0 },
+		{ "Australia/Lord_Howe", 2026, 10, 4, 2, 15, false, 1800 },
+		{ "Australia/Lord_Howe", 2026, 10, 4, 2, 30, true, 0 },
+		{ "America/Mexico_City", 2027, 4, 4, 2, 30, true, 0 }, /* no DST */
+		{ "Asia/Manila", 2027, 9, 13, 0, 0, true, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct zone *zone = NULL;
+		int32_t shift = 0;
+		assert_int_equal(zone_load(&zone, cases[i].zone), FS_OK);
+		int64_t local = days_from_civil(cases[i].y, cases[i].mo,
+						cases[i].d) * 86400 +
+				cases[i].h * 3600 + cases[i].mi * 60;
+		bool exists = zone_local_exists(zone, local, &shift);
+		if (exists != cases[i].exists ||
+		    (!exists && shift != cases[i].shift))
+			fail_msg("%s %d-%02d-%02d %02d:%02d: exists %d shift %d",
+				 cases[i].zone, cases[i].y, cases[i].mo,
+				 cases[i].d, cases[i].h, cases[i].mi, exists,
+				 shift);
+		zone_free(zone);
+	}
+}
+
 static void
 test_unknown_and_foreign_files(void **state)
 {
@@ -171,6 +212,7 @@ main(void)
 		cmocka_unit_test(test_state_matches_libc),
 		cmocka_unit_test(test_changes_are_exact),
 		cmocka_unit_test(test_mexico_city_2027_is_one_offset),
+		cmocka_unit_test(test_skipped_local_times),
 		cmocka_unit_test(test_unknown_and_foreign_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
