@@ -225,7 +225,7 @@ replace_file(const char *path, const char *data, size_t len, mode_t mode,
  * SLOTS feeds, whatever the number of participants.
  */
 #define SLOTS 64
-#define WRITERS 2
+#define WRITERS 1
 
 struct slot {
 	char rel[PATH_MAX / 4];
