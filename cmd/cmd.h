@@ -96,5 +96,11 @@ int cmd_category(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_facilitator(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* --speed (c 'S') and --buffer (c 'B') of check and plan visits. */
+struct fs_travel_options;
+int cmd_travel_options(const char *usage, int c, const char *arg,
+		       struct fs_travel_options *travel);
 
 #endif

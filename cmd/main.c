@@ -23,6 +23,7 @@ static const struct cmd commands[] = {
 	{ "module", cmd_module, "list the curriculum modules" },
 	{ "place", cmd_place, "add and list places" },
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
+	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -271,4 +271,33 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_ITEM_FACILITATOR_ADD] =
 		"INSERT INTO item_facilitator (item_id, facilitator_id, position) "
 		"VALUES (?1, ?2, ?3)",
+
+	/* check and plan (schedule.c): a mission's plan as arrays */
+	[Q_SCHED_MISSIONS] = "SELECT code FROM mission ORDER BY start_date, code",
+	[Q_SCHED_MISSION] =
+		"SELECT capacity, lat, lon, venue FROM mission WHERE id = ?1",
+	[Q_SCHED_CATEGORIES] = "SELECT id, code FROM category ORDER BY number",
+	[Q_SCHED_QUOTAS] =
+		"SELECT category_id, seats FROM mission_quota "
+		"WHERE mission_id = ?1",
+	/* active items; facilitators joined by a unit separator, which no
+	 * name holds (agenda.c splits names on ';') */
+	[Q_SCHED_ITEMS] =
+		"SELECT i.ref, CAST(julianday(i.day_date) - julianday(?2) + 1 "
+		"AS INTEGER), i.start_time, i.end_time, i.kind, p.name, p.lat, "
+		"p.lon, ifnull(i.capacity, 0), i.audience, "
+		"ifnull((SELECT group_concat(name, char(31)) FROM (SELECT f.name "
+		"  FROM item_facilitator x JOIN facilitator f "
+		"  ON f.id = x.facilitator_id WHERE x.item_id = i.id "
+		"  ORDER BY x.position)), ''), i.host, i.title "
+		"FROM item i LEFT JOIN place p ON p.id = i.place_id "
+		"WHERE i.mission_id = ?1 AND i.removed = 0 AND "
+		"i.status = 'active' "
+		"ORDER BY i.day_date, i.start_time, i.end_time, i.ref",
+	[Q_SCHED_PEOPLE] =
+		"SELECT p.ref, p.category_id, r.status, r.group_label, r.arrival, "
+		"r.departure, p.organization, p.country, p.language "
+		"FROM registration r JOIN participant p "
+		"ON p.id = r.participant_id WHERE r.mission_id = ?1 "
+		"ORDER BY p.ref",
 };
