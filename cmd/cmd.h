@@ -97,6 +97,7 @@ int cmd_module(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_facilitator(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 /* --speed (c 'S') and --buffer (c 'B') of check and plan visits. */
 struct fs_travel_options;

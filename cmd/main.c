@@ -24,6 +24,7 @@ static const struct cmd commands[] = {
 	{ "place", cmd_place, "add and list places" },
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
 	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
+	{ "plan", cmd_plan, "plan site-visit groups and their rotation" },
 	{ NULL, NULL, NULL },
 };
 

@@ -40,7 +40,8 @@
  * site is open in every window, the problem is exactly a bipartite edge
  * colouring: choose which sites each group visits by a max flow (group ->
  * site capacity 1, site -> sink capacity W m_j; a rotation exists iff the
- * flow reaches G K), split each site into m_j parallel slots sharing its
+ * flow reaches G K; when K < S, the k-th visit of a site costs k and the
+ * flow is of least cost, which spreads the visits evenly over the sites), split each site into m_j parallel slots sharing its
  * groups round-robin (a slot gets at most W), and colour the edges of the
  * groups x slots graph with W colours -- the windows.  König's theorem
  * says W colours suffice when no node has more than W edges, and the
@@ -707,17 +708,25 @@ colour(struct visits *v, int *out)
 				goto done;
 		}
 	}
+	/* a site's k-th group costs k: a min-cost flow spreads the visits
+	 * over the sites as evenly as their room allows */
 	for (size_t j = 0; j < S; j++) {
 		size_t room = W * v->most[j];
 		if (room > G)
 			room = G;
-		if (room && (err = net_add(&net, (int)(G + 1 + j), t,
-					   (long)room, 0, NULL)))
+		for (size_t k = 0; k < room && v->K < S; k++)
+			if ((err = net_add(&net, (int)(G + 1 + j), t, 1,
+					   (long)k, NULL)))
+				goto done;
+		if (room && v->K == S &&
+		    (err = net_add(&net, (int)(G + 1 + j), t, (long)room, 0,
+				   NULL)))
 			goto done;
 	}
 	if ((err = net_finish(&net)))
 		goto done;
-	flow = blocking_flows(&net, s, t, (long)(G * v->K), false);
+	flow = v->K < S ? min_cost_flow(&net, s, t, (long)(G * v->K))
+			: blocking_flows(&net, s, t, (long)(G * v->K), false);
 	if (flow < (long)(G * v->K)) {
 		err = fs_fail(FS_EINPUT, "too little capacity: at most %ld of "
 			      "the %zu visits (%zu groups x %zu sites) fit in "

@@ -530,3 +530,706 @@ fs_schedule_missions(fs_store *store, char ***codes_out, size_t *n_out)
 	*n_out = n;
 	return FS_OK;
 }
+
+/* ---- plan groups ---- */
+
+/* A, B, ..., Z, AA, AB, ...: spreadsheet column names */
+static void
+group_label(size_t i, char out[17])
+{
+	char rev[16];
+	size_t n = 0;
+	i++;
+	while (i > 0 && n < sizeof(rev)) {
+		i--;
+		rev[n++] = (char)('A' + i % 26);
+		i /= 26;
+	}
+	for (size_t k = 0; k < n; k++)
+		out[k] = rev[n - 1 - k];
+	out[n] = '\0';
+}
+
+void
+fs_group_plan_release(fs_group_plan *plan)
+{
+	for (size_t i = 0; i < plan->n_moves; i++)
+		free(plan->moves[i].ref);
+	free(plan->moves);
+	free(plan->labels);
+	free(plan->sizes);
+	memset(plan, 0, sizeof(*plan));
+}
+
+static fs_err
+save_group(fs_store *store, const char *mission, const fs_group_move *move)
+{
+	const char *v[FS_PART__COUNT] = { NULL };
+	fs_problems problems = FS_PROBLEMS_INIT;
+	fs_put_outcome outcome;
+	fs_err err;
+
+	v[FS_PART_REF] = move->ref;
+	v[FS_PART_MISSION] = mission;
+	v[FS_PART_GROUP] = move->to;
+	err = fs_participants_format.put(store, v, FS_PUT_UPDATE, 0, &problems,
+					 &outcome, NULL);
+	if (err == FS_EINPUT && problems.n)
+		err = fs_fail(FS_EINPUT, "%s: %s", move->ref,
+			      problems.items[0].reason);
+	fs_problems_release(&problems);
+	return err;
+}
+
+fs_err
+fs_schedule_plan_groups(fs_store *store, const char *mission,
+			const fs_group_options *options, fs_group_plan *out)
+{
+	struct loaded m;
+	fs_plan_person *who = NULL;
+	size_t *index = NULL, n = 0, moves_cap = 0;
+	int *planned = NULL, *target = NULL, n_groups = 0;
+	char (*labels)[17] = NULL;
+	fs_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = load(store, mission, &m)))
+		goto done;
+	who = malloc((m.n_people + 1) * sizeof(*who));
+	index = malloc((m.n_people + 1) * sizeof(size_t));
+	planned = malloc((m.n_people + 1) * sizeof(int));
+	if (!who || !index || !planned) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < m.n_people; i++)
+		if (m.people[i].is_confirmed)
+			index[n++] = i;
+	if (!n) {
+		err = fs_fail(FS_EINPUT, "no confirmed participants in %s: "
+			      "confirm registrations first (participant edit "
+			      "REF --mission %s --status confirmed)",
+			      m.info.code, m.info.code);
+		goto done;
+	}
+	if (options->n_groups > 0) {
+		n_groups = options->n_groups;
+	} else if (options->max_size > 0) {
+		n_groups = (int)((n + (size_t)options->max_size - 1) /
+				 (size_t)options->max_size);
+	} else {
+		bool *used = calloc(m.groups.n + 1, sizeof(bool));
+		if (!used) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (size_t k = 0; k < n; k++)
+			if (m.people[index[k]].group >= 0 &&
+			    !used[m.people[index[k]].group]) {
+				used[m.people[index[k]].group] = true;
+				n_groups++;
+			}
+		free(used);
+		if (!n_groups)
+			n_groups = (int)((n + FS_GROUP_DEFAULT_SIZE - 1) /
+					 FS_GROUP_DEFAULT_SIZE);
+	}
+	if ((size_t)n_groups > n) {
+		err = fs_fail(FS_EINPUT, "%d groups for %zu confirmed "
+			      "participant%s: give at most %zu", n_groups, n,
+			      n == 1 ? "" : "s", n);
+		goto done;
+	}
+	if (!(labels = malloc((size_t)n_groups * sizeof(*labels))) ||
+	    !(out->sizes = calloc((size_t)n_groups, sizeof(long)))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (int g = 0; g < n_groups; g++)
+		group_label((size_t)g, labels[g]);
+	/* current groups named A, B... stay; any other label is moved */
+	if (!(target = malloc((m.groups.n + 1) * sizeof(int)))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < m.groups.n; i++) {
+		target[i] = -1;
+		for (int g = 0; g < n_groups && target[i] < 0; g++)
+			if (!strcmp(labels[g], m.groups.list[i]))
+				target[i] = g;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const fs_check_person *p = &m.people[index[k]];
+		who[k] = m.attrs[index[k]];
+		who[k].group = p->group >= 0 ? target[p->group] : -1;
+	}
+	if ((err = fs_plan_groups(planned, who, n, n_groups,
+				  (int)m.categories.n)))
+		goto done;
+	out->n_groups = n_groups;
+	out->n_people = n;
+	out->labels = labels;
+	labels = NULL;
+	for (size_t k = 0; k < n; k++) {
+		const fs_check_person *p = &m.people[index[k]];
+		const char *now = p->group >= 0 ? m.groups.list[p->group] : "";
+		fs_group_move *move;
+		out->sizes[planned[k]]++;
+		if (!strcmp(now, out->labels[planned[k]])) {
+			out->n_kept++;
+			continue;
+		}
+		if ((err = grow((void **)&out->moves, &moves_cap,
+				out->n_moves + 1, sizeof(*move))))
+			goto done;
+		move = &out->moves[out->n_moves];
+		if (!(move->ref = strdup(p->ref))) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+		snprintf(move->from, sizeof(move->from), "%s", now);
+		snprintf(move->to, sizeof(move->to), "%s",
+			 out->labels[planned[k]]);
+		out->n_moves++;
+	}
+	if (options->dry_run || !out->n_moves)
+		goto done;
+	if ((err = fs_store_begin(store)))
+		goto done;
+	for (size_t i = 0; i < out->n_moves && !err; i++)
+		err = save_group(store, m.info.code, &out->moves[i]);
+	if (err)
+		fs_store_rollback(store);
+	else
+		err = fs_store_commit(store);
+done:
+	if (err)
+		fs_group_plan_release(out);
+	loaded_release(&m);
+	free(who);
+	free(index);
+	free(planned);
+	free(target);
+	free(labels);
+	return err;
+}
+
+/* ---- plan visits ---- */
+
+struct window {
+	int day, start, end;
+};
+
+void
+fs_visit_result_release(fs_visit_result *r)
+{
+	for (size_t i = 0; r->groups && i < r->n_groups; i++)
+		free(r->groups[i]);
+	for (size_t i = 0; r->sites && i < r->n_sites; i++)
+		free(r->sites[i]);
+	for (size_t i = 0; r->windows && i < r->n_windows; i++)
+		free(r->windows[i]);
+	free(r->groups);
+	free(r->sites);
+	free(r->windows);
+	free(r->window_of);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+window_cmp(const void *a, const void *b)
+{
+	const struct window *x = a, *y = b;
+	if (x->day != y->day)
+		return x->day - y->day;
+	if (x->start != y->start)
+		return x->start - y->start;
+	return x->end - y->end;
+}
+
+/* "2 09:15-11:45,2027-05-11 14:15-16:45" */
+static fs_err
+parse_slots(const struct loaded *m, const char *text, struct window **out,
+	    size_t *n_out)
+{
+	struct window *list = NULL;
+	size_t n = 0, cap = 0;
+	char *copy = strdup(text), *save = NULL, *part;
+	fs_err err = FS_OK;
+
+	if (!copy)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (part = strtok_r(copy, ",", &save); part && !err;
+	     part = strtok_r(NULL, ",", &save)) {
+		char day_text[16], start[8], end[8], extra;
+		struct window w;
+		long day;
+		int64_t date;
+		part = trim(part);
+		if (sscanf(part, "%15s %5[0-9:]-%5[0-9:] %c", day_text, start,
+			   end, &extra) != 3 ||
+		    parse_clock(start, &w.start) || parse_clock(end, &w.end)) {
+			err = fs_fail(FS_EINPUT, "--slots: '%s': expected DAY "
+				      "HH:MM-HH:MM, DAY being 1-%d or a date, "
+				      "slots separated by ','", part,
+				      m->info.days);
+			break;
+		}
+		if (!parse_int(day_text, 1, m->info.days, &day)) {
+			w.day = (int)day;
+		} else if (!parse_date(day_text, &date) &&
+			   date >= m->info.first_day &&
+			   date < m->info.first_day + m->info.days) {
+			w.day = (int)(date - m->info.first_day + 1);
+		} else {
+			err = fs_fail(FS_EINPUT, "--slots: '%s': %s has days 1 "
+				      "to %d", day_text, m->info.code,
+				      m->info.days);
+			break;
+		}
+		if (w.end <= w.start) {
+			err = fs_fail(FS_EINPUT, "--slots: '%s': ends before "
+				      "it starts", part);
+			break;
+		}
+		if ((err = grow((void **)&list, &cap, n + 1, sizeof(w))))
+			break;
+		list[n++] = w;
+	}
+	free(copy);
+	if (!err && !n)
+		err = fs_fail(FS_EINPUT, "--slots: no slot given");
+	if (err) {
+		free(list);
+		return err;
+	}
+	*out = list;
+	*n_out = n;
+	return FS_OK;
+}
+
+/* The windows of the visit items, each once. */
+static fs_err
+item_windows(const struct loaded *m, struct window **out, size_t *n_out)
+{
+	struct window *list = malloc((m->n_items + 1) * sizeof(*list));
+	size_t n = 0;
+
+	if (!list)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n_items; i++) {
+		const fs_check_item *it = &m->items[i];
+		bool seen = false;
+		if (!it->is_visit)
+			continue;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = list[k].day == it->day &&
+			       list[k].start == it->start &&
+			       list[k].end == it->end;
+		if (!seen)
+			list[n++] = (struct window){ it->day, it->start,
+						     it->end };
+	}
+	*out = list;
+	*n_out = n;
+	return FS_OK;
+}
+
+/* Can a group leave the last place it is at for everyone before window w
+ * (same day), reach the site in time, and be back for the next? */
+static bool
+reachable(const struct loaded *m, const fs_check_place *site,
+	  const struct window *w, const fs_travel_options *travel)
+{
+	double speed = travel && travel->speed_kmh > 0 ? travel->speed_kmh
+						       : FS_CHECK_SPEED_KMH;
+	int buffer = travel && travel->buffer_min >= 0 ? travel->buffer_min
+						       : FS_CHECK_BUFFER_MIN;
+	int before = -1, after = -1;
+
+	if (!site->has_coords)
+		return true;
+	for (size_t i = 0; i < m->n_items; i++) {
+		const fs_check_item *it = &m->items[i];
+		if (it->is_visit || !it->for_all || it->day != w->day ||
+		    it->place < 0 || !m->place_list[it->place].has_coords)
+			continue;
+		if (it->end <= w->start &&
+		    (before < 0 || it->end > m->items[before].end))
+			before = (int)i;
+		if (it->start >= w->end &&
+		    (after < 0 || it->start < m->items[after].start))
+			after = (int)i;
+	}
+	for (int k = 0; k < 2; k++) {
+		int i = k ? after : before;
+		const fs_check_place *p;
+		int gap, need;
+		if (i < 0)
+			continue;
+		p = &m->place_list[m->items[i].place];
+		if (p == site)
+			continue;
+		gap = k ? m->items[i].start - w->end : w->start - m->items[i].end;
+		need = fs_travel_minutes(fs_distance_km(p->lat, p->lon,
+							site->lat, site->lon),
+					 speed) + buffer;
+		if (gap < need)
+			return false;
+	}
+	return true;
+}
+
+/* The row of the visit item ref, copied into values (strings in arena). */
+struct row_copy {
+	struct arena *arena;
+	const char **values;
+	bool found;
+};
+
+static fs_err
+copy_row(void *ctx, const char *const *v)
+{
+	struct row_copy *c = ctx;
+	for (int i = 0; i < FS_ITEM__COUNT; i++)
+		if (!(c->values[i] = arena_strdup(c->arena, v[i])))
+			return fs_fail(FS_ENOMEM, "out of memory");
+	c->found = true;
+	return FS_OK;
+}
+
+static fs_err
+put_item(fs_store *store, const char **v, fs_put_mode mode,
+	 fs_visit_result *out)
+{
+	fs_problems problems = FS_PROBLEMS_INIT;
+	fs_put_outcome outcome;
+	fs_err err = fs_agenda_format.put(store, v, mode, 0, &problems,
+					  &outcome, NULL);
+	if (err == FS_EINPUT && problems.n)
+		err = fs_fail(FS_EINPUT, "visit %s: %s: %s",
+			      v[FS_ITEM_REF] ? v[FS_ITEM_REF] : "(new)",
+			      problems.items[0].column ? problems.items[0].column
+						       : "",
+			      problems.items[0].reason);
+	fs_problems_release(&problems);
+	if (!err) {
+		if (outcome == FS_PUT_ADDED)
+			out->added++;
+		else if (outcome == FS_PUT_CHANGED)
+			out->changed++;
+		else
+			out->unchanged++;
+	}
+	return err;
+}
+
+/* Writes the rotation: one visit item per site and window used. */
+static fs_err
+write_visits(fs_store *store, struct loaded *m, const int *sites_place,
+	     const struct window *windows, fs_visit_result *out)
+{
+	size_t G = out->n_groups, S = out->n_sites, W = out->n_windows;
+	bool *taken = calloc(m->n_items + 1, sizeof(bool));
+	int *chosen = malloc((S * W + 1) * sizeof(int));
+	char *audience = NULL;
+	size_t audience_cap = 0;
+	fs_err err = FS_OK;
+
+	if (!taken || !chosen) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	audience_cap = G * 24 + 16;
+	if (!(audience = malloc(audience_cap))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* which existing item carries each (site, window) used: first the
+	 * one already there, then any other of the site (it moves) */
+	for (size_t k = 0; k < S * W; k++)
+		chosen[k] = -1;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t j = 0; j < S; j++)
+			for (size_t w = 0; w < W; w++) {
+				bool used = false;
+				for (size_t g = 0; g < G && !used; g++)
+					used = out->window_of[g * S + j] ==
+					       (int)w;
+				if (!used || chosen[j * W + w] >= 0)
+					continue;
+				for (size_t i = 0; i < m->n_items; i++) {
+					const fs_check_item *it = &m->items[i];
+					if (taken[i] || !it->is_visit ||
+					    it->place != sites_place[j])
+						continue;
+					if (pass == 0 &&
+					    (it->day != windows[w].day ||
+					     it->start != windows[w].start ||
+					     it->end != windows[w].end))
+						continue;
+					taken[i] = true;
+					chosen[j * W + w] = (int)i;
+					break;
+				}
+			}
+	for (size_t j = 0; j < S && !err; j++)
+		for (size_t w = 0; w < W && !err; w++) {
+			const char *v[FS_ITEM__COUNT] = { NULL };
+			char day[16], start[32], end[32];
+			size_t len = 0;
+			int i = chosen[j * W + w];
+			audience[0] = '\0';
+			for (size_t g = 0; g < G; g++)
+				if (out->window_of[g * S + j] == (int)w)
+					len += (size_t)snprintf(
+						audience + len,
+						audience_cap - len, "%sgroup:%s",
+						len ? ";" : "", out->groups[g]);
+			if (!len)
+				continue;
+			snprintf(day, sizeof(day), "%d", windows[w].day);
+			snprintf(start, sizeof(start), "%02d:%02d",
+				 windows[w].start / 60, windows[w].start % 60);
+			snprintf(end, sizeof(end), "%02d:%02d",
+				 windows[w].end / 60, windows[w].end % 60);
+			if (i < 0) {
+				/* a new item, like the site's first one */
+				struct row_copy copy = { &m->arena, v, false };
+				const char *template_ref = NULL;
+				for (size_t k = 0; k < m->n_items; k++)
+					if (m->items[k].is_visit &&
+					    m->items[k].place == sites_place[j]) {
+						template_ref = m->items[k].ref;
+						break;
+					}
+				if ((err = fs_agenda_format.each(
+					     store, m->info.code, template_ref,
+					     copy_row, &copy)))
+					break;
+				v[FS_ITEM_REF] = NULL;
+				v[FS_ITEM_DATE] = NULL;
+				/* facilitators stay with the original: the
+				 * same person cannot be at two windows' worth
+				 * of copies without a check error */
+				v[FS_ITEM_FACILITATORS] = NULL;
+				for (int c = FS_ITEM_UID; c < FS_ITEM__COUNT; c++)
+					v[c] = NULL;
+			} else {
+				v[FS_ITEM_REF] = m->items[i].ref;
+			}
+			v[FS_ITEM_MISSION] = m->info.code;
+			v[FS_ITEM_DAY] = day;
+			v[FS_ITEM_START] = start;
+			v[FS_ITEM_END] = end;
+			v[FS_ITEM_AUDIENCE] = audience;
+			err = put_item(store, v,
+				       i < 0 ? FS_PUT_CREATE : FS_PUT_UPDATE,
+				       out);
+		}
+	/* visit items of these sites that no (site, window) needs */
+	for (size_t i = 0; i < m->n_items && !err; i++) {
+		bool is_site = false;
+		for (size_t j = 0; j < S; j++)
+			is_site |= m->items[i].place == sites_place[j];
+		if (!m->items[i].is_visit || taken[i] || !is_site)
+			continue;
+		if (!(err = fs_agenda_remove(store, m->info.code,
+					     m->items[i].ref)))
+			out->removed++;
+	}
+done:
+	free(taken);
+	free(chosen);
+	free(audience);
+	return err;
+}
+
+static int
+label_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
+fs_err
+fs_schedule_plan_visits(fs_store *store, const char *mission,
+			const fs_visit_options *options, fs_visit_result *out)
+{
+	struct loaded m;
+	struct window *windows = NULL;
+	size_t n_windows = 0, G = 0, S = 0;
+	long *group_size = NULL, *capacity = NULL, *size_by_label = NULL;
+	int *sites_place = NULL;
+	bool *allowed = NULL;
+	const char **group_names = NULL;
+	fs_visit_problem problem = { 0 };
+	fs_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = load(store, mission, &m)))
+		goto done;
+	/* the groups: labels of confirmed participants, A B ... AA */
+	size_by_label = calloc(m.groups.n + 1, sizeof(long));
+	group_names = malloc((m.groups.n + 1) * sizeof(char *));
+	if (!size_by_label || !group_names) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < m.n_people; i++)
+		if (m.people[i].is_confirmed && m.people[i].group >= 0 &&
+		    size_by_label[m.people[i].group]++ == 0)
+			group_names[G++] = m.groups.list[m.people[i].group];
+	if (!G) {
+		err = fs_fail(FS_EINPUT, "no groups in %s: run 'fieldschool "
+			      "plan groups %s' first", m.info.code,
+			      m.info.code);
+		goto done;
+	}
+	qsort(group_names, G, sizeof(char *), label_cmp);
+	/* the sites: places of visit items, in agenda order */
+	sites_place = malloc((m.n_items + 1) * sizeof(int));
+	capacity = calloc(m.n_items + 1, sizeof(long));
+	if (!sites_place || !capacity) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < m.n_items; i++) {
+		const fs_check_item *it = &m.items[i];
+		size_t j = 0;
+		if (!it->is_visit)
+			continue;
+		if (it->place < 0) {
+			err = fs_fail(FS_EINPUT, "visit %s has no place: give "
+				      "the site it visits (agenda edit %s "
+				      "--place NAME)", it->ref, it->ref);
+			goto done;
+		}
+		while (j < S && sites_place[j] != it->place)
+			j++;
+		if (j == S) {
+			sites_place[S] = it->place;
+			capacity[S++] = it->capacity;
+		} else if (it->capacity > 0 &&
+			   (capacity[j] <= 0 || it->capacity < capacity[j])) {
+			capacity[j] = it->capacity;
+		}
+	}
+	if (!S) {
+		err = fs_fail(FS_EINPUT, "no visit items in %s: add one per "
+			      "site (agenda add %s --kind visit --place NAME "
+			      "--host H --capacity N ...)", m.info.code,
+			      m.info.code);
+		goto done;
+	}
+	if (options->slots)
+		err = parse_slots(&m, options->slots, &windows, &n_windows);
+	else
+		err = item_windows(&m, &windows, &n_windows);
+	if (err)
+		goto done;
+	qsort(windows, n_windows, sizeof(*windows), window_cmp);
+	for (size_t w = 1; w < n_windows; w++)
+		if (windows[w].day == windows[w - 1].day &&
+		    windows[w].start < windows[w - 1].end) {
+			err = fs_fail(FS_EINPUT, "visit windows overlap on day "
+				      "%d: %02d:%02d-%02d:%02d and "
+				      "%02d:%02d-%02d:%02d; a group can be in "
+				      "one window at a time", windows[w].day,
+				      windows[w - 1].start / 60,
+				      windows[w - 1].start % 60,
+				      windows[w - 1].end / 60,
+				      windows[w - 1].end % 60,
+				      windows[w].start / 60,
+				      windows[w].start % 60,
+				      windows[w].end / 60, windows[w].end % 60);
+			goto done;
+		}
+	/* the result's names, copied: m goes away */
+	out->n_groups = G;
+	out->n_sites = S;
+	out->n_windows = n_windows;
+	out->groups = calloc(G, sizeof(char *));
+	out->sites = calloc(S, sizeof(char *));
+	out->windows = calloc(n_windows, sizeof(char *));
+	out->window_of = malloc(G * S * sizeof(int));
+	group_size = malloc(G * sizeof(long));
+	allowed = malloc((S * n_windows + 1) * sizeof(bool));
+	if (!out->groups || !out->sites || !out->windows || !out->window_of ||
+	    !group_size || !allowed) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t g = 0; g < G; g++) {
+		int index = -1;
+		intern(&m.groups, group_names[g], &index);
+		group_size[g] = size_by_label[index];
+		if (!(out->groups[g] = strdup(group_names[g]))) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	for (size_t j = 0; j < S; j++)
+		if (!(out->sites[j] = strdup(m.places.list[sites_place[j]]))) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+	for (size_t w = 0; w < n_windows; w++) {
+		if (asprintf(&out->windows[w], "day %d %02d:%02d-%02d:%02d",
+			     windows[w].day, windows[w].start / 60,
+			     windows[w].start % 60, windows[w].end / 60,
+			     windows[w].end % 60) < 0) {
+			out->windows[w] = NULL;
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+		for (size_t j = 0; j < S; j++)
+			allowed[j * n_windows + w] =
+				reachable(&m, &m.place_list[sites_place[j]],
+					  &windows[w], &options->travel);
+	}
+	problem.n_groups = G;
+	problem.n_sites = S;
+	problem.n_windows = n_windows;
+	problem.group_size = group_size;
+	problem.site_capacity = capacity;
+	problem.allowed = allowed;
+	problem.per_group = options->per_group > 0 ? options->per_group
+						   : (int)S;
+	problem.node_limit = options->node_limit;
+	problem.group_names = (const char *const *)out->groups;
+	problem.site_names = (const char *const *)out->sites;
+	problem.window_names = (const char *const *)out->windows;
+	if (options->per_group > 0 && (size_t)options->per_group > S) {
+		err = fs_fail(FS_EINPUT, "--per-group %d: %s has %zu site%s",
+			      options->per_group, m.info.code, S,
+			      S == 1 ? "" : "s");
+		goto done;
+	}
+	if ((err = fs_plan_visits(out->window_of, &problem, &out->method)))
+		goto done;
+	/* written in one transaction; a dry run rolls it back, so that it
+	 * counts exactly what would change */
+	if ((err = fs_store_begin(store)))
+		goto done;
+	err = write_visits(store, &m, sites_place, windows, out);
+	if (err || options->dry_run)
+		fs_store_rollback(store);
+	else
+		err = fs_store_commit(store);
+done:
+	if (err)
+		fs_visit_result_release(out);
+	loaded_release(&m);
+	free(windows);
+	free(group_size);
+	free(capacity);
+	free(size_by_label);
+	free(sites_place);
+	free(allowed);
+	free(group_names);
+	return err;
+}

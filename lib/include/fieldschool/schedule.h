@@ -48,6 +48,7 @@ typedef struct fs_group_move {
 
 typedef struct fs_group_plan {
 	int n_groups;
+	char (*labels)[17];   /* A, B, ... Z, AA, AB ... */
 	long *sizes;          /* per group, A first */
 	size_t n_people;      /* confirmed participants */
 	size_t n_kept;        /* who stayed in their group */
