@@ -288,7 +288,18 @@ shares_people(const struct ctx *c, const fs_check_item *x,
 	size_t n_cat = in->n_category_codes;
 
 	if (x->for_all || y->for_all) {
-		snprintf(who, size, "everyone is");
+		/* name the smaller audience: the other one is everyone */
+		const fs_check_item *part = x->for_all ? y : x;
+		if (part->for_all)
+			snprintf(who, size, "everyone is");
+		else if (part->n_groups)
+			snprintf(who, size, "group %s is",
+				 in->groups[part->groups[0]]);
+		else if (part->n_categories)
+			snprintf(who, size, "category %s is",
+				 in->categories[part->categories[0]]);
+		else
+			snprintf(who, size, "everyone is");
 		return true;
 	}
 	for (size_t i = 0; i < x->n_groups; i++)
