@@ -136,9 +136,10 @@ plan_groups(int argc, char **argv)
 static const char *
 method_name(fs_visit_method method)
 {
-	return method == FS_VISITS_COLOURING
-		       ? "flow and edge colouring (exact)"
-		       : "exhaustive search (exact)";
+	return method == FS_VISITS_COLOURING ? "flow and edge colouring (exact)"
+	       : method == FS_VISITS_SEARCH ? "exhaustive search (exact)"
+					    : "keeping the current rotation, "
+					      "which still holds";
 }
 
 static int

@@ -28,7 +28,8 @@
  * ROTATIONS.  G groups of sizes s_g, S sites of capacities c_j, W windows,
  * each group to visit K distinct sites in distinct windows, a site never
  * over capacity in a window.  First the bounds that make it impossible,
- * each with its own message: K > W; a group that fits in fewer than K
+ * each with its own message: K > W, or K > the windows in which some site
+ * is open (reachable in time); a group that fits in fewer than K
  * sites; when K = S, a site smaller than some group, or a site j that can
  * hold at most m_j groups at once (the most of the smallest groups that
  * fit) with m_j x W_j < G (W_j: windows the site is open in); in total,
@@ -607,6 +608,24 @@ check_bounds(struct visits *v)
 			       "window%s %s given", v->K, v->K == 1 ? "" : "s",
 			       v->W, v->W == 1 ? "" : "s",
 			       v->W == 1 ? "is" : "are");
+	{
+		/* windows in which some site is open to some group */
+		size_t usable = 0;
+		for (size_t w = 0; w < v->W; w++) {
+			bool any = false;
+			for (size_t j = 0; j < v->S && !any; j++)
+				any = is_open(p, j, w) &&
+				      capacity_of(p, j) >= v->sorted[0];
+			usable += any;
+		}
+		if (usable < v->K)
+			return fs_fail(FS_EINPUT, "too few windows: each group "
+				       "visits %zu site%s, one per window, but "
+				       "only %zu of the %zu windows leave time "
+				       "to reach a site and come back",
+				       v->K, v->K == 1 ? "" : "s", usable,
+				       v->W);
+	}
 	for (size_t j = 0; j < v->S; j++) {
 		long cap = capacity_of(p, j), sum = 0;
 		size_t m = 0;
@@ -1013,4 +1032,36 @@ done:
 	free(v.sorted);
 	free(v.most);
 	return err;
+}
+
+bool
+fs_visit_rotation_valid(const int *window_of, const fs_visit_problem *p)
+{
+	size_t G = p->n_groups, S = p->n_sites, W = p->n_windows;
+	long *load = calloc(S * W + 1, sizeof(long));
+	bool *busy = calloc(W + 1, sizeof(bool));
+	bool valid = load && busy;
+
+	for (size_t g = 0; g < G && valid; g++) {
+		int visits = 0;
+		memset(busy, 0, W * sizeof(bool));
+		for (size_t j = 0; j < S && valid; j++) {
+			int w = window_of[g * S + j];
+			if (w < 0)
+				continue;
+			valid = (size_t)w < W && !busy[w] &&
+				is_open(p, j, (size_t)w);
+			if (!valid)
+				break;
+			busy[w] = true;
+			load[j * W + (size_t)w] += p->group_size[g];
+			visits++;
+		}
+		valid = valid && visits == p->per_group;
+	}
+	for (size_t k = 0; k < S * W && valid; k++)
+		valid = load[k] <= capacity_of(p, k / W);
+	free(load);
+	free(busy);
+	return valid;
 }

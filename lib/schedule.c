@@ -1045,6 +1045,43 @@ done:
 	return err;
 }
 
+/* The rotation the visit items describe now, in out->window_of; false
+ * when they describe none (an item outside the windows, a group twice at
+ * a site). */
+static bool
+current_rotation(const struct loaded *m, const int *sites_place,
+		 const struct window *windows, fs_visit_result *out)
+{
+	size_t S = out->n_sites, W = out->n_windows;
+
+	for (size_t k = 0; k < out->n_groups * S; k++)
+		out->window_of[k] = -1;
+	for (size_t i = 0; i < m->n_items; i++) {
+		const fs_check_item *it = &m->items[i];
+		size_t j = 0, w = 0;
+		if (!it->is_visit)
+			continue;
+		while (j < S && sites_place[j] != it->place)
+			j++;
+		while (w < W && (windows[w].day != it->day ||
+				 windows[w].start != it->start ||
+				 windows[w].end != it->end))
+			w++;
+		if (j == S || w == W || it->for_all || it->n_categories)
+			return false;
+		for (size_t k = 0; k < it->n_groups; k++) {
+			const char *label = m->groups.list[it->groups[k]];
+			size_t g = 0;
+			while (g < out->n_groups && strcmp(out->groups[g], label))
+				g++;
+			if (g == out->n_groups || out->window_of[g * S + j] >= 0)
+				return false;
+			out->window_of[g * S + j] = (int)w;
+		}
+	}
+	return true;
+}
+
 static int
 label_cmp(const void *a, const void *b)
 {
@@ -1209,7 +1246,13 @@ fs_schedule_plan_visits(fs_store *store, const char *mission,
 			      S == 1 ? "" : "s");
 		goto done;
 	}
-	if ((err = fs_plan_visits(out->window_of, &problem, &out->method)))
+	/* a rotation that still holds is kept as it is: re-planning without
+	 * a change changes nothing */
+	if (current_rotation(&m, sites_place, windows, out) &&
+	    fs_visit_rotation_valid(out->window_of, &problem))
+		out->method = FS_VISITS_KEPT;
+	else if ((err = fs_plan_visits(out->window_of, &problem,
+				       &out->method)))
 		goto done;
 	/* written in one transaction; a dry run rolls it back, so that it
 	 * counts exactly what would change */

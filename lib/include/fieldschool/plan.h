@@ -52,7 +52,13 @@ typedef struct fs_visit_problem {
 typedef enum fs_visit_method {
 	FS_VISITS_COLOURING, /* flow, then König edge colouring */
 	FS_VISITS_SEARCH,    /* exact backtracking search */
+	FS_VISITS_KEPT,      /* the current rotation still holds (schedule.h) */
 } fs_visit_method;
+
+/* Does window_of (laid out as fs_plan_visits() gives it) obey every
+ * constraint of problem?  Used to keep a rotation that still holds. */
+bool fs_visit_rotation_valid(const int *window_of,
+			     const fs_visit_problem *problem);
 
 /*
  * Builds a rotation: window_out[g * n_sites + s] is the window in which
