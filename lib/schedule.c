@@ -932,11 +932,12 @@ write_visits(fs_store *store, struct loaded *m, const int *sites_place,
 	size_t G = out->n_groups, S = out->n_sites, W = out->n_windows;
 	bool *taken = calloc(m->n_items + 1, sizeof(bool));
 	int *chosen = malloc((S * W + 1) * sizeof(int));
+	const char **templates = calloc(S * FS_ITEM__COUNT + 1, sizeof(char *));
 	char *audience = NULL;
 	size_t audience_cap = 0;
 	fs_err err = FS_OK;
 
-	if (!taken || !chosen) {
+	if (!taken || !chosen || !templates) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -994,19 +995,23 @@ write_visits(fs_store *store, struct loaded *m, const int *sites_place,
 			snprintf(end, sizeof(end), "%02d:%02d",
 				 windows[w].end / 60, windows[w].end % 60);
 			if (i < 0) {
-				/* a new item, like the site's first one */
-				struct row_copy copy = { &m->arena, v, false };
+				/* a new item, like the site's first one (read
+				 * once per site) */
+				const char **row = &templates[j * FS_ITEM__COUNT];
+				struct row_copy copy = { &m->arena, row, false };
 				const char *template_ref = NULL;
-				for (size_t k = 0; k < m->n_items; k++)
+				for (size_t k = 0; k < m->n_items && !row[0]; k++)
 					if (m->items[k].is_visit &&
 					    m->items[k].place == sites_place[j]) {
 						template_ref = m->items[k].ref;
 						break;
 					}
-				if ((err = fs_agenda_format.each(
+				if (template_ref &&
+				    (err = fs_agenda_format.each(
 					     store, m->info.code, template_ref,
 					     copy_row, &copy)))
 					break;
+				memcpy(v, row, sizeof(v));
 				v[FS_ITEM_REF] = NULL;
 				v[FS_ITEM_DATE] = NULL;
 				/* facilitators stay with the original: the
@@ -1041,6 +1046,7 @@ write_visits(fs_store *store, struct loaded *m, const int *sites_place,
 done:
 	free(taken);
 	free(chosen);
+	free(templates);
 	free(audience);
 	return err;
 }
