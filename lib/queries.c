@@ -280,20 +280,24 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_SCHED_QUOTAS] =
 		"SELECT category_id, seats FROM mission_quota "
 		"WHERE mission_id = ?1",
-	/* active items; facilitators joined by a unit separator, which no
-	 * name holds (agenda.c splits names on ';') */
+	/* active items, in time order; their places and facilitators come
+	 * from the two queries after, joined in memory (faster than a join
+	 * and a subquery per item) */
 	[Q_SCHED_ITEMS] =
 		"SELECT i.ref, CAST(julianday(i.day_date) - julianday(?2) + 1 "
-		"AS INTEGER), i.start_time, i.end_time, i.kind, p.name, p.lat, "
-		"p.lon, ifnull(i.capacity, 0), i.audience, "
-		"ifnull((SELECT group_concat(name, char(31)) FROM (SELECT f.name "
-		"  FROM item_facilitator x JOIN facilitator f "
-		"  ON f.id = x.facilitator_id WHERE x.item_id = i.id "
-		"  ORDER BY x.position)), ''), i.host, i.title "
-		"FROM item i LEFT JOIN place p ON p.id = i.place_id "
-		"WHERE i.mission_id = ?1 AND i.removed = 0 AND "
+		"AS INTEGER), i.start_time, i.end_time, i.kind, i.place_id, i.id, "
+		"ifnull(i.capacity, 0), i.audience, i.host, i.title "
+		"FROM item i WHERE i.mission_id = ?1 AND i.removed = 0 AND "
 		"i.status = 'active' "
 		"ORDER BY i.day_date, i.start_time, i.end_time, i.ref",
+	[Q_SCHED_PLACES] =
+		"SELECT id, name, lat, lon FROM place WHERE id IN (SELECT place_id "
+		"FROM item WHERE mission_id = ?1 AND removed = 0) ORDER BY id",
+	[Q_SCHED_FACILITATORS] =
+		"SELECT x.item_id, f.name FROM item i JOIN item_facilitator x "
+		"ON x.item_id = i.id JOIN facilitator f ON f.id = x.facilitator_id "
+		"WHERE i.mission_id = ?1 AND i.removed = 0 AND i.status = 'active' "
+		"ORDER BY x.item_id, x.position",
 	[Q_SCHED_PEOPLE] =
 		"SELECT p.ref, p.category_id, r.status, r.group_label, r.arrival, "
 		"r.departure, p.organization, p.country, p.language "

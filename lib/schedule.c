@@ -272,36 +272,160 @@ clock_of(const char *s)
 	return parse_clock(s, &minutes) ? 0 : minutes;
 }
 
+/* Places by id, for the items: sorted by id, found by bsearch. */
+struct place_ref {
+	int64_t id;
+	int index;
+};
+
+static int
+place_ref_cmp(const void *a, const void *b)
+{
+	int64_t x = ((const struct place_ref *)a)->id;
+	int64_t y = ((const struct place_ref *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+static fs_err
+load_places(fs_store *store, struct loaded *m, struct place_ref **out,
+	    size_t *n_out)
+{
+	sqlite3_stmt *stmt;
+	struct place_ref *refs = NULL;
+	size_t n = 0, cap = 0, cap_list = 0;
+	fs_err err = FS_OK;
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((err = store_stmt(store, Q_SCHED_PLACES, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->info.id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		fs_check_place *p;
+		int index;
+		if ((err = grow((void **)&refs, &cap, n + 1, sizeof(*refs))) ||
+		    (err = intern(&m->places, store_text(stmt, 1), &index)) ||
+		    (err = grow((void **)&m->place_list, &cap_list,
+				m->places.n, sizeof(*p))))
+			break;
+		refs[n].id = sqlite3_column_int64(stmt, 0);
+		refs[n++].index = index;
+		p = &m->place_list[index];
+		p->name = m->places.list[index];
+		p->has_coords = sqlite3_column_type(stmt, 2) != SQLITE_NULL &&
+				sqlite3_column_type(stmt, 3) != SQLITE_NULL;
+		p->lat = sqlite3_column_double(stmt, 2);
+		p->lon = sqlite3_column_double(stmt, 3);
+		m->n_place_list = m->places.n;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading places");
+	if (err) {
+		free(refs);
+		return err;
+	}
+	*out = refs;
+	*n_out = n;
+	return FS_OK;
+}
+
+static fs_err
+load_facilitators(fs_store *store, struct loaded *m, const int64_t *ids)
+{
+	struct place_ref *by_id = malloc((m->n_items + 1) * sizeof(*by_id));
+	int *run = NULL;
+	size_t cap = 0, n_run = 0;
+	int64_t run_item = -1;
+	sqlite3_stmt *stmt;
+	fs_err err = FS_OK;
+	int rc;
+
+	if (!by_id)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n_items; i++)
+		by_id[i] = (struct place_ref){ ids[i], (int)i };
+	qsort(by_id, m->n_items, sizeof(*by_id), place_ref_cmp);
+	if ((err = store_stmt(store, Q_SCHED_FACILITATORS, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, m->info.id);
+	/* rows come by item: each run of one item becomes its list */
+	for (;;) {
+		int64_t item = -1;
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_ROW)
+			item = sqlite3_column_int64(stmt, 0);
+		if (item != run_item && n_run) {
+			struct place_ref key = { run_item, 0 }, *found;
+			int *list = arena_alloc(&m->arena, n_run * sizeof(int));
+			if (!list) {
+				err = fs_fail(FS_ENOMEM, "out of memory");
+				break;
+			}
+			memcpy(list, run, n_run * sizeof(int));
+			found = bsearch(&key, by_id, m->n_items, sizeof(*by_id),
+					place_ref_cmp);
+			if (found) {
+				m->items[found->index].facilitators = list;
+				m->items[found->index].n_facilitators = n_run;
+			}
+			n_run = 0;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		run_item = item;
+		if ((err = grow((void **)&run, &cap, n_run + 1, sizeof(int))) ||
+		    (err = intern(&m->facilitators, store_text(stmt, 1),
+				  &run[n_run])))
+			break;
+		n_run++;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading facilitators");
+done:
+	free(by_id);
+	free(run);
+	return err;
+}
+
 static fs_err
 load_items(fs_store *store, struct loaded *m)
 {
+	struct place_ref *places = NULL;
+	size_t n_places = 0, cap_ids = 0;
+	int64_t *ids = NULL;
 	sqlite3_stmt *stmt;
 	char first[11];
 	fs_err err = FS_OK;
 	int rc;
 
-	if ((err = store_stmt(store, Q_SCHED_ITEMS, &stmt)))
-		return err;
+	if ((err = load_places(store, m, &places, &n_places)) ||
+	    (err = store_stmt(store, Q_SCHED_ITEMS, &stmt)))
+		goto done;
 	format_date(m->info.first_day, first);
 	sqlite3_bind_int64(stmt, 1, m->info.id);
 	sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		fs_check_item *it;
 		struct item_extra *x;
-		const char *audience = store_text(stmt, 9);
+		const char *audience = store_text(stmt, 8);
 		size_t cap = m->cap_items;
 		if ((err = grow((void **)&m->items, &m->cap_items,
 				m->n_items + 1, sizeof(*it))) ||
 		    (err = grow((void **)&m->extra, &cap, m->n_items + 1,
-				sizeof(*x))))
+				sizeof(*x))) ||
+		    (err = grow((void **)&ids, &cap_ids, m->n_items + 1,
+				sizeof(*ids))))
 			break;
 		it = &m->items[m->n_items];
 		x = &m->extra[m->n_items];
 		memset(it, 0, sizeof(*it));
 		memset(x, 0, sizeof(*x));
 		if (!(it->ref = arena_strdup(&m->arena, store_text(stmt, 0))) ||
-		    !(x->host = arena_strdup(&m->arena, store_text(stmt, 11))) ||
-		    !(x->title = arena_strdup(&m->arena, store_text(stmt, 12))) ||
+		    !(x->host = arena_strdup(&m->arena, store_text(stmt, 9))) ||
+		    !(x->title = arena_strdup(&m->arena, store_text(stmt, 10))) ||
 		    !(x->kind = arena_strdup(&m->arena, store_text(stmt, 4)))) {
 			err = fs_fail(FS_ENOMEM, "out of memory");
 			break;
@@ -311,43 +435,35 @@ load_items(fs_store *store, struct loaded *m)
 		it->start = clock_of(store_text(stmt, 2));
 		it->end = clock_of(store_text(stmt, 3));
 		it->is_visit = !strcmp(x->kind, "visit");
-		if ((err = intern(&m->places, store_text(stmt, 5), &it->place)))
-			break;
-		if (it->place >= 0 && (size_t)it->place >= m->n_place_list) {
-			/* first sight of this place: keep its coordinates */
-			fs_check_place *grown = realloc(
-				m->place_list, m->places.n * sizeof(*grown));
-			if (!grown) {
-				err = fs_fail(FS_ENOMEM, "out of memory");
-				break;
-			}
-			m->place_list = grown;
-			m->n_place_list = m->places.n;
-			grown[it->place].name = m->places.list[it->place];
-			grown[it->place].has_coords =
-				sqlite3_column_type(stmt, 6) != SQLITE_NULL &&
-				sqlite3_column_type(stmt, 7) != SQLITE_NULL;
-			grown[it->place].lat = sqlite3_column_double(stmt, 6);
-			grown[it->place].lon = sqlite3_column_double(stmt, 7);
+		it->place = -1;
+		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
+			struct place_ref key = { sqlite3_column_int64(stmt, 5),
+						 0 }, *found;
+			found = bsearch(&key, places, n_places, sizeof(*places),
+					place_ref_cmp);
+			if (found)
+				it->place = found->index;
 		}
-		it->capacity = sqlite3_column_int64(stmt, 8);
+		ids[m->n_items] = sqlite3_column_int64(stmt, 6);
+		it->capacity = sqlite3_column_int64(stmt, 7);
 		it->for_all = !strcmp(audience, "all") || !*audience;
 		if ((err = intern_list(m, &m->groups, audience, ';', "group:",
 				       &it->groups, &it->n_groups)) ||
 		    (err = intern_list(m, &m->categories, audience, ';',
 				       "category:", &it->categories,
-				       &it->n_categories)) ||
-		    (err = intern_list(m, &m->facilitators, store_text(stmt, 10),
-				       '\x1f', NULL, &it->facilitators,
-				       &it->n_facilitators)))
+				       &it->n_categories)))
 			break;
 		m->n_items++;
 	}
 	sqlite3_reset(stmt);
-	if (err)
-		return err;
-	return rc == SQLITE_DONE ? FS_OK
-				 : store_fail(store, "reading the agenda");
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(store, "reading the agenda");
+	if (!err && m->n_items)
+		err = load_facilitators(store, m, ids);
+done:
+	free(places);
+	free(ids);
+	return err;
 }
 
 /* A participants.csv arrival or departure as a mission day and minutes. */
