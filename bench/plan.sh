@@ -182,7 +182,8 @@ row() { # NAME COMMAND DATA RESULT
 	awk -v c="$2" -v d="$3" -v w="$wall" -v r="$rss" -v x="$4" \
 		'BEGIN { printf "| %s | %s | %s | %.1f | %s |\n", c, d, w, r / 1024, x }'
 }
-row check-large "check (3 missions)" "large: 3 x 50,000 participants, $(grep -c '' "$data/agenda.csv") agenda lines" "$(findings check-large)"
+items=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))))' "$data/agenda.csv")
+row check-large "check (3 missions)" "large: 3 x 50,000 participants, $items agenda items" "$(findings check-large)"
 row groups-replan "plan groups mx-2027" "large, re-plan of the groups in use" "$(tail -1 "$run/groups-replan.out")"
 row groups-max25 "plan groups mx-2027 --max-size 25" "large, ~2,000 new groups, saved" "$(tail -1 "$run/groups-max25.out")"
 row groups-max25-dry "plan groups mx-2027 --max-size 25 --dry-run" "large, ~2,000 groups, not saved" "$(tail -1 "$run/groups-max25-dry.out")"
