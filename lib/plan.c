@@ -1065,3 +1065,65 @@ fs_visit_rotation_valid(const int *window_of, const fs_visit_problem *p)
 	free(busy);
 	return valid;
 }
+
+/* An assignment problem (colours x windows, the most agreements), as a
+ * min-cost flow with costs max - agreement. */
+fs_err
+fs_visit_align(int *window_of, const int *previous,
+	       const fs_visit_problem *p)
+{
+	size_t G = p->n_groups, S = p->n_sites, W = p->n_windows;
+	long *agree = NULL, most = 0;
+	int *edge = NULL, *renamed = NULL;
+	struct network net = { 0 };
+	fs_err err = FS_OK;
+	int s = 0, t = (int)(2 * W + 1);
+
+	for (size_t j = 0; j < S; j++)
+		if (open_windows(p, j) != W)
+			return FS_OK;
+	agree = calloc(W * W + 1, sizeof(long));
+	edge = malloc((W * W + 1) * sizeof(int));
+	renamed = malloc((W + 1) * sizeof(int));
+	if (!agree || !edge || !renamed) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < G * S; k++)
+		if (window_of[k] >= 0 && previous[k] >= 0 &&
+		    (size_t)previous[k] < W)
+			agree[(size_t)window_of[k] * W + (size_t)previous[k]]++;
+	for (size_t k = 0; k < W * W; k++)
+		if (agree[k] > most)
+			most = agree[k];
+	if (!most)
+		goto done;
+	net.n = t + 1;
+	for (size_t c = 0; c < W; c++) {
+		if ((err = net_add(&net, s, (int)c + 1, 1, 0, NULL)) ||
+		    (err = net_add(&net, (int)(W + 1 + c), t, 1, 0, NULL)))
+			goto done;
+		for (size_t w = 0; w < W; w++)
+			if ((err = net_add(&net, (int)c + 1, (int)(W + 1 + w), 1,
+					   most - agree[c * W + w],
+					   &edge[c * W + w])))
+				goto done;
+	}
+	if ((err = net_finish(&net)))
+		goto done;
+	if (min_cost_flow(&net, s, t, (long)W) != (long)W)
+		goto done; /* cannot be: the graph is complete */
+	for (size_t c = 0; c < W; c++)
+		for (size_t w = 0; w < W; w++)
+			if (net.edges[edge[c * W + w]].cap == 0)
+				renamed[c] = (int)w;
+	for (size_t k = 0; k < G * S; k++)
+		if (window_of[k] >= 0)
+			window_of[k] = renamed[window_of[k]];
+done:
+	net_release(&net);
+	free(agree);
+	free(edge);
+	free(renamed);
+	return err;
+}

@@ -1168,13 +1168,15 @@ done:
 }
 
 /* The rotation the visit items describe now, in out->window_of; false
- * when they describe none (an item outside the windows, a group twice at
- * a site). */
+ * when they do not describe one (an item outside the windows or for
+ * everyone, a group twice at a site): then window_of holds what they do
+ * say, which is still worth keeping where possible. */
 static bool
 current_rotation(const struct loaded *m, const int *sites_place,
 		 const struct window *windows, fs_visit_result *out)
 {
 	size_t S = out->n_sites, W = out->n_windows;
+	bool whole = true;
 
 	for (size_t k = 0; k < out->n_groups * S; k++)
 		out->window_of[k] = -1;
@@ -1189,19 +1191,22 @@ current_rotation(const struct loaded *m, const int *sites_place,
 				 windows[w].start != it->start ||
 				 windows[w].end != it->end))
 			w++;
-		if (j == S || w == W || it->for_all || it->n_categories)
-			return false;
+		if (j == S || w == W || it->for_all || it->n_categories) {
+			whole = false;
+			continue;
+		}
 		for (size_t k = 0; k < it->n_groups; k++) {
 			const char *label = m->groups.list[it->groups[k]];
 			size_t g = 0;
 			while (g < out->n_groups && strcmp(out->groups[g], label))
 				g++;
 			if (g == out->n_groups || out->window_of[g * S + j] >= 0)
-				return false;
-			out->window_of[g * S + j] = (int)w;
+				whole = false;
+			else
+				out->window_of[g * S + j] = (int)w;
 		}
 	}
-	return true;
+	return whole;
 }
 
 static int
@@ -1223,8 +1228,9 @@ fs_schedule_plan_visits(fs_store *store, const char *mission,
 	size_t n_windows = 0, G = 0, S = 0;
 	long *group_size = NULL, *capacity = NULL, *size_by_label = NULL;
 	int *sites_place = NULL;
-	bool *allowed = NULL;
+	bool *allowed = NULL, has_previous;
 	const char **group_names = NULL;
+	int *previous = NULL;
 	fs_visit_problem problem = { 0 };
 	fs_err err;
 
@@ -1361,7 +1367,6 @@ fs_schedule_plan_visits(fs_store *store, const char *mission,
 	problem.node_limit = options->node_limit;
 	problem.group_names = (const char *const *)out->groups;
 	problem.site_names = (const char *const *)out->sites;
-	problem.window_names = (const char *const *)out->windows;
 	if (options->per_group > 0 && (size_t)options->per_group > S) {
 		err = fs_fail(FS_EINPUT, "--per-group %d: %s has %zu site%s",
 			      options->per_group, m.info.code, S,
@@ -1370,11 +1375,19 @@ fs_schedule_plan_visits(fs_store *store, const char *mission,
 	}
 	/* a rotation that still holds is kept as it is: re-planning without
 	 * a change changes nothing */
-	if (current_rotation(&m, sites_place, windows, out) &&
-	    fs_visit_rotation_valid(out->window_of, &problem))
+	if (!(previous = malloc((G * S + 1) * sizeof(int)))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	has_previous = current_rotation(&m, sites_place, windows, out);
+	memcpy(previous, out->window_of, G * S * sizeof(int));
+	if (has_previous && fs_visit_rotation_valid(out->window_of, &problem))
 		out->method = FS_VISITS_KEPT;
 	else if ((err = fs_plan_visits(out->window_of, &problem,
-				       &out->method)))
+				       &out->method)) ||
+		 /* a new rotation keeps what it can of the old one's
+		  * windows, so fewer items move */
+		 (err = fs_visit_align(out->window_of, previous, &problem)))
 		goto done;
 	/* written in one transaction; a dry run rolls it back, so that it
 	 * counts exactly what would change */
@@ -1396,5 +1409,6 @@ done:
 	free(sites_place);
 	free(allowed);
 	free(group_names);
+	free(previous);
 	return err;
 }

@@ -508,6 +508,89 @@ test_visits_messages(void **state)
 	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_EINPUT);
 }
 
+/* The search says when it gave up, and does not guess. */
+static void
+test_visits_search_limit(void **state)
+{
+	/* sizes that make capacity more than a count: 14 + 10 fit in 25,
+	 * 14 + 14 do not; 52 people never fit in 2 x 25 at once */
+	long size[4] = { 14, 14, 14, 10 }, cap[2] = { 25, 25 };
+	int w_of[8];
+	fs_visit_method method;
+	fs_visit_problem p = { 0 };
+	(void)state;
+	p.n_groups = 4;
+	p.n_sites = 2;
+	p.n_windows = 2;
+	p.group_size = size;
+	p.site_capacity = cap;
+	p.per_group = 2;
+	p.node_limit = 1;
+	assert_int_equal(fs_plan_visits(w_of, &p, &method), FS_EINPUT);
+	assert_int_equal(method, FS_VISITS_SEARCH);
+	assert_string_equal(fs_errdetail(),
+			    "no rotation found in 1 search steps, and none "
+			    "ruled out: add windows or capacity, or lower "
+			    "--per-group");
+	p.node_limit = 0;
+	assert_int_equal(fs_plan_visits(w_of, &p, &method), FS_EINPUT);
+	assert_string_equal(fs_errdetail(),
+			    "no rotation exists: every way of placing the 4 "
+			    "groups in 2 windows leaves a site over capacity, "
+			    "closed, or a group short of 2 visits");
+	size[2] = 10; /* 14 + 10 and 14 + 10: now one exists */
+	assert_int_equal(fs_plan_visits(w_of, &p, &method), FS_OK);
+	assert_int_equal(method, FS_VISITS_SEARCH);
+}
+
+/* Aligning a rotation with a renumbered copy of itself gives the copy
+ * back: every visit keeps its window.  Aligning never breaks a rotation. */
+static void
+test_visits_align(void **state)
+{
+	(void)state;
+	for (uint64_t s = 1; s <= 200; s++) {
+		struct instance x;
+		int w_of[MAXG * MAXS], previous[MAXG * MAXS], perm[MAXW];
+		seed(40000 + s);
+		random_instance(&x, false, true);
+		fs_visit_problem p = problem_of(&x);
+		if (fs_plan_visits(w_of, &p, NULL) != FS_OK)
+			continue;
+		for (size_t w = 0; w < x.W; w++)
+			perm[w] = (int)w;
+		for (size_t w = x.W; w > 1; w--) {
+			size_t k = rnd((unsigned)w);
+			int t = perm[w - 1];
+			perm[w - 1] = perm[k];
+			perm[k] = t;
+		}
+		for (size_t k = 0; k < x.G * x.S; k++)
+			previous[k] = w_of[k] < 0 ? -1 : perm[w_of[k]];
+		assert_int_equal(fs_visit_align(w_of, previous, &p), FS_OK);
+		assert_memory_equal(w_of, previous, x.G * x.S * sizeof(int));
+		assert_null(rotation_valid(&x, w_of));
+		/* with closed windows nothing is renumbered */
+		random_instance(&x, true, false);
+		p = problem_of(&x);
+		if (fs_plan_visits(w_of, &p, NULL) != FS_OK)
+			continue;
+		memcpy(previous, w_of, sizeof(previous));
+		for (size_t k = 0; k < x.G * x.S; k++)
+			previous[k] = w_of[k] < 0 ? -1 : (w_of[k] + 1) % (int)x.W;
+		int before[MAXG * MAXS];
+		memcpy(before, w_of, sizeof(before));
+		assert_int_equal(fs_visit_align(w_of, previous, &p), FS_OK);
+		assert_null(rotation_valid(&x, w_of));
+		bool all_open = true;
+		for (size_t i = 0; i < x.S * x.W; i++)
+			all_open &= x.allowed[i];
+		if (!all_open)
+			assert_memory_equal(w_of, before,
+					    x.G * x.S * sizeof(int));
+	}
+}
+
 int
 main(void)
 {
@@ -520,6 +603,8 @@ main(void)
 		cmocka_unit_test(test_visits_closed_windows),
 		cmocka_unit_test(test_visits_large_valid),
 		cmocka_unit_test(test_visits_messages),
+		cmocka_unit_test(test_visits_search_limit),
+		cmocka_unit_test(test_visits_align),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,7 +46,6 @@ typedef struct fs_visit_problem {
 	/* names for the messages that explain an impossible rotation */
 	const char *const *group_names;
 	const char *const *site_names;
-	const char *const *window_names;
 } fs_visit_problem;
 
 typedef enum fs_visit_method {
@@ -54,6 +53,16 @@ typedef enum fs_visit_method {
 	FS_VISITS_SEARCH,    /* exact backtracking search */
 	FS_VISITS_KEPT,      /* the current rotation still holds (schedule.h) */
 } fs_visit_method;
+
+/*
+ * Renumbers the windows of window_of so that as many (group, site) visits
+ * as possible keep the window they have in previous (same layout, -1 for
+ * none), when every site is open in every window (otherwise it changes
+ * nothing: a renumbered rotation could use a closed window).  The rotation
+ * stays valid.  FS_ENOMEM only.
+ */
+fs_err fs_visit_align(int *window_of, const int *previous,
+		      const fs_visit_problem *problem);
 
 /* Does window_of (laid out as fs_plan_visits() gives it) obey every
  * constraint of problem?  Used to keep a rotation that still holds. */
