@@ -42,8 +42,9 @@
  * colouring: choose which sites each group visits by a max flow (group ->
  * site capacity 1, site -> sink capacity W m_j; a rotation exists iff the
  * flow reaches G K; when K < S, the k-th visit of a site costs k and the
- * flow is of least cost, which spreads the visits evenly over the sites), split each site into m_j parallel slots sharing its
- * groups round-robin (a slot gets at most W), and colour the edges of the
+ * flow is of least cost, which spreads the visits evenly over the
+ * sites), split each site into m_j parallel slots sharing its groups
+ * round-robin (a slot gets at most W), and colour the edges of the
  * groups x slots graph with W colours -- the windows.  König's theorem
  * says W colours suffice when no node has more than W edges, and the
  * alternating-path construction finds them in O(E V).  Every rotation
@@ -99,7 +100,11 @@ net_release(struct network *g)
 	memset(g, 0, sizeof(*g));
 }
 
-static int from_of(const struct network *g, int e) { return g->edges[e ^ 1].to; }
+static int
+from_of(const struct network *g, int e)
+{
+	return g->edges[e ^ 1].to;
+}
 
 static fs_err
 net_add(struct network *g, int from, int to, long cap, long cost, int *id)
@@ -806,16 +811,17 @@ colour(struct visits *v, int *out)
 				c = c == a ? b : a;
 			}
 			for (size_t k = 0; k < n_path; k++) {
+				size_t c_old = (size_t)colour_of[path[k]];
 				f = path[k];
-				at[(size_t)left[f] * W + (size_t)colour_of[f]] = -1;
-				at[(size_t)right[f] * W + (size_t)colour_of[f]] = -1;
+				at[(size_t)left[f] * W + c_old] = -1;
+				at[(size_t)right[f] * W + c_old] = -1;
 			}
 			for (size_t k = 0; k < n_path; k++) {
+				size_t c_new = colour_of[path[k]] == (int)a ? b : a;
 				f = path[k];
-				colour_of[f] = colour_of[f] == (int)a ? (int)b
-								      : (int)a;
-				at[(size_t)left[f] * W + (size_t)colour_of[f]] = f;
-				at[(size_t)right[f] * W + (size_t)colour_of[f]] = f;
+				colour_of[f] = (int)c_new;
+				at[(size_t)left[f] * W + c_new] = f;
+				at[(size_t)right[f] * W + c_new] = f;
 			}
 		}
 		colour_of[e] = (int)a;

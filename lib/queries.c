@@ -286,7 +286,7 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_SCHED_ITEMS] =
 		"SELECT i.ref, CAST(julianday(i.day_date) - julianday(?2) + 1 "
 		"AS INTEGER), i.start_time, i.end_time, i.kind, i.place_id, i.id, "
-		"ifnull(i.capacity, 0), i.audience, i.host, i.title "
+		"ifnull(i.capacity, 0), i.audience "
 		"FROM item i WHERE i.mission_id = ?1 AND i.removed = 0 AND "
 		"i.status = 'active' "
 		"ORDER BY i.day_date, i.start_time, i.end_time, i.ref",

@@ -117,11 +117,6 @@ intern(struct names *t, const char *s, int *out)
 
 /* ---- one mission, loaded ---- */
 
-struct item_extra {
-	const char *host, *title, *kind;
-	int64_t day_date;
-};
-
 struct loaded {
 	struct mission_info info;
 	long capacity;
@@ -136,7 +131,6 @@ struct loaded {
 	fs_check_place *place_list;
 	size_t n_place_list;
 	fs_check_item *items;
-	struct item_extra *extra;
 	size_t n_items, cap_items;
 	fs_check_person *people;
 	fs_plan_person *attrs; /* organization, country, language of people */
@@ -158,7 +152,6 @@ loaded_release(struct loaded *m)
 	free(m->quotas);
 	free(m->place_list);
 	free(m->items);
-	free(m->extra);
 	free(m->people);
 	free(m->attrs);
 	memset(m, 0, sizeof(*m));
@@ -409,32 +402,22 @@ load_items(fs_store *store, struct loaded *m)
 	sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		fs_check_item *it;
-		struct item_extra *x;
 		const char *audience = store_text(stmt, 8);
-		size_t cap = m->cap_items;
 		if ((err = grow((void **)&m->items, &m->cap_items,
 				m->n_items + 1, sizeof(*it))) ||
-		    (err = grow((void **)&m->extra, &cap, m->n_items + 1,
-				sizeof(*x))) ||
 		    (err = grow((void **)&ids, &cap_ids, m->n_items + 1,
 				sizeof(*ids))))
 			break;
 		it = &m->items[m->n_items];
-		x = &m->extra[m->n_items];
 		memset(it, 0, sizeof(*it));
-		memset(x, 0, sizeof(*x));
-		if (!(it->ref = arena_strdup(&m->arena, store_text(stmt, 0))) ||
-		    !(x->host = arena_strdup(&m->arena, store_text(stmt, 9))) ||
-		    !(x->title = arena_strdup(&m->arena, store_text(stmt, 10))) ||
-		    !(x->kind = arena_strdup(&m->arena, store_text(stmt, 4)))) {
+		if (!(it->ref = arena_strdup(&m->arena, store_text(stmt, 0)))) {
 			err = fs_fail(FS_ENOMEM, "out of memory");
 			break;
 		}
 		it->day = sqlite3_column_int(stmt, 1);
-		x->day_date = m->info.first_day + it->day - 1;
 		it->start = clock_of(store_text(stmt, 2));
 		it->end = clock_of(store_text(stmt, 3));
-		it->is_visit = !strcmp(x->kind, "visit");
+		it->is_visit = !strcmp(store_text(stmt, 4), "visit");
 		it->place = -1;
 		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
 			struct place_ref key = { sqlite3_column_int64(stmt, 5),
