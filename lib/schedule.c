@@ -680,9 +680,9 @@ save_group(fs_store *store, const char *mission, const fs_group_move *move)
 	return err;
 }
 
-fs_err
-fs_schedule_plan_groups(fs_store *store, const char *mission,
-			const fs_group_options *options, fs_group_plan *out)
+static fs_err
+plan_groups(fs_store *store, const char *mission,
+	    const fs_group_options *options, fs_group_plan *out)
 {
 	struct loaded m;
 	fs_plan_person *who = NULL;
@@ -791,16 +791,8 @@ fs_schedule_plan_groups(fs_store *store, const char *mission,
 			 out->labels[planned[k]]);
 		out->n_moves++;
 	}
-	if (options->dry_run || !out->n_moves)
-		goto done;
-	if ((err = fs_store_begin(store)))
-		goto done;
-	for (size_t i = 0; i < out->n_moves && !err; i++)
+	for (size_t i = 0; i < out->n_moves && !err && !options->dry_run; i++)
 		err = save_group(store, m.info.code, &out->moves[i]);
-	if (err)
-		fs_store_rollback(store);
-	else
-		err = fs_store_commit(store);
 done:
 	if (err)
 		fs_group_plan_release(out);
@@ -1202,9 +1194,9 @@ label_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-fs_err
-fs_schedule_plan_visits(fs_store *store, const char *mission,
-			const fs_visit_options *options, fs_visit_result *out)
+static fs_err
+plan_visits(fs_store *store, const char *mission,
+	    const fs_visit_options *options, fs_visit_result *out)
 {
 	struct loaded m;
 	struct window *windows = NULL;
@@ -1372,15 +1364,7 @@ fs_schedule_plan_visits(fs_store *store, const char *mission,
 		  * windows, so fewer items move */
 		 (err = fs_visit_align(out->window_of, previous, &problem)))
 		goto done;
-	/* written in one transaction; a dry run rolls it back, so that it
-	 * counts exactly what would change */
-	if ((err = fs_store_begin(store)))
-		goto done;
 	err = write_visits(store, &m, sites_place, windows, out);
-	if (err || options->dry_run)
-		fs_store_rollback(store);
-	else
-		err = fs_store_commit(store);
 done:
 	if (err)
 		fs_visit_result_release(out);
@@ -1393,5 +1377,45 @@ done:
 	free(allowed);
 	free(group_names);
 	free(previous);
+	return err;
+}
+
+/* A plan reads and writes in one write transaction, so that nothing can
+ * change between what it read and what it saves, and a failure or a dry
+ * run leaves the database as it was (a dry run writes, to count exactly
+ * what would change, then rolls back). */
+fs_err
+fs_schedule_plan_groups(fs_store *store, const char *mission,
+			const fs_group_options *options, fs_group_plan *out)
+{
+	fs_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = fs_store_begin(store)))
+		return err;
+	err = plan_groups(store, mission, options, out);
+	if (err || options->dry_run) {
+		fs_store_rollback(store);
+	} else if ((err = fs_store_commit(store))) {
+		fs_group_plan_release(out);
+	}
+	return err;
+}
+
+fs_err
+fs_schedule_plan_visits(fs_store *store, const char *mission,
+			const fs_visit_options *options, fs_visit_result *out)
+{
+	fs_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = fs_store_begin(store)))
+		return err;
+	err = plan_visits(store, mission, options, out);
+	if (err || options->dry_run) {
+		fs_store_rollback(store);
+	} else if ((err = fs_store_commit(store))) {
+		fs_visit_result_release(out);
+	}
 	return err;
 }
