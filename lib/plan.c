@@ -32,7 +32,8 @@
  * is open (reachable in time); a group that fits in fewer than K
  * sites; when K = S, a site smaller than some group, or a site j that can
  * hold at most m_j groups at once (the most of the smallest groups that
- * fit) with m_j x W_j < G (W_j: windows the site is open in); in total,
+ * fit) with m_j x W_j < G (W_j: windows the site is open in), or whose
+ * capacity times W_j is less than all the groups' people; in total,
  * sum m_j W_j < G K.
  *
  * Then, when capacity is a count -- every site takes any m_j groups at
@@ -52,13 +53,16 @@
  * flow does, and then no rotation exists.
  *
  * Otherwise (sizes for which capacity is not a count, sites closed in some
- * windows, such as by travel time), it is an exact backtracking search:
- * cells (group, window), largest groups first, each given a site or
- * nothing, pruned when a group cannot place its remaining visits in its
- * remaining windows (counting, for each site it still needs, whether some
- * later open window has room).  It is complete: it answers "no rotation"
- * only after trying everything, and gives up, saying so, only after
- * node_limit steps.
+ * windows, such as by travel time), it is an exact backtracking search.
+ * When every group visits every site, the variables are the visits
+ * (group, site), each to get a window: the search takes the visit with
+ * the fewest windows left (kept up to date incrementally) and tries them
+ * tightest fit first, which finds rotations at once in all but the
+ * tightest cases.  With K < S, the cells (group, window), largest groups
+ * first, each get a site or nothing, pruned when a group cannot place its
+ * remaining visits in its remaining windows.  Both are complete: they
+ * answer "no rotation" only after trying everything, and give up, saying
+ * so, only after node_limit steps.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -660,6 +664,17 @@ check_bounds(struct visits *v)
 					v->G, (v->G + m - 1) / m,
 					(v->G + m - 1) / m == 1 ? "" : "s", wj,
 					wj == 1 ? "is open" : "are open");
+			long people = 0;
+			for (size_t g = 0; g < v->G; g++)
+				people += p->group_size[g];
+			if (cap != LONG_MAX && cap * (long)wj < people)
+				return fs_fail(FS_EINPUT, "too little capacity: "
+					"site '%s' takes %ld people in each of "
+					"its %zu open window%s, %ld in all, and "
+					"the groups hold %ld people",
+					site_name(p, j, b1), cap, wj,
+					wj == 1 ? "" : "s", cap * (long)wj,
+					people);
 		}
 		total += (long)(m * open_windows(p, j));
 	}
@@ -947,6 +962,138 @@ by_capacity(const void *a, const void *b, void *ctx)
 	return x < y ? -1 : 1;
 }
 
+/* When every group visits every site (K = S), the variables are the visits
+ * (group, site), each to get a window.  The search picks the visit with
+ * the fewest windows left (counts kept up to date as visits are placed
+ * and undone, in the order they were placed), and tries its windows
+ * tightest fit first.  Still complete: every window of every visit. */
+struct mrv {
+	const struct visits *v;
+	long *load;   /* S x W */
+	bool *busy;   /* G x W */
+	int *out;     /* G x S */
+	int *domain;  /* G x S: windows still possible, for unplaced visits */
+	long nodes, limit;
+	bool gave_up;
+};
+
+static bool
+mrv_fits(const struct mrv *z, size_t g, size_t j, size_t w, long extra)
+{
+	const fs_visit_problem *p = z->v->p;
+	return !z->busy[g * z->v->W + w] && is_open(p, j, w) &&
+	       z->load[j * z->v->W + w] + extra + p->group_size[g] <=
+		       capacity_of(p, j);
+}
+
+static void
+mrv_place(struct mrv *z, size_t g, size_t j, size_t w, bool undo)
+{
+	const struct visits *v = z->v;
+	long size = v->p->group_size[g];
+
+	if (undo) {
+		z->load[j * v->W + w] -= size;
+		z->busy[g * v->W + w] = false;
+		z->out[g * v->S + j] = -1;
+	}
+	/* (the state is now without g at j in w, on both ways) */
+	/* g is busy in w, or free again: its other unplaced visits */
+	for (size_t k = 0; k < v->S; k++)
+		if (k != j && z->out[g * v->S + k] < 0 &&
+		    mrv_fits(z, g, k, w, 0))
+			z->domain[g * v->S + k] += undo ? 1 : -1;
+	/* site j in w holds size more, or less: the others still to come */
+	for (size_t h = 0; h < v->G; h++)
+		if (h != g && z->out[h * v->S + j] < 0 &&
+		    mrv_fits(z, h, j, w, 0) && !mrv_fits(z, h, j, w, size))
+			z->domain[h * v->S + j] += undo ? 1 : -1;
+	if (!undo) {
+		z->load[j * v->W + w] += size;
+		z->busy[g * v->W + w] = true;
+		z->out[g * v->S + j] = (int)w;
+	}
+}
+
+static bool
+mrv_search(struct mrv *z, size_t remaining)
+{
+	const struct visits *v = z->v;
+	size_t best = SIZE_MAX, g, j, n = 0;
+	int *windows;
+	bool found = false;
+
+	if (!remaining)
+		return true;
+	if (++z->nodes > z->limit) {
+		z->gave_up = true;
+		return false;
+	}
+	for (size_t k = 0; k < v->G * v->S; k++)
+		if (z->out[k] < 0 &&
+		    (best == SIZE_MAX || z->domain[k] < z->domain[best]))
+			best = k;
+	if (z->domain[best] <= 0)
+		return false;
+	g = best / v->S;
+	j = best % v->S;
+	if (!(windows = malloc(v->W * sizeof(int)))) {
+		z->gave_up = true;
+		return false;
+	}
+	for (size_t w = 0; w < v->W; w++)
+		if (mrv_fits(z, g, j, w, 0))
+			windows[n++] = (int)w;
+	/* tightest fit first: the window with the least room left after */
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0; b--) {
+			long ra = z->load[j * v->W + (size_t)windows[b]],
+			     rb = z->load[j * v->W + (size_t)windows[b - 1]];
+			if (ra <= rb)
+				break;
+			int t = windows[b];
+			windows[b] = windows[b - 1];
+			windows[b - 1] = t;
+		}
+	for (size_t k = 0; k < n && !found && !z->gave_up; k++) {
+		mrv_place(z, g, j, (size_t)windows[k], false);
+		found = mrv_search(z, remaining - 1);
+		if (!found)
+			mrv_place(z, g, j, (size_t)windows[k], true);
+	}
+	free(windows);
+	return found;
+}
+
+static fs_err
+search_every_site(struct visits *v, int *out, long limit)
+{
+	struct mrv z = { v, NULL, NULL, out, NULL, 0, limit, false };
+	fs_err err = FS_OK;
+
+	z.load = calloc(v->S * v->W + 1, sizeof(long));
+	z.busy = calloc(v->G * v->W + 1, sizeof(bool));
+	z.domain = calloc(v->G * v->S + 1, sizeof(int));
+	if (!z.load || !z.busy || !z.domain) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t k = 0; k < v->G * v->S; k++)
+		out[k] = -1;
+	for (size_t g = 0; g < v->G; g++)
+		for (size_t j = 0; j < v->S; j++)
+			for (size_t w = 0; w < v->W; w++)
+				z.domain[g * v->S + j] +=
+					mrv_fits(&z, g, j, w, 0);
+	if (!mrv_search(&z, v->G * v->S))
+		err = z.gave_up ? FS_EIO : FS_EINPUT; /* told apart below */
+done:
+	free(z.load);
+	free(z.busy);
+	free(z.domain);
+	return err;
+}
+
 static fs_err
 search_rotation(struct visits *v, int *out)
 {
@@ -974,7 +1121,17 @@ search_rotation(struct visits *v, int *out)
 	qsort_r(z.site_order, v->S, sizeof(size_t), by_capacity, (void *)p);
 	for (size_t i = 0; i < v->G * v->S; i++)
 		out[i] = -1;
-	if (!search(&z, 0, 0)) {
+	if (v->K == v->S) {
+		fs_err found = search_every_site(v, out, z.limit);
+		if (found == FS_ENOMEM) {
+			err = found;
+			goto done;
+		}
+		z.gave_up = found == FS_EIO;
+		if (found == FS_OK)
+			goto done;
+	}
+	if (v->K == v->S || !search(&z, 0, 0)) {
 		if (z.gave_up)
 			err = fs_fail(FS_EINPUT, "no rotation found in %ld "
 				      "search steps, and none ruled out: add "

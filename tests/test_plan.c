@@ -508,13 +508,74 @@ test_visits_messages(void **state)
 	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_EINPUT);
 }
 
+/* Uneven groups through every site: the search, on instances too big for
+ * brute force; every rotation it returns is checked here. */
+static void
+test_visits_search_medium(void **state)
+{
+	int solved = 0;
+	(void)state;
+	for (uint64_t s = 1; s <= 60; s++) {
+		size_t G, S, W;
+		seed(90000 + s);
+		G = 5 + rnd(60);
+		S = 2 + rnd(12);
+		W = S + rnd(6);
+		long *size = malloc(G * sizeof(long));
+		long *cap = malloc(S * sizeof(long));
+		int *w_of = malloc(G * S * sizeof(int));
+		long people = 0;
+		for (size_t g = 0; g < G; g++)
+			people += size[g] = 5 + (long)rnd(30);
+		/* from tight to roomy: 1.0 to 1.6 times the people per
+		 * window, and at least the largest group */
+		for (size_t j = 0; j < S; j++)
+			cap[j] = 35 + people * (10 + (long)rnd(7)) /
+					      (10 * (long)W);
+		fs_visit_problem p = { 0 };
+		p.n_groups = G;
+		p.n_sites = S;
+		p.n_windows = W;
+		p.group_size = size;
+		p.site_capacity = cap;
+		p.per_group = (int)S;
+		p.node_limit = 200000;
+		fs_err err = fs_plan_visits(w_of, &p, NULL);
+		if (err == FS_OK) {
+			long *load = calloc(S * W, sizeof(long));
+			for (size_t g = 0; g < G; g++) {
+				bool *used = calloc(W, sizeof(bool));
+				for (size_t j = 0; j < S; j++) {
+					int w = w_of[g * S + j];
+					assert_true(w >= 0 && (size_t)w < W);
+					assert_false(used[w]);
+					used[w] = true;
+					load[j * W + (size_t)w] += size[g];
+				}
+				free(used);
+			}
+			for (size_t k = 0; k < S * W; k++)
+				assert_true(load[k] <= cap[k / W]);
+			free(load);
+			solved++;
+		} else {
+			assert_int_equal(err, FS_EINPUT);
+		}
+		free(size);
+		free(cap);
+		free(w_of);
+	}
+	assert_true(solved >= 20);
+}
+
 /* The search says when it gave up, and does not guess. */
 static void
 test_visits_search_limit(void **state)
 {
-	/* sizes that make capacity more than a count: 14 + 10 fit in 25,
-	 * 14 + 14 do not; 52 people never fit in 2 x 25 at once */
-	long size[4] = { 14, 14, 14, 10 }, cap[2] = { 25, 25 };
+	/* sizes that make capacity more than a count: 13 + 11 fit in 25,
+	 * 13 + 13 do not, so the four groups never split in two pairs
+	 * that fit, though 50 people fit in 2 x 25 */
+	long size[4] = { 13, 13, 13, 11 }, cap[2] = { 25, 25 };
 	int w_of[8];
 	fs_visit_method method;
 	fs_visit_problem p = { 0 };
@@ -538,7 +599,7 @@ test_visits_search_limit(void **state)
 			    "no rotation exists: every way of placing the 4 "
 			    "groups in 2 windows leaves a site over capacity, "
 			    "closed, or a group short of 2 visits");
-	size[2] = 10; /* 14 + 10 and 14 + 10: now one exists */
+	size[2] = 10; /* 13 + 11 and 13 + 10: now one exists */
 	assert_int_equal(fs_plan_visits(w_of, &p, &method), FS_OK);
 	assert_int_equal(method, FS_VISITS_SEARCH);
 }
@@ -603,6 +664,7 @@ main(void)
 		cmocka_unit_test(test_visits_closed_windows),
 		cmocka_unit_test(test_visits_large_valid),
 		cmocka_unit_test(test_visits_messages),
+		cmocka_unit_test(test_visits_search_medium),
 		cmocka_unit_test(test_visits_search_limit),
 		cmocka_unit_test(test_visits_align),
 	};
