@@ -125,6 +125,32 @@ fresh visits
 fs mission import "$run/missions.csv"
 fs agenda import "$run/visits-agenda.csv"
 fs participant import "$run/visits-participants.csv"
+# the same sites with 100 groups of 5 to 35 people (whatever is left of the
+# 2,500 waits): capacity is no longer a count, the exact search runs
+cp "$run/visits.db" "$run/uneven.db"
+python3 - "$run/uneven.db" <<'EOF'
+import random, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+def label(i):
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+ids = [r[0] for r in db.execute("SELECT id FROM registration ORDER BY id")]
+rnd = random.Random(3)
+k = 0
+for g in range(100):
+    for _ in range(rnd.randint(5, 35)):
+        if k < len(ids):
+            db.execute("UPDATE registration SET group_label = ? WHERE id = ?",
+                       (label(g), ids[k]))
+            k += 1
+db.executemany("UPDATE registration SET status = 'waitlisted', group_label = '' "
+               "WHERE id = ?", [(i,) for i in ids[k:]])
+db.commit()
+EOF
 for n in 1k 10k 100k; do
 	fresh "check-$n"
 	fs mission import "$run/missions.csv"
@@ -164,6 +190,7 @@ for ((i = 1; i <= runs; i++)); do
 	measure groups-max25-dry "$run/large.db" plan groups mx-2027 --max-size 25 --dry-run
 	measure visits-all "$run/visits.db" plan visits bv-visits --slots "$(cat "$run/slots-40")"
 	measure visits-4 "$run/visits.db" plan visits bv-visits --slots "$(cat "$run/slots-8")" --per-group 4
+	measure visits-uneven "$run/uneven.db" plan visits bv-visits --slots "$(cat "$run/slots-40")"
 	for n in 1k 10k 100k; do
 		measure "check-$n" "$run/check-$n.db" check "bc-$n"
 	done
@@ -189,6 +216,7 @@ row groups-max25 "plan groups mx-2027 --max-size 25" "large, ~2,000 new groups, 
 row groups-max25-dry "plan groups mx-2027 --max-size 25 --dry-run" "large, ~2,000 groups, not saved" "$(tail -1 "$run/groups-max25-dry.out")"
 row visits-all "plan visits (every site)" "100 groups x 40 sites, 40 windows" "$(grep -c '^day' "$run/visits-all.out") windows; $(tail -1 "$run/visits-all.out")"
 row visits-4 "plan visits --per-group 4" "100 groups x 40 sites, 8 windows" "$(tail -1 "$run/visits-4.out")"
+row visits-uneven "plan visits (every site)" "$(grep -o '[0-9]* groups' "$run/visits-uneven.out" | head -1) of 5-35 people x 40 sites, 40 windows" "$(grep -o 'by [a-z ]*' "$run/visits-uneven.out" | head -1); $(tail -1 "$run/visits-uneven.out")"
 for n in 1k 10k 100k; do
 	row "check-$n" "check" "$n agenda items, 1,000 participants" "$(findings "check-$n")"
 done
