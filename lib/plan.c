@@ -58,11 +58,14 @@
  * (group, site), each to get a window: the search takes the visit with
  * the fewest windows left (kept up to date incrementally) and tries them
  * tightest fit first, which finds rotations at once in all but the
- * tightest cases.  With K < S, the cells (group, window), largest groups
- * first, each get a site or nothing, pruned when a group cannot place its
- * remaining visits in its remaining windows.  Both are complete: they
- * answer "no rotation" only after trying everything, and give up, saying
- * so, only after node_limit steps.
+ * tightest cases.  With K < S, it first tries the same search on the
+ * sites a min-cost flow picks for each group (spread over the sites by
+ * their room); when that fails, which proves nothing, the cells (group,
+ * window), largest groups first, each get a site or nothing, pruned when
+ * a group cannot place its remaining visits in its remaining windows.
+ * The searches that decide are complete: they answer "no rotation" only
+ * after trying everything, and give up, saying so, only after node_limit
+ * steps.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -973,9 +976,16 @@ struct mrv {
 	bool *busy;   /* G x W */
 	int *out;     /* G x S */
 	int *domain;  /* G x S: windows still possible, for unplaced visits */
+	const bool *required; /* G x S: the visits to place; NULL: all */
 	long nodes, limit;
 	bool gave_up;
 };
+
+static bool
+mrv_open(const struct mrv *z, size_t k)
+{
+	return z->out[k] < 0 && (!z->required || z->required[k]);
+}
 
 static bool
 mrv_fits(const struct mrv *z, size_t g, size_t j, size_t w, long extra)
@@ -1000,12 +1010,12 @@ mrv_place(struct mrv *z, size_t g, size_t j, size_t w, bool undo)
 	/* (the state is now without g at j in w, on both ways) */
 	/* g is busy in w, or free again: its other unplaced visits */
 	for (size_t k = 0; k < v->S; k++)
-		if (k != j && z->out[g * v->S + k] < 0 &&
+		if (k != j && mrv_open(z, g * v->S + k) &&
 		    mrv_fits(z, g, k, w, 0))
 			z->domain[g * v->S + k] += undo ? 1 : -1;
 	/* site j in w holds size more, or less: the others still to come */
 	for (size_t h = 0; h < v->G; h++)
-		if (h != g && z->out[h * v->S + j] < 0 &&
+		if (h != g && mrv_open(z, h * v->S + j) &&
 		    mrv_fits(z, h, j, w, 0) && !mrv_fits(z, h, j, w, size))
 			z->domain[h * v->S + j] += undo ? 1 : -1;
 	if (!undo) {
@@ -1030,7 +1040,7 @@ mrv_search(struct mrv *z, size_t remaining)
 		return false;
 	}
 	for (size_t k = 0; k < v->G * v->S; k++)
-		if (z->out[k] < 0 &&
+		if (mrv_open(z, k) &&
 		    (best == SIZE_MAX || z->domain[k] < z->domain[best]))
 			best = k;
 	if (z->domain[best] <= 0)
@@ -1065,10 +1075,12 @@ mrv_search(struct mrv *z, size_t remaining)
 	return found;
 }
 
+/* Places the visits of required (NULL: every group at every site). */
 static fs_err
-search_every_site(struct visits *v, int *out, long limit)
+search_visits(struct visits *v, int *out, long limit, const bool *required)
 {
-	struct mrv z = { v, NULL, NULL, out, NULL, 0, limit, false };
+	struct mrv z = { v, NULL, NULL, out, NULL, required, 0, limit, false };
+	size_t n = 0;
 	fs_err err = FS_OK;
 
 	z.load = calloc(v->S * v->W + 1, sizeof(long));
@@ -1081,17 +1093,67 @@ search_every_site(struct visits *v, int *out, long limit)
 	for (size_t k = 0; k < v->G * v->S; k++)
 		out[k] = -1;
 	for (size_t g = 0; g < v->G; g++)
-		for (size_t j = 0; j < v->S; j++)
+		for (size_t j = 0; j < v->S; j++) {
+			if (!mrv_open(&z, g * v->S + j))
+				continue;
+			n++;
 			for (size_t w = 0; w < v->W; w++)
 				z.domain[g * v->S + j] +=
 					mrv_fits(&z, g, j, w, 0);
-	if (!mrv_search(&z, v->G * v->S))
+		}
+	if (!mrv_search(&z, n))
 		err = z.gave_up ? FS_EIO : FS_EINPUT; /* told apart below */
 done:
 	free(z.load);
 	free(z.busy);
 	free(z.domain);
 	return err;
+}
+
+/* With K < S, a first guess at which sites each group visits: a min-cost
+ * flow that spreads the visits over the sites by their room (as in
+ * colour()).  false when even that cannot be done. */
+static bool
+choose_sites(const struct visits *v, bool *required)
+{
+	const fs_visit_problem *p = v->p;
+	size_t G = v->G, S = v->S;
+	struct network net = { 0 };
+	int *ge = malloc((G * S + 1) * sizeof(int));
+	int s = 0, t = (int)(G + S + 1);
+	bool done = false;
+
+	if (!ge)
+		return false;
+	net.n = t + 1;
+	for (size_t g = 0; g < G; g++) {
+		if (net_add(&net, s, (int)g + 1, (long)v->K, 0, NULL))
+			goto out;
+		for (size_t j = 0; j < S; j++) {
+			ge[g * S + j] = -1;
+			if (p->group_size[g] <= capacity_of(p, j) &&
+			    open_windows(p, j) > 0 &&
+			    net_add(&net, (int)g + 1, (int)(G + 1 + j), 1, 0,
+				    &ge[g * S + j]))
+				goto out;
+		}
+	}
+	for (size_t j = 0; j < S; j++) {
+		size_t room = open_windows(p, j) * v->most[j];
+		for (size_t k = 0; k < room && k < G; k++)
+			if (net_add(&net, (int)(G + 1 + j), t, 1, (long)k, NULL))
+				goto out;
+	}
+	if (net_finish(&net) ||
+	    min_cost_flow(&net, s, t, (long)(G * v->K)) != (long)(G * v->K))
+		goto out;
+	for (size_t k = 0; k < G * S; k++)
+		required[k] = ge[k] >= 0 && net.edges[ge[k]].cap == 0;
+	done = true;
+out:
+	net_release(&net);
+	free(ge);
+	return done;
 }
 
 static fs_err
@@ -1122,7 +1184,7 @@ search_rotation(struct visits *v, int *out)
 	for (size_t i = 0; i < v->G * v->S; i++)
 		out[i] = -1;
 	if (v->K == v->S) {
-		fs_err found = search_every_site(v, out, z.limit);
+		fs_err found = search_visits(v, out, z.limit, NULL);
 		if (found == FS_ENOMEM) {
 			err = found;
 			goto done;
@@ -1130,6 +1192,27 @@ search_rotation(struct visits *v, int *out)
 		z.gave_up = found == FS_EIO;
 		if (found == FS_OK)
 			goto done;
+	} else {
+		/* a quick try with the sites a flow picks; if it fails, that
+		 * proves nothing, and the complete search follows */
+		bool *required = calloc(v->G * v->S + 1, sizeof(bool));
+		fs_err found = FS_EINPUT;
+		if (!required) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (choose_sites(v, required))
+			found = search_visits(v, out, z.limit / 10 + 1,
+					      required);
+		free(required);
+		if (found == FS_ENOMEM) {
+			err = found;
+			goto done;
+		}
+		if (found == FS_OK)
+			goto done;
+		for (size_t i = 0; i < v->G * v->S; i++)
+			out[i] = -1;
 	}
 	if (v->K == v->S || !search(&z, 0, 0)) {
 		if (z.gave_up)
