@@ -99,5 +99,12 @@ int cmd_facilitator(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+/* --speed (c 'S') and --buffer (c 'B') of check and plan visits. */
+struct fs_travel_options;
+int cmd_travel_options(const char *usage, int c, const char *arg,
+		       struct fs_travel_options *travel);
 
 #endif

@@ -15,6 +15,7 @@
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
 #include "fieldschool/mission.h"
+#include "fieldschool/schedule.h"
 
 struct summary {
 	fs_store *store;
@@ -23,6 +24,58 @@ struct summary {
 	char codes[8][65];
 	int n_codes;
 };
+
+/* ---- planning (plan groups, plan visits, check) ---- */
+
+/* Groups no larger than the smallest site takes (18), each seeing three
+ * sites in the three visit windows; then a check that must come out
+ * clean.  The demo data has no groups and visit items for all. */
+static fs_err
+plan_demo(fs_store *store, const char *mission)
+{
+	fs_group_options groups = { 0, 18, false };
+	fs_visit_options visits = { NULL, 3, false, 0, { 0, -1 } };
+	fs_findings findings = FS_FINDINGS_INIT;
+	fs_group_plan plan = { 0 };
+	fs_visit_result rotation = { 0 };
+	fs_err err;
+
+	if ((err = fs_schedule_plan_groups(store, mission, &groups, &plan)) ||
+	    (err = fs_schedule_plan_visits(store, mission, &visits,
+					   &rotation)) ||
+	    (err = fs_schedule_check(store, mission, NULL, &findings)))
+		goto done;
+	if (findings.n)
+		err = fs_fail(FS_EINPUT, "%s: check after planning: %s: %s",
+			      mission, findings.items[0].subject,
+			      findings.items[0].message);
+	else
+		printf("  %-8s %d groups, %zu sites x %zu windows, %ld visit "
+		       "items; check: clean\n", mission, plan.n_groups,
+		       rotation.n_sites, rotation.n_windows,
+		       rotation.added + rotation.changed + rotation.unchanged);
+done:
+	fs_group_plan_release(&plan);
+	fs_visit_result_release(&rotation);
+	fs_findings_release(&findings);
+	return err;
+}
+
+static fs_err
+plan_missions(fs_store *store)
+{
+	char **codes = NULL;
+	size_t n = 0;
+	fs_err err = fs_schedule_missions(store, &codes, &n);
+	for (size_t i = 0; i < n && !err; i++)
+		err = plan_demo(store, codes[i]);
+	for (size_t i = 0; i < n; i++)
+		free(codes[i]);
+	free(codes);
+	return err;
+}
+
+/* ---- end of planning ---- */
 
 static fs_err
 export_mission(void *ctx, const char *const *v)
@@ -133,6 +186,10 @@ cmd_demo(int argc, char **argv)
 		return status;
 	}
 	printf("fieldschool demo: three missions in %s\n\n", db);
+	printf("planned site-visit groups and rotations:\n");
+	if ((err = plan_missions(store)))
+		goto done;
+	printf("\n");
 	summary.store = store;
 	summary.dir = dir;
 	if ((err = fs_missions_format.each(store, NULL, NULL, export_mission,

@@ -26,6 +26,8 @@ static const struct cmd commands[] = {
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
 	{ "token", cmd_token, "show or rotate a participant's feed address" },
+	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
+	{ "plan", cmd_plan, "plan site-visit groups and their rotation" },
 	{ NULL, NULL, NULL },
 };
 

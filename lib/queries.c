@@ -339,4 +339,36 @@ const char *const fs_queries[Q__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_FEED_FILE_DELETE] =
 		"DELETE FROM feed_file WHERE dir = ?1 AND path = ?2",
+	/* check and plan (schedule.c): a mission's plan as arrays */
+	[Q_SCHED_MISSIONS] = "SELECT code FROM mission ORDER BY start_date, code",
+	[Q_SCHED_MISSION] =
+		"SELECT capacity, lat, lon, venue FROM mission WHERE id = ?1",
+	[Q_SCHED_CATEGORIES] = "SELECT id, code FROM category ORDER BY number",
+	[Q_SCHED_QUOTAS] =
+		"SELECT category_id, seats FROM mission_quota "
+		"WHERE mission_id = ?1",
+	/* active items, in time order; their places and facilitators come
+	 * from the two queries after, joined in memory (faster than a join
+	 * and a subquery per item) */
+	[Q_SCHED_ITEMS] =
+		"SELECT i.ref, CAST(julianday(i.day_date) - julianday(?2) + 1 "
+		"AS INTEGER), i.start_time, i.end_time, i.kind, i.place_id, i.id, "
+		"ifnull(i.capacity, 0), i.audience "
+		"FROM item i WHERE i.mission_id = ?1 AND i.removed = 0 AND "
+		"i.status = 'active' "
+		"ORDER BY i.day_date, i.start_time, i.end_time, i.ref",
+	[Q_SCHED_PLACES] =
+		"SELECT id, name, lat, lon FROM place WHERE id IN (SELECT place_id "
+		"FROM item WHERE mission_id = ?1 AND removed = 0) ORDER BY id",
+	[Q_SCHED_FACILITATORS] =
+		"SELECT x.item_id, f.name FROM item i JOIN item_facilitator x "
+		"ON x.item_id = i.id JOIN facilitator f ON f.id = x.facilitator_id "
+		"WHERE i.mission_id = ?1 AND i.removed = 0 AND i.status = 'active' "
+		"ORDER BY x.item_id, x.position",
+	[Q_SCHED_PEOPLE] =
+		"SELECT p.ref, p.category_id, r.status, r.group_label, r.arrival, "
+		"r.departure, p.organization, p.country, p.language "
+		"FROM registration r JOIN participant p "
+		"ON p.id = r.participant_id WHERE r.mission_id = ?1 "
+		"ORDER BY p.ref",
 };

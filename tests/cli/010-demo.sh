@@ -25,15 +25,6 @@ check "demo published the mission feeds" test -s "$DEMO/feeds/mx-2027/mx-2027.ic
 export FIELDSCHOOL_DB=$DEMO/fieldschool.db
 eq "demo database integrity" "$(sql 'pragma integrity_check')" ok
 
-# The database holds exactly data/demo: importing the shipped files into it
-# changes nothing.
-ok fs mission import "$DATA/missions.csv"
-expect_stdout ': 3 rows: 0 added, 0 changed, 3 unchanged$'
-ok fs participant import "$DATA/participants.csv"
-expect_stdout ": $(csv_rows "$DATA/participants.csv") rows: 0 added, 0 changed, [0-9]+ unchanged$"
-ok fs agenda import "$DATA/agenda.csv"
-expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: 0 added, 0 changed, [0-9]+ unchanged$"
-
 # The CSV files are the exports of that database.
 ok fs mission export
 same_file "missions.csv is 'mission export'" "$DEMO/missions.csv" "$LAST_OUT"
@@ -78,6 +69,16 @@ assert all(all(k in r for k in keys) for r in rows), "keys"
 assert len({r["ref"] for r in rows}) == 60, "refs"' "$LAST_OUT"
 ok fs participant list ph-2027
 expect_lines stdout ' ph-2027 ' 60
+
+# The database holds data/demo plus the plan (groups, the rotation's visit
+# items): importing the shipped files into it adds nothing and changes only
+# what the plan set (tests/cli/3NN-*.sh test planning itself).
+ok fs mission import "$DATA/missions.csv"
+expect_stdout ': 3 rows: 0 added, 0 changed, 3 unchanged$'
+ok fs participant import "$DATA/participants.csv"
+expect_stdout ": $(csv_rows "$DATA/participants.csv") rows: 0 added, [0-9]+ changed, [0-9]+ unchanged$"
+ok fs agenda import "$DATA/agenda.csv"
+expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: 0 added, [0-9]+ changed, [0-9]+ unchanged$"
 
 # A second demo starts afresh: what was added since is gone, the files are
 # rewritten, no temporary database is left behind.

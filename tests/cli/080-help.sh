@@ -17,12 +17,13 @@ GROUPS_AND_COMMANDS=(
 	"category list" "category add" "module list" "place add" "place list"
 	"facilitator add" "facilitator list"
 	ics publish "token show" "token rotate"
+	check "plan groups" "plan visits"
 )
-CMD_GROUPS=(mission participant agenda category module place facilitator token)
+CMD_GROUPS=(mission participant agenda category module place facilitator token plan)
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
-for g in init demo "${CMD_GROUPS[@]}"; do
+for g in init demo ics publish check "${CMD_GROUPS[@]}"; do
 	expect_stdout "^  $g +[a-z]"
 done
 ok fs -h
@@ -70,6 +71,19 @@ expect_stdout '--dry-run'
 expect_stdout '--ignore-unknown'
 ok fs agenda cancel --help
 expect_stdout '--undo'
+ok fs check --help
+for o in --speed --buffer --json; do
+	expect_stdout "^  $o "
+done
+expect_stdout 'exit status: 0 no errors'
+ok fs plan groups --help
+for o in --groups --max-size --dry-run; do
+	expect_stdout "^  $o "
+done
+ok fs plan visits --help
+for o in --slots --per-group --speed --buffer --max-steps --dry-run; do
+	expect_stdout "^  $o "
+done
 
 # --- usage errors: exit 2, "usage:" on stderr, nothing on stdout -------------------------
 new_db_here() {
@@ -126,6 +140,19 @@ fails 2 fs agenda edit --ref X I1
 expect_stderr_fixed "an item's ref cannot change"
 fails 2 fs category add lgu-2
 expect_stderr_fixed "--name is required"
+fails 2 fs plan groups
+expect_stderr_fixed "give one mission code"
+fails 2 fs plan visits m1 m2
+expect_stderr_fixed "give one mission code"
+fails 2 fs plan groups m1 --groups 0
+expect_stderr_fixed "--groups: '0': expected a whole number from 1"
+fails 2 fs plan groups m1 --groups 2 --max-size 3
+expect_stderr_fixed "give --groups or --max-size, not both"
+fails 2 fs plan visits m1 --per-group x
+expect_stderr_fixed "--per-group: 'x'"
+fails 2 fs check --speed 0 m1
+expect_stderr_fixed "--speed: '0': expected a number from 1 to 1000"
+fails 2 fs check --buffer -5
 unchanged_since start
 
 finish
