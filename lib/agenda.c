@@ -312,7 +312,7 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	bool place_moved = false;
 	long day = 0, capacity = 0;
 	double lat = 0, lon = 0;
-	char date_text[11], now[21], ref[128], uid[64];
+	char date_text[11], now[21], ref[128], uid[64] = "";
 	sqlite3_stmt *stmt;
 	fs_err err;
 

@@ -44,8 +44,13 @@ struct cal_mission {
 	char *contact_name, *contact_email; /* the ORGANIZER */
 	char *head;        /* "BEGIN:VCALENDAR" and the shared properties */
 	size_t head_len;
-	char *vtimezone;
+	struct zone *tz;   /* the mission's zone */
+	int64_t first_day, last_day; /* of the mission and every item */
+	char *vtimezone;   /* for first_day .. last_day */
 	size_t vtimezone_len;
+	/* A personal feed whose arrival or departure falls outside those days
+	 * gets a VTIMEZONE that covers them too: the last one built. */
+	struct cal_wide { int64_t first, last; struct buf text; } *wide;
 	struct cal_event *events;
 	size_t n_events;
 	char **groups;     /* every group named by a registration or audience */
@@ -71,9 +76,11 @@ fs_err cal_mission_load(struct cal_mission **out, fs_store *store,
 			const char *code);
 void cal_mission_free(struct cal_mission *m);
 
-/* Appends the head of a feed named name, and the VTIMEZONE. */
+/* Appends the head of a feed named name, and the VTIMEZONE: the
+ * mission's, or for a person (not NULL) one that covers their travel. */
 fs_err cal_feed_begin(struct buf *out, const struct cal_mission *m,
-		      const char *name, const char *description);
+		      const char *name, const char *description,
+		      const struct cal_person *person);
 /* Appends the arrival and departure events of a person, when known. */
 fs_err cal_feed_travel(struct buf *out, const struct cal_mission *m,
 		       const struct cal_person *p);

@@ -279,6 +279,18 @@ fs_place_put(fs_store *store, const char *name, const char *address,
 	bind_optional_double(stmt, 5, lon, lo);
 	if ((err = store_done(store, stmt, "saving a place")))
 		goto fail;
+	if (sqlite3_changes(store->db) > 0) {
+		/* a new address or position changes the LOCATION of every
+		 * item held there (removed ones too: feeds keep them) */
+		char now[21];
+		store_now(now);
+		if ((err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
+			goto fail;
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_text(stmt, 2, now, -1, SQLITE_TRANSIENT);
+		if ((err = store_done(store, stmt, "saving a place")))
+			goto fail;
+	}
 	return fs_store_commit(store);
 fail:
 	fs_store_rollback(store);

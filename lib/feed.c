@@ -236,28 +236,22 @@ add_observance(icalcomponent *vtz, const struct zone_state *s)
 }
 
 /* The zone's state on the first day and every change up to the last. */
-static fs_err
-build_vtimezone(struct cal_mission *m, int64_t first_day, int64_t last_day)
+static char *
+build_vtimezone(const struct cal_mission *m, int64_t first_day,
+		int64_t last_day, size_t *len)
 {
-	struct zone *zone = NULL;
 	struct zone_state state;
 	int64_t t = (first_day - 1) * 86400, end = (last_day + 2) * 86400;
-	fs_err err;
 
-	if ((err = zone_load(&zone, m->zone)))
-		return err;
 	icalcomponent *vtz = icalcomponent_new_vtimezone();
 	icalcomponent_add_property(vtz, icalproperty_new_tzid(m->zone));
-	zone_state_at(zone, t, &state);
+	zone_state_at(m->tz, t, &state);
 	add_observance(vtz, &state);
-	while (zone_next_change(zone, t, &t) && t < end) {
-		zone_state_at(zone, t, &state);
+	while (zone_next_change(m->tz, t, &t) && t < end) {
+		zone_state_at(m->tz, t, &state);
 		add_observance(vtz, &state);
 	}
-	zone_free(zone);
-	if (!(m->vtimezone = serialize(vtz, &m->vtimezone_len)))
-		return fs_fail(FS_ENOMEM, "out of memory");
-	return FS_OK;
+	return serialize(vtz, len);
 }
 
 /* --- the head ----------------------------------------------------------- */
@@ -525,7 +519,7 @@ collect_names(struct cal_mission *m)
 
 /* The columns of Q_FEED_MISSION. */
 enum { M_ID, M_CODE, M_TITLE, M_CITY, M_ZONE, M_START, M_DAYS,
-       M_CONTACT_NAME, M_CONTACT_EMAIL, M_FIRST_ARRIVAL, M_LAST_DEPARTURE,
+       M_CONTACT_NAME, M_CONTACT_EMAIL, M_FIRST_ITEM, M_LAST_ITEM,
        M_LAST_CHANGE };
 
 fs_err
@@ -562,14 +556,23 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
-	/* the VTIMEZONE covers the mission and every arrival and departure */
-	parse_date(store_text(stmt, M_START), &first);
+	/* The VTIMEZONE covers the mission's days and every item (removed
+	 * ones stay in the feeds, on whatever day they had); not the
+	 * participants' travel, which only personal feeds show. */
+	if (parse_date(store_text(stmt, M_START), &first)) {
+		sqlite3_reset(stmt);
+		err = fs_fail(FS_EINPUT, "mission '%s' has no readable start",
+			      code);
+		goto done;
+	}
 	last = first + sqlite3_column_int(stmt, M_DAYS) - 1;
-	if (!parse_date(store_text(stmt, M_FIRST_ARRIVAL), &day) && day < first)
+	if (!parse_date(store_text(stmt, M_FIRST_ITEM), &day) && day < first)
 		first = day;
-	if (!parse_date(store_text(stmt, M_LAST_DEPARTURE), &day) && day > last)
+	if (!parse_date(store_text(stmt, M_LAST_ITEM), &day) && day > last)
 		last = day;
 	sqlite3_reset(stmt);
+	m->first_day = first;
+	m->last_day = last;
 	if (!*m->last_change) {
 		free(m->last_change);
 		if (!(m->last_change = strdup("1970-01-01T00:00:00Z"))) {
@@ -577,8 +580,14 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 			goto done;
 		}
 	}
-	if ((err = build_vtimezone(m, first, last)) ||
-	    (err = build_head(m)))
+	if ((err = zone_load(&m->tz, m->zone)))
+		goto done;
+	if (!(m->vtimezone = build_vtimezone(m, first, last, &m->vtimezone_len)) ||
+	    !(m->wide = calloc(1, sizeof(*m->wide)))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = build_head(m)))
 		goto done;
 
 	if ((err = store_stmt(store, Q_FEED_ITEMS, &stmt)))
@@ -630,7 +639,7 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	struct cal_person sample = { "ref", "Given", "Family", "category",
 				     "A", "2000-01-01", "2000-01-02T10:00",
 				     "", "", 0 };
-	if (!(err = cal_feed_begin(&probe, m, "name", "description")) &&
+	if (!(err = cal_feed_begin(&probe, m, "name", "description", NULL)) &&
 	    !(err = cal_feed_travel(&probe, m, &sample)) &&
 	    !(err = cal_feed_end(&probe))) {
 		m->hash = hash_bytes(probe.data, probe.len, 0);
@@ -671,6 +680,10 @@ cal_mission_free(struct cal_mission *m)
 	free(m->title);
 	free(m->city);
 	free(m->zone);
+	zone_free(m->tz);
+	if (m->wide)
+		buf_release(&m->wide->text);
+	free(m->wide);
 	free(m->contact_name);
 	free(m->contact_email);
 	free(m->head);
@@ -694,12 +707,30 @@ add_property(struct buf *out, icalproperty *p)
 	return err;
 }
 
+/* The first and last day of a person's travel, when known. */
+static void
+travel_days(const struct cal_person *p, int64_t *first, int64_t *last)
+{
+	int64_t day;
+	int minutes;
+	const char *when[2] = { p->arrival, p->departure };
+	for (int i = 0; i < 2; i++) {
+		if (!*when[i] || parse_date_time(when[i], &day, &minutes))
+			continue;
+		if (day < *first)
+			*first = day;
+		if (day > *last)
+			*last = day;
+	}
+}
+
 fs_err
 cal_feed_begin(struct buf *out, const struct cal_mission *m, const char *name,
-	       const char *description)
+	       const char *description, const struct cal_person *person)
 {
 	icalproperty *calname = icalproperty_new_x(name);
 	icalproperty_set_x_name(calname, "X-WR-CALNAME");
+	int64_t first = m->first_day, last = m->last_day;
 	fs_err err;
 
 	/* NAME is RFC 7986's, X-WR-CALNAME what most clients read */
@@ -708,7 +739,25 @@ cal_feed_begin(struct buf *out, const struct cal_mission *m, const char *name,
 	    (err = add_property(out, calname)) ||
 	    (err = add_property(out, icalproperty_new_description(description))))
 		return err;
-	return buf_add(out, m->vtimezone, m->vtimezone_len);
+	if (person)
+		travel_days(person, &first, &last);
+	if (first == m->first_day && last == m->last_day)
+		return buf_add(out, m->vtimezone, m->vtimezone_len);
+	struct cal_wide *w = m->wide;
+	if (w->first != first || w->last != last || !w->text.len) {
+		size_t len;
+		char *text = build_vtimezone(m, first, last, &len);
+		if (!text)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		w->text.len = 0;
+		err = buf_add(&w->text, text, len);
+		free(text);
+		if (err)
+			return err;
+		w->first = first;
+		w->last = last;
+	}
+	return buf_add(out, w->text.data, w->text.len);
 }
 
 /* One travel event: timed (30 minutes) when the time is known, else a
@@ -728,11 +777,21 @@ travel_event(struct buf *out, const struct cal_mission *m,
 		return FS_OK;
 	bool arriving = !strcmp(kind, "arrival");
 	/* stable for the registration, whatever its dates become */
-	if (asprintf(&uid, "%s-%s-%s@fieldschool", kind, m->code, p->ref) < 0 ||
-	    asprintf(&summary, arriving ? "Arrival in %s" : "Departure from %s",
+	if (asprintf(&uid, "%s-%s-%s@fieldschool", kind, m->code, p->ref) < 0)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if (asprintf(&summary, arriving ? "Arrival in %s" : "Departure from %s",
 		     m->city) < 0) {
 		free(uid);
 		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	/* A time the clocks skip (summer time starts) is read by clients
+	 * in different ways: give the time the clocks show instead. */
+	int32_t shift;
+	if (minutes >= 0 &&
+	    !zone_local_exists(m->tz, day * 86400 + minutes * 60, &shift)) {
+		minutes += shift / 60;
+		day += minutes / 1440;
+		minutes %= 1440;
 	}
 	icalcomponent *ev = icalcomponent_new_vevent();
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));

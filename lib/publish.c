@@ -152,7 +152,7 @@ same_file_content(const char *a, const char *b, off_t size)
 static fs_err
 temp_file(const char *dir, mode_t mode, int *fd_out, char **path_out)
 {
-	static unsigned long counter;
+	static _Atomic unsigned long counter;
 	char *path = NULL;
 
 	for (int attempt = 0; attempt < 100; attempt++) {
@@ -189,18 +189,22 @@ replace_file(const char *path, const char *data, size_t len, mode_t mode,
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if ((err = temp_file(dir, mode, &fd, &tmp)))
 		return err;
+	int put_errno = 0;
 	while (at < len) {
 		ssize_t put = write(fd, data + at, len - at);
 		if (put < 0 && errno == EINTR)
 			continue;
-		if (put <= 0)
+		if (put <= 0) {
+			put_errno = put < 0 ? errno : 0;
 			break;
+		}
 		at += (size_t)put;
 	}
 	/* the mtime is final once the last byte is written */
 	if (at < len || fstat(fd, st) != 0) {
 		err = fs_fail(FS_EIO, "%s: %s", path,
-			      strerror(errno ? errno : ENOSPC));
+			      strerror(at < len ? (put_errno ? put_errno : ENOSPC)
+						: errno));
 		close(fd);
 		unlink(tmp);
 	} else if (close(fd) != 0) {
@@ -603,7 +607,7 @@ fs_token_rotate(fs_store *store, const char *ref, const char *mission,
 {
 	sqlite3_stmt *stmt;
 	struct { int64_t id; char code[65]; } regs[64];
-	int n = 0, rc;
+	int n = 0, rc = SQLITE_DONE;
 	fs_err err;
 
 	if ((err = fs_store_begin(store)))
@@ -618,6 +622,14 @@ fs_token_rotate(fs_store *store, const char *ref, const char *mission,
 			 store_text(stmt, 1));
 		n++;
 	}
+	if (n == 64 && sqlite3_step(stmt) == SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		err = fs_fail(FS_EINPUT, "participant '%s' has more than 64 "
+			      "registrations: rotate one mission at a time "
+			      "(--mission)", ref);
+		goto fail;
+	}
+	(void)rc;
 	sqlite3_reset(stmt);
 	if (!n) {
 		err = mission ? fs_fail(FS_ENOTFOUND,
@@ -718,7 +730,7 @@ build_personal(struct buf *out, const struct cal_mission *m,
 	fs_err err = person_name(&name, m, p);
 
 	if (!err)
-		err = cal_feed_begin(out, m, name.data, PERSONAL_DESCRIPTION);
+		err = cal_feed_begin(out, m, name.data, PERSONAL_DESCRIPTION, p);
 	buf_release(&name);
 	for (size_t i = 0; !err && i < m->n_events; i++)
 		if (cal_event_for_person(&m->events[i], p->group, p->category))
@@ -748,7 +760,7 @@ build_shared(struct buf *out, const struct cal_mission *m, const char *name,
 	     bool (*keep)(const struct cal_event *, const char *),
 	     const char *key)
 {
-	fs_err err = cal_feed_begin(out, m, name, description);
+	fs_err err = cal_feed_begin(out, m, name, description, NULL);
 	for (size_t i = 0; !err && i < m->n_events; i++)
 		if (!keep || keep(&m->events[i], key))
 			err = buf_add(out, m->events[i].text, m->events[i].len);
@@ -1022,6 +1034,7 @@ write_index(struct publisher *pub, const struct cal_mission *m,
 	}
 	out = NULL;
 	if (same) {
+		chmod(path, 0600); /* an older file may be readable */
 		pub->stats.unchanged++;
 	} else if (rename(tmp, path) != 0) {
 		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
@@ -1069,7 +1082,7 @@ sweep(struct publisher *pub, const struct cal_mission *m,
 			unlink(path); /* left by a killed publish */
 			continue;
 		}
-		if (len < 5 || strcmp(name + len - 4, ".ics"))
+		if (len < 4 || strcmp(name + len - 4, ".ics"))
 			continue; /* not ours */
 		if (personal) {
 			sqlite3_stmt *stmt;
@@ -1136,6 +1149,11 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		struct personal_ctx c = { m, &p };
 		char rel[200];
 		person_of(stmt, &p);
+		if (strlen(store_text(stmt, P_TOKEN)) != 32) {
+			err = fs_fail(FS_EDB, "registration of '%s' has no feed "
+				      "token", p.ref);
+			break;
+		}
 		snprintf(rel, sizeof(rel), "%s/p/%s.ics", m->code,
 			 store_text(stmt, P_TOKEN));
 		err = publish_file(pub, rel, personal_digest(m, &p),
@@ -1154,6 +1172,26 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 done:
 	collect_all(pub);
 	free(names.rel);
+	return err;
+}
+
+/*
+ * Folds a sample personal feed into the mission's digest, so that a build
+ * that writes personal feeds differently (their name, description, which
+ * events they select) rewrites them all at its first publish, although
+ * their inputs did not change.
+ */
+static fs_err
+seal_format(struct cal_mission *m)
+{
+	struct cal_person sample = { "ref", "Given", "Family", "lgu-focal",
+				     "A", "2000-01-01T10:00", "2000-01-02",
+				     "", "", 0 };
+	struct buf text = BUF_INIT;
+	fs_err err = build_personal(&text, m, &sample);
+	if (!err)
+		m->hash = hash_bytes(text.data, text.len, m->hash);
+	buf_release(&text);
 	return err;
 }
 
@@ -1196,13 +1234,22 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 	/* every mission first, so that an unknown code changes nothing */
 	for (size_t i = 0; !err && i < n; i++) {
 		struct mission_info info;
-		err = mission_lookup(store, missions[i], &info);
+		/* M/M.ics must not be one of M's group or facilitator feeds */
+		if ((err = mission_lookup(store, missions[i], &info)))
+			break;
+		if (!strncmp(info.code, "group-", 6) ||
+		    !strncmp(info.code, "facilitator-", 12))
+			err = fs_fail(FS_EINPUT, "mission '%s': a code that "
+				      "starts with 'group-' or 'facilitator-' "
+				      "would share its feed's file name with "
+				      "a group's or facilitator's: rename it "
+				      "(mission edit)", info.code);
 	}
 	for (size_t i = 0; !err && i < n; i++) {
 		struct mission_info info;
 		if (!(err = mission_lookup(store, missions[i], &info)) &&
-		    !(err = issue_tokens(store, info.id)) &&
-		    !(err = cal_mission_load(&loaded[i], store, missions[i]))) {
+		    !(err = cal_mission_load(&loaded[i], store, missions[i])) &&
+		    !(err = seal_format(loaded[i]))) {
 			err = count_feeds(store, loaded[i], &pub.total);
 			pub.stats.no_organizer += !*loaded[i]->contact_email;
 		}
@@ -1214,7 +1261,10 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 	for (size_t i = 0; !err && i < n; i++) {
 		if ((err = fs_store_begin(store)))
 			break;
-		if ((err = publish_mission(&pub, loaded[i]))) {
+		/* tokens in the same transaction as the feeds: a registration
+		 * added meanwhile waits for the next publish */
+		if ((err = issue_tokens(store, loaded[i]->id)) ||
+		    (err = publish_mission(&pub, loaded[i]))) {
 			fs_store_rollback(store);
 			break;
 		}

@@ -190,7 +190,7 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_PARTICIPANT_REF] = "SELECT ref FROM participant WHERE id = ?1",
 	[Q_PLACE_TOUCH_ITEMS] =
 		"UPDATE item SET sequence = sequence + 1, updated_at = ?2 "
-		"WHERE place_id = ?1 AND removed = 0",
+		"WHERE place_id = ?1",
 	[Q_PARTICIPANT_DELETE] = "DELETE FROM participant WHERE ref = ?1",
 	[Q_REGISTRATION_FIND] =
 		"SELECT id, arrival, departure FROM registration "
@@ -276,12 +276,8 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_FEED_MISSION] =
 		"SELECT m.id, m.code, m.title, m.city, m.timezone, m.start_date, "
 		"m.days, m.contact_name, m.contact_email, "
-		"(SELECT min(substr(arrival, 1, 10)) FROM registration "
-		" WHERE mission_id = m.id AND status <> 'cancelled' "
-		" AND arrival <> ''), "
-		"(SELECT max(substr(departure, 1, 10)) FROM registration "
-		" WHERE mission_id = m.id AND status <> 'cancelled' "
-		" AND departure <> ''), "
+		"(SELECT min(day_date) FROM item WHERE mission_id = m.id), "
+		"(SELECT max(day_date) FROM item WHERE mission_id = m.id), "
 		"(SELECT max(updated_at) FROM item WHERE mission_id = m.id) "
 		"FROM mission m WHERE m.code = ?1",
 	[Q_FEED_ITEMS] =

@@ -21,6 +21,29 @@ BEGIN
 	WHERE id = new.id;
 END;
 
+-- What every event of a mission shows from the mission itself: its zone
+-- (the TZID of every time), its contact (the ORGANIZER), its city (the
+-- arrival and departure titles).  A change must reach subscribers, so it
+-- versions every event as an edit of the event would.
+CREATE TRIGGER mission_feed_changed
+AFTER UPDATE OF timezone, contact_name, contact_email, city ON mission
+WHEN old.timezone IS NOT new.timezone
+  OR old.contact_name IS NOT new.contact_name
+  OR old.contact_email IS NOT new.contact_email
+  OR old.city IS NOT new.city
+BEGIN
+	UPDATE item
+	SET sequence = sequence + 1,
+	    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+	WHERE mission_id = new.id AND (old.timezone IS NOT new.timezone
+	   OR old.contact_name IS NOT new.contact_name
+	   OR old.contact_email IS NOT new.contact_email);
+	UPDATE registration
+	SET travel_sequence = travel_sequence + 1,
+	    travel_changed = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+	WHERE mission_id = new.id;
+END;
+
 -- What the last publish into a directory wrote: per file (path relative
 -- to dir), a digest of everything the file was made from, and its size and
 -- mtime when written.  A publish skips a feed whose digest is unchanged and

@@ -41,6 +41,19 @@ typedef struct fs_visit_problem {
 	/* allowed[site * n_windows + window]: the site can be visited in the
 	 * window (open, reachable in time); NULL: always */
 	const bool *allowed;
+	/* travel between windows: window_gap[w * n_windows + x] (the same
+	 * for x * n_windows + w) is the minutes a group has between windows
+	 * w and x when it could go straight from one to the other (same day,
+	 * nothing with a place in between), else -1; site_trip[j * n_sites +
+	 * k] is the minutes needed from site j to site k, buffer included.
+	 * A group cannot visit j in w and k in x when the gap is shorter.
+	 * NULL (either): no such limit */
+	const int *window_gap;
+	const int *site_trip;
+	/* group_allowed[(g * n_sites + j) * n_windows + w]: group g can be at
+	 * site j in window w (its own items leave it free and time to travel);
+	 * NULL: as allowed says */
+	const bool *group_allowed;
 	int per_group;             /* sites each group visits, 1 .. n_sites */
 	long node_limit;           /* of the exact search; 0: 5,000,000 */
 	/* names for the messages that explain an impossible rotation */
@@ -57,8 +70,9 @@ typedef enum fs_visit_method {
 /*
  * Renumbers the windows of window_of so that as many (group, site) visits
  * as possible keep the window they have in previous (same layout, -1 for
- * none), when every site is open in every window (otherwise it changes
- * nothing: a renumbered rotation could use a closed window).  The rotation
+ * none), when every site is open in every window and there is no travel
+ * or group limit (otherwise it changes nothing: a renumbered rotation
+ * could use a closed window).  The rotation
  * stays valid.  FS_ENOMEM only.
  */
 fs_err fs_visit_align(int *window_of, const int *previous,
@@ -73,7 +87,9 @@ bool fs_visit_rotation_valid(const int *window_of,
  * Builds a rotation: window_out[g * n_sites + s] is the window in which
  * group g visits site s, or -1.  Every group visits exactly per_group
  * different sites, in different windows; no site takes more people than
- * its capacity in a window, nor is used in a window it is not allowed in.
+ * its capacity in a window, nor is used in a window it is not allowed in
+ * (for the group), and no group has too little time between two windows
+ * for the trip between their sites.
  * FS_EINPUT when no rotation exists (the detail names the bound that
  * fails) or when the search gave up after node_limit steps (the detail
  * says so: then it is not known whether one exists).  *method_out, when
