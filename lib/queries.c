@@ -15,7 +15,7 @@
 #define MISSION_COLUMNS                                                      \
 	"title, country, city, timezone, start_date, days, venue, address, " \
 	"lat, lon, capacity, currency, per_diem, nightly_rate, "              \
-	"contact_name, contact_email"
+	"contact_name, contact_email, travel_share, meal_deduction"
 #define MISSION_NEW                                                          \
 	"coalesce(?2, title), coalesce(?3, country), coalesce(?4, city), "   \
 	"coalesce(?5, timezone), coalesce(?6, start_date), "                  \
@@ -25,7 +25,8 @@
 	"CASE WHEN ?15 THEN ?14 ELSE capacity END, "                          \
 	"coalesce(?16, currency), CASE WHEN ?18 THEN ?17 ELSE per_diem END, " \
 	"CASE WHEN ?20 THEN ?19 ELSE nightly_rate END, "                      \
-	"coalesce(?21, contact_name), coalesce(?22, contact_email)"
+	"coalesce(?21, contact_name), coalesce(?22, contact_email), "         \
+	"coalesce(?23, travel_share), coalesce(?24, meal_deduction)"
 #define PARTICIPANT_COLUMNS                                                  \
 	"given_name, family_name, email, phone, organization, position, "    \
 	"category_id, country, language, dietary, accessibility"
@@ -99,7 +100,7 @@ const char *const fs_queries[Q__COUNT] = {
 		"  (SELECT c.code || '=' || mq.seats AS q FROM mission_quota mq "
 		"   JOIN category c ON c.id = mq.category_id "
 		"   WHERE mq.mission_id = m.id ORDER BY c.number)), ''), "
-		"'', "
+		"travel_share, meal_deduction, '', "
 		"(SELECT count(*) FROM registration r WHERE r.mission_id = m.id "
 		" AND r.status <> 'cancelled'), "
 		"(SELECT count(*) FROM registration r WHERE r.mission_id = m.id "
@@ -111,10 +112,12 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_MISSION_INSERT] =
 		"INSERT INTO mission (code, title, country, city, timezone, "
 		"start_date, days, venue, address, lat, lon, capacity, currency, "
-		"per_diem, nightly_rate, contact_name, contact_email) VALUES "
+		"per_diem, nightly_rate, contact_name, contact_email, "
+		"travel_share, meal_deduction) VALUES "
 		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''), "
 		"coalesce(?9, ''), ?10, ?12, ?14, coalesce(?16, ''), ?17, ?19, "
-		"coalesce(?21, ''), coalesce(?22, ''))",
+		"coalesce(?21, ''), coalesce(?22, ''), coalesce(?23, 75), "
+		"coalesce(?24, 0))",
 	[Q_MISSION_UPDATE] =
 		"UPDATE mission SET (" MISSION_COLUMNS ") = (" MISSION_NEW ") "
 		"WHERE code = ?1 AND (" MISSION_COLUMNS ") IS NOT (" MISSION_NEW ")",

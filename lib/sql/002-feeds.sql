@@ -1,0 +1,2 @@
+-- 002-feeds: reserved (calendar feeds); replaced on merge
+SELECT 1;
