@@ -96,5 +96,8 @@ int cmd_category(int argc, char **argv);
 int cmd_module(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_facilitator(int argc, char **argv);
+int cmd_roster(int argc, char **argv);
+int cmd_attend(int argc, char **argv);
+int cmd_certificates(int argc, char **argv);
 
 #endif

@@ -23,6 +23,10 @@ static const struct cmd commands[] = {
 	{ "module", cmd_module, "list the curriculum modules" },
 	{ "place", cmd_place, "add and list places" },
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
+	{ "roster", cmd_roster, "write the Excel rosters for finance staff" },
+	{ "attend", cmd_attend, "record, import, export and list attendance" },
+	{ "certificates", cmd_certificates,
+	  "list who qualifies for a certificate of completion" },
 	{ NULL, NULL, NULL },
 };
 
