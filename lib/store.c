@@ -335,6 +335,15 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_free(buf);
 }
 
+void
+store_register_functions(sqlite3 *db)
+{
+	sqlite3_create_function_v2(db, "fs_fold", 1,
+				   SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+					   SQLITE_INNOCUOUS,
+				   NULL, sql_fold, NULL, NULL, NULL);
+}
+
 fs_err
 fs_store_open(fs_store **out, const char *path, unsigned flags)
 {
@@ -366,10 +375,7 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 0);
-	sqlite3_create_function_v2(store->db, "fs_fold", 1,
-				   SQLITE_UTF8 | SQLITE_DETERMINISTIC |
-					   SQLITE_INNOCUOUS,
-				   NULL, sql_fold, NULL, NULL, NULL);
+	store_register_functions(store->db);
 	sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
 	if ((err = check_application(store, path)))
 		goto fail;

@@ -15,8 +15,10 @@
         what LibreOffice computes equals what FILE stores, with no error
         cell anywhere.
     xlsx_check.py cell FILE.xlsx SHEET CELL
-        Prints a cell's stored value (the formula's result for a formula)
-        and its kind: text, number, date, formula, empty.
+        Prints a cell's kind (text, number, date, formula, empty) and its
+        stored value (the formula's result for a formula), tab-separated.
+    xlsx_check.py dump FILE.xlsx SHEET
+        Prints the sheet's stored values, a tab-separated line per row.
 
 Run with /usr/bin/python3 (Debian's openpyxl).  Exits 1 with one line per
 failure.
@@ -151,7 +153,7 @@ def structure(path, missions, texts):
                       "%s row %d: %s registration owed %r" % (roster.title, r, status, row["U"]))
             for col in sums:
                 sums[col] += row[col]
-        total_row = n + 3
+        total_row = max(n, 1) + 3
         check(roster["A%d" % total_row].value == "Total (filtered rows)",
               "%s: no total row at %d" % (roster.title, total_row))
         for col in sums:
@@ -309,13 +311,23 @@ def recalc(path):
 def cell(path, sheet, ref):
     wb = openpyxl.load_workbook(path)
     wv = openpyxl.load_workbook(path, data_only=True)
-    c = wb[sheet][ref]
-    v = wv[sheet][ref].value
+    print("%s\t%s" % (kind(wb[sheet][ref]), show(wv[sheet][ref].value)))
+
+
+def show(v):
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, datetime.datetime):
         v = v.isoformat(sep=" ")
-    print("%s\t%s" % (kind(c), "" if v is None else v))
+        if v.endswith(" 00:00:00"):
+            v = v[:-9]
+    return "" if v is None else str(v)
+
+
+def dump(path, sheet):
+    wv = openpyxl.load_workbook(path, data_only=True)
+    for row in wv[sheet].iter_rows(values_only=True):
+        print("\t".join(show(v).replace("\t", " ").replace("\n", " ") for v in row))
 
 
 def main(argv):
@@ -325,6 +337,9 @@ def main(argv):
         recalc(argv[2])
     elif len(argv) == 5 and argv[1] == "cell":
         cell(argv[2], argv[3], argv[4])
+        return 0
+    elif len(argv) == 4 and argv[1] == "dump":
+        dump(argv[2], argv[3])
         return 0
     else:
         print(__doc__, file=sys.stderr)
