@@ -16,12 +16,14 @@ GROUPS_AND_COMMANDS=(
 	"agenda remove" "agenda import" "agenda export"
 	"category list" "category add" "module list" "place add" "place list"
 	"facilitator add" "facilitator list"
+	roster "attend mark" "attend import" "attend export" "attend list"
+	certificates
 )
-CMD_GROUPS=(mission participant agenda category module place facilitator)
+CMD_GROUPS=(mission participant agenda category module place facilitator attend)
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
-for g in init demo "${CMD_GROUPS[@]}"; do
+for g in init demo roster certificates "${CMD_GROUPS[@]}"; do
 	expect_stdout "^  $g +[a-z]"
 done
 ok fs -h
