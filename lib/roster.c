@@ -93,8 +93,14 @@ struct writer {
 	lxw_workbook *wb;
 	lxw_error lerr; /* the first libxlsxwriter failure */
 	const char *where;
-	lxw_format *head, *date, *datetime, *clock, *bold, *boxed, *boxed_num,
-		*wrap, *title;
+	/* Never two equal formats: libxlsxwriter 1.1.4 gives the second no
+	 * index of its own and hashes it again on every cell it formats. */
+	lxw_format *head, *date, *datetime, *clock, *bold, *boxed, *wrap;
+	struct {
+		char currency[4];
+		lxw_format *money, *money_total;
+	} money[16];
+	int n_money;
 	struct {
 		char code[65], name[128];
 	} categories[MAX_CATEGORIES];
@@ -323,6 +329,12 @@ has_no_decimals(const char *currency)
 static void
 mission_formats(struct writer *w, struct mission *m)
 {
+	for (int i = 0; i < w->n_money; i++)
+		if (!strcmp(w->money[i].currency, m->currency)) {
+			m->money = w->money[i].money;
+			m->money_total = w->money[i].money_total;
+			return;
+		}
 	char fmt[64];
 	const char *number = has_no_decimals(m->currency) ? "#,##0"
 							  : "#,##0.00";
@@ -336,6 +348,12 @@ mission_formats(struct writer *w, struct mission *m)
 	format_set_num_format(m->money_total, fmt);
 	format_set_bold(m->money_total);
 	format_set_top(m->money_total, LXW_BORDER_THIN);
+	if (w->n_money < 16) {
+		snprintf(w->money[w->n_money].currency, 4, "%s", m->currency);
+		w->money[w->n_money].money = m->money;
+		w->money[w->n_money].money_total = m->money_total;
+		w->n_money++;
+	}
 }
 
 /* --- one registration's numbers ------------------------------------------ */
@@ -492,7 +510,7 @@ signin_row(struct writer *w, struct signin *si, const char *const *v)
 	lxw_col_t last = (lxw_col_t)(SIGNIN_FIXED + si->n_sessions);
 
 	xl(w, worksheet_set_row(s->ws, r, 30, NULL));
-	put_number(w, s, r, 0, (double)++si->number, w->boxed_num);
+	put_number(w, s, r, 0, (double)++si->number, w->boxed);
 	put_text(w, s, r, 1, v[C_FAMILY], w->boxed);
 	put_text(w, s, r, 2, v[C_GIVEN], w->boxed);
 	put_text(w, s, r, 3, v[C_ORG], w->boxed);
@@ -1259,9 +1277,6 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 	w->boxed = workbook_add_format(w->wb);
 	format_set_border(w->boxed, LXW_BORDER_THIN);
 	format_set_align(w->boxed, LXW_ALIGN_VERTICAL_CENTER);
-	w->boxed_num = workbook_add_format(w->wb);
-	format_set_border(w->boxed_num, LXW_BORDER_THIN);
-	format_set_align(w->boxed_num, LXW_ALIGN_VERTICAL_CENTER);
 	w->wrap = workbook_add_format(w->wb);
 	format_set_text_wrap(w->wrap);
 
