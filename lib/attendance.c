@@ -5,6 +5,7 @@
 
 #include "fieldschool/attendance.h"
 #include "domain.h"
+#include "finance.h"
 #include "store.h"
 #include "value.h"
 
@@ -249,17 +250,6 @@ const fs_column fs_certificate_columns[FS_CERT__COUNT] = {
 	[FS_CERT_BASIS] = { "basis", false, false, false, "" },
 };
 
-/* The day of an arrival or departure, or fallback when there is none. */
-static int64_t
-day_or(const char *text, int64_t fallback)
-{
-	int64_t days;
-	int minutes;
-	if (!*text || parse_date_time(text, &days, &minutes))
-		return fallback;
-	return days;
-}
-
 fs_err
 fs_certificates(fs_store *store, const char *mission, int min_percent,
 		bool all, fs_row_fn fn, void *ctx)
@@ -293,19 +283,14 @@ fs_certificates(fs_store *store, const char *mission, int min_percent,
 		const char *v[FS_CERT__COUNT];
 		char days_present[24], days[24], percent[24];
 		long present;
-		int64_t lo = m.first_day, hi = m.first_day + m.days - 1;
 
-		if (has_attendance) {
+		/* as on the roster */
+		if (has_attendance)
 			present = sqlite3_column_int(stmt, 7);
-		} else {
-			/* as on the roster: missing arrival = the day before,
-			 * missing departure = the day after */
-			int64_t arr = day_or(store_text(stmt, 5), lo - 1);
-			int64_t dep = day_or(store_text(stmt, 6), hi + 1);
-			int64_t from = arr > lo ? arr : lo;
-			int64_t to = dep < hi ? dep : hi;
-			present = to >= from ? (long)(to - from + 1) : 0;
-		}
+		else
+			present = finance_days_by_dates(
+				m.first_day, m.first_day + m.days - 1,
+				store_text(stmt, 5), store_text(stmt, 6));
 		/* whole percent, rounded down: 3 of 4 days is 75 */
 		long pct = present * 100 / m.days;
 		bool qualifies = pct >= min_percent;

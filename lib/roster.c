@@ -33,6 +33,7 @@
 #include "fieldschool/agenda.h"
 #include "fieldschool/mission.h"
 #include "fieldschool/roster.h"
+#include "finance.h"
 #include "store.h"
 #include "value.h"
 
@@ -358,74 +359,17 @@ mission_formats(struct writer *w, struct mission *m)
 
 /* --- one registration's numbers ------------------------------------------ */
 
-struct stay {
-	long nights, days, travel_days;
-	int64_t per_diem, meals, accommodation, travel; /* cents */
-	double v_per_diem, v_meals, v_accommodation, v_travel, v_total;
-	bool funded;
-};
-
-/* The date part of an arrival or departure; fallback when missing. */
-static int64_t
-day_of(const char *text, int64_t fallback)
-{
-	int64_t days;
-	int minutes;
-	if (!*text || parse_date_time(text, &days, &minutes))
-		return fallback;
-	return days;
-}
-
-static int64_t
-max64(int64_t a, int64_t b)
-{
-	return a > b ? a : b;
-}
-
-static int64_t
-min64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
-}
-
 static void
 compute_stay(const struct mission *m, bool confirmed, bool funded,
 	     const char *arrival, const char *departure, long attended,
 	     struct stay *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->funded = funded;
-	if (confirmed) {
-		int64_t arr = day_of(arrival, m->first - 1);
-		int64_t dep = day_of(departure, m->last + 1);
-		if (m->has_attendance)
-			s->days = attended;
-		else
-			s->days = (long)max64(0, min64(dep, m->last) -
-						      max64(arr, m->first) + 1);
-		s->nights = (long)max64(0, min64(dep, m->last + 1) -
-						   max64(arr, m->first - 1));
-		s->travel_days = (arr < m->first && dep >= m->first) +
-				 (dep > m->last && arr <= m->last);
-	}
-	/* The cells hold the rates in currency units; the spreadsheet
-	 * computes in doubles, and so do the stored results. */
-	double rate = (double)m->rate / 100.0;
-	double nightly = (double)m->nightly / 100.0;
-	double meals = (double)m->meals / 100.0;
-	if (funded) {
-		s->per_diem = s->days * m->rate;
-		s->meals = s->days * m->meals;
-		/* rounded half up to the cent, as ROUND(x, 2) does */
-		s->travel = (s->travel_days * m->rate * m->share + 50) / 100;
-		s->v_per_diem = (double)s->days * rate;
-		s->v_meals = (double)s->days * meals;
-		s->v_travel = (double)s->travel / 100.0;
-	}
-	s->accommodation = s->nights * m->nightly;
-	s->v_accommodation = (double)s->nights * nightly;
-	s->v_total = s->v_per_diem - s->v_meals + s->v_accommodation +
-		     s->v_travel;
+	const struct finance_rules rules = {
+		m->first, m->last, m->rate, m->nightly, m->meals, m->share,
+		m->has_attendance,
+	};
+	finance_stay(&rules, confirmed, funded, arrival, departure, attended,
+		     s);
 }
 
 /* --- sign-in sheets ------------------------------------------------------ */
@@ -1116,8 +1060,8 @@ mission_write(struct writer *w, struct mission *m)
 
 		/* the sign-in sheets of the days the person is expected */
 		if (confirmed) {
-			int64_t arr = day_of(v[C_ARRIVAL], m->first);
-			int64_t dep = day_of(v[C_DEPARTURE], m->last);
+			int64_t arr = finance_day_of(v[C_ARRIVAL], m->first);
+			int64_t dep = finance_day_of(v[C_DEPARTURE], m->last);
 			for (int d = 0; d < m->days; d++)
 				if (arr <= signin[d].day && signin[d].day <= dep)
 					signin_row(w, &signin[d], v);

@@ -425,6 +425,13 @@ fold_key(const char *s, char *buf, size_t size)
 		if (cp >= 0xC0 && cp < 0xE0 && (p[1] & 0xC0) == 0x80) {
 			cp = ((cp & 0x1F) << 6) | (p[1] & 0x3F);
 			len = 2;
+		} else if (cp >= 0x80) {
+			/* a longer sequence (other scripts, emoji): kept */
+			len = cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 1;
+			for (unsigned i = 1; i < len; i++)
+				if ((p[i] & 0xC0) != 0x80)
+					len = i;
+			cp = 0x110000; /* no code point of interest */
 		}
 		char c = 0;
 		if (cp < 0x80)
