@@ -325,14 +325,19 @@ const char *const fs_queries[Q__COUNT] = {
 		"AND (i.audience = 'all' OR ?4 IS NULL OR ';' || i.audience || ';' "
 		"  LIKE '%;group:' || ?4 || ';%') "
 		"ORDER BY i.end_time DESC, i.start_time DESC LIMIT 1",
-	/* ?2 a group or NULL, ?3 a category code or NULL */
+	/* one group's riders (by the registration_group index) */
+	[Q_ROSTER_RIDERS_GROUP] =
+		"SELECT p.family_name, p.given_name, p.phone FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"WHERE r.mission_id = ?1 AND r.group_label = ?2 "
+		"AND r.status = 'confirmed' "
+		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	/* everyone (?3 NULL) or a category's riders, group by group */
 	[Q_ROSTER_RIDERS] =
-		"SELECT p.family_name, p.given_name, p.phone, p.organization, "
-		"r.group_label FROM registration r "
+		"SELECT p.family_name, p.given_name, p.phone FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"JOIN category c ON c.id = p.category_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
-		"AND (?2 IS NULL OR r.group_label = ?2) "
 		"AND (?3 IS NULL OR c.code = ?3) "
 		"ORDER BY r.group_label, fs_fold(p.family_name), "
 		"fs_fold(p.given_name), p.ref",

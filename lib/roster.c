@@ -96,7 +96,7 @@ struct writer {
 	const char *where;
 	/* Never two equal formats: libxlsxwriter 1.1.4 gives the second no
 	 * index of its own and hashes it again on every cell it formats. */
-	lxw_format *head, *date, *datetime, *clock, *bold, *boxed, *wrap;
+	lxw_format *head, *date, *datetime, *clock, *bold, *wrap;
 	struct {
 		char currency[4];
 		lxw_format *money, *money_total;
@@ -438,6 +438,10 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	snprintf(text, sizeof(text), "&LSign-in day %d, %s&RPage &P of &N",
 		 d + 1, date);
 	xl(w, worksheet_set_footer(ws, text));
+	/* Tall rows to sign in, gridlines printed: no per-cell borders or
+	 * blank cells, which would triple the sheet. */
+	worksheet_set_default_row(ws, 30, LXW_FALSE);
+	worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
 	xl(w, worksheet_set_row(ws, 0, 30, w->wrap));
 	for (int c = 0; c < SIGNIN_FIXED + n + 1; c++)
 		xl(w, worksheet_write_string(ws, 0, (lxw_col_t)c, head[c],
@@ -451,17 +455,13 @@ signin_row(struct writer *w, struct signin *si, const char *const *v)
 {
 	struct sheet *s = &si->sheet;
 	lxw_row_t r = s->row++;
-	lxw_col_t last = (lxw_col_t)(SIGNIN_FIXED + si->n_sessions);
 
-	xl(w, worksheet_set_row(s->ws, r, 30, NULL));
-	put_number(w, s, r, 0, (double)++si->number, w->boxed);
-	put_text(w, s, r, 1, v[C_FAMILY], w->boxed);
-	put_text(w, s, r, 2, v[C_GIVEN], w->boxed);
-	put_text(w, s, r, 3, v[C_ORG], w->boxed);
-	put_text(w, s, r, 4, v[C_CATEGORY], w->boxed);
-	put_text(w, s, r, 5, v[C_GROUP], w->boxed);
-	for (lxw_col_t c = SIGNIN_FIXED; c <= last; c++)
-		xl(w, worksheet_write_blank(s->ws, r, c, w->boxed));
+	put_number(w, s, r, 0, (double)++si->number, NULL);
+	put_text(w, s, r, 1, v[C_FAMILY], NULL);
+	put_text(w, s, r, 2, v[C_GIVEN], NULL);
+	put_text(w, s, r, 3, v[C_ORG], NULL);
+	put_text(w, s, r, 4, v[C_CATEGORY], NULL);
+	put_text(w, s, r, 5, v[C_GROUP], NULL);
 }
 
 static void
@@ -711,10 +711,13 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 
 /* --- Site visits ---------------------------------------------------------- */
 
-static const char *const VISIT_HEAD[] = { "Date", "Departs", "From", "Visit",
-	"Site", "Address", "Host", "Group", "No.", "Family name", "Given name",
-	"Phone", "Organization" };
-#define VISIT_COLS 13
+/* A bus manifest: per visit and group a heading row (what, where, when the
+ * bus leaves and from where, with the date and time as real cells in E and
+ * F), then one short row per rider: name and phone.  Repeating the visit's texts on every
+ * rider's row would double the sheet, the largest of the workbook. */
+static const char *const VISIT_HEAD[] = { "No.", "Family name", "Given name",
+	"Phone", "Date", "Departs" };
+#define VISIT_COLS 6
 
 struct visit {
 	char date[11], start[6], departs[6];
@@ -732,31 +735,40 @@ visit_riders(struct writer *w, struct mission *m, struct sheet *s,
 	int64_t day = 0;
 
 	parse_date(v->date, &day);
-	/* The riders' query is the cached statement; the visit's texts are
-	 * copies, so the outer statement may go on meanwhile. */
-	if ((err = store_stmt(w->store, Q_ROSTER_RIDERS, &stmt)))
-		return err;
-	sqlite3_bind_int64(stmt, 1, m->id);
-	store_bind_text(stmt, 2, group);
-	store_bind_text(stmt, 3, category);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	{
 		lxw_row_t r = s->row++;
+		char *heading = NULL;
 		int clock_h = 0, clock_m = 0;
 		sscanf(v->departs, "%d:%d", &clock_h, &clock_m);
-		put_number(w, s, r, 0, (double)(day + EXCEL_EPOCH), w->date);
-		put_number(w, s, r, 1, (clock_h * 60 + clock_m) / 1440.0,
+		if (asprintf(&heading, "%s, %s%s%s%s%s; bus from %s; group %s",
+			     v->title, v->site, *v->address ? ", " : "",
+			     v->address, *v->host ? "; host: " : "", v->host,
+			     v->from, group ? group
+				     : category ? category : "everyone") < 0)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		xl(w, worksheet_write_string(s->ws, r, 0, heading, w->bold));
+		free(heading);
+		put_number(w, s, r, 4, (double)(day + EXCEL_EPOCH), w->date);
+		put_number(w, s, r, 5, (clock_h * 60 + clock_m) / 1440.0,
 			   w->clock);
-		put_text(w, s, r, 2, v->from, NULL);
-		put_text(w, s, r, 3, v->title, NULL);
-		put_text(w, s, r, 4, v->site, NULL);
-		put_text(w, s, r, 5, v->address, NULL);
-		put_text(w, s, r, 6, v->host, NULL);
-		put_text(w, s, r, 7, store_text(stmt, 4), NULL);
-		put_number(w, s, r, 8, (double)++n, NULL);
-		put_text(w, s, r, 9, store_text(stmt, 0), NULL);
-		put_text(w, s, r, 10, store_text(stmt, 1), NULL);
-		put_text(w, s, r, 11, store_text(stmt, 2), NULL);
-		put_text(w, s, r, 12, store_text(stmt, 3), NULL);
+	}
+	/* The riders' query is the cached statement; the visit's texts are
+	 * copies, so the outer statement may go on meanwhile. */
+	if ((err = store_stmt(w->store, group ? Q_ROSTER_RIDERS_GROUP
+					      : Q_ROSTER_RIDERS,
+			      &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	if (group)
+		store_bind_text(stmt, 2, group);
+	else
+		store_bind_text(stmt, 3, category);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		lxw_row_t r = s->row++;
+		put_number(w, s, r, 0, (double)++n, NULL);
+		put_text(w, s, r, 1, store_text(stmt, 0), NULL);
+		put_text(w, s, r, 2, store_text(stmt, 1), NULL);
+		put_text(w, s, r, 3, store_text(stmt, 2), NULL);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
@@ -909,9 +921,9 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	}
 	free(visits);
 	free(audiences);
-	s->widths[0] = 12;
-	s->widths[1] = 9;
-	s->widths[8] = 6;
+	s->widths[0] = 6;
+	s->widths[4] = 12;
+	s->widths[5] = 9;
 	set_widths(w, s, VISIT_COLS);
 	return err;
 }
@@ -1218,9 +1230,6 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 	format_set_num_format(w->datetime, "yyyy-mm-dd hh:mm");
 	w->clock = workbook_add_format(w->wb);
 	format_set_num_format(w->clock, "hh:mm");
-	w->boxed = workbook_add_format(w->wb);
-	format_set_border(w->boxed, LXW_BORDER_THIN);
-	format_set_align(w->boxed, LXW_ALIGN_VERTICAL_CENTER);
 	w->wrap = workbook_add_format(w->wb);
 	format_set_text_wrap(w->wrap);
 

@@ -218,11 +218,19 @@ def structure(path, missions, texts):
             for r in range(2, ws.max_row + 1):
                 check(kind(ws["B%d" % r]) == "text", "%s!B%d not text" % (name, r))
 
+        # Site visits: a heading row per visit and group (date and time as
+        # real cells), then numbered riders with text names
         visits = wb["Site visits" + suffix]
-        check([c.value for c in visits[1]][:3] == ["Date", "Departs", "From"],
-              "Site visits header")
+        check([c.value for c in visits[1]] == ["No.", "Family name", "Given name", "Phone", "Date", "Departs"],
+              "Site visits header %r" % [c.value for c in visits[1]])
         for r in range(2, visits.max_row + 1):
-            check(kind(visits["A%d" % r]) == "date", "%s!A%d not a date" % (visits.title, r))
+            if kind(visits["A%d" % r]) == "text":
+                check("bus from" in visits["A%d" % r].value, "%s!A%d heading" % (visits.title, r))
+                check(kind(visits["E%d" % r]) == "date", "%s!E%d not a date" % (visits.title, r))
+                check(kind(visits["F%d" % r]) == "date", "%s!F%d not a time" % (visits.title, r))
+            else:
+                check(kind(visits["A%d" % r]) == "number", "%s!A%d" % (visits.title, r))
+                check(kind(visits["B%d" % r]) == "text", "%s!B%d not text" % (visits.title, r))
         agenda = wb["Agenda" + suffix]
         check(agenda["A1"].value == "Day" and agenda.max_row > 1 or agenda.max_row == 1,
               "Agenda sheet")

@@ -141,10 +141,12 @@ check "T-03 not expected on day 1" bash -c "! grep -q Mendoza '$LAST_OUT'"
 
 # Site visits: group A to the cooperative, B to the MRC, with phones and the bus.
 ok xcheck dump ph.xlsx "Site visits"
-expect_stdout '^2027-09-14	08:00:00	PICC Gate 2	Visit: cooperative	Coop Tondo		.*	A	1	'
-expect_stdout '	B	[0-9]+	Reyes	Ben	\+63 917 000 0002	Province of Cebu$'
-expect_lines stdout '	Visit: cooperative	' 6
-expect_lines stdout '	Visit: MRC	' 4
+expect_stdout '^No\.	Family name	Given name	Phone	Date	Departs$'
+expect_stdout '^Visit: cooperative, Coop Tondo; bus from PICC Gate 2; group A				2027-09-14	08:00:00$'
+expect_stdout '^Visit: MRC, MRC Manila; bus from PICC Gate 2; group B				2027-09-14	08:00:00$'
+expect_stdout '^[0-9]+	Reyes	Ben	\+63 917 000 0002		$'
+expect_stdout '^1	\+63 917 555 0101	=HYPERLINK\("http://evil.example","click"\)	\+63 917 000 0007		$'
+expect_lines stdout '^[0-9]+	' 10     # 6 in group A, 4 in group B
 ok xcheck dump ph.xlsx Agenda
 expect_stdout '^Day	Date	Start	End	Kind	Title'
 expect_lines stdout '^[0-9]	2027-09-1[34]	' 6
