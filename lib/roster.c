@@ -1304,6 +1304,11 @@ fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 	int fd;
 
 	*stats = (fs_roster_stats){ 0 };
+	/* A small page cache, and sorts that spill to disk: the roster reads
+	 * each page about once, and memory must not grow with the number of
+	 * participants (restored below). */
+	sqlite3_exec(store->db, "PRAGMA cache_size=-2048; PRAGMA temp_store=FILE",
+		     NULL, NULL, NULL);
 	/* One read transaction: every sheet sees the same data. */
 	if (store->depth == 0) {
 		if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) !=
@@ -1379,6 +1384,8 @@ done:
 	}
 	if (began)
 		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_exec(store->db, "PRAGMA cache_size=-32768; "
+		     "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
 	for (size_t i = 0; i < list.n; i++)
 		free(list.codes[i]);
 	free(list.codes);
