@@ -293,16 +293,16 @@ const char *const fs_queries[Q__COUNT] = {
 	/* ?2, ?3: the mission's first and last day */
 	[Q_ROSTER_ROWS] =
 		"SELECT p.ref, p.family_name, p.given_name, p.organization, "
-		"p.position, c.code, p.country, r.status, r.group_label, "
+		"p.position, p.category_id, p.country, r.status, r.group_label, "
 		"r.arrival, r.departure, r.funded, "
 		"(SELECT count(DISTINCT a.day_date) FROM attendance a "
 		"  WHERE a.registration_id = r.id AND a.present = 1 "
 		"  AND a.day_date BETWEEN ?2 AND ?3) "
 		"FROM registration r JOIN participant p ON p.id = r.participant_id "
-		"JOIN category c ON c.id = p.category_id WHERE r.mission_id = ?1 "
+		"WHERE r.mission_id = ?1 "
 		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
 	[Q_ROSTER_CATEGORIES] =
-		"SELECT code, name FROM category ORDER BY number",
+		"SELECT code, name, id FROM category ORDER BY number",
 	/* the columns of a sign-in sheet: sessions and ceremonies of a day */
 	[Q_ROSTER_SESSIONS] =
 		"SELECT start_time, end_time, title FROM item "

@@ -104,6 +104,7 @@ struct writer {
 	int n_money;
 	struct {
 		char code[65], name[128];
+		int64_t id;
 	} categories[MAX_CATEGORIES];
 	int n_categories;
 	char buf[32768];
@@ -382,8 +383,8 @@ struct signin {
 };
 
 static const char *const SIGNIN_HEAD[] = { "No.", "Family name", "Given name",
-					   "Organization", "Category", "Group" };
-#define SIGNIN_FIXED 6
+					   "Organization", "Group" };
+#define SIGNIN_FIXED 5
 
 static fs_err
 signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
@@ -460,8 +461,7 @@ signin_row(struct writer *w, struct signin *si, const char *const *v)
 	put_text(w, s, r, 1, v[C_FAMILY], NULL);
 	put_text(w, s, r, 2, v[C_GIVEN], NULL);
 	put_text(w, s, r, 3, v[C_ORG], NULL);
-	put_text(w, s, r, 4, v[C_CATEGORY], NULL);
-	put_text(w, s, r, 5, v[C_GROUP], NULL);
+	put_text(w, s, r, 4, v[C_GROUP], NULL);
 }
 
 static void
@@ -488,10 +488,10 @@ struct category_sums {
 };
 
 static int
-category_index(struct writer *w, const char *code)
+category_by_id(struct writer *w, int64_t id)
 {
 	for (int i = 0; i < w->n_categories; i++)
-		if (!strcmp(w->categories[i].code, code))
+		if (w->categories[i].id == id)
 			return i;
 	return -1;
 }
@@ -512,6 +512,7 @@ load_categories(struct writer *w)
 			 store_text(stmt, 0));
 		snprintf(w->categories[w->n_categories].name, 128, "%s",
 			 store_text(stmt, 1));
+		w->categories[w->n_categories].id = sqlite3_column_int64(stmt, 2);
 		w->n_categories++;
 	}
 	sqlite3_reset(stmt);
@@ -711,10 +712,12 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 
 /* --- Site visits ---------------------------------------------------------- */
 
-/* A bus manifest: per visit and group a heading row (what, where, when the
- * bus leaves and from where, with the date and time as real cells in E and
- * F), then one short row per rider: name and phone.  Repeating the visit's texts on every
- * rider's row would double the sheet, the largest of the workbook. */
+/* Bus manifests.  A group rides together to each of its visits, so per
+ * group: a heading row per visit (what, where, when the bus leaves and from
+ * where, with the date and time as real cells in E and F), then who rides,
+ * once: name and phone.  Visits for everyone or for a category follow, each
+ * with its own list.  Listing every rider under every visit would make this
+ * the largest sheet of the workbook. */
 static const char *const VISIT_HEAD[] = { "No.", "Family name", "Given name",
 	"Phone", "Date", "Departs" };
 #define VISIT_COLS 6
@@ -724,36 +727,40 @@ struct visit {
 	char *title, *site, *address, *host, *from;
 };
 
+/* The heading row of a visit for a group (or a category, or everyone). */
 static fs_err
-visit_riders(struct writer *w, struct mission *m, struct sheet *s,
-	     const struct visit *v, const char *group, const char *category)
+visit_heading(struct writer *w, struct sheet *s, const struct visit *v,
+	      const char *who)
+{
+	lxw_row_t r = s->row++;
+	char *heading = NULL;
+	int64_t day = 0;
+	int clock_h = 0, clock_m = 0;
+
+	parse_date(v->date, &day);
+	sscanf(v->departs, "%d:%d", &clock_h, &clock_m);
+	if (asprintf(&heading, "%s, %s%s%s%s%s; bus from %s; %s", v->title,
+		     v->site, *v->address ? ", " : "", v->address,
+		     *v->host ? "; host: " : "", v->host, v->from, who) < 0)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	xl(w, worksheet_write_string(s->ws, r, 0, heading, w->bold));
+	free(heading);
+	put_number(w, s, r, 4, (double)(day + EXCEL_EPOCH), w->date);
+	put_number(w, s, r, 5, (clock_h * 60 + clock_m) / 1440.0, w->clock);
+	return FS_OK;
+}
+
+/* Who rides: the confirmed members of a group, of a category, or (both
+ * NULL) everyone, numbered, with their phone numbers. */
+static fs_err
+riders(struct writer *w, struct mission *m, struct sheet *s,
+       const char *group, const char *category)
 {
 	sqlite3_stmt *stmt;
 	fs_err err;
 	int rc;
 	long n = 0;
-	int64_t day = 0;
 
-	parse_date(v->date, &day);
-	{
-		lxw_row_t r = s->row++;
-		char *heading = NULL;
-		int clock_h = 0, clock_m = 0;
-		sscanf(v->departs, "%d:%d", &clock_h, &clock_m);
-		if (asprintf(&heading, "%s, %s%s%s%s%s; bus from %s; group %s",
-			     v->title, v->site, *v->address ? ", " : "",
-			     v->address, *v->host ? "; host: " : "", v->host,
-			     v->from, group ? group
-				     : category ? category : "everyone") < 0)
-			return fs_fail(FS_ENOMEM, "out of memory");
-		xl(w, worksheet_write_string(s->ws, r, 0, heading, w->bold));
-		free(heading);
-		put_number(w, s, r, 4, (double)(day + EXCEL_EPOCH), w->date);
-		put_number(w, s, r, 5, (clock_h * 60 + clock_m) / 1440.0,
-			   w->clock);
-	}
-	/* The riders' query is the cached statement; the visit's texts are
-	 * copies, so the outer statement may go on meanwhile. */
 	if ((err = store_stmt(w->store, group ? Q_ROSTER_RIDERS_GROUP
 					      : Q_ROSTER_RIDERS,
 			      &stmt)))
@@ -774,6 +781,35 @@ visit_riders(struct writer *w, struct mission *m, struct sheet *s,
 	if (rc != SQLITE_DONE)
 		return store_fail(w->store, "reading a visit's riders");
 	return FS_OK;
+}
+
+/* Does an audience ("group:A;group:B", "all", "category:X") name prefix
+ * + value? */
+static bool
+audience_has(const char *audience, const char *prefix, const char *value)
+{
+	size_t np = strlen(prefix), nv = strlen(value);
+	for (const char *p = audience; *p;) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == np + nv && !strncmp(p, prefix, np) &&
+		    !strncmp(p + np, value, nv))
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* When and where the bus of a group leaves for a visit. */
@@ -886,16 +922,11 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(w->store, "reading visits");
 
+	/* The groups named by the visits, in order. */
+	char **groups = NULL;
+	size_t n_groups = 0, cap_groups = 0;
 	for (size_t i = 0; i < n && !err; i++) {
-		struct visit *v = &visits[i];
-		const char *aud = audiences[i];
-		if (!*aud || !strcmp(aud, "all")) {
-			if (!(err = visit_departure(w, m, v, NULL)))
-				err = visit_riders(w, m, s, v, NULL, NULL);
-			continue;
-		}
-		/* "group:A;group:B" or "category:CODE" */
-		char *copy = strdup(aud), *save = NULL, *part;
+		char *copy = strdup(audiences[i]), *save = NULL, *part;
 		if (!copy) {
 			err = fs_fail(FS_ENOMEM, "out of memory");
 			break;
@@ -903,18 +934,73 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 		for (part = strtok_r(copy, ";", &save); part && !err;
 		     part = strtok_r(NULL, ";", &save)) {
 			part = trim(part);
-			if (!strncmp(part, "group:", 6)) {
-				if (!(err = visit_departure(w, m, v, part + 6)))
-					err = visit_riders(w, m, s, v, part + 6,
-							   NULL);
-			} else if (!strncmp(part, "category:", 9)) {
-				if (!(err = visit_departure(w, m, v, NULL)))
-					err = visit_riders(w, m, s, v, NULL,
-							   part + 9);
+			if (strncmp(part, "group:", 6) || !part[6])
+				continue;
+			bool seen = false;
+			for (size_t g = 0; g < n_groups && !seen; g++)
+				seen = !strcmp(groups[g], part + 6);
+			if (seen)
+				continue;
+			if (n_groups == cap_groups) {
+				size_t c = cap_groups ? cap_groups * 2 : 16;
+				char **ng = realloc(groups, c * sizeof(*ng));
+				if (!ng) {
+					err = fs_fail(FS_ENOMEM, "out of memory");
+					break;
+				}
+				groups = ng;
+				cap_groups = c;
 			}
+			if (!(groups[n_groups] = strdup(part + 6)))
+				err = fs_fail(FS_ENOMEM, "out of memory");
+			else
+				n_groups++;
 		}
 		free(copy);
 	}
+	if (n_groups > 1)
+		qsort(groups, n_groups, sizeof(*groups), compare_strings);
+
+	/* A group rides together to each of its visits: its visits, then
+	 * its members once. */
+	for (size_t g = 0; g < n_groups && !err; g++) {
+		char who[40];
+		snprintf(who, sizeof(who), "group %s", groups[g]);
+		for (size_t i = 0; i < n && !err; i++) {
+			if (!audience_has(audiences[i], "group:", groups[g]))
+				continue;
+			if (!(err = visit_departure(w, m, &visits[i],
+						    groups[g])))
+				err = visit_heading(w, s, &visits[i], who);
+		}
+		if (!err)
+			err = riders(w, m, s, groups[g], NULL);
+	}
+	/* Visits for everyone or for a category: their own lists. */
+	for (size_t i = 0; i < n && !err; i++) {
+		struct visit *v = &visits[i];
+		const char *aud = audiences[i];
+		if (!*aud || !strcmp(aud, "all")) {
+			if (!(err = visit_departure(w, m, v, NULL)) &&
+			    !(err = visit_heading(w, s, v, "everyone")))
+				err = riders(w, m, s, NULL, NULL);
+			continue;
+		}
+		for (int c = 0; c < w->n_categories && !err; c++) {
+			char who[80];
+			if (!audience_has(aud, "category:", w->categories[c].code))
+				continue;
+			snprintf(who, sizeof(who), "category %s",
+				 w->categories[c].code);
+			if (!(err = visit_departure(w, m, v, NULL)) &&
+			    !(err = visit_heading(w, s, v, who)))
+				err = riders(w, m, s, NULL,
+					     w->categories[c].code);
+		}
+	}
+	for (size_t g = 0; g < n_groups; g++)
+		free(groups[g]);
+	free(groups);
 	for (size_t i = 0; i < n; i++) {
 		visit_release(&visits[i]);
 		free(audiences[i]);
@@ -1040,7 +1126,11 @@ mission_write(struct writer *w, struct mission *m)
 		const char *v[C__COUNT] = { 0 };
 		struct stay st;
 		for (int c = C_REF; c <= C_DEPARTURE; c++)
-			v[c] = store_text(stmt, c);
+			v[c] = c == C_CATEGORY ? "" : store_text(stmt, c);
+		/* the category by id, from the categories loaded once */
+		int ci = category_by_id(w, sqlite3_column_int64(stmt, C_CATEGORY));
+		if (ci >= 0)
+			v[C_CATEGORY] = w->categories[ci].code;
 		bool confirmed = !strcmp(v[C_STATUS], "confirmed");
 		bool funded = sqlite3_column_int(stmt, 11) != 0;
 		compute_stay(m, confirmed, funded, v[C_ARRIVAL],
@@ -1059,7 +1149,6 @@ mission_write(struct writer *w, struct mission *m)
 			(double)st.travel_days, st.v_per_diem, st.v_meals,
 			st.v_accommodation, st.v_travel, st.v_total,
 		};
-		int ci = category_index(w, v[C_CATEGORY]);
 		for (size_t k = 0; k < N_SUMMED; k++) {
 			sums[k] += row_values[k];
 			if (ci >= 0)

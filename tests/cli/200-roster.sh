@@ -60,6 +60,8 @@ B1,ph-t,2,08:00,08:45,travel,Buses to the sites,PICC Gate 2,all
 V1,ph-t,2,09:00,11:00,visit,Visit: cooperative,Coop Tondo,group:A
 V2,ph-t,2,09:00,11:00,visit,Visit: MRC,MRC Manila,group:B
 L1,ph-t,2,12:00,13:00,meal,Lunch,PICC,all
+V3,ph-t,3,09:00,11:00,visit,Visit: city council,City Hall,category:md-council
+V4,ph-t,4,09:00,10:00,visit,Visit: museum,National Museum,all
 CSV
 ok fs agenda import agenda.csv
 
@@ -128,7 +130,7 @@ eq "Álvarez after Alvarez" "$(xcheck dump ph.xlsx Roster | sed -n '5p' | cut -f
 
 # Sign-in sheets: confirmed people expected that day; sessions as columns.
 ok xcheck dump ph.xlsx "Sign-in day 1"
-expect_stdout '^No\.	Family name	Given name	Organization	Category	Group	09:00 Opening plenary	11:00 =cmd'
+expect_stdout '^No\.	Family name	Given name	Organization	Group	09:00 Opening plenary	11:00 =cmd'
 expect_stdout 'Signature$'
 expect_lines stdout '^[0-9]+	' 8       # T-03 arrives on day 2, T-11 on day 3
 expect_no_stderr .
@@ -146,10 +148,12 @@ expect_stdout '^Visit: cooperative, Coop Tondo; bus from PICC Gate 2; group A			
 expect_stdout '^Visit: MRC, MRC Manila; bus from PICC Gate 2; group B				2027-09-14	08:00:00$'
 expect_stdout '^[0-9]+	Reyes	Ben	\+63 917 000 0002		$'
 expect_stdout '^1	\+63 917 555 0101	=HYPERLINK\("http://evil.example","click"\)	\+63 917 000 0007		$'
-expect_lines stdout '^[0-9]+	' 10     # 6 in group A, 4 in group B
+expect_lines stdout '^[0-9]+	' 21     # A: 6, B: 4, md-council: 1, everyone: 10
+expect_stdout '^Visit: city council, City Hall; bus from PICC; category md-council				2027-09-15	09:00:00$'
+expect_stdout '^Visit: museum, National Museum; bus from PICC; everyone				2027-09-16	09:00:00$'
 ok xcheck dump ph.xlsx Agenda
 expect_stdout '^Day	Date	Start	End	Kind	Title'
-expect_lines stdout '^[0-9]	2027-09-1[34]	' 6
+expect_lines stdout '^[0-9]	2027-09-1[3-6]	' 8
 
 # Properties: title from the mission, created from the data.
 ok "$PYTHON" -c '
