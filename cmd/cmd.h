@@ -106,5 +106,8 @@ int cmd_plan(int argc, char **argv);
 struct fs_travel_options;
 int cmd_travel_options(const char *usage, int c, const char *arg,
 		       struct fs_travel_options *travel);
+int cmd_roster(int argc, char **argv);
+int cmd_attend(int argc, char **argv);
+int cmd_certificates(int argc, char **argv);
 
 #endif

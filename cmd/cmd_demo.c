@@ -16,6 +16,7 @@
 #include "fieldschool/file.h"
 #include "fieldschool/mission.h"
 #include "fieldschool/schedule.h"
+#include "fieldschool/roster.h"
 
 struct summary {
 	fs_store *store;
@@ -215,6 +216,17 @@ cmd_demo(int argc, char **argv)
 		printf("published %ld calendar feeds in %s/\n", stats.feeds,
 		       path);
 	}
+	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
+	for (int i = 0; i < summary.n_codes; i++) {
+		const char *one[1] = { summary.codes[i] };
+		fs_roster_stats stats;
+		snprintf(path, sizeof(path), "%s/roster-%s.xlsx", dir,
+			 summary.codes[i]);
+		if ((err = fs_roster_write(store, path, one, 1, &stats)))
+			goto done;
+		summary.files++;
+	}
+	/* --- end of rosters --- */
 
 	fs_store_close(store);
 	store = NULL;
@@ -224,7 +236,8 @@ cmd_demo(int argc, char **argv)
 		goto done;
 	}
 	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
-	       "participants-MISSION.csv\n", summary.files, dir);
+	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
+	       dir);
 	printf("\ntry:\n  export FIELDSCHOOL_DB=%s\n  fieldschool mission list\n"
 	       "  fieldschool agenda list %s\n"
 	       "  fieldschool ics %s --group A\n", db,

@@ -28,6 +28,10 @@ static const struct cmd commands[] = {
 	{ "token", cmd_token, "show or rotate a participant's feed address" },
 	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
 	{ "plan", cmd_plan, "plan site-visit groups and their rotation" },
+	{ "roster", cmd_roster, "write the Excel rosters for finance staff" },
+	{ "attend", cmd_attend, "record, import, export and list attendance" },
+	{ "certificates", cmd_certificates,
+	  "list who qualifies for a certificate of completion" },
 	{ NULL, NULL, NULL },
 };
 

@@ -111,6 +111,18 @@ record_put(const fs_format *format, const char **values, fs_put_mode mode)
 	return status;
 }
 
+/* The command that handles a format: "agenda" for agenda items, "attend"
+ * for attendance, else the format's noun. */
+static const char *
+command_of(const fs_format *format)
+{
+	if (!strcmp(format->name, "agenda"))
+		return "agenda";
+	if (!strcmp(format->name, "attendance"))
+		return "attend";
+	return format->noun;
+}
+
 /* --- import ------------------------------------------------------------ */
 
 static void
@@ -144,7 +156,7 @@ record_import(const fs_format *format, int argc, char **argv)
 
 	snprintf(usage, sizeof(usage),
 		 "fieldschool %s import [--dry-run] [--ignore-unknown] FILE.csv",
-		 format->noun[0] == 'a' ? "agenda" : format->noun);
+		 command_of(format));
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hn", options, NULL)) != -1) {
@@ -216,7 +228,7 @@ record_export(const fs_format *format, int argc, char **argv,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *noun = format->noun[0] == 'a' ? "agenda" : format->noun;
+	const char *noun = command_of(format);
 	const char *output = NULL, *mission = NULL;
 	char usage[160];
 	fs_store *store = NULL;

@@ -41,6 +41,12 @@ static const fs_column columns[FS_MISSION__COUNT] = {
 				       "the organizer's email" },
 	[FS_MISSION_QUOTAS] = { "quotas", false, false, false,
 				"seats per category: CODE=N;CODE=N" },
+	[FS_MISSION_TRAVEL_SHARE] = { "travel_share", false, true, false,
+				      "percent of per diem paid per travel day "
+				      "(default 75)" },
+	[FS_MISSION_MEAL_DEDUCTION] = { "meal_deduction", false, true, false,
+					"deducted from per diem per day present "
+					"(default 0)" },
 	[FS_MISSION_END] = { "end", false, false, true, "last day" },
 	[FS_MISSION_REGISTERED] = { "registered", false, true, true,
 				    "registrations not cancelled" },
@@ -153,8 +159,8 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	const char *why, *code = v[FS_MISSION_CODE];
 	size_t before = problems->n;
 	bool exists;
-	int64_t start = 0, per_diem = -1, nightly = -1, cats[64];
-	long days = 0, capacity = -1, seats[64];
+	int64_t start = 0, per_diem = -1, nightly = -1, meals = 0, cats[64];
+	long days = 0, capacity = -1, share = 75, seats[64];
 	double lat = 0, lon = 0;
 	int n_quotas = 0;
 	char country[3] = "", currency[4] = "";
@@ -236,6 +242,14 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	    (why = parse_money(v[FS_MISSION_NIGHTLY_RATE], &nightly)))
 		PROBLEM(FS_MISSION_NIGHTLY_RATE, "'%s': %s",
 			v[FS_MISSION_NIGHTLY_RATE], why);
+	if (v[FS_MISSION_TRAVEL_SHARE] && *v[FS_MISSION_TRAVEL_SHARE] &&
+	    (why = parse_int(v[FS_MISSION_TRAVEL_SHARE], 0, 100, &share)))
+		PROBLEM(FS_MISSION_TRAVEL_SHARE, "'%s': a percentage from 0 to "
+			"100", v[FS_MISSION_TRAVEL_SHARE]);
+	if (v[FS_MISSION_MEAL_DEDUCTION] && *v[FS_MISSION_MEAL_DEDUCTION] &&
+	    (why = parse_money(v[FS_MISSION_MEAL_DEDUCTION], &meals)))
+		PROBLEM(FS_MISSION_MEAL_DEDUCTION, "'%s': %s",
+			v[FS_MISSION_MEAL_DEDUCTION], why);
 	if (v[FS_MISSION_CONTACT_EMAIL] && *v[FS_MISSION_CONTACT_EMAIL] &&
 	    (why = check_email(v[FS_MISSION_CONTACT_EMAIL])))
 		PROBLEM(FS_MISSION_CONTACT_EMAIL, "'%s': %s",
@@ -299,6 +313,13 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	bind_optional_int(stmt, 19, v[FS_MISSION_NIGHTLY_RATE], nightly);
 	store_bind_text(stmt, 21, v[FS_MISSION_CONTACT_NAME]);
 	store_bind_text(stmt, 22, v[FS_MISSION_CONTACT_EMAIL]);
+	/* finance rules: absent keeps, empty restores the default */
+	if (v[FS_MISSION_TRAVEL_SHARE])
+		sqlite3_bind_int(stmt, 23,
+				 *v[FS_MISSION_TRAVEL_SHARE] ? (int)share : 75);
+	if (v[FS_MISSION_MEAL_DEDUCTION])
+		sqlite3_bind_int64(stmt, 24,
+				   *v[FS_MISSION_MEAL_DEDUCTION] ? meals : 0);
 	store_forget(store);
 	if ((err = store_done(store, stmt, "saving a mission")))
 		goto fail;
@@ -329,7 +350,7 @@ mission_each(fs_store *store, const char *mission, const char *key,
 {
 	sqlite3_stmt *stmt;
 	const char *v[FS_MISSION__COUNT];
-	char lat[32], lon[32], per_diem[32], nightly[32], end[11];
+	char lat[32], lon[32], per_diem[32], nightly[32], meals[32], end[11];
 	const char *code = key ? key : mission;
 	fs_err err;
 	int rc;
@@ -349,6 +370,8 @@ mission_each(fs_store *store, const char *mission, const char *key,
 			column_money_text(stmt, FS_MISSION_PER_DIEM, per_diem);
 		v[FS_MISSION_NIGHTLY_RATE] = column_money_text(
 			stmt, FS_MISSION_NIGHTLY_RATE, nightly);
+		v[FS_MISSION_MEAL_DEDUCTION] = column_money_text(
+			stmt, FS_MISSION_MEAL_DEDUCTION, meals);
 		parse_date(v[FS_MISSION_START], &first);
 		format_date(first + sqlite3_column_int(stmt, FS_MISSION_DAYS) - 1,
 			    end);

@@ -15,7 +15,7 @@
 #define MISSION_COLUMNS                                                      \
 	"title, country, city, timezone, start_date, days, venue, address, " \
 	"lat, lon, capacity, currency, per_diem, nightly_rate, "              \
-	"contact_name, contact_email"
+	"contact_name, contact_email, travel_share, meal_deduction"
 #define MISSION_NEW                                                          \
 	"coalesce(?2, title), coalesce(?3, country), coalesce(?4, city), "   \
 	"coalesce(?5, timezone), coalesce(?6, start_date), "                  \
@@ -25,7 +25,8 @@
 	"CASE WHEN ?15 THEN ?14 ELSE capacity END, "                          \
 	"coalesce(?16, currency), CASE WHEN ?18 THEN ?17 ELSE per_diem END, " \
 	"CASE WHEN ?20 THEN ?19 ELSE nightly_rate END, "                      \
-	"coalesce(?21, contact_name), coalesce(?22, contact_email)"
+	"coalesce(?21, contact_name), coalesce(?22, contact_email), "         \
+	"coalesce(?23, travel_share), coalesce(?24, meal_deduction)"
 #define PARTICIPANT_COLUMNS                                                  \
 	"given_name, family_name, email, phone, organization, position, "    \
 	"category_id, country, language, dietary, accessibility"
@@ -99,7 +100,7 @@ const char *const fs_queries[Q__COUNT] = {
 		"  (SELECT c.code || '=' || mq.seats AS q FROM mission_quota mq "
 		"   JOIN category c ON c.id = mq.category_id "
 		"   WHERE mq.mission_id = m.id ORDER BY c.number)), ''), "
-		"'', "
+		"travel_share, meal_deduction, '', "
 		"(SELECT count(*) FROM registration r WHERE r.mission_id = m.id "
 		" AND r.status <> 'cancelled'), "
 		"(SELECT count(*) FROM registration r WHERE r.mission_id = m.id "
@@ -111,10 +112,12 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_MISSION_INSERT] =
 		"INSERT INTO mission (code, title, country, city, timezone, "
 		"start_date, days, venue, address, lat, lon, capacity, currency, "
-		"per_diem, nightly_rate, contact_name, contact_email) VALUES "
+		"per_diem, nightly_rate, contact_name, contact_email, "
+		"travel_share, meal_deduction) VALUES "
 		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''), "
 		"coalesce(?9, ''), ?10, ?12, ?14, coalesce(?16, ''), ?17, ?19, "
-		"coalesce(?21, ''), coalesce(?22, ''))",
+		"coalesce(?21, ''), coalesce(?22, ''), coalesce(?23, 75), "
+		"coalesce(?24, 0))",
 	[Q_MISSION_UPDATE] =
 		"UPDATE mission SET (" MISSION_COLUMNS ") = (" MISSION_NEW ") "
 		"WHERE code = ?1 AND (" MISSION_COLUMNS ") IS NOT (" MISSION_NEW ")",
@@ -367,4 +370,117 @@ const char *const fs_queries[Q__COUNT] = {
 		"FROM registration r JOIN participant p "
 		"ON p.id = r.participant_id WHERE r.mission_id = ?1 "
 		"ORDER BY p.ref",
+	/* rosters (roster.c): one mission's finance facts, then its
+	 * registrations in the order people look names up */
+	[Q_ROSTER_MISSION] =
+		"SELECT m.id, m.code, m.title, m.start_date, m.days, m.currency, "
+		"ifnull(m.per_diem, 0), ifnull(m.nightly_rate, 0), "
+		"m.travel_share, m.meal_deduction, m.venue, m.contact_name, "
+		"EXISTS (SELECT 1 FROM registration r JOIN attendance a "
+		"  ON a.registration_id = r.id WHERE r.mission_id = m.id), "
+		"(SELECT count(*) FROM registration r WHERE r.mission_id = m.id), "
+		"max(ifnull((SELECT max(updated_at) FROM item i "
+		"  WHERE i.mission_id = m.id), ''), "
+		"  ifnull((SELECT max(a.recorded_at) FROM registration r JOIN "
+		"  attendance a ON a.registration_id = r.id "
+		"  WHERE r.mission_id = m.id), '')) "
+		"FROM mission m WHERE m.code = ?1",
+	/* ?2, ?3: the mission's first and last day */
+	[Q_ROSTER_ROWS] =
+		"SELECT p.ref, p.family_name, p.given_name, p.organization, "
+		"p.position, p.category_id, p.country, r.status, r.group_label, "
+		"r.arrival, r.departure, r.funded, "
+		"(SELECT count(DISTINCT a.day_date) FROM attendance a "
+		"  WHERE a.registration_id = r.id AND a.present = 1 "
+		"  AND a.day_date BETWEEN ?2 AND ?3) "
+		"FROM registration r JOIN participant p ON p.id = r.participant_id "
+		"WHERE r.mission_id = ?1 "
+		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	[Q_ROSTER_CATEGORIES] =
+		"SELECT code, name, id FROM category ORDER BY number",
+	/* the columns of a sign-in sheet: sessions and ceremonies of a day */
+	[Q_ROSTER_SESSIONS] =
+		"SELECT start_time, end_time, title FROM item "
+		"WHERE mission_id = ?1 AND day_date = ?2 AND removed = 0 "
+		"AND status = 'active' AND (kind = 'session' OR kind = 'ceremony') "
+		"ORDER BY start_time, end_time, ref",
+	[Q_ROSTER_VISITS] =
+		"SELECT i.day_date, i.start_time, i.end_time, i.title, "
+		"ifnull(p.name, ''), ifnull(p.address, ''), i.host, i.audience, "
+		"i.status FROM item i LEFT JOIN place p ON p.id = i.place_id "
+		"WHERE i.mission_id = ?1 AND i.kind = 'visit' AND i.removed = 0 "
+		"ORDER BY i.day_date, i.start_time, i.ref",
+	/* the bus a group takes to a visit: the last travel item of the day
+	 * that ends by the visit's start and is meant for the group */
+	[Q_ROSTER_DEPARTURE] =
+		"SELECT i.start_time, ifnull(p.name, '') FROM item i "
+		"LEFT JOIN place p ON p.id = i.place_id "
+		"WHERE i.mission_id = ?1 AND i.day_date = ?2 AND i.kind = 'travel' "
+		"AND i.removed = 0 AND i.status = 'active' AND i.end_time <= ?3 "
+		"AND (i.audience = 'all' OR ?4 IS NULL OR ';' || i.audience || ';' "
+		"  LIKE '%;group:' || ?4 || ';%') "
+		"ORDER BY i.end_time DESC, i.start_time DESC LIMIT 1",
+	/* one group's riders (by the registration_group index) */
+	[Q_ROSTER_RIDERS_GROUP] =
+		"SELECT p.family_name, p.given_name, p.phone FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"WHERE r.mission_id = ?1 AND r.group_label = ?2 "
+		"AND r.status = 'confirmed' "
+		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	/* everyone (?3 NULL) or a category's riders, group by group */
+	[Q_ROSTER_RIDERS] =
+		"SELECT p.family_name, p.given_name, p.phone FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"JOIN category c ON c.id = p.category_id "
+		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"AND (?3 IS NULL OR c.code = ?3) "
+		"ORDER BY r.group_label, fs_fold(p.family_name), "
+		"fs_fold(p.given_name), p.ref",
+
+	/* attendance (attendance.c) */
+	/* the registration of ref for the mission (or, ?2 NULL, the mission
+	 * whose days hold the date ?3) */
+	[Q_ATTEND_REGISTRATION] =
+		"SELECT r.id, m.code, m.id FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"JOIN mission m ON m.id = r.mission_id "
+		"WHERE p.ref = ?1 AND (?2 IS NULL OR m.code = ?2) "
+		"AND ?3 BETWEEN m.start_date AND "
+		"  date(m.start_date, printf('+%d days', m.days - 1)) "
+		"ORDER BY m.start_date",
+	[Q_ATTEND_ITEM] =
+		"SELECT id, day_date FROM item WHERE mission_id = ?1 AND ref = ?2 "
+		"AND removed = 0",
+	[Q_ATTEND_FIND] =
+		"SELECT id, present FROM attendance WHERE registration_id = ?1 "
+		"AND day_date = ?2 AND ifnull(item_id, 0) = ifnull(?3, 0)",
+	[Q_ATTEND_INSERT] =
+		"INSERT INTO attendance (registration_id, day_date, item_id, "
+		"present, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_ATTEND_UPDATE] =
+		"UPDATE attendance SET present = ?2, recorded_at = ?3 "
+		"WHERE id = ?1 AND present <> ?2",
+	[Q_ATTEND_ROWS] =
+		"SELECT p.ref, m.code, a.day_date, ifnull(i.ref, ''), "
+		"CASE a.present WHEN 1 THEN 'yes' ELSE 'no' END, "
+		"p.family_name, p.given_name, a.recorded_at "
+		"FROM attendance a JOIN registration r ON r.id = a.registration_id "
+		"JOIN participant p ON p.id = r.participant_id "
+		"JOIN mission m ON m.id = r.mission_id "
+		"LEFT JOIN item i ON i.id = a.item_id "
+		"WHERE (?1 IS NULL OR r.mission_id = ?1) "
+		"AND (?2 IS NULL OR p.ref = ?2) "
+		"ORDER BY m.start_date, m.code, a.day_date, "
+		"fs_fold(p.family_name), fs_fold(p.given_name), p.ref, i.start_time",
+	/* confirmed registrations with the days they were present on */
+	[Q_CERTIFICATE_ROWS] =
+		"SELECT p.ref, p.family_name, p.given_name, p.organization, "
+		"c.code, r.arrival, r.departure, "
+		"(SELECT count(DISTINCT a.day_date) FROM attendance a "
+		"  WHERE a.registration_id = r.id AND a.present = 1 "
+		"  AND a.day_date BETWEEN ?2 AND ?3) "
+		"FROM registration r JOIN participant p ON p.id = r.participant_id "
+		"JOIN category c ON c.id = p.category_id "
+		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
 };

@@ -18,6 +18,7 @@
 #include "embedded.h"
 #include "store.h"
 #include "zone.h"
+#include "value.h"
 
 #define BUSY_TIMEOUT_MS 60000
 
@@ -326,6 +327,42 @@ fail:
 	return err;
 }
 
+/* fs_fold(name): the accent- and case-folded sort key of a name (value.c),
+ * for lists sorted the way people look names up: rosters, sign-in sheets. */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	char small[256], *buf = small;
+	size_t n;
+
+	(void)argc;
+	if (!text) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	n = fold_key(text, small, sizeof(small));
+	if (n >= sizeof(small)) {
+		if (!(buf = sqlite3_malloc64(n + 1))) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		fold_key(text, buf, n + 1);
+	}
+	sqlite3_result_text(ctx, buf, (int)n, SQLITE_TRANSIENT);
+	if (buf != small)
+		sqlite3_free(buf);
+}
+
+void
+store_register_functions(sqlite3 *db)
+{
+	sqlite3_create_function_v2(db, "fs_fold", 1,
+				   SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+					   SQLITE_INNOCUOUS,
+				   NULL, sql_fold, NULL, NULL, NULL);
+}
+
 fs_err
 fs_store_open(fs_store **out, const char *path, unsigned flags)
 {
@@ -357,6 +394,7 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 0);
+	store_register_functions(store->db);
 	sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
 	if ((err = check_application(store, path)))
 		goto fail;

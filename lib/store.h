@@ -40,6 +40,9 @@ struct fs_store {
 	struct store_cache cache;
 };
 
+/* Defines the SQL functions the queries use (fs_fold) on a connection. */
+void store_register_functions(sqlite3 *db);
+
 /* Empties the cache of lookups. */
 void store_forget(fs_store *store);
 

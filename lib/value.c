@@ -402,3 +402,60 @@ trim(char *s)
 	*end = '\0';
 	return s;
 }
+
+/*
+ * Sort keys for names: "Álvarez" files next to "Alvarez", "Ñúñez" next to
+ * "Nunez".  Latin letters with diacritics (U+00C0-U+017F) become their base
+ * letter, combining marks (U+0300-U+036F) are dropped, ASCII is lowercased;
+ * everything else (other scripts) is kept as it is and sorts after Latin.
+ */
+static const char LATIN1_BASE[] = /* U+00C0-U+00FF; '*' for x and / */
+	"aaaaaaaceeeeiiiidnooooo*ouuuuyts"
+	"aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+static const char LATIN_EXT_A_BASE[] = /* U+0100-U+017F */
+	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
+	"lllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+size_t
+fold_key(const char *s, char *buf, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	while (*p) {
+		unsigned cp = *p, len = 1;
+		if (cp >= 0xC0 && cp < 0xE0 && (p[1] & 0xC0) == 0x80) {
+			cp = ((cp & 0x1F) << 6) | (p[1] & 0x3F);
+			len = 2;
+		} else if (cp >= 0x80) {
+			/* a longer sequence (other scripts, emoji): kept */
+			len = cp >= 0xF0 ? 4 : cp >= 0xE0 ? 3 : 1;
+			for (unsigned i = 1; i < len; i++)
+				if ((p[i] & 0xC0) != 0x80)
+					len = i;
+			cp = 0x110000; /* no code point of interest */
+		}
+		char c = 0;
+		if (cp < 0x80)
+			c = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		else if (cp >= 0xC0 && cp <= 0xFF && LATIN1_BASE[cp - 0xC0] != '*')
+			c = LATIN1_BASE[cp - 0xC0];
+		else if (cp >= 0x100 && cp <= 0x17F)
+			c = LATIN_EXT_A_BASE[cp - 0x100];
+		if (cp >= 0x300 && cp <= 0x36F) {
+			/* combining mark: nothing */
+		} else if (c) {
+			if (n + 1 < size)
+				buf[n] = c;
+			n++;
+		} else {
+			for (unsigned i = 0; i < len; i++, n++)
+				if (n + 1 < size)
+					buf[n] = (char)p[i];
+		}
+		p += len;
+	}
+	if (size)
+		buf[n < size ? n : size - 1] = '\0';
+	return n;
+}

@@ -8,6 +8,7 @@
 #define FS_VALUE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
@@ -33,6 +34,10 @@ bool utf8_valid(const char *s);
 
 void format_date(int64_t days, char buf[11]);
 void format_money(int64_t cents, char buf[32]);
+
+/* Writes the sort key of a name (accents and case folded) to buf, cut to
+ * size; returns the key's full length. */
+size_t fold_key(const char *s, char *buf, size_t size);
 
 /* Removes leading and trailing blanks in place; returns s. */
 char *trim(char *s);

@@ -25,6 +25,7 @@
 #include "fieldschool/directory.h"
 #include "fieldschool/store.h"
 #include "queries.h"
+#include "store.h"
 
 struct fixture {
 	char dir[PATH_MAX];
@@ -351,6 +352,7 @@ test_queries_prepare(void **state)
 	assert_int_equal(fs_store_open(&store, f->db, FS_STORE_CREATE), FS_OK);
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL),
 			 SQLITE_OK);
+	store_register_functions(db); /* as fs_store_open() does */
 	for (int q = 0; q < Q__COUNT; q++) {
 		sqlite3_stmt *stmt = NULL;
 		const char *tail = NULL;

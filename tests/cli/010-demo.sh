@@ -11,7 +11,7 @@ expect_stdout "three missions in $DEMO/fieldschool.db"
 expect_stdout 'mx-2027 +2027-05-10 to 2027-05-13 +America/Mexico_City'
 expect_stdout 'rw-2027 +2027-06-14 to 2027-06-17 +Africa/Kigali'
 expect_stdout 'ph-2027 +2027-09-13 to 2027-09-16 +Asia/Manila'
-expect_stdout "wrote 7 files to $DEMO/"
+expect_stdout "wrote 10 files to $DEMO/"
 for f in fieldschool.db missions.csv agenda-mx-2027.csv agenda-rw-2027.csv \
 	agenda-ph-2027.csv participants-mx-2027.csv participants-rw-2027.csv \
 	participants-ph-2027.csv; do
@@ -19,8 +19,14 @@ for f in fieldschool.db missions.csv agenda-mx-2027.csv agenda-rw-2027.csv \
 done
 check "no temporary files left in the demo folder" \
 	test -z "$(ls -A "$DEMO" | grep -E 'tmp')"
-eq "files in the demo folder (7 CSV + database + feeds/)" "$(ls -A "$DEMO" | grep -cvE -- '-(wal|shm)$')" 9
+eq "files in the demo folder (7 CSV, 3 rosters, database, feeds/)" "$(ls -A "$DEMO" | grep -cvE -- '-(wal|shm)$')" 12
 check "demo published the mission feeds" test -s "$DEMO/feeds/mx-2027/mx-2027.ics" -a -s "$DEMO/feeds/ph-2027/ph-2027.ics"
+# The rosters of the three missions, read back and recalculated.
+for m in mx-2027 rw-2027 ph-2027; do
+	ok "$PYTHON" "$FIELDSCHOOL_SRC/tests/xlsx_check.py" structure "$DEMO/roster-$m.xlsx" "$m"
+done
+ok "$PYTHON" "$FIELDSCHOOL_SRC/tests/xlsx_check.py" recalc "$DEMO/roster-ph-2027.xlsx"
+expect_stdout 'LibreOffice agrees' 
 
 export FIELDSCHOOL_DB=$DEMO/fieldschool.db
 eq "demo database integrity" "$(sql 'pragma integrity_check')" ok

@@ -22,14 +22,15 @@ def write(path, rows):
             f.write((",".join(field(v) for v in r) + "\r\n").encode("utf-8"))
 
 write("missions.csv", [
-    "code,title,country,city,timezone,start,days,venue,address,lat,lon,capacity,currency,per_diem,nightly_rate,contact_name,contact_email,quotas".split(","),
+    "code,title,country,city,timezone,start,days,venue,address,lat,lon,capacity,currency,per_diem,nightly_rate,contact_name,contact_email,quotas,travel_share,meal_deduction".split(","),
     ["mx-rt", "Field School — Ciudad de México", "MX", "Ciudad de México",
      "America/Mexico_City", "2027-05-10", "4", "Centro Cultural Tlatelolco",
      "Av. Ricardo Flores Magón 1,\nTlatelolco", "19.4504", "-99.1373", "60",
      "MXN", "1800", "2300.50", "Paulina Orozco", "paulina@example.org",
-     "lgu-official=10;mrc-staff=4"],
+     "lgu-official=10;mrc-staff=4", "50", "120.50"],
     ["ph-rt", 'The "Manila" school', "PH", "Manila", "Asia/Manila",
-     "2027-09-13", "3", "", "", "", "", "", "", "", "", "", "", ""],
+     "2027-09-13", "3", "", "", "", "", "", "", "", "", "", "", "", "75",
+     "0"],
 ])
 P = "ref,given_name,family_name,email,phone,organization,position,category,country,language,dietary,accessibility,mission,status,arrival,departure,funded,group".split(",")
 write("participants.csv", [P,

@@ -18,12 +18,14 @@ GROUPS_AND_COMMANDS=(
 	"facilitator add" "facilitator list"
 	ics publish "token show" "token rotate"
 	check "plan groups" "plan visits"
+	roster "attend mark" "attend import" "attend export" "attend list"
+	certificates
 )
-CMD_GROUPS=(mission participant agenda category module place facilitator token plan)
+CMD_GROUPS=(mission participant agenda category module place facilitator token plan attend)
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
-for g in init demo ics publish check "${CMD_GROUPS[@]}"; do
+for g in init demo ics publish check roster certificates "${CMD_GROUPS[@]}"; do
 	expect_stdout "^  $g +[a-z]"
 done
 ok fs -h

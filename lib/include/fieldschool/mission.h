@@ -4,7 +4,10 @@
  * Missions are records of fs_missions_format (fieldschool/record.h), with
  * the columns of missions.csv in FORMATS.md plus contact_name,
  * contact_email (the organizer named in calendar feeds) and quotas
- * ("lgu-official=10;mrc-staff=4": seats per category).
+ * ("lgu-official=10;mrc-staff=4": seats per category), and the finance
+ * rules of the rosters: travel_share (percent of the daily per-diem rate
+ * paid per travel day, default 75) and meal_deduction (deducted from the per
+ * diem per day present, default 0).
  */
 #ifndef FIELDSCHOOL_MISSION_H
 #define FIELDSCHOOL_MISSION_H
@@ -33,6 +36,8 @@ enum fs_mission_column {
 	FS_MISSION_CONTACT_NAME,
 	FS_MISSION_CONTACT_EMAIL,
 	FS_MISSION_QUOTAS,
+	FS_MISSION_TRAVEL_SHARE,   /* percent of per diem per travel day */
+	FS_MISSION_MEAL_DEDUCTION, /* per day present, for provided meals */
 	FS_MISSION_END,          /* output: the last day */
 	FS_MISSION_REGISTERED,   /* output: registrations not cancelled */
 	FS_MISSION_CONFIRMED,    /* output */

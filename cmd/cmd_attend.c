@@ -1,0 +1,290 @@
+/*
+ * cmd_attend.c - fieldschool attend import|export|list|mark, and
+ * fieldschool certificates MISSION.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fieldschool/attendance.h"
+#include "fieldschool/csv.h"
+#include "fieldschool/json.h"
+
+static int
+attend_import(int argc, char **argv)
+{
+	return record_import(&fs_attendance_format, argc, argv);
+}
+
+static int
+attend_export(int argc, char **argv)
+{
+	return record_export(&fs_attendance_format, argc, argv, false);
+}
+
+static int
+attend_list(int argc, char **argv)
+{
+	static const int columns[] = {
+		FS_ATT_MISSION, FS_ATT_DATE, FS_ATT_SESSION, FS_ATT_REF,
+		FS_ATT_FAMILY_NAME, FS_ATT_GIVEN_NAME, FS_ATT_PRESENT,
+	};
+	const char *usage = "fieldschool attend list [MISSION] [--json]";
+	if (argc > 1 && is_help(argv[1])) {
+		printf("usage: %s\n\nThe attendance recorded, by day and "
+		       "name.\n", usage);
+		return EXIT_OK;
+	}
+	if (reject_options(argc, argv, usage))
+		return EXIT_USAGE;
+	if (argc > 2)
+		return cmd_usage_error(usage, "too many arguments");
+	return record_list(&fs_attendance_format, argc > 1 ? argv[1] : NULL,
+			   columns, sizeof(columns) / sizeof(columns[0]));
+}
+
+/* fieldschool attend mark --date D [--mission M] [--session S] [--absent]
+ * REF...: one transaction, all or nothing. */
+static int
+attend_mark(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "date", required_argument, NULL, 'd' },
+		{ "mission", required_argument, NULL, 'm' },
+		{ "session", required_argument, NULL, 's' },
+		{ "absent", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool attend mark --date YYYY-MM-DD "
+			    "[--mission M] [--session REF] [--absent] "
+			    "PARTICIPANT...";
+	const char *values[FS_ATT__COUNT] = { NULL };
+	fs_problems problems = FS_PROBLEMS_INIT;
+	fs_store *store = NULL;
+	long added = 0, changed = 0, unchanged = 0;
+	int c, status;
+	fs_err err = FS_OK;
+
+	values[FS_ATT_PRESENT] = "yes";
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			values[FS_ATT_DATE] = optarg;
+			break;
+		case 'm':
+			values[FS_ATT_MISSION] = optarg;
+			break;
+		case 's':
+			values[FS_ATT_SESSION] = optarg;
+			break;
+		case 'a':
+			values[FS_ATT_PRESENT] = "no";
+			break;
+		case 'h':
+			printf("usage: %s\n\nMarks the participants (by ref) "
+			       "present, or --absent, on a day of their\n"
+			       "mission or for one session (--session, an "
+			       "agenda item's ref).  All or\nnothing: one bad "
+			       "ref changes nothing.  Marking again updates "
+			       "the mark.\n", usage);
+			return EXIT_OK;
+		default:
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value (see --help)",
+					       argv[optind - 1]);
+		}
+	}
+	if (!values[FS_ATT_DATE])
+		return cmd_usage_error(usage, "--date is required");
+	if (optind == argc)
+		return cmd_usage_error(usage, "give at least one participant "
+				       "ref");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	if ((err = fs_store_begin(store)))
+		goto done;
+	for (int i = optind; i < argc; i++) {
+		fs_put_outcome outcome;
+		size_t before = problems.n;
+		fs_err one;
+		values[FS_ATT_REF] = argv[i];
+		one = fs_attendance_format.put(store, values, FS_PUT_UPSERT, 0,
+					       &problems, &outcome, NULL);
+		/* the problems of this ref, named after it */
+		for (size_t k = before; k < problems.n; k++)
+			fprintf(stderr, "fieldschool: %s: %s: %s\n", argv[i],
+				problems.items[k].column
+					? problems.items[k].column
+					: "ref",
+				problems.items[k].reason);
+		if (one == FS_EINPUT) {
+			err = FS_EINPUT;
+			continue;
+		}
+		if (one) {
+			err = one;
+			break;
+		}
+		added += outcome == FS_PUT_ADDED;
+		changed += outcome == FS_PUT_CHANGED;
+		unchanged += outcome == FS_PUT_UNCHANGED;
+	}
+	if (err) {
+		fs_store_rollback(store);
+		if (err == FS_EINPUT)
+			fs_fail(FS_EINPUT, "%zu problem%s: nothing recorded",
+				problems.n, problems.n == 1 ? "" : "s");
+		goto done;
+	}
+	err = fs_store_commit(store);
+done:
+	if (err) {
+		status = cmd_fail(err);
+	} else if (global.json) {
+		printf("{\"added\": %ld, \"changed\": %ld, \"unchanged\": "
+		       "%ld}\n", added, changed, unchanged);
+	} else {
+		printf("%s %s: %ld added, %ld changed, %ld unchanged\n",
+		       values[FS_ATT_PRESENT][0] == 'y' ? "present" : "absent",
+		       values[FS_ATT_DATE], added, changed, unchanged);
+	}
+	fs_problems_release(&problems);
+	fs_store_close(store);
+	return status;
+}
+
+static const struct cmd attend_commands[] = {
+	{ "mark", attend_mark, "mark participants present or absent" },
+	{ "import", attend_import, "import attendance.csv (sign-in data)" },
+	{ "export", attend_export, "export attendance.csv" },
+	{ "list", attend_list, "list the attendance recorded" },
+	{ NULL, NULL, NULL },
+};
+
+int
+cmd_attend(int argc, char **argv)
+{
+	return cmd_dispatch(attend_commands, "fieldschool attend", argc, argv);
+}
+
+/* --- certificates ------------------------------------------------------------ */
+
+struct cert_out {
+	FILE *out;
+	size_t printed;
+	bool started;
+};
+
+/* The CSV header or the JSON '[': printed with the first row, or at the
+ * end, so that an unknown mission prints nothing on standard output. */
+static void
+cert_begin(struct cert_out *c)
+{
+	if (c->started)
+		return;
+	c->started = true;
+	if (global.json) {
+		fputc('[', c->out);
+	} else {
+		const char *head[FS_CERT__COUNT];
+		for (int i = 0; i < FS_CERT__COUNT; i++)
+			head[i] = fs_certificate_columns[i].name;
+		fs_csv_write(c->out, head, FS_CERT__COUNT);
+	}
+}
+
+static fs_err
+print_certificate(void *ctx, const char *const *v)
+{
+	struct cert_out *c = ctx;
+
+	cert_begin(c);
+	if (!global.json)
+		return fs_csv_write(c->out, v, FS_CERT__COUNT);
+	fprintf(c->out, "%s\n  {", c->printed++ ? "," : "");
+	for (int i = 0; i < FS_CERT__COUNT; i++) {
+		fprintf(c->out, "%s\"%s\": ", i ? ", " : "",
+			fs_certificate_columns[i].name);
+		if (fs_certificate_columns[i].is_number)
+			fputs(v[i], c->out);
+		else
+			fs_json_string(c->out, v[i]);
+	}
+	fputc('}', c->out);
+	return FS_OK;
+}
+
+int
+cmd_certificates(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "min-percent", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool certificates MISSION "
+			    "[--min-percent 80] [--all] [--json]";
+	struct cert_out out = { stdout, 0, false };
+	fs_store *store = NULL;
+	long min_percent = 80;
+	bool all = false;
+	int c, status;
+	fs_err err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		char *end = NULL;
+		switch (c) {
+		case 'p':
+			errno = 0;
+			min_percent = strtol(optarg, &end, 10);
+			if (!*optarg || *end || errno || min_percent < 0 ||
+			    min_percent > 100)
+				return cmd_usage_error(usage, "--min-percent: "
+						       "'%s': a whole number "
+						       "from 0 to 100", optarg);
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'h':
+			printf("usage: %s\n\nLists, as CSV (or JSON with "
+			       "--json), the confirmed participants who\n"
+			       "attended at least --min-percent of the "
+			       "mission's days (default 80): the\n"
+			       "certificates of completion to print.  Days "
+			       "present come from attendance\nonce any is "
+			       "recorded for the mission, else from arrival "
+			       "and departure\n(column basis).  --all lists "
+			       "every confirmed participant, with a\n"
+			       "qualifies column.\n", usage);
+			return EXIT_OK;
+		default:
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value (see --help)",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(usage, "give one mission code");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_certificates(store, argv[optind], (int)min_percent, all,
+			      print_certificate, &out);
+	if (!err)
+		cert_begin(&out);
+	if (!err && global.json)
+		printf("%s]\n", out.printed ? "\n" : "");
+	fs_store_close(store);
+	if (!err && (fflush(stdout) || ferror(stdout)))
+		err = fs_fail(FS_EIO, "standard output: %s", strerror(errno));
+	return err ? cmd_fail(err) : EXIT_OK;
+}
