@@ -204,11 +204,26 @@ add_organizer(icalcomponent *ev, const char *name, const char *email)
 
 /* --- the VTIMEZONE ------------------------------------------------------ */
 
+/*
+ * Whether an observance is DAYLIGHT: the larger offset of a summer-time
+ * pair.  The zone database marks Dublin's winter time and Casablanca's
+ * Ramadan time as the "DST" half (negative DST); clients, Outlook above all,
+ * expect DAYLIGHT to be the one the clocks go forward to.  An offset change
+ * that is no summer time at all (Kathmandu, 1986) is STANDARD.
+ */
+static bool
+is_daylight(const struct zone_state *s)
+{
+	if (s->onset == ZONE_NO_ONSET || s->onset < 0)
+		return s->is_dst && !s->was_dst;
+	return (s->is_dst || s->was_dst) && s->utoff > s->utoff_before;
+}
+
 static void
 add_observance(icalcomponent *vtz, const struct zone_state *s)
 {
-	icalcomponent *obs = s->is_dst ? icalcomponent_new_xdaylight()
-				       : icalcomponent_new_xstandard();
+	icalcomponent *obs = is_daylight(s) ? icalcomponent_new_xdaylight()
+					    : icalcomponent_new_xstandard();
 	struct icaltimetype start = icaltime_null_time();
 	int32_t before = s->utoff_before;
 	int64_t local;
@@ -235,17 +250,25 @@ add_observance(icalcomponent *vtz, const struct zone_state *s)
 	icalcomponent_add_component(vtz, obs);
 }
 
-/* The zone's state on the first day and every change up to the last. */
+/* The zone's state on the first day and every change up to the last.  A
+ * range that falls in summer time also gets the standard time before it:
+ * Outlook mishandles a VTIMEZONE that has a DAYLIGHT and no STANDARD. */
 static char *
 build_vtimezone(const struct cal_mission *m, int64_t first_day,
 		int64_t last_day, size_t *len)
 {
-	struct zone_state state;
+	struct zone_state state, before;
 	int64_t t = (first_day - 1) * 86400, end = (last_day + 2) * 86400;
 
 	icalcomponent *vtz = icalcomponent_new_vtimezone();
 	icalcomponent_add_property(vtz, icalproperty_new_tzid(m->zone));
 	zone_state_at(m->tz, t, &state);
+	if (is_daylight(&state) && state.onset != ZONE_NO_ONSET &&
+	    state.onset > 0) {
+		zone_state_at(m->tz, state.onset - 1, &before);
+		if (!is_daylight(&before))
+			add_observance(vtz, &before);
+	}
 	add_observance(vtz, &state);
 	while (zone_next_change(m->tz, t, &t) && t < end) {
 		zone_state_at(m->tz, t, &state);

@@ -346,8 +346,9 @@ zone_free(struct zone *zone)
 
 static void
 set_state(struct zone_state *out, const struct zone_type *type,
-	  int64_t onset, int32_t before)
+	  int64_t onset, int32_t before, bool before_dst)
 {
+	out->was_dst = before_dst;
 	out->utoff = type->utoff;
 	out->is_dst = type->is_dst;
 	memcpy(out->abbr, type->abbr, sizeof(out->abbr));
@@ -367,14 +368,15 @@ zone_state_at(const struct zone *z, int64_t t, struct zone_state *out)
 		if (rule_last_before(z, t, &when, &to_dst) &&
 		    (!z->n_times || when > z->times[z->n_times - 1])) {
 			set_state(out, to_dst ? &z->dst : &z->std, when,
-				  to_dst ? z->std.utoff : z->dst.utoff);
+				  to_dst ? z->std.utoff : z->dst.utoff, !to_dst);
 			return;
 		}
 	}
 	if (!z->n_times || t < z->times[0]) {
 		set_state(out, z->has_footer && !z->n_times ? &z->std : &z->types[0],
-			  ZONE_NO_ONSET, 0);
+			  ZONE_NO_ONSET, 0, false);
 		out->utoff_before = out->utoff;
+		out->was_dst = out->is_dst;
 		return;
 	}
 	while (hi - lo > 1) { /* the last transition <= t */
@@ -386,7 +388,9 @@ zone_state_at(const struct zone *z, int64_t t, struct zone_state *out)
 	}
 	set_state(out, &z->types[z->types_at[lo]], z->times[lo],
 		  lo ? z->types[z->types_at[lo - 1]].utoff
-		     : z->types[0].utoff);
+		     : z->types[0].utoff,
+		  lo ? z->types[z->types_at[lo - 1]].is_dst
+		     : z->types[0].is_dst);
 }
 
 static bool

@@ -26,6 +26,7 @@ struct zone_state {
 	char abbr[16];       /* "CST", "+08" */
 	int64_t onset;       /* UTC seconds it began; ZONE_NO_ONSET: always */
 	int32_t utoff_before; /* the offset before onset */
+	bool was_dst;         /* and whether that was summer time */
 };
 
 struct zone;

@@ -101,6 +101,26 @@ valid "removed items outside the new days are right by zoneinfo" out/be-2027/be-
 check "the removed item of 29 March is still there, cancelled" \
 	grep -q '^SUMMARY:Cancelled: Day four' out/be-2027/be-2027.ics
 
+# Outlook wants a STANDARD beside a DAYLIGHT, and DAYLIGHT the time the
+# clocks go forward to: a summer mission gets the standard time before it,
+# and Dublin's winter (the zone database's "negative DST") is STANDARD.
+obs() { tr -d '\r' <"$1" | sed -n '/^BEGIN:VTIMEZONE/,/^END:VTIMEZONE/p' |
+	grep -E '^(BEGIN:(STANDARD|DAYLIGHT)|TZOFFSETTO)' | tr '\n' ' '; }
+ok fs mission add --title S --country DE --city Berlin --timezone Europe/Berlin \
+	--start 2027-07-05 --days 3 summer
+ok fs agenda add summer --day 1 --start 09:00 --end 10:00 --kind session --title S
+ok fs ics summer -o summer.ics
+valid "a summer mission in Berlin" summer.ics
+eq "its observances" "$(obs summer.ics)" \
+	"BEGIN:STANDARD TZOFFSETTO:+0100 BEGIN:DAYLIGHT TZOFFSETTO:+0200 "
+ok fs mission add --title D --country IE --city Dublin --timezone Europe/Dublin \
+	--start 2027-03-26 --days 4 dublin
+ok fs agenda add dublin --day 4 --start 09:00 --end 10:00 --kind session --title D
+ok fs ics dublin -o dublin.ics
+valid "a mission in Dublin over the change to summer time" dublin.ics
+eq "Dublin: GMT is STANDARD, IST is DAYLIGHT" "$(obs dublin.ics)" \
+	"BEGIN:STANDARD TZOFFSETTO:+0000 BEGIN:DAYLIGHT TZOFFSETTO:+0100 "
+
 # A mission code that would share its feed's name with a group's is refused.
 ok fs mission add --title G --country DE --city Berlin --timezone Europe/Berlin \
 	--start 2027-03-26 --days 3 group-A
