@@ -24,12 +24,13 @@ static const char CHECK_HELP[] =
 	"has group items; a mission that is not 3 or 4 days.\n"
 	"Warnings: two items at once at a venue that may have several rooms;\n"
 	"travel that eats into the buffer; arrival after a participant's first\n"
-	"item, departure before their last.\n"
+	"item, departure before their last; an item for a group or category\n"
+	"with no confirmed participant (often a typo in its audience).\n"
 	"\n"
 	"options:\n"
 	"  --speed KMH    travel speed between places (default 20, city "
 	"traffic)\n"
-	"  --buffer MIN   minutes to add to every trip (default 15)\n"
+	"  --buffer MIN   whole minutes to add to every trip (default 15)\n"
 	"  --json         the findings as a JSON array\n"
 	"\n"
 	"exit status: 0 no errors (warnings allowed), 1 errors found, 3 unknown\n"
@@ -52,7 +53,7 @@ int
 cmd_travel_options(const char *usage, int c, const char *arg,
 		   fs_travel_options *travel)
 {
-	double v;
+	double v = 0;
 	int status;
 
 	if (c == 'S') {
@@ -60,9 +61,13 @@ cmd_travel_options(const char *usage, int c, const char *arg,
 			return status;
 		travel->speed_kmh = v;
 	} else {
-		if ((status = parse_number(usage, "buffer", arg, 0, 600, &v)))
-			return status;
-		travel->buffer_min = (int)v;
+		char *end;
+		long minutes = strtol(arg, &end, 10);
+		if (!*arg || *end || minutes < 0 || minutes > 600)
+			return cmd_usage_error(usage, "--buffer: '%s': expected "
+					       "a whole number of minutes from "
+					       "0 to 600", arg);
+		travel->buffer_min = (int)minutes;
 	}
 	return EXIT_OK;
 }
@@ -85,6 +90,33 @@ print_json(const fs_findings *findings)
 		printf("}");
 	}
 	printf("%s]\n", findings->n ? "\n" : "");
+}
+
+/* FS_ENOTFOUND naming every name not among codes. */
+static fs_err
+known_missions(char **codes, size_t n_codes, char **names, int n_names)
+{
+	char list[512] = "";
+	size_t len = 0;
+	int unknown = 0;
+
+	for (int i = 0; i < n_names; i++) {
+		bool found = false;
+		for (size_t k = 0; k < n_codes && !found; k++)
+			found = !strcmp(codes[k], names[i]);
+		if (found)
+			continue;
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s'%s'", unknown ? ", " : "",
+						names[i]);
+		unknown++;
+	}
+	if (!unknown)
+		return FS_OK;
+	return fs_fail(FS_ENOTFOUND, "no mission%s %s%s",
+		       unknown == 1 ? "" : "s", list,
+		       n_names > unknown ? "; nothing was checked" : "");
 }
 
 int
@@ -124,13 +156,18 @@ cmd_check(int argc, char **argv)
 	}
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
+	if ((err = fs_schedule_missions(store, &codes, &n_codes)))
+		goto done;
 	if (optind == argc) {
-		if ((err = fs_schedule_missions(store, &codes, &n_codes)))
-			goto done;
 		for (size_t i = 0; i < n_codes && !err; i++)
 			err = fs_schedule_check(store, codes[i], &travel,
 						&findings);
 	} else {
+		/* every name first: an unknown one is refused before any
+		 * mission is checked, not after some were */
+		if ((err = known_missions(codes, n_codes, argv + optind,
+					  argc - optind)))
+			goto done;
 		for (int i = optind; i < argc && !err; i++)
 			err = fs_schedule_check(store, argv[i], &travel,
 						&findings);

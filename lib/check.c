@@ -439,6 +439,77 @@ audience_size(const struct ctx *c, const fs_check_item *it)
 	return n;
 }
 
+/* A before B before AA: by length, then by bytes */
+static int
+label_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
+/* "A, B, C" (the groups with confirmed people, in order), at most 12 */
+static fs_err
+groups_in_use(const struct ctx *c, char *buf, size_t size)
+{
+	size_t len = 0, n = 0, all = c->in->n_group_labels;
+	const char **labels = malloc((all + 1) * sizeof(char *));
+
+	if (!labels)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t g = 0; g < all; g++)
+		if (c->group_size[g])
+			labels[n++] = c->in->groups[g];
+	qsort(labels, n, sizeof(char *), label_cmp);
+	buf[0] = '\0';
+	for (size_t k = 0; k < n && len < size; k++) {
+		if (k == 12) {
+			snprintf(buf + len, size - len, ", ...");
+			break;
+		}
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					k ? ", " : "", labels[k]);
+	}
+	free(labels);
+	return FS_OK;
+}
+
+/* An audience group or category with no confirmed participant: most
+ * often a typo (group:Z, group:a for A), and then the people meant miss
+ * the item without any other rule noticing. */
+static fs_err
+check_empty_audience(struct ctx *c, const fs_check_item *it)
+{
+	const fs_check_input *in = c->in;
+	char used[256];
+
+	for (size_t i = 0; i < it->n_groups; i++) {
+		int g = it->groups[i];
+		if (c->group_size[g])
+			continue;
+		TRY(groups_in_use(c, used, sizeof(used)));
+		TRY(add(c, FS_WARNING, "empty-audience", it->ref,
+			"is for group %s, which has no confirmed participant "
+			"(groups in use: %s); correct its audience (agenda "
+			"edit %s --audience group:LABEL) or put people in "
+			"group %s", in->groups[g], *used ? used : "none",
+			it->ref, in->groups[g]));
+	}
+	for (size_t i = 0; i < it->n_categories; i++) {
+		int k = it->categories[i];
+		if (c->category_size[k])
+			continue;
+		TRY(add(c, FS_WARNING, "empty-audience", it->ref,
+			"is for category %s, which has no confirmed "
+			"participant; correct its audience (agenda edit %s "
+			"--audience category:CODE) or confirm its "
+			"participants", in->categories[k], it->ref));
+	}
+	return FS_OK;
+}
+
 static fs_err
 check_items(struct ctx *c)
 {
@@ -457,7 +528,13 @@ check_items(struct ctx *c)
 				"starts at minute %d of its day, which is no "
 				"time of day; give a start from 00:00 to 23:59",
 				it->start));
-		else if (it->end <= it->start)
+		else if (it->end == it->start)
+			TRY(add(c, FS_ERROR, "item-hours", it->ref,
+				"does not end after it starts (%02d:%02d-"
+				"%02d:%02d); correct its end", it->start / 60,
+				it->start % 60, it->start / 60,
+				it->start % 60));
+		else if (it->end < it->start)
 			TRY(add(c, FS_ERROR, "item-hours", it->ref,
 				"ends (%02d:%02d) before it starts (%02d:%02d); "
 				"correct its end", (it->end / 60) % 100,
@@ -468,6 +545,7 @@ check_items(struct ctx *c)
 				"lasts %d hours, longer than a day; split it "
 				"into one item per day",
 				(it->end - it->start) / 60));
+		TRY(check_empty_audience(c, it));
 		if (it->capacity > 0) {
 			long n = audience_size(c, it);
 			if (n > it->capacity)
@@ -605,6 +683,16 @@ done:
 
 /* ---- people ---- */
 
+/* " at HH:MM", or "" for -1 (a date alone) */
+static void
+clock_text(int minutes, char buf[16])
+{
+	buf[0] = '\0';
+	if (minutes >= 0)
+		snprintf(buf, 16, " at %02d:%02d", (minutes / 60) % 100,
+			 minutes % 60);
+}
+
 static fs_err
 check_people(struct ctx *c)
 {
@@ -672,7 +760,7 @@ check_people(struct ctx *c)
 	for (size_t p = 0; p < in->n_people && !err; p++) {
 		const fs_check_person *who = &in->people[p];
 		int first = first_all, last = last_all;
-		char w[48];
+		char w[48], at_time[16];
 		if (!who->is_confirmed)
 			continue;
 		if (who->group < 0 && has_group_items)
@@ -698,14 +786,14 @@ check_people(struct ctx *c)
 			bool late = who->arrival_min < 0
 					    ? who->arrival_day > it->day
 					    : at > c->abs_start[first];
+			clock_text(who->arrival_min, at_time);
 			if (late)
 				err = add(c, FS_WARNING, "late-arrival",
 					  who->ref, "arrives on day %d%s, after "
 					  "the start of %s (%s), their first "
 					  "item; ask for an earlier arrival",
-					  who->arrival_day,
-					  who->arrival_min < 0 ? "" : " at "
-					  "that time", it->ref, when(it, w));
+					  who->arrival_day, at_time, it->ref,
+					  when(it, w));
 		}
 		if (!err && last >= 0 &&
 		    who->departure_day != FS_CHECK_NO_DAY) {
@@ -716,14 +804,14 @@ check_people(struct ctx *c)
 			bool early = who->departure_min < 0
 					     ? who->departure_day < it->day
 					     : at < c->abs_end[last];
+			clock_text(who->departure_min, at_time);
 			if (early)
 				err = add(c, FS_WARNING, "early-departure",
 					  who->ref, "leaves on day %d%s, before "
 					  "the end of %s (%s), their last item; "
 					  "ask for a later departure",
-					  who->departure_day,
-					  who->departure_min < 0 ? "" : " at "
-					  "that time", it->ref, when(it, w));
+					  who->departure_day, at_time, it->ref,
+					  when(it, w));
 		}
 	}
 #undef EARLIER

@@ -53,7 +53,11 @@
  * flow does, and then no rotation exists.
  *
  * Otherwise (sizes for which capacity is not a count, sites closed in some
- * windows, such as by travel time), it is an exact backtracking search.
+ * windows, such as by travel time, or limits of one group: windows it is
+ * kept out of, and pairs of windows too close together for the trip
+ * between two sites), it is an exact backtracking search; the group
+ * limits are checked against the group's visits placed so far, and the
+ * windows left to each visit are counted again for that group.
  * When every group visits every site, the variables are the visits
  * (group, site), each to get a window: the search takes the visit with
  * the fewest windows left (kept up to date incrementally) and tries them
@@ -572,6 +576,58 @@ is_open(const fs_visit_problem *p, size_t j, size_t w)
 	return !p->allowed || p->allowed[j * p->n_windows + w];
 }
 
+/* Too little time for one group to visit j in window w and k in x? */
+static bool
+too_far(const fs_visit_problem *p, size_t j, size_t w, size_t k, size_t x)
+{
+	int gap;
+	if (!p->window_gap || !p->site_trip || j == k || w == x ||
+	    w >= p->n_windows || x >= p->n_windows)
+		return false;
+	gap = p->window_gap[w * p->n_windows + x];
+	return gap >= 0 && gap < p->site_trip[j * p->n_sites + k];
+}
+
+/* Can group g be at site j in window w, with its visits placed so far in
+ * placed (G x S, -1 for none): its own items, and the trips to and from
+ * its other visits?  (Capacity and the site's windows aside.) */
+static bool
+group_can(const fs_visit_problem *p, const int *placed, size_t g, size_t j,
+	  size_t w)
+{
+	size_t S = p->n_sites;
+	if (p->group_allowed &&
+	    !p->group_allowed[(g * S + j) * p->n_windows + w])
+		return false;
+	if (p->window_gap && p->site_trip)
+		for (size_t k = 0; k < S; k++)
+			if (k != j && placed[g * S + k] >= 0 &&
+			    too_far(p, j, w, k, (size_t)placed[g * S + k]))
+				return false;
+	return true;
+}
+
+/* Does any group-specific limit (travel between windows, a group's own
+ * items) bind?  Then only the search is exact. */
+static bool
+group_limited(const fs_visit_problem *p)
+{
+	size_t G = p->n_groups, S = p->n_sites, W = p->n_windows;
+	for (size_t j = 0; p->window_gap && p->site_trip && j < S; j++)
+		for (size_t k = 0; k < S; k++)
+			for (size_t w = 0; w < W; w++)
+				for (size_t x = 0; x < W; x++)
+					if (too_far(p, j, w, k, x))
+						return true;
+	for (size_t g = 0; p->group_allowed && g < G; g++)
+		for (size_t j = 0; j < S; j++)
+			for (size_t w = 0; w < W; w++)
+				if (!p->group_allowed[(g * S + j) * W + w] &&
+				    (!p->allowed || p->allowed[j * W + w]))
+					return true;
+	return false;
+}
+
 static const char *
 group_name(const fs_visit_problem *p, size_t g, char buf[32])
 {
@@ -705,6 +761,8 @@ check_bounds(struct visits *v)
 static bool
 capacity_is_count(const struct visits *v)
 {
+	if (group_limited(v->p))
+		return false;
 	for (size_t j = 0; j < v->S; j++) {
 		long sum = 0;
 		for (size_t k = 0; k < v->most[j]; k++)
@@ -882,7 +940,8 @@ has_room(const struct search *z, size_t g, size_t j, size_t w)
 	const fs_visit_problem *p = z->v->p;
 	return is_open(p, j, w) &&
 	       z->load[j * z->v->W + w] + p->group_size[g] <=
-		       capacity_of(p, j);
+		       capacity_of(p, j) &&
+	       group_can(p, z->out, g, j, w);
 }
 
 static bool
@@ -979,6 +1038,7 @@ struct mrv {
 	const bool *required; /* G x S: the visits to place; NULL: all */
 	long nodes, limit;
 	bool gave_up;
+	bool limited; /* travel between windows limits a group's visits */
 };
 
 static bool
@@ -993,7 +1053,8 @@ mrv_fits(const struct mrv *z, size_t g, size_t j, size_t w, long extra)
 	const fs_visit_problem *p = z->v->p;
 	return !z->busy[g * z->v->W + w] && is_open(p, j, w) &&
 	       z->load[j * z->v->W + w] + extra + p->group_size[g] <=
-		       capacity_of(p, j);
+		       capacity_of(p, j) &&
+	       group_can(p, z->out, g, j, w);
 }
 
 static void
@@ -1023,6 +1084,17 @@ mrv_place(struct mrv *z, size_t g, size_t j, size_t w, bool undo)
 		z->busy[g * v->W + w] = true;
 		z->out[g * v->S + j] = (int)w;
 	}
+	/* travel limits: g's visit at j changes which windows g's other
+	 * visits can take, in any window; count them again */
+	if (z->limited)
+		for (size_t k = 0; k < v->S; k++) {
+			if (!mrv_open(z, g * v->S + k))
+				continue;
+			z->domain[g * v->S + k] = 0;
+			for (size_t x = 0; x < v->W; x++)
+				z->domain[g * v->S + k] +=
+					mrv_fits(z, g, k, x, 0);
+		}
 }
 
 static bool
@@ -1079,13 +1151,15 @@ mrv_search(struct mrv *z, size_t remaining)
 static fs_err
 search_visits(struct visits *v, int *out, long limit, const bool *required)
 {
-	struct mrv z = { v, NULL, NULL, out, NULL, required, 0, limit, false };
+	struct mrv z = { v,	NULL,  NULL,  out,  NULL,
+			 required, 0,	  limit, false, false };
 	size_t n = 0;
 	fs_err err = FS_OK;
 
 	z.load = calloc(v->S * v->W + 1, sizeof(long));
 	z.busy = calloc(v->G * v->W + 1, sizeof(bool));
 	z.domain = calloc(v->G * v->S + 1, sizeof(int));
+	z.limited = v->p->window_gap && v->p->site_trip;
 	if (!z.load || !z.busy || !z.domain) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
@@ -1224,8 +1298,13 @@ search_rotation(struct visits *v, int *out)
 			err = fs_fail(FS_EINPUT, "no rotation exists: every "
 				      "way of placing the %zu groups in %zu "
 				      "windows leaves a site over capacity, "
-				      "closed, or a group short of %zu visits",
-				      v->G, v->W, v->K);
+				      "closed, or a group short of %zu "
+				      "visits%s", v->G, v->W, v->K,
+				      group_limited(p)
+					      ? " (with the time to travel "
+						"between windows and each "
+						"group's own items)"
+					      : "");
 	}
 done:
 	free(z.order);
@@ -1296,7 +1375,8 @@ fs_visit_rotation_valid(const int *window_of, const fs_visit_problem *p)
 			if (w < 0)
 				continue;
 			valid = (size_t)w < W && !busy[w] &&
-				is_open(p, j, (size_t)w);
+				is_open(p, j, (size_t)w) &&
+				group_can(p, window_of, g, j, (size_t)w);
 			if (!valid)
 				break;
 			busy[w] = true;
@@ -1328,6 +1408,8 @@ fs_visit_align(int *window_of, const int *previous,
 	for (size_t j = 0; j < S; j++)
 		if (open_windows(p, j) != W)
 			return FS_OK;
+	if (group_limited(p))
+		return FS_OK;
 	agree = calloc(W * W + 1, sizeof(long));
 	edge = malloc((W * W + 1) * sizeof(int));
 	renamed = malloc((W + 1) * sizeof(int));

@@ -926,24 +926,52 @@ item_windows(const struct loaded *m, struct window **out, size_t *n_out)
 	return FS_OK;
 }
 
-/* Can a group leave the last place it is at for everyone before window w
- * (same day), reach the site in time, and be back for the next? */
+static double
+travel_speed(const fs_travel_options *travel)
+{
+	return travel && travel->speed_kmh > 0 ? travel->speed_kmh
+					       : FS_CHECK_SPEED_KMH;
+}
+
+static int
+travel_buffer(const fs_travel_options *travel)
+{
+	return travel && travel->buffer_min >= 0 ? travel->buffer_min
+						 : FS_CHECK_BUFFER_MIN;
+}
+
+/* Is item it (not a visit) for group label index group (-1: for
+ * everyone only)? */
+static bool
+item_is_for(const fs_check_item *it, int group)
+{
+	if (it->for_all)
+		return true;
+	for (size_t k = 0; group >= 0 && k < it->n_groups; k++)
+		if (it->groups[k] == group)
+			return true;
+	return false;
+}
+
+/* Can a group leave the last place it is at before window w (same day;
+ * items for everyone, and for the group when group >= 0), reach the site
+ * in time, and be back for the next?  The rule of check's travel-time,
+ * buffer included. */
 static bool
 reachable(const struct loaded *m, const fs_check_place *site,
-	  const struct window *w, const fs_travel_options *travel)
+	  const struct window *w, const fs_travel_options *travel, int group)
 {
-	double speed = travel && travel->speed_kmh > 0 ? travel->speed_kmh
-						       : FS_CHECK_SPEED_KMH;
-	int buffer = travel && travel->buffer_min >= 0 ? travel->buffer_min
-						       : FS_CHECK_BUFFER_MIN;
+	double speed = travel_speed(travel);
+	int buffer = travel_buffer(travel);
 	int before = -1, after = -1;
 
 	if (!site->has_coords)
 		return true;
 	for (size_t i = 0; i < m->n_items; i++) {
 		const fs_check_item *it = &m->items[i];
-		if (it->is_visit || !it->for_all || it->day != w->day ||
-		    it->place < 0 || !m->place_list[it->place].has_coords)
+		if (it->is_visit || !item_is_for(it, group) ||
+		    it->day != w->day || it->place < 0 ||
+		    !m->place_list[it->place].has_coords)
 			continue;
 		if (it->end <= w->start &&
 		    (before < 0 || it->end > m->items[before].end))
@@ -969,6 +997,175 @@ reachable(const struct loaded *m, const fs_check_place *site,
 			return false;
 	}
 	return true;
+}
+
+/* The index of a group label among m's interned groups, -1 if none. */
+static int
+group_index(const struct loaded *m, const char *label)
+{
+	for (size_t i = 0; i < m->groups.n; i++)
+		if (!strcmp(m->groups.list[i], label))
+			return (int)i;
+	return -1;
+}
+
+/* Minutes from site a to site b, buffer included; 0 when either has no
+ * coordinates or they are the same place. */
+static int
+trip_minutes(const fs_check_place *a, const fs_check_place *b,
+	     const fs_travel_options *travel)
+{
+	if (a == b || !a->has_coords || !b->has_coords)
+		return 0;
+	return fs_travel_minutes(fs_distance_km(a->lat, a->lon, b->lat, b->lon),
+				 travel_speed(travel)) +
+	       travel_buffer(travel);
+}
+
+/*
+ * The limits of one group (fs_visit_problem's group_allowed, window_gap
+ * and site_trip), each NULL when it limits nothing beyond allowed:
+ * an item for a group (not a visit) closes the windows it overlaps for
+ * that group, and the trips to and from its own items must fit, as for
+ * the items for everyone; two windows of a day with nothing with a place
+ * for everyone between them are consecutive for a group that visits both,
+ * so the gap must hold the trip between their sites, buffer included.
+ */
+static fs_err
+group_limits(const struct loaded *m, const int *sites_place, size_t S,
+	     const struct window *windows, size_t W,
+	     const char *const *groups, size_t G,
+	     const fs_travel_options *travel, const bool *allowed,
+	     bool **group_allowed_out, int **gap_out, int **trip_out)
+{
+	bool *group_allowed = NULL, any_group = false, any_gap = false;
+	int *gap = NULL, *trip = NULL;
+
+	*group_allowed_out = NULL;
+	*gap_out = NULL;
+	*trip_out = NULL;
+	for (size_t i = 0; i < m->n_items && !any_group; i++)
+		any_group = !m->items[i].is_visit && !m->items[i].for_all &&
+			    m->items[i].n_groups > 0;
+	if (any_group) {
+		any_group = false;
+		if (!(group_allowed = malloc(G * S * W + 1)))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		for (size_t g = 0; g < G; g++) {
+			int gi = group_index(m, groups[g]);
+			for (size_t w = 0; w < W; w++) {
+				const struct window *win = &windows[w];
+				bool busy = false;
+				for (size_t i = 0; i < m->n_items && !busy;
+				     i++) {
+					const fs_check_item *it = &m->items[i];
+					busy = !it->is_visit &&
+					       item_is_for(it, gi) &&
+					       it->day == win->day &&
+					       it->start < win->end &&
+					       it->end > win->start;
+				}
+				for (size_t j = 0; j < S; j++) {
+					bool ok = allowed[j * W + w] && !busy &&
+						  reachable(m,
+							    &m->place_list
+								    [sites_place[j]],
+							    win, travel, gi);
+					group_allowed[(g * S + j) * W + w] = ok;
+					any_group |= ok != allowed[j * W + w];
+				}
+			}
+		}
+		if (!any_group) {
+			free(group_allowed);
+			group_allowed = NULL;
+		}
+	}
+	gap = malloc((W * W + 1) * sizeof(int));
+	trip = malloc((S * S + 1) * sizeof(int));
+	if (!gap || !trip) {
+		free(group_allowed);
+		free(gap);
+		free(trip);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	for (size_t j = 0; j < S; j++)
+		for (size_t k = 0; k < S; k++)
+			trip[j * S + k] = trip_minutes(
+				&m->place_list[sites_place[j]],
+				&m->place_list[sites_place[k]], travel);
+	for (size_t w = 0; w < W; w++)
+		for (size_t x = w; x < W; x++) {
+			int minutes = -1;
+			if (x > w && windows[x].day == windows[w].day) {
+				bool between = false;
+				for (size_t i = 0; i < m->n_items && !between;
+				     i++) {
+					const fs_check_item *it = &m->items[i];
+					between = !it->is_visit && it->for_all &&
+						  it->day == windows[w].day &&
+						  it->place >= 0 &&
+						  m->place_list[it->place]
+							  .has_coords &&
+						  it->start >= windows[w].end &&
+						  it->start < windows[x].start;
+				}
+				if (!between)
+					minutes = windows[x].start -
+						  windows[w].end;
+			}
+			gap[w * W + x] = gap[x * W + w] = minutes;
+			for (size_t j = 0; j < S && minutes >= 0 && !any_gap;
+			     j++)
+				for (size_t k = 0; k < S && !any_gap; k++)
+					any_gap = minutes < trip[j * S + k];
+		}
+	*group_allowed_out = group_allowed;
+	if (any_gap) {
+		*gap_out = gap;
+		*trip_out = trip;
+	} else {
+		free(gap);
+		free(trip);
+	}
+	return FS_OK;
+}
+
+/* When travel between windows may be why no rotation exists: names the
+ * closest such pair, after the planner's detail. */
+static fs_err
+travel_hint(fs_err err, size_t W, const int *gap, const int *trip, size_t S,
+	    const fs_visit_result *out)
+{
+	char *detail;
+	size_t best_w = 0, best_x = 0, best_j = 0, best_k = 0;
+	int best = -1;
+
+	if (err != FS_EINPUT || !gap || !trip)
+		return err;
+	for (size_t w = 0; w < W; w++)
+		for (size_t x = w + 1; x < W; x++)
+			for (size_t j = 0; j < S; j++)
+				for (size_t k = 0; k < S; k++) {
+					int g = gap[w * W + x],
+					    need = trip[j * S + k];
+					if (g >= 0 && g < need &&
+					    need - g > best) {
+						best = need - g;
+						best_w = w, best_x = x;
+						best_j = j, best_k = k;
+					}
+				}
+	if (best < 0 || !(detail = strdup(fs_errdetail())))
+		return err;
+	err = fs_fail(FS_EINPUT, "%s; a group cannot visit both '%s' and "
+		      "'%s' in %s and %s: %d min between them, and the trip "
+		      "takes %d min, buffer included", detail, out->sites[best_j],
+		      out->sites[best_k], out->windows[best_w],
+		      out->windows[best_x], gap[best_w * W + best_x],
+		      trip[best_j * S + best_k]);
+	free(detail);
+	return err;
 }
 
 /* The row of the visit item ref, copied into values (strings in arena). */
@@ -1203,9 +1400,9 @@ plan_visits(fs_store *store, const char *mission,
 	size_t n_windows = 0, G = 0, S = 0;
 	long *group_size = NULL, *capacity = NULL, *size_by_label = NULL;
 	int *sites_place = NULL;
-	bool *allowed = NULL, has_previous;
+	bool *allowed = NULL, *group_allowed = NULL, has_previous;
 	const char **group_names = NULL;
-	int *previous = NULL;
+	int *previous = NULL, *window_gap = NULL, *site_trip = NULL;
 	fs_visit_problem problem = { 0 };
 	fs_err err;
 
@@ -1288,6 +1485,28 @@ plan_visits(fs_store *store, const char *mission,
 				      windows[w].end / 60, windows[w].end % 60);
 			goto done;
 		}
+	/* an item for everyone during a window: no group is free then */
+	for (size_t w = 0; w < n_windows; w++)
+		for (size_t i = 0; i < m.n_items; i++) {
+			const fs_check_item *it = &m.items[i];
+			if (it->is_visit || !it->for_all ||
+			    it->day != windows[w].day ||
+			    it->start >= windows[w].end ||
+			    it->end <= windows[w].start)
+				continue;
+			err = fs_fail(FS_EINPUT, "visit window day %d "
+				      "%02d:%02d-%02d:%02d overlaps %s (day %d "
+				      "%02d:%02d-%02d:%02d), which is for "
+				      "everyone: choose windows outside it%s",
+				      windows[w].day, windows[w].start / 60,
+				      windows[w].start % 60, windows[w].end / 60,
+				      windows[w].end % 60, it->ref, it->day,
+				      it->start / 60, it->start % 60,
+				      it->end / 60, it->end % 60,
+				      options->slots ? "" : " (--slots), or move "
+				      "the visit items");
+			goto done;
+		}
 	/* the result's names, copied: m goes away */
 	out->n_groups = G;
 	out->n_sites = S;
@@ -1329,14 +1548,22 @@ plan_visits(fs_store *store, const char *mission,
 		for (size_t j = 0; j < S; j++)
 			allowed[j * n_windows + w] =
 				reachable(&m, &m.place_list[sites_place[j]],
-					  &windows[w], &options->travel);
+					  &windows[w], &options->travel, -1);
 	}
+	if ((err = group_limits(&m, sites_place, S, windows, n_windows,
+				(const char *const *)out->groups, G,
+				&options->travel, allowed, &group_allowed,
+				&window_gap, &site_trip)))
+		goto done;
 	problem.n_groups = G;
 	problem.n_sites = S;
 	problem.n_windows = n_windows;
 	problem.group_size = group_size;
 	problem.site_capacity = capacity;
 	problem.allowed = allowed;
+	problem.group_allowed = group_allowed;
+	problem.window_gap = window_gap;
+	problem.site_trip = site_trip;
 	problem.per_group = options->per_group > 0 ? options->per_group
 						   : (int)S;
 	problem.node_limit = options->node_limit;
@@ -1346,6 +1573,17 @@ plan_visits(fs_store *store, const char *mission,
 		err = fs_fail(FS_EINPUT, "--per-group %d: %s has %zu site%s",
 			      options->per_group, m.info.code, S,
 			      S == 1 ? "" : "s");
+		goto done;
+	}
+	if (!options->slots && (size_t)problem.per_group > n_windows) {
+		err = fs_fail(FS_EINPUT, "too few windows: each group visits "
+			      "%d site%s, one per window, but the visit items "
+			      "of %s are at only %zu different time%s; give "
+			      "the windows with --slots 'DAY HH:MM-HH:MM,...' "
+			      "or visit fewer sites with --per-group",
+			      problem.per_group,
+			      problem.per_group == 1 ? "" : "s", m.info.code,
+			      n_windows, n_windows == 1 ? "" : "s");
 		goto done;
 	}
 	/* a rotation that still holds is kept as it is: re-planning without
@@ -1358,12 +1596,22 @@ plan_visits(fs_store *store, const char *mission,
 	memcpy(previous, out->window_of, G * S * sizeof(int));
 	if (has_previous && fs_visit_rotation_valid(out->window_of, &problem))
 		out->method = FS_VISITS_KEPT;
-	else if ((err = fs_plan_visits(out->window_of, &problem,
-				       &out->method)) ||
+	else if ((err = travel_hint(fs_plan_visits(out->window_of, &problem,
+						   &out->method),
+				    n_windows, window_gap, site_trip,
+				    S, out)) ||
 		 /* a new rotation keeps what it can of the old one's
 		  * windows, so fewer items move */
 		 (err = fs_visit_align(out->window_of, previous, &problem)))
 		goto done;
+	/* the rotation obeys every limit, travel between windows included
+	 * (the planners guarantee it; a rotation that does not is never
+	 * written) */
+	if (!fs_visit_rotation_valid(out->window_of, &problem)) {
+		err = fs_fail(FS_EINPUT, "internal error: the rotation found "
+			      "breaks a limit; nothing was changed");
+		goto done;
+	}
 	err = write_visits(store, &m, sites_place, windows, out);
 done:
 	if (err)
@@ -1375,6 +1623,9 @@ done:
 	free(size_by_label);
 	free(sites_place);
 	free(allowed);
+	free(group_allowed);
+	free(window_gap);
+	free(site_trip);
 	free(group_names);
 	free(previous);
 	return err;

@@ -25,7 +25,7 @@ enum { C0, C1, N_CATS };
 enum { F0, F1, N_FACILITATORS };
 
 static const int only_a[] = { GA }, only_b[] = { GB }, only_c[] = { GC };
-static const int cat0[] = { C0 };
+static const int cat0[] = { C0 }, cat1[] = { C1 };
 static const int fac0[] = { F0 }, fac1[] = { F1 };
 
 struct scenario {
@@ -256,6 +256,31 @@ ends_before_start(struct scenario *s)
 }
 
 static void
+ends_when_it_starts(struct scenario *s)
+{
+	s->items[4].end = H(16, 0);
+}
+
+static void
+audience_group_nobody(struct scenario *s)
+{
+	s->items[1].groups = only_c; /* a typo: C has no one */
+}
+
+static void
+audience_category_nobody(struct scenario *s)
+{
+	/* mrc-staff: p1 and p3, neither confirmed any more */
+	s->people[1].is_confirmed = false;
+	s->people[3].is_confirmed = false;
+	s->items[5] = item("staff", 2, H(9, 0), H(10, 0), VENUE);
+	s->items[5].for_all = false;
+	s->items[5].categories = cat1;
+	s->items[5].n_categories = 1;
+	s->n_items = 6;
+}
+
+static void
 longer_than_a_day(struct scenario *s)
 {
 	s->items[4].start = H(0, 30);
@@ -435,6 +460,14 @@ static const struct {
 	  NULL },
 	{ "ends before it starts", ends_before_start, "item-hours", FS_ERROR,
 	  true, "closing" },
+	{ "ends when it starts", ends_when_it_starts, "item-hours", FS_ERROR,
+	  true, "closing" },
+	{ "a group with nobody", audience_group_nobody, "empty-audience",
+	  FS_WARNING, true, "visit-a" },
+	{ "a category with nobody", audience_category_nobody,
+	  "empty-audience", FS_WARNING, true, "staff" },
+	{ "audiences with people", groups_in_parallel, "empty-audience",
+	  FS_WARNING, false, NULL },
 	{ "longer than a day", longer_than_a_day, "item-hours", FS_ERROR, true,
 	  "closing" },
 	{ "starts after midnight", start_past_midnight, "item-hours", FS_ERROR,
@@ -620,12 +653,62 @@ test_overlaps_match_all_pairs(void **state)
 	}
 }
 
+/* The message of the first finding of rule, or fails. */
+static const char *
+message_of(const fs_findings *out, const char *rule)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (!strcmp(out->items[i].rule, rule))
+			return out->items[i].message;
+	fail_msg("no %s finding", rule);
+	return "";
+}
+
+static void
+test_messages(void **state)
+{
+	struct scenario s;
+	fs_findings out = FS_FINDINGS_INIT;
+	const char *m;
+	(void)state;
+
+	/* arrival and departure say the time, not "at that time" */
+	base(&s);
+	arrives_after_start(&s);
+	leaves_before_end(&s);
+	run(&s, &out);
+	m = message_of(&out, "late-arrival");
+	assert_non_null(strstr(m, "arrives on day 1 at 09:30, after"));
+	m = message_of(&out, "early-departure");
+	assert_non_null(strstr(m, "leaves on day 4 at 16:30, before"));
+	fs_findings_release(&out);
+
+	base(&s);
+	ends_when_it_starts(&s);
+	run(&s, &out);
+	m = message_of(&out, "item-hours");
+	assert_non_null(strstr(m, "does not end after it starts "
+				  "(16:00-16:00)"));
+	fs_findings_release(&out);
+
+	base(&s);
+	audience_group_nobody(&s);
+	run(&s, &out);
+	m = message_of(&out, "empty-audience");
+	assert_non_null(strstr(m, "is for group C, which has no confirmed "
+				  "participant (groups in use: A, B); correct "
+				  "its audience (agenda edit visit-a"));
+	assert_int_equal(out.n_errors, 0);
+	fs_findings_release(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base_is_clean),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_distance),
 		cmocka_unit_test(test_overlaps_match_all_pairs),
 	};

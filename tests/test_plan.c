@@ -652,6 +652,156 @@ test_visits_align(void **state)
 	}
 }
 
+/* ---- travel between windows and a group's own items ---- */
+
+struct limited {
+	struct instance x;
+	int gap[MAXW * MAXW];
+	int trip[MAXS * MAXS];
+	bool group_allowed[MAXG * MAXS * MAXW];
+};
+
+static bool
+limited_fits(const struct limited *l, const int *w_of, size_t g, size_t j,
+	     size_t w)
+{
+	const struct instance *x = &l->x;
+	if (!x->allowed[j * x->W + w] ||
+	    !l->group_allowed[(g * x->S + j) * x->W + w])
+		return false;
+	for (size_t k = 0; k < x->S; k++) {
+		int v = w_of[g * x->S + k];
+		int gap;
+		if (k == j || v < 0)
+			continue;
+		gap = l->gap[w * x->W + (size_t)v];
+		if (gap >= 0 && gap < l->trip[j * x->S + k])
+			return false;
+	}
+	return true;
+}
+
+static bool
+limited_brute(const struct limited *l, size_t g, size_t w,
+	      long load[MAXS][MAXW], int *w_of, int visits[MAXG])
+{
+	const struct instance *x = &l->x;
+	if (g == x->G)
+		return true;
+	if (w == x->W)
+		return visits[g] == x->K &&
+		       limited_brute(l, g + 1, 0, load, w_of, visits);
+	if (limited_brute(l, g, w + 1, load, w_of, visits))
+		return true;
+	for (size_t j = 0; j < x->S; j++) {
+		bool found;
+		if (w_of[g * x->S + j] >= 0 || visits[g] == x->K ||
+		    !limited_fits(l, w_of, g, j, w) ||
+		    (x->cap[j] > 0 && load[j][w] + x->size[g] > x->cap[j]))
+			continue;
+		w_of[g * x->S + j] = (int)w;
+		load[j][w] += x->size[g];
+		visits[g]++;
+		found = limited_brute(l, g, w + 1, load, w_of, visits);
+		w_of[g * x->S + j] = -1;
+		load[j][w] -= x->size[g];
+		visits[g]--;
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* Random small instances with travel limits between windows and groups
+ * kept out of some windows: the planner finds a rotation exactly when
+ * brute force does, and each one it returns obeys every limit. */
+static void
+test_visits_travel_between_windows(void **state)
+{
+	int found = 0, refused = 0;
+	(void)state;
+	for (uint64_t s = 1; s <= 1500; s++) {
+		struct limited l;
+		long load[MAXS][MAXW] = { { 0 } };
+		int w_of[MAXG * MAXS], scratch[MAXG * MAXS], visits[MAXG] = { 0 };
+		fs_visit_problem p;
+		fs_err err;
+		bool exists;
+		seed(77000 + s);
+		random_instance(&l.x, s % 3 == 0, s % 2 == 0);
+		for (size_t w = 0; w < l.x.W; w++)
+			for (size_t v = w; v < l.x.W; v++)
+				l.gap[w * l.x.W + v] = l.gap[v * l.x.W + w] =
+					v == w || rnd(3) == 0 ? -1
+							      : (int)rnd(40);
+		for (size_t j = 0; j < l.x.S; j++)
+			for (size_t k = j; k < l.x.S; k++)
+				l.trip[j * l.x.S + k] = l.trip[k * l.x.S + j] =
+					j == k ? 0 : (int)rnd(40);
+		for (size_t i = 0; i < l.x.G * l.x.S * l.x.W; i++)
+			l.group_allowed[i] = s % 4 == 0 || rnd(6) != 0;
+		for (size_t i = 0; i < MAXG * MAXS; i++)
+			scratch[i] = -1;
+		exists = limited_brute(&l, 0, 0, load, scratch, visits);
+		p = problem_of(&l.x);
+		p.window_gap = l.gap;
+		p.site_trip = l.trip;
+		p.group_allowed = l.group_allowed;
+		err = fs_plan_visits(w_of, &p, NULL);
+		if (exists != (err == FS_OK))
+			fail_msg("seed %llu: brute force says %d, planner %d: "
+				 "%s", (unsigned long long)s, exists, err,
+				 fs_errdetail());
+		if (err)
+			continue;
+		found++;
+		assert_null(rotation_valid(&l.x, w_of));
+		assert_true(fs_visit_rotation_valid(w_of, &p));
+		for (size_t g = 0; g < l.x.G; g++)
+			for (size_t j = 0; j < l.x.S; j++) {
+				int w = w_of[g * l.x.S + j];
+				if (w >= 0)
+					assert_true(limited_fits(&l, w_of, g,
+								 j, (size_t)w));
+			}
+	}
+	refused = 1500 - found;
+	assert_true(found > 100);
+	assert_true(refused > 100);
+}
+
+/* Two sites far apart, two back-to-back windows: every group must visit
+ * both, which it cannot; one each works, and a valid rotation that
+ * breaks the travel limit is not valid. */
+static void
+test_visits_back_to_back(void **state)
+{
+	long size[2] = { 2, 2 }, cap[2] = { 5, 5 };
+	int gap[4] = { -1, 0, 0, -1 }, trip[4] = { 0, 34, 34, 0 };
+	int w_of[4], bad[4] = { 0, 1, 1, 0 };
+	fs_visit_problem p = { 0 };
+	(void)state;
+	p.n_groups = 2;
+	p.n_sites = 2;
+	p.n_windows = 2;
+	p.group_size = size;
+	p.site_capacity = cap;
+	p.per_group = 2;
+	assert_true(fs_visit_rotation_valid(bad, &p));
+	p.window_gap = gap;
+	p.site_trip = trip;
+	assert_false(fs_visit_rotation_valid(bad, &p));
+	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_EINPUT);
+	p.per_group = 1;
+	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_OK);
+	assert_true(fs_visit_rotation_valid(w_of, &p));
+	/* enough time between the windows: both sites again */
+	gap[1] = gap[2] = 34;
+	p.per_group = 2;
+	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_OK);
+	assert_true(fs_visit_rotation_valid(w_of, &p));
+}
+
 int
 main(void)
 {
@@ -667,6 +817,8 @@ main(void)
 		cmocka_unit_test(test_visits_search_medium),
 		cmocka_unit_test(test_visits_search_limit),
 		cmocka_unit_test(test_visits_align),
+		cmocka_unit_test(test_visits_travel_between_windows),
+		cmocka_unit_test(test_visits_back_to_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,14 @@ eq "no findings as JSON" "$(json_len <"$LAST_OUT")" 0
 fails 3 fs check nope
 expect_stderr_fixed "fieldschool: no mission 'nope'"
 expect_stdout_empty
+# every name is looked up before any mission is checked
 fails 3 fs check mx-2027 nope
+expect_stderr_fixed "fieldschool: no mission 'nope'; nothing was checked"
+expect_stdout_empty
+fails 3 fs check nope mx-2027 nix
+expect_stderr_fixed "fieldschool: no missions 'nope', 'nix'; nothing was checked"
+fails 2 fs check --buffer 2.7
+expect_stderr_fixed "fieldschool: --buffer: '2.7': expected a whole number of minutes from 0 to 600"
 
 # a group expected in two places at once: A's visit moved onto lunch
 visit=$(sql "select ref from item i join mission m on m.id = i.mission_id where m.code = 'mx-2027' and i.kind = 'visit' and i.removed = 0 and i.audience like '%group:A%' order by i.day_date, i.start_time limit 1")
@@ -67,6 +74,25 @@ ok fs plan groups ph-2027
 ok fs check ph-2027
 expect_stdout "^ph-2027: warning: PH-001: arrives on day 2"
 expect_stderr_fixed "0 errors, 1 warning"
+
+# a typo in an audience: nobody is in group Z (a warning, exit 0)
+fresh
+visit=$(sql "select ref from item i join mission m on m.id = i.mission_id where m.code = 'mx-2027' and i.kind = 'visit' and i.removed = 0 and i.audience = 'group:A' order by i.day_date, i.start_time limit 1")
+ok fs agenda edit "$visit" --audience group:Z
+ok fs check mx-2027
+expect_stdout "^mx-2027: warning: $visit: is for group Z, which has no confirmed participant \(groups in use: A, B, C\); correct its audience \(agenda edit $visit --audience group:LABEL\) or put people in group Z$"
+expect_stderr_fixed "0 errors, 1 warning"
+
+# arrival and departure times are shown as HH:MM
+fresh
+first=$(sql "select start_time from item i join mission m on m.id = i.mission_id where m.code = 'ph-2027' and i.removed = 0 order by i.day_date, i.start_time limit 1")
+day1=$(sql "select start_date from mission where code = 'ph-2027'")
+late=$(sql "select substr(time('$first', '+30 minutes'), 1, 5)")
+ok fs participant edit PH-001 --mission ph-2027 --status confirmed --arrival "$day1 $late"
+ok fs check ph-2027
+expect_stdout "^ph-2027: warning: PH-001: arrives on day 1 at $late, after the start of "
+expect_no_stdout_hold() { ! grep -q "that time" "$LAST_OUT"; }
+check "no 'at that time'" expect_no_stdout_hold
 
 # capacity and quotas
 fresh

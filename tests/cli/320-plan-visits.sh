@@ -32,7 +32,7 @@ unchanged_since demo
 
 # impossible: every one of 4 sites in 3 windows
 fails 3 fs plan visits mx-2027
-expect_stderr_fixed "fieldschool: too few windows: each group visits 4 sites, one per window, but only 3 windows are given"
+expect_stderr_fixed "fieldschool: too few windows: each group visits 4 sites, one per window, but the visit items of mx-2027 are at only 3 different times; give the windows with --slots 'DAY HH:MM-HH:MM,...' or visit fewer sites with --per-group"
 expect_stdout_empty
 # bad slots
 fails 3 fs plan visits mx-2027 --slots "tuesday 10-12"
@@ -43,6 +43,8 @@ fails 3 fs plan visits mx-2027 --slots "2 10:00-11:00,2 10:30-12:00"
 expect_stderr_fixed "fieldschool: visit windows overlap on day 2: 10:00-11:00 and 10:30-12:00"
 fails 3 fs plan visits mx-2027 --slots "2 11:00-10:00"
 expect_stderr_fixed "ends before it starts"
+fails 2 fs plan visits mx-2027 --buffer 2.7
+expect_stderr_fixed "fieldschool: --buffer: '2.7': expected a whole number of minutes from 0 to 600"
 fails 3 fs plan visits mx-2027 --per-group 5
 expect_stderr_fixed "fieldschool: --per-group 5: mx-2027 has 4 sites"
 fails 3 fs plan visits nope
@@ -99,5 +101,51 @@ ok fs agenda edit V1 --place "Site 1" --capacity 5
 ok fs plan visits m1
 expect_stdout '^day 1 12:00-13:00: A at Site 1$'
 eq "V1 audience" "$(sql "select audience from item where ref = 'V1'")" "group:A"
+
+# travel between windows: two sites 6.2 km apart (19 min at 20 km/h, 34
+# with the buffer), two groups, windows back to back on day 2
+add_mission t2
+for i in 1 2 3 4; do
+	ok fs participant add --given-name "P$i" --family-name T --category 1 --mission t2 --status confirmed --group "$( ((i <= 2)) && echo A || echo B)"
+done
+ok fs agenda add t2 --ref VX --day 2 --start 14:00 --end 15:00 --kind visit --title X --place SiteX --lat 14.55 --lon 121.0 --capacity 5
+ok fs agenda add t2 --ref VY --day 2 --start 16:00 --end 17:00 --kind visit --title Y --place SiteY --lat 14.6058 --lon 121.0 --capacity 5
+snapshot t2
+fails 3 fs plan visits t2 --slots "2 09:30-10:30,2 10:30-11:30"
+expect_stderr_fixed "no rotation exists"
+expect_stderr_fixed "a group cannot visit both 'SiteX' and 'SiteY' in day 2 09:30-10:30 and day 2 10:30-11:30: 0 min between them, and the trip takes 34 min, buffer included"
+expect_stdout_empty
+unchanged_since t2
+# 30 minutes are not enough either (check would warn: the buffer)
+fails 3 fs plan visits t2 --slots "2 09:30-10:30,2 11:00-12:00"
+expect_stderr_fixed "30 min between them, and the trip takes 34 min"
+unchanged_since t2
+# one site each fits back to back; check agrees
+ok fs plan visits t2 --slots "2 09:30-10:30,2 10:30-11:30" --per-group 1
+expect_stdout '^day 2 09:30-10:30: A at Site[XY]; B at Site[XY]$'
+ok fs check t2
+expect_stderr_fixed "0 errors, 0 warnings"
+# 45 minutes between the windows: both sites, check is clean
+ok fs plan visits t2 --slots "2 09:30-10:30,2 11:15-12:15"
+ok fs check t2
+expect_stderr_fixed "0 errors, 0 warnings"
+
+# items during the windows: a plenary for everyone refuses the window ...
+ok fs agenda add t2 --ref PL --day 2 --start 08:30 --end 09:30 --kind session --title Plenary
+snapshot t2-plenary
+fails 3 fs plan visits t2 --slots "2 08:00-09:00,2 12:00-13:00"
+expect_stderr_fixed "fieldschool: visit window day 2 08:00-09:00 overlaps PL (day 2 08:30-09:30), which is for everyone: choose windows outside it"
+unchanged_since t2-plenary
+# ... a session for group A keeps A out of that window only
+ok fs agenda add t2 --ref SA --day 2 --start 12:00 --end 13:00 --kind session --title "A only" --audience group:A
+ok fs plan visits t2 --slots "2 12:00-13:00,2 14:00-15:00,2 16:00-17:00" --per-group 2
+expect_lines stdout '^day 2 12:00-13:00:.*A' 0
+ok fs check t2
+expect_stderr_fixed "0 errors, 0 warnings"
+# every group at every site in two windows, one of them A's session: none
+snapshot t2-session
+fails 3 fs plan visits t2 --slots "2 12:00-13:00,2 14:00-15:00"
+expect_stderr_fixed "no rotation exists"
+unchanged_since t2-session
 
 finish

@@ -60,7 +60,7 @@ typedef struct fs_group_plan {
  * Splits the confirmed participants of mission into groups A, B, C... (see
  * fs_plan_groups) and saves them, in one transaction, unless dry_run.
  * FS_ENOTFOUND; FS_EINPUT when there are no confirmed participants or the
- * options make no sense (more groups than people, more than 26 groups).
+ * options make no sense (more groups than people).
  */
 fs_err fs_schedule_plan_groups(fs_store *store, const char *mission,
 			       const fs_group_options *options,
@@ -94,8 +94,13 @@ typedef struct fs_visit_result {
  * where the same site continues (their UIDs stay), new ones are added,
  * unused ones removed, all in one transaction, unless dry_run.  The sites
  * are the places of the mission's visit items, with their host, capacity
- * and title.  FS_ENOTFOUND; FS_EINPUT for bad slots, no groups, no visit
- * items, or no possible rotation (the detail says which bound fails).
+ * and title.  A window that overlaps an item for everyone is refused; an
+ * item for a group keeps that group out of the windows it overlaps; a
+ * group visits two sites in windows of one day only when the gap holds
+ * the trip (buffer included), as check's travel-time rule wants.
+ * FS_ENOTFOUND; FS_EINPUT for bad slots, no groups, no visit items, a
+ * window over an item for everyone, or no possible rotation (the detail
+ * says which bound fails).
  */
 fs_err fs_schedule_plan_visits(fs_store *store, const char *mission,
 			       const fs_visit_options *options,
