@@ -38,6 +38,8 @@
 #include "strmap.h"
 
 #define TEMP_PREFIX ".fs-tmp-"
+/* Change it when index.json changes shape: every index is rewritten. */
+#define INDEX_FORMAT 1
 #define PERSONAL_DESCRIPTION                                                 \
 	"Your agenda: the sessions for everyone, those of your group and "   \
 	"category, and your arrival and departure. Updated hourly."
@@ -1119,6 +1121,34 @@ sweep(struct publisher *pub, const struct cal_mission *m,
 	return err;
 }
 
+/* index.json, unless the file in place was made from the same digest. */
+static fs_err
+publish_index(struct publisher *pub, const struct cal_mission *m,
+	      const struct shared_names *names, uint64_t digest)
+{
+	char rel[PATH_MAX / 4], path[PATH_MAX];
+	struct stat st;
+	bool current;
+	int64_t size;
+	fs_err err;
+
+	snprintf(rel, sizeof(rel), "%s/index.json", m->code);
+	snprintf(path, sizeof(path), "%s/%s", pub->dir, rel);
+	digest |= 1;
+	if ((err = is_current(pub, rel, digest, &current, &size)))
+		return err;
+	if (current) {
+		chmod(path, 0600); /* an older file may be readable */
+		pub->stats.unchanged++;
+		return FS_OK;
+	}
+	if ((err = write_index(pub, m, names)))
+		return err;
+	if (stat(path, &st) != 0)
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+	return remember(pub, rel, digest, st.st_size, mtime_of(&st));
+}
+
 static fs_err
 publish_mission(struct publisher *pub, const struct cal_mission *m)
 {
@@ -1141,6 +1171,24 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		err = publish_file(pub, names.rel[i], 0, build_shared_file, &c);
 		progress(pub);
 	}
+	/* index.json is made of the shared feeds' names, the base URL and
+	 * each person's ref, name and path: a digest of them decides whether
+	 * it must be written again (building it means reading every
+	 * registration again) */
+	uint64_t index_digest = hash_bytes(m->title, strlen(m->title) + 1,
+					   INDEX_FORMAT);
+	const char *base = pub->opts->base_url ? pub->opts->base_url : "";
+	index_digest = hash_bytes(base, strlen(base) + 1, index_digest);
+	for (size_t i = 0; i < names.n; i++)
+		index_digest = hash_bytes(names.rel[i], strlen(names.rel[i]) + 1,
+					  index_digest);
+	for (size_t i = 0; i < m->n_groups; i++)
+		index_digest = hash_bytes(m->groups[i], strlen(m->groups[i]) + 1,
+					  index_digest);
+	for (size_t i = 0; i < m->n_facilitators; i++)
+		index_digest = hash_bytes(m->facilitators[i],
+					  strlen(m->facilitators[i]) + 1,
+					  index_digest);
 	if (err || (err = store_stmt(pub->store, Q_FEED_PEOPLE, &stmt)))
 		goto done;
 	sqlite3_bind_int64(stmt, 1, m->id);
@@ -1158,6 +1206,12 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 			 store_text(stmt, P_TOKEN));
 		err = publish_file(pub, rel, personal_digest(m, &p),
 				   build_personal_file, &c);
+		/* what index.json lists of this person */
+		const char *listed[] = { p.ref, p.given, p.family, rel };
+		for (int i = 0; i < 4; i++)
+			index_digest = hash_bytes(listed[i],
+						  strlen(listed[i]) + 1,
+						  index_digest);
 		progress(pub);
 	}
 	if (!err && rc != SQLITE_DONE)
@@ -1166,7 +1220,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 	/* every feed in place before the index and the sweep */
 	if (collect_all(pub) && !err)
 		err = pub->failure;
-	if (!err && !(err = write_index(pub, m, &names)) &&
+	if (!err && !(err = publish_index(pub, m, &names, index_digest)) &&
 	    !(err = sweep(pub, m, &names, false)))
 		err = sweep(pub, m, &names, true);
 done:

@@ -71,6 +71,16 @@ expect_stdout ' 1 files written'
 eq "the mission feed is untouched" \
 	"$(stat -c '%Y %s' out/be-2027/be-2027.ics; sha256sum <out/be-2027/be-2027.ics)" "$before"
 
+# index.json follows a new name, and is left alone when nothing it lists
+# changed (it is not rebuilt from every registration each time).
+ok fs participant edit P2 --given-name Bea
+ok fs publish be-2027 --out out
+check "index.json has the new name" grep -q '"name": "Bea Gap"' out/be-2027/index.json
+idx=$(stat -c %Y.%s out/be-2027/index.json; sha256sum <out/be-2027/index.json)
+ok fs publish be-2027 --out out
+eq "index.json untouched by a publish with no change" \
+	"$(stat -c %Y.%s out/be-2027/index.json; sha256sum <out/be-2027/index.json)" "$idx"
+
 # A place's new address reaches every item held there, with a new SEQUENCE.
 uid=$(fs agenda show d1 --mission be-2027 --json | json_field uid)
 seq0=$(field out/be-2027/be-2027.ics "$uid" SEQUENCE)
