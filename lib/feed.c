@@ -796,6 +796,10 @@ travel_event(struct buf *out, const struct cal_mission *m,
 			      : *p->since ? p->since : m->last_change;
 	const char *created = *p->since ? p->since : changed;
 
+	/* travel edited before the first publish: created then, not later */
+	if (strcmp(changed, created) < 0)
+		created = changed;
+
 	if (!*when || parse_date_time(when, &day, &minutes))
 		return FS_OK;
 	bool arriving = !strcmp(kind, "arrival");

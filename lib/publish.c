@@ -42,7 +42,8 @@
 #define INDEX_FORMAT 1
 #define PERSONAL_DESCRIPTION                                                 \
 	"Your agenda: the sessions for everyone, those of your group and "   \
-	"category, and your arrival and departure. Updated hourly."
+	"category, and your arrival and departure. Your calendar app fetches " \
+	"changes on its own schedule (hourly where it allows)."
 
 struct publisher {
 	fs_store *store;
