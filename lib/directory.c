@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fieldschool/directory.h"
 #include "domain.h"
@@ -159,6 +160,22 @@ facilitator_ensure(fs_store *store, const char *name, int64_t *id_out)
 	return ensure(store, Q_FACILITATOR_ID, Q_FACILITATOR_ADD, name, id_out);
 }
 
+/* Is there a category whose code equals code ignoring case?  (Codes are
+ * unique as typed, but spreadsheets compare text ignoring case.) */
+struct same_code {
+	const char *code;
+	char found[65];
+};
+
+static fs_err
+same_code_each(void *ctx, const fs_category *c)
+{
+	struct same_code *s = ctx;
+	if (!*s->found && !strcasecmp(c->code, s->code))
+		snprintf(s->found, sizeof(s->found), "%s", c->code);
+	return FS_OK;
+}
+
 fs_err
 fs_category_add(fs_store *store, const char *code, const char *name,
 		const char *description, int *number_out)
@@ -181,6 +198,13 @@ fs_category_add(fs_store *store, const char *code, const char *name,
 		return fs_fail(FS_EEXISTS, "category '%s' exists", code);
 	if (err != FS_ENOTFOUND)
 		return err;
+	struct same_code same = { code, "" };
+	if ((err = fs_category_each(store, same_code_each, &same)))
+		return err;
+	if (*same.found)
+		return fs_fail(FS_EEXISTS, "category '%s' exists as '%s' "
+			       "(codes must differ by more than case)", code,
+			       same.found);
 	if ((err = store_stmt(store, Q_CATEGORY_ADD, &stmt)))
 		return err;
 	store_forget(store);

@@ -16,6 +16,18 @@ min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+bool
+finance_whole_currency(const char *currency)
+{
+	static const char *const WHOLE[] = { "BIF", "CLP", "DJF", "GNF", "ISK",
+		"JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+		"XOF", "XPF", NULL };
+	for (int i = 0; currency && WHOLE[i]; i++)
+		if (!strcmp(WHOLE[i], currency))
+			return true;
+	return false;
+}
+
 int64_t
 finance_day_of(const char *text, int64_t fallback)
 {
@@ -60,8 +72,14 @@ finance_stay(const struct finance_rules *r, bool confirmed, bool funded,
 	if (funded) {
 		s->per_diem = s->days * r->rate;
 		s->meals = s->days * r->meals;
-		/* rounded half up to the cent, as ROUND(x, 2) does */
-		s->travel = (s->travel_days * r->rate * r->share + 50) / 100;
+		/* rounded half up to the cent, as ROUND(x, 2) does, or to
+		 * the unit for a currency without minor units (ROUND(x, 0)) */
+		if (r->whole)
+			s->travel = (s->travel_days * r->rate * r->share +
+				     5000) / 10000 * 100;
+		else
+			s->travel = (s->travel_days * r->rate * r->share +
+				     50) / 100;
 	}
 	s->accommodation = s->nights * r->nightly;
 	s->total = s->per_diem - s->meals + s->accommodation + s->travel;

@@ -14,7 +14,12 @@ struct finance_rules {
 	int64_t rate, nightly, meals; /* cents: per day, per night, per day */
 	int share;                    /* percent of rate per travel day */
 	bool has_attendance;          /* days present come from attendance */
+	bool whole;                   /* a currency without minor units */
 };
+
+/* Is currency (ISO 4217) one without minor units (RWF, JPY, ...)?  Its
+ * amounts are whole units: travel is rounded to the unit. */
+bool finance_whole_currency(const char *currency);
 
 struct stay {
 	long nights, days, travel_days;

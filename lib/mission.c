@@ -6,6 +6,7 @@
 
 #include "fieldschool/mission.h"
 #include "domain.h"
+#include "finance.h"
 #include "store.h"
 #include "value.h"
 
@@ -139,7 +140,7 @@ parse_quotas(fs_store *store, const char *text, long line,
 		}
 		if (*n >= 64) {
 			err = fs_problems_add(problems, line, "quotas",
-					      "too many quotas");
+					      "more than 64 quotas");
 			break;
 		}
 		cats[*n] = cat;
@@ -250,6 +251,22 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	    (why = parse_money(v[FS_MISSION_MEAL_DEDUCTION], &meals)))
 		PROBLEM(FS_MISSION_MEAL_DEDUCTION, "'%s': %s",
 			v[FS_MISSION_MEAL_DEDUCTION], why);
+	/* a currency without minor units: whole amounts only (checked when
+	 * the currency and the amount are given together) */
+	if (*currency && finance_whole_currency(currency)) {
+		const struct {
+			int col;
+			int64_t cents;
+		} amounts[] = { { FS_MISSION_PER_DIEM, per_diem },
+				{ FS_MISSION_NIGHTLY_RATE, nightly },
+				{ FS_MISSION_MEAL_DEDUCTION, meals } };
+		for (size_t i = 0; i < 3; i++)
+			if (v[amounts[i].col] && *v[amounts[i].col] &&
+			    amounts[i].cents > 0 && amounts[i].cents % 100)
+				PROBLEM(amounts[i].col, "'%s': %s has no minor "
+					"units, give a whole amount",
+					v[amounts[i].col], currency);
+	}
 	if (v[FS_MISSION_CONTACT_EMAIL] && *v[FS_MISSION_CONTACT_EMAIL] &&
 	    (why = check_email(v[FS_MISSION_CONTACT_EMAIL])))
 		PROBLEM(FS_MISSION_CONTACT_EMAIL, "'%s': %s",

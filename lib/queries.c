@@ -417,8 +417,8 @@ const char *const fs_queries[Q__COUNT] = {
 		"LEFT JOIN place p ON p.id = i.place_id "
 		"WHERE i.mission_id = ?1 AND i.day_date = ?2 AND i.kind = 'travel' "
 		"AND i.removed = 0 AND i.status = 'active' AND i.end_time <= ?3 "
-		"AND (i.audience = 'all' OR ?4 IS NULL OR ';' || i.audience || ';' "
-		"  LIKE '%;group:' || ?4 || ';%') "
+		"AND (i.audience = 'all' OR ?4 IS NULL OR instr(';' || i.audience "
+		"  || ';', ';group:' || ?4 || ';') > 0) " /* exact, not LIKE */
 		"ORDER BY i.end_time DESC, i.start_time DESC LIMIT 1",
 	/* one group's riders (by the registration_group index) */
 	[Q_ROSTER_RIDERS_GROUP] =

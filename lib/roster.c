@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,7 +39,6 @@
 #include "value.h"
 
 #define EXCEL_EPOCH 25569 /* 1970-01-01 as an Excel serial day */
-#define MAX_CATEGORIES 64
 #define MAX_DAYS 4
 #define MAX_SESSIONS 16
 #define MAX_WIDTH 48.0
@@ -102,10 +102,10 @@ struct writer {
 		lxw_format *money, *money_total;
 	} money[16];
 	int n_money;
-	struct {
+	struct category {
 		char code[65], name[128];
 		int64_t id;
-	} categories[MAX_CATEGORIES];
+	} *categories; /* all of them, in number order */
 	int n_categories;
 	char buf[32768];
 };
@@ -136,6 +136,31 @@ note_width(struct sheet *s, lxw_col_t col, double width)
 		s->widths[col] = width > MAX_WIDTH ? MAX_WIDTH : width;
 }
 
+/* Valid UTF-8 of at most max bytes: invalid bytes (text stored before
+ * input was checked) become U+FFFD, and the text is cut at a character
+ * boundary.  Returns text itself when it needs neither, else out. */
+static const char *
+utf8_clean(const char *text, char *out, size_t max)
+{
+	size_t n = 0;
+	const char *p = text;
+
+	if (strlen(text) <= max && utf8_valid(text))
+		return text;
+	while (*p) {
+		size_t len = utf8_sequence(p);
+		const char *from = len ? p : "\xEF\xBF\xBD";
+		size_t put = len ? len : 3;
+		if (n + put > max)
+			break;
+		memcpy(out + n, from, put);
+		n += put;
+		p += len ? len : 1;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* Text as typed, always a string cell (never a formula); cut to Excel's
  * 32767 characters at a character boundary. */
 static void
@@ -147,14 +172,7 @@ put_text(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 			xl(w, worksheet_write_blank(s->ws, row, col, format));
 		return;
 	}
-	if (strlen(text) > 32767) {
-		size_t n = 32767;
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-		memcpy(w->buf, text, n);
-		w->buf[n] = '\0';
-		text = w->buf;
-	}
+	text = utf8_clean(text, w->buf, 32767);
 	xl(w, worksheet_write_string(s->ws, row, col, text, format));
 	note_width(s, col, text_width(text) + 1);
 }
@@ -226,23 +244,25 @@ utf8_cut(char *text, size_t max)
 }
 
 /* A header or footer text: '&' is a control character there.  Cut to
- * size (at a character boundary). */
+ * size (at a character boundary); invalid UTF-8 becomes U+FFFD. */
 static void
 hf_escape(const char *text, char *out, size_t size)
 {
 	size_t n = 0;
-	const unsigned char *p = (const unsigned char *)text;
+	const char *p = text;
 
 	while (*p) {
-		size_t len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-		size_t need = *p == '&' ? 2 : len;
+		size_t len = utf8_sequence(p);
+		const char *from = len ? p : "\xEF\xBF\xBD";
+		size_t put = len ? len : 3;
+		size_t need = *p == '&' ? 2 : put;
 		if (n + need + 1 > size)
 			break;
 		if (*p == '&')
 			out[n++] = '&';
-		for (size_t i = 0; i < len && p[i]; i++)
-			out[n++] = (char)p[i];
-		p += len;
+		memcpy(out + n, from, put);
+		n += put;
+		p += len ? len : 1;
 	}
 	out[n] = '\0';
 }
@@ -319,13 +339,7 @@ mission_load(struct writer *w, const char *code, struct mission *m)
 static bool
 has_no_decimals(const char *currency)
 {
-	static const char *const WHOLE[] = { "BIF", "CLP", "DJF", "GNF", "ISK",
-		"JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
-		"XOF", "XPF", NULL };
-	for (int i = 0; WHOLE[i]; i++)
-		if (!strcmp(WHOLE[i], currency))
-			return true;
-	return false;
+	return finance_whole_currency(currency);
 }
 
 static void
@@ -367,7 +381,7 @@ compute_stay(const struct mission *m, bool confirmed, bool funded,
 {
 	const struct finance_rules rules = {
 		m->first, m->last, m->rate, m->nightly, m->meals, m->share,
-		m->has_attendance,
+		m->has_attendance, has_no_decimals(m->currency),
 	};
 	finance_stay(&rules, confirmed, funded, arrival, departure, attended,
 		     s);
@@ -413,6 +427,9 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 		snprintf(sessions[n], sizeof(sessions[n]), "%s %s",
 			 store_text(stmt, 0), store_text(stmt, 2));
 		utf8_cut(sessions[n], 72);
+		char clean[96];
+		if (utf8_clean(sessions[n], clean, sizeof(clean) - 1) == clean)
+			memcpy(sessions[n], clean, strlen(clean) + 1);
 		n++;
 	}
 	sqlite3_reset(stmt);
@@ -506,8 +523,19 @@ load_categories(struct writer *w)
 	if ((err = store_stmt(w->store, Q_ROSTER_CATEGORIES, &stmt)))
 		return err;
 	w->n_categories = 0;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
-	       w->n_categories < MAX_CATEGORIES) {
+	int cap = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (w->n_categories == cap) {
+			int c = cap ? cap * 2 : 32;
+			struct category *nc =
+				realloc(w->categories, (size_t)c * sizeof(*nc));
+			if (!nc) {
+				sqlite3_reset(stmt);
+				return fs_fail(FS_ENOMEM, "out of memory");
+			}
+			w->categories = nc;
+			cap = c;
+		}
 		snprintf(w->categories[w->n_categories].code, 65, "%s",
 			 store_text(stmt, 0));
 		snprintf(w->categories[w->n_categories].name, 128, "%s",
@@ -576,8 +604,8 @@ roster_row(struct writer *w, struct mission *m, struct sheet *s,
 	snprintf(f, sizeof(f), "=L%u*R%u", R, R);
 	put_formula(w, s, r, C_ACCOMMODATION, f, st->v_accommodation,
 		    m->money);
-	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",ROUND(N%u*O%u*%d/100,2),0)", R,
-		 R, R, m->share);
+	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",ROUND(N%u*O%u*%d/100,%d),0)",
+		 R, R, R, m->share, has_no_decimals(m->currency) ? 0 : 2);
 	put_formula(w, s, r, C_TRAVEL, f, st->v_travel, m->money);
 	snprintf(f, sizeof(f), "=P%u-Q%u+S%u+T%u", R, R, R, R);
 	put_formula(w, s, r, C_TOTAL, f, st->v_total, m->money);
@@ -622,7 +650,7 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 		"Per diem", "Meals deducted", "Accommodation", "Travel",
 		"Total" };
 	unsigned last = (unsigned)(m->n_regs > 0 ? m->n_regs : 1) + 1;
-	char f[256], range[80];
+	char f[320], range[80];
 	double totals[N_SUMMED + 2] = { 0 };
 	lxw_row_t r = 1;
 
@@ -634,17 +662,21 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 		unsigned R = (unsigned)r + 1;
 		put_text(w, s, r, 0, w->categories[i].code, NULL);
 		put_text(w, s, r, 1, w->categories[i].name, NULL);
-		snprintf(f, sizeof(f), "=COUNTIFS(%s,A%u)", range, R);
+		/* EXACT, not COUNTIFS or SUMIFS, which ignore case: codes
+		 * that differ only by case are different categories */
+		snprintf(f, sizeof(f), "=SUMPRODUCT(--EXACT(%s,A%u))", range,
+			 R);
 		put_formula(w, s, r, 2, f, (double)c->registrations, NULL);
-		snprintf(f, sizeof(f), "=COUNTIFS(%s,A%u,'%s'!$H$2:$H$%u,"
-			 "\"confirmed\")", range, R, roster, last);
+		snprintf(f, sizeof(f), "=SUMPRODUCT(EXACT(%s,A%u)*('%s'!$H$2:"
+			 "$H$%u=\"confirmed\"))", range, R, roster, last);
 		put_formula(w, s, r, 3, f, (double)c->confirmed, NULL);
 		totals[0] += (double)c->registrations;
 		totals[1] += (double)c->confirmed;
 		for (size_t k = 0; k < N_SUMMED; k++) {
 			char col = col_letter(SUMMED[k]);
-			snprintf(f, sizeof(f), "=SUMIFS('%s'!$%c$2:$%c$%u,%s,A%u)",
-				 roster, col, col, last, range, R);
+			snprintf(f, sizeof(f), "=SUMPRODUCT(EXACT(%s,A%u)*"
+				 "'%s'!$%c$2:$%c$%u)", range, R, roster, col,
+				 col, last);
 			put_formula(w, s, r, (lxw_col_t)(4 + k), f, c->sums[k],
 				    SUMMED[k] >= C_RATE ? m->money : NULL);
 			totals[2 + k] += c->sums[k];
@@ -739,11 +771,20 @@ visit_heading(struct writer *w, struct sheet *s, const struct visit *v,
 
 	parse_date(v->date, &day);
 	sscanf(v->departs, "%d:%d", &clock_h, &clock_m);
-	if (asprintf(&heading, "%s, %s%s%s%s%s; bus from %s; %s", v->title,
-		     v->site, *v->address ? ", " : "", v->address,
+	/* a cell holds 32767 characters: a very long title is cut so that
+	 * the site, the bus and who rides still show */
+	int title_len = (int)strlen(v->title);
+	if (title_len > 16000) {
+		title_len = 16000;
+		while (title_len > 0 &&
+		       ((unsigned char)v->title[title_len] & 0xC0) == 0x80)
+			title_len--;
+	}
+	if (asprintf(&heading, "%.*s, %s%s%s%s%s; bus from %s; %s", title_len,
+		     v->title, v->site, *v->address ? ", " : "", v->address,
 		     *v->host ? "; host: " : "", v->host, v->from, who) < 0)
 		return fs_fail(FS_ENOMEM, "out of memory");
-	xl(w, worksheet_write_string(s->ws, r, 0, heading, w->bold));
+	put_text(w, s, r, 0, heading, w->bold); /* cut to 32767 */
 	free(heading);
 	put_number(w, s, r, 4, (double)(day + EXCEL_EPOCH), w->date);
 	put_number(w, s, r, 5, (clock_h * 60 + clock_m) / 1440.0, w->clock);
@@ -1111,7 +1152,7 @@ mission_write(struct writer *w, struct mission *m)
 	if ((err = add_sheet(w, &visits, "Site visits", m->suffix)) ||
 	    (err = add_sheet(w, &agenda, "Agenda", m->suffix)))
 		return err;
-	if (!(cats = calloc(MAX_CATEGORIES, sizeof(*cats))))
+	if (!(cats = calloc((size_t)w->n_categories + 1, sizeof(*cats))))
 		return fs_fail(FS_ENOMEM, "out of memory");
 
 	roster_begin(w, m, &roster);
@@ -1327,13 +1368,23 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 	for (size_t i = 0; i < n && !err; i++) {
 		struct mission *m = &ms[i];
 		if (n > 1) {
-			/* sheet names hold at most 31 characters */
+			/* sheet names hold at most 31 characters and must be
+			 * unique ignoring case (t1 and T1): a long or
+			 * clashing code gives " mN", N numbered on until
+			 * unique */
+			size_t k = i + 1;
 			if (strlen(m->code) <= 14)
 				snprintf(m->suffix, sizeof(m->suffix), " %s",
 					 m->code);
 			else
 				snprintf(m->suffix, sizeof(m->suffix), " m%zu",
-					 i + 1);
+					 k++);
+			for (size_t j = 0; j < i; j++)
+				if (!strcasecmp(ms[j].suffix, m->suffix)) {
+					snprintf(m->suffix, sizeof(m->suffix),
+						 " m%zu", k++);
+					j = (size_t)-1; /* again from the first */
+				}
 		}
 		err = mission_write(w, m);
 		stats->registrations += m->n_regs;
@@ -1357,9 +1408,13 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 			 "registrations, attendance, per diem and "
 			 "accommodation");
 	}
-	props.title = title;
+	char author[400];
+	props.title = (char *)utf8_clean(title, w->buf, 399);
 	props.subject = subject;
-	props.author = n >= 1 && *ms[0].contact ? ms[0].contact : "fieldschool";
+	props.author = n >= 1 && *ms[0].contact
+			       ? (char *)utf8_clean(ms[0].contact, author,
+					    sizeof(author) - 1)
+			       : "fieldschool";
 	props.company = "fieldschool";
 	props.comments = "Written by fieldschool roster. Money cells are "
 			 "formulas; their results are stored too.";
@@ -1478,6 +1533,8 @@ done:
 	for (size_t i = 0; i < list.n; i++)
 		free(list.codes[i]);
 	free(list.codes);
+	if (w)
+		free(w->categories);
 	free(w);
 	return err;
 }

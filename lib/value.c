@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fieldschool/record.h"
 #include "value.h"
 
 /* Howard Hinnant's days_from_civil: exact for every Gregorian date. */
@@ -458,4 +459,43 @@ fold_key(const char *s, char *buf, size_t size)
 	if (size)
 		buf[n < size ? n : size - 1] = '\0';
 	return n;
+}
+
+bool
+fs_text_valid(const char *text)
+{
+	return utf8_valid(text);
+}
+
+/* The length of the valid UTF-8 sequence at p, 0 if none is. */
+size_t
+utf8_sequence(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned c = *p, cp;
+	size_t n;
+
+	if (c < 0x80)
+		return c ? 1 : 0;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 1;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 2;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 3;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i <= n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+		return 0;
+	return n + 1;
 }

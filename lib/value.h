@@ -31,6 +31,9 @@ const char *check_language(const char *tag);  /* BCP 47, by shape */
 const char *check_code(const char *code);     /* a-z 0-9 - _ . */
 const char *check_email(const char *email);
 bool utf8_valid(const char *s);
+/* The length in bytes of the valid UTF-8 character at s, 0 if there is
+ * none (invalid, or the end of the string). */
+size_t utf8_sequence(const char *s);
 
 void format_date(int64_t days, char buf[11]);
 void format_money(int64_t cents, char buf[32]);

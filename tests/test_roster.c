@@ -39,7 +39,7 @@ test_finance_rules(void **state)
 	 * meals a day, travel days at 75% */
 	struct finance_rules rules = {
 		days_from_civil(2027, 9, 13), days_from_civil(2027, 9, 16),
-		300000, 550050, 15000, 75, false,
+		300000, 550050, 15000, 75, false, false,
 	};
 	static const struct {
 		const char *what, *arrival, *departure;
@@ -100,6 +100,21 @@ test_finance_rules(void **state)
 	finance_stay(&rules, true, true, "", "2027-09-16", 0, &s);
 	assert_int_equal(s.travel_days, 1);
 	assert_int_equal(s.travel, 2500);
+
+	/* a currency without minor units: rounded half up to the unit, as
+	 * ROUND(x, 0) does: 2 x 15001 x 33% = 9900.66 -> 9901 */
+	rules.whole = true;
+	rules.rate = 1500100;
+	rules.share = 33;
+	finance_stay(&rules, true, true, "2027-09-12", "2027-09-17", 0, &s);
+	assert_int_equal(s.travel_days, 2);
+	assert_int_equal(s.travel, 990100);
+	assert_true(s.v_travel == 9901.0);
+	assert_true(finance_whole_currency("RWF"));
+	assert_false(finance_whole_currency("PHP"));
+	rules.whole = false;
+	rules.rate = 3333;
+	rules.share = 75;
 
 	/* with attendance, days present are the days signed in */
 	rules.has_attendance = true;

@@ -177,10 +177,11 @@ def structure(path, missions, texts):
         r = 2
         col_sum = {}
         while bycat["A%d" % r].value not in (None, "Total"):
-            check(str(bycat["C%d" % r].value).startswith("=COUNTIFS("),
-                  "%s!C%d not COUNTIFS" % (bycat.title, r))
-            check(str(bycat["H%d" % r].value).startswith("=SUMIFS("),
-                  "%s!H%d not SUMIFS" % (bycat.title, r))
+            # EXACT: category codes differing only by case are distinct
+            check(str(bycat["C%d" % r].value).startswith("=SUMPRODUCT(--EXACT("),
+                  "%s!C%d not SUMPRODUCT(--EXACT(...))" % (bycat.title, r))
+            check(str(bycat["H%d" % r].value).startswith("=SUMPRODUCT(EXACT("),
+                  "%s!H%d not SUMPRODUCT(EXACT(...))" % (bycat.title, r))
             for col in "CDEFGHIJKL":
                 col_sum[col] = col_sum.get(col, 0) + (bycat_v["%s%d" % (col, r)].value or 0)
             r += 1

@@ -110,4 +110,8 @@ fs_err fs_export(fs_store *store, const fs_format *format, const char *mission,
 fs_err fs_export_file(fs_store *store, const fs_format *format,
 		      const char *mission, const char *path);
 
+/* Is text valid UTF-8?  Values given to a format's put (from the command
+ * line) must be, as the cells of an imported file are. */
+bool fs_text_valid(const char *text);
+
 #endif
