@@ -88,20 +88,10 @@ record_put(const fs_format *format, const char **values, fs_put_mode mode)
 	int status;
 	fs_err err;
 
-	/* text from the command line, as from a CSV file: UTF-8 only */
-	for (size_t c = 0; c < format->n_columns; c++)
-		if (values[c] && !fs_text_valid(values[c]) &&
-		    fs_problems_add(&problems, 0, format->columns[c].name,
-				    "invalid UTF-8") == FS_ENOMEM)
-			break;
-	if (problems.n) {
-		status = cmd_report(FS_EINPUT, &problems, NULL);
-		fs_problems_release(&problems);
-		return status;
-	}
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	err = format->put(store, values, mode, 0, &problems, &outcome, key);
+	err = fs_record_put(format, store, values, mode, &problems, &outcome,
+			    key);
 	if (err) {
 		status = cmd_report(err, &problems, NULL);
 	} else if (global.json) {

@@ -313,3 +313,20 @@ fs_export_file(fs_store *store, const fs_format *format, const char *mission,
 	struct export_job job = { store, format, mission };
 	return fs_write_atomic(path, export_job_run, &job);
 }
+
+fs_err
+fs_record_put(const fs_format *format, fs_store *store,
+	      const char *const *values, fs_put_mode mode,
+	      fs_problems *problems, fs_put_outcome *outcome, char *ref_out)
+{
+	size_t before = problems->n;
+
+	for (size_t c = 0; c < format->n_columns; c++)
+		if (values[c] && !utf8_valid(values[c]) &&
+		    fs_problems_add(problems, 0, format->columns[c].name,
+				    "invalid UTF-8") == FS_ENOMEM)
+			return FS_ENOMEM;
+	if (problems->n > before)
+		return FS_EINPUT;
+	return format->put(store, values, mode, 0, problems, outcome, ref_out);
+}

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fieldschool/record.h"
 #include "value.h"
 
 /* Howard Hinnant's days_from_civil: exact for every Gregorian date. */
@@ -434,11 +433,6 @@ fold_key(const char *s, char *buf, size_t size)
 	return n;
 }
 
-bool
-fs_text_valid(const char *text)
-{
-	return utf8_valid(text);
-}
 
 /* The length of the valid UTF-8 sequence at p, 0 if none is. */
 size_t

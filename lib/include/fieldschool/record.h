@@ -110,8 +110,15 @@ fs_err fs_export(fs_store *store, const fs_format *format, const char *mission,
 fs_err fs_export_file(fs_store *store, const fs_format *format,
 		      const char *mission, const char *path);
 
-/* Is text valid UTF-8?  Values given to a format's put (from the command
- * line) must be, as the cells of an imported file are. */
-bool fs_text_valid(const char *text);
+/*
+ * Adds or updates one record through format->put, after refusing every
+ * value that is not UTF-8 (a problem per column, FS_EINPUT): the way in for
+ * values from anywhere but a CSV file, whose import checks its cells with
+ * their line.  Arguments as for put, with no line.
+ */
+fs_err fs_record_put(const fs_format *format, fs_store *store,
+		     const char *const *values, fs_put_mode mode,
+		     fs_problems *problems, fs_put_outcome *outcome,
+		     char *ref_out);
 
 #endif
