@@ -439,9 +439,8 @@ audience_size(const struct ctx *c, const fs_check_item *it)
 	return n;
 }
 
-/* A before B before AA: by length, then by bytes */
-static int
-label_cmp(const void *a, const void *b)
+int
+fs_group_label_cmp(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
 	size_t lx = strlen(x), ly = strlen(y);
@@ -462,7 +461,7 @@ groups_in_use(const struct ctx *c, char *buf, size_t size)
 	for (size_t g = 0; g < all; g++)
 		if (c->group_size[g])
 			labels[n++] = c->in->groups[g];
-	qsort(labels, n, sizeof(char *), label_cmp);
+	qsort(labels, n, sizeof(char *), fs_group_label_cmp);
 	buf[0] = '\0';
 	for (size_t k = 0; k < n && len < size; k++) {
 		if (k == 12) {

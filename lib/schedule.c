@@ -1381,16 +1381,6 @@ current_rotation(const struct loaded *m, const int *sites_place,
 	return whole;
 }
 
-static int
-label_cmp(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	size_t lx = strlen(x), ly = strlen(y);
-	if (lx != ly)
-		return lx < ly ? -1 : 1;
-	return strcmp(x, y);
-}
-
 static fs_err
 plan_visits(fs_store *store, const char *mission,
 	    const fs_visit_options *options, fs_visit_result *out)
@@ -1426,7 +1416,7 @@ plan_visits(fs_store *store, const char *mission,
 			      m.info.code);
 		goto done;
 	}
-	qsort(group_names, G, sizeof(char *), label_cmp);
+	qsort(group_names, G, sizeof(char *), fs_group_label_cmp);
 	/* the sites: places of visit items, in agenda order */
 	sites_place = malloc((m.n_items + 1) * sizeof(int));
 	capacity = calloc(m.n_items + 1, sizeof(long));

@@ -114,4 +114,8 @@ double fs_distance_km(double lat1, double lon1, double lat2, double lon2);
 /* Minutes to cover km at speed_kmh, rounded up. */
 int fs_travel_minutes(double km, double speed_kmh);
 
+/* Orders group labels as plan groups names them: A before B before AA
+ * (by length, then by bytes).  A qsort comparator of (const char *)s. */
+int fs_group_label_cmp(const void *a, const void *b);
+
 #endif
