@@ -123,6 +123,10 @@ ok fs ics summer -o summer.ics
 valid "a summer mission in Berlin" summer.ics
 eq "its observances" "$(obs summer.ics)" \
 	"BEGIN:STANDARD TZOFFSETTO:+0100 BEGIN:DAYLIGHT TZOFFSETTO:+0200 "
+# a mission without a contact publishes, with a warning: no ORGANIZER
+ok fs publish summer --out out2
+expect_stderr "1 mission\(s\) have no contact email.*--contact-email"
+check "its events have no ORGANIZER" test "$(grep -c '^ORGANIZER' out2/summer/summer.ics)" = 0
 ok fs mission add --title D --country IE --city Dublin --timezone Europe/Dublin \
 	--start 2027-03-26 --days 4 dublin
 ok fs agenda add dublin --day 4 --start 09:00 --end 10:00 --kind session --title D
