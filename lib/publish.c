@@ -1029,7 +1029,8 @@ write_index(struct publisher *pub, const struct cal_mission *m,
 	}
 	/* keep the old file when nothing changed */
 	struct stat now;
-	bool same = fstat(fileno(out), &now) == 0 && same_file_content(path, tmp, now.st_size);
+	bool same = fstat(fileno(out), &now) == 0 &&
+		    same_file_content(path, tmp, now.st_size);
 	if (fclose(out) != 0) {
 		out = NULL;
 		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
@@ -1232,15 +1233,17 @@ done:
 
 /*
  * Folds a sample personal feed into the mission's digest, so that a build
- * that writes personal feeds differently (their name, description, which
- * events they select) rewrites them all at its first publish, although
- * their inputs did not change.
+ * that writes personal feeds differently (their name, description, travel
+ * events, which events they select) rewrites them all at its first
+ * publish, although their inputs did not change; its travel from 2000 to
+ * 2037 brings in the zone's rules for any personal VTIMEZONE, so a new
+ * system tzdata does too.
  */
 static fs_err
 seal_format(struct cal_mission *m)
 {
 	struct cal_person sample = { "ref", "Given", "Family", "lgu-focal",
-				     "A", "2000-01-01T10:00", "2000-01-02",
+				     "A", "2000-01-01T10:00", "2037-12-31",
 				     "", "", 0 };
 	struct buf text = BUF_INIT;
 	fs_err err = build_personal(&text, m, &sample);
