@@ -46,6 +46,10 @@ int cmd_dispatch(const struct cmd *table, const char *usage, int argc,
 /* Prints "fieldschool: <detail>" for err and returns its exit status. */
 int cmd_fail(fs_err err);
 /* Prints "fieldschool: <message>" and returns EXIT_USAGE. */
+/* Parses the value of --option as a whole number from min to max (unit,
+ * "" or " of minutes", goes into the message); EXIT_USAGE when it is not. */
+int cmd_whole_number(const char *usage, const char *option, const char *text,
+		     long min, long max, const char *unit, long *out);
 int cmd_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int exit_status_of(fs_err err);

@@ -61,12 +61,10 @@ cmd_travel_options(const char *usage, int c, const char *arg,
 			return status;
 		travel->speed_kmh = v;
 	} else {
-		char *end;
-		long minutes = strtol(arg, &end, 10);
-		if (!*arg || *end || minutes < 0 || minutes > 600)
-			return cmd_usage_error(usage, "--buffer: '%s': expected "
-					       "a whole number of minutes from "
-					       "0 to 600", arg);
+		long minutes;
+		if ((status = cmd_whole_number(usage, "buffer", arg, 0, 600,
+					       " of minutes", &minutes)))
+			return status;
 		travel->buffer_min = (int)minutes;
 	}
 	return EXIT_OK;

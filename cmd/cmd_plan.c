@@ -8,17 +8,16 @@
 #include "fieldschool/json.h"
 #include "fieldschool/schedule.h"
 
+/* A count option: a whole number from 1 to max. */
 static int
 parse_count(const char *usage, const char *option, const char *text, int max,
 	    int *out)
 {
-	char *end;
-	long v = strtol(text, &end, 10);
-	if (!*text || *end || v < 1 || v > max)
-		return cmd_usage_error(usage, "--%s: '%s': expected a whole "
-				       "number from 1 to %d", option, text, max);
-	*out = (int)v;
-	return EXIT_OK;
+	long v;
+	int status = cmd_whole_number(usage, option, text, 1, max, "", &v);
+	if (!status)
+		*out = (int)v;
+	return status;
 }
 
 static int

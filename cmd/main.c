@@ -2,6 +2,7 @@
  * main.c - the fieldschool program: global options, the command table,
  * messages and exit statuses.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,21 @@ cmd_fail(fs_err err)
 	const char *detail = fs_errdetail();
 	fprintf(stderr, "fieldschool: %s\n", *detail ? detail : fs_strerror(err));
 	return exit_status_of(err);
+}
+
+int
+cmd_whole_number(const char *usage, const char *option, const char *text,
+		 long min, long max, const char *unit, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (!*text || *end || errno || v < min || v > max)
+		return cmd_usage_error(usage, "--%s: '%s': expected a whole "
+				       "number%s from %ld to %ld", option, text,
+				       unit, min, max);
+	*out = v;
+	return EXIT_OK;
 }
 
 int
