@@ -163,7 +163,7 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	int64_t start = 0, per_diem = -1, nightly = -1, meals = 0, cats[64];
 	long days = 0, capacity = -1, share = 75, seats[64];
 	double lat = 0, lon = 0;
-	int n_quotas = 0;
+	int n_quotas = 0, blame = 0;
 	char country[3] = "", currency[4] = "";
 	fs_err err;
 
@@ -218,10 +218,9 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if (v[FS_MISSION_LON] && *v[FS_MISSION_LON] &&
 	    (why = parse_coordinate(v[FS_MISSION_LON], 180, &lon)))
 		PROBLEM(FS_MISSION_LON, "'%s': %s", v[FS_MISSION_LON], why);
-	if (v[FS_MISSION_LAT] && v[FS_MISSION_LON] &&
-	    !*v[FS_MISSION_LAT] != !*v[FS_MISSION_LON])
-		PROBLEM(*v[FS_MISSION_LAT] ? FS_MISSION_LON : FS_MISSION_LAT,
-			"give both lat and lon, or neither");
+	if ((why = check_coordinate_pair(v[FS_MISSION_LAT], v[FS_MISSION_LON],
+					 &blame)))
+		PROBLEM(blame ? FS_MISSION_LON : FS_MISSION_LAT, "%s", why);
 	if (v[FS_MISSION_CAPACITY] && *v[FS_MISSION_CAPACITY] &&
 	    (why = parse_int(v[FS_MISSION_CAPACITY], 0, 100000, &capacity)))
 		PROBLEM(FS_MISSION_CAPACITY, "'%s': %s", v[FS_MISSION_CAPACITY],

@@ -213,8 +213,8 @@ const char *const fs_queries[Q__COUNT] = {
 
 	/* agenda items */
 	[Q_ITEM_FIND] =
-		"SELECT id, day_date, start_time, end_time, removed FROM item "
-		"WHERE mission_id = ?1 AND ref = ?2",
+		"SELECT id, day_date, start_time, end_time, removed, "
+		"ifnull(place_id, 0) FROM item WHERE mission_id = ?1 AND ref = ?2",
 	[Q_ITEM_LOCATE] =
 		"SELECT m.code FROM item i JOIN mission m ON m.id = i.mission_id "
 		"WHERE i.ref = ?1 AND i.removed = 0 AND (?2 IS NULL OR m.code = ?2)",

@@ -116,7 +116,7 @@ expect_stderr_fixed "bad.csv:9: kind: 'party': expected session, visit, travel, 
 expect_stderr_fixed "bad.csv:10: module: unknown module '9'"
 expect_stderr_fixed "bad.csv:11: lat: '91': latitude must be between -90 and 90"
 expect_stderr_fixed "bad.csv:12: lat: 'abc': expected decimal degrees"
-expect_stderr_fixed "bad.csv:13: lon: give both lat and lon, or neither"
+expect_stderr_fixed "bad.csv:13: lon: give lat and lon together (both empty clears the position)"
 expect_stderr_fixed "bad.csv:14: audience: 'everyone': expected all, group:LABEL or category:CODE"
 expect_stderr_fixed "bad.csv:15: audience: unknown category 'nope'"
 expect_stderr_fixed "bad.csv:16: date: 2027-03-01 is not day 2 (2027-03-02)"
