@@ -687,8 +687,23 @@ fs_agenda_set_cancelled(fs_store *store, const char *mission, const char *ref,
 	return change_item(store, mission, ref, Q_ITEM_SET_STATUS, cancelled);
 }
 
+/* An item that no feed has held yet goes without a trace; a published one
+ * stays as a tombstone that feeds show cancelled. */
 fs_err
 fs_agenda_remove(fs_store *store, const char *mission, const char *ref)
 {
+	struct mission_info m;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = mission_lookup(store, mission, &m)) ||
+	    (err = store_stmt(store, Q_ITEM_DELETE_UNPUBLISHED, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m.id);
+	sqlite3_bind_text(stmt, 2, ref, -1, SQLITE_STATIC);
+	if ((err = store_done(store, stmt, "removing an agenda item")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		return FS_OK;
 	return change_item(store, mission, ref, Q_ITEM_REMOVE, 1);
 }

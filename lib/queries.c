@@ -244,6 +244,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"UPDATE item SET removed = 1, sequence = sequence + 1, "
 		"updated_at = ?3 WHERE mission_id = ?1 AND ref = ?2 "
 		"AND removed = 0 AND ?4",
+	/* an item no feed ever held, and no attendance names, goes whole */
+	[Q_ITEM_DELETE_UNPUBLISHED] =
+		"DELETE FROM item WHERE mission_id = ?1 AND ref = ?2 "
+		"AND removed = 0 AND published = 0 AND NOT EXISTS "
+		"(SELECT 1 FROM attendance a WHERE a.item_id = item.id)",
+	[Q_ITEMS_MARK_PUBLISHED] =
+		"UPDATE item SET published = 1 WHERE mission_id = ?1 "
+		"AND published = 0",
 	[Q_ITEM_ROWS] =
 		"SELECT i.ref, m.code, CAST(julianday(i.day_date) - "
 		"julianday(m.start_date) + 1 AS INTEGER), i.day_date, "
