@@ -128,6 +128,30 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT (SELECT count(*) FROM registration WHERE mission_id = ?1), "
 		"(SELECT count(*) FROM item WHERE mission_id = ?1 AND removed = 0)",
 	[Q_MISSION_DELETE] = "DELETE FROM mission WHERE id = ?1",
+	/* moving a mission in time (?2: '+N days' or '-N days') */
+	[Q_SHIFT_ITEMS_LIST] =
+		"SELECT ref, day_date, start_time, end_time FROM item "
+		"WHERE mission_id = ?1 AND removed = 0 ORDER BY day_date, "
+		"start_time, ref",
+	[Q_SHIFT_MISSION] =
+		"UPDATE mission SET start_date = date(start_date, ?2) "
+		"WHERE id = ?1",
+	[Q_SHIFT_ITEMS] =
+		"UPDATE item SET day_date = date(day_date, ?2), "
+		"sequence = sequence + 1, updated_at = ?3 WHERE mission_id = ?1",
+	/* the date part of 'YYYY-MM-DD[THH:MM]'; the trigger of 002 raises
+	 * travel_sequence */
+	[Q_SHIFT_TRAVEL] =
+		"UPDATE registration SET "
+		"arrival = CASE WHEN arrival = '' THEN '' ELSE "
+		"  date(substr(arrival, 1, 10), ?2) || substr(arrival, 11) END, "
+		"departure = CASE WHEN departure = '' THEN '' ELSE "
+		"  date(substr(departure, 1, 10), ?2) || substr(departure, 11) END "
+		"WHERE mission_id = ?1 AND (arrival <> '' OR departure <> '')",
+	[Q_SHIFT_ATTENDANCE] =
+		"UPDATE attendance SET day_date = date(day_date, ?2) "
+		"WHERE registration_id IN "
+		"(SELECT id FROM registration WHERE mission_id = ?1)",
 	[Q_QUOTA_LIST] =
 		"SELECT category_id, seats FROM mission_quota "
 		"WHERE mission_id = ?1",
