@@ -245,6 +245,8 @@ ok fs agenda cancel --undo A1
 item A1
 eq "sequence after a second undo" "$(field sequence)" $((seq + 2))
 
+# A published item (publish or ics wrote it) keeps its row when removed.
+ok fs ics m1 -o m1.ics
 ok fs agenda remove A1
 expect_stdout '^A1: removed$'
 ok fs agenda list m1
