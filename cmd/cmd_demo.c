@@ -120,6 +120,13 @@ remove_database(const char *path)
 	}
 }
 
+static fs_err
+database_exists(const char *db)
+{
+	return fs_fail(FS_EEXISTS, "%s exists: the demo needs a new database "
+		       "file (add --force to replace it)", db);
+}
+
 /* Renames the new database into place: over the old one with force, else
  * only when nothing took the name meanwhile (RENAME_NOREPLACE, or a hard
  * link where the file system lacks it). */
@@ -141,8 +148,7 @@ install_database(const char *tmp_db, const char *db, bool force)
 		}
 	}
 	if (errno == EEXIST)
-		return fs_fail(FS_EEXISTS, "%s exists: the demo needs a new "
-			       "database file (add --force to replace it)", db);
+		return database_exists(db);
 	return fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
 }
 
@@ -199,11 +205,8 @@ cmd_demo(int argc, char **argv)
 		snprintf(db, sizeof(db), "%s/fieldschool.db", dir);
 	/* never replace a database without being told to: it may hold
 	 * everything the user did since the last demo */
-	if (!force && stat(db, &st) == 0) {
-		fprintf(stderr, "fieldschool: %s exists: the demo needs a new "
-			"database file (add --force to replace it)\n", db);
-		return EXIT_INPUT;
-	}
+	if (!force && stat(db, &st) == 0)
+		return cmd_fail(database_exists(db));
 	if ((err = fs_mkdirs(dir)))
 		return cmd_fail(err);
 	/* Built under a temporary name and renamed: an interrupted demo

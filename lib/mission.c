@@ -513,7 +513,8 @@ shift_run(fs_store *store, enum query q, int64_t mission, const char *by,
 	if (err)
 		return err;
 	sqlite3_bind_int64(stmt, 1, mission);
-	sqlite3_bind_text(stmt, 2, by, -1, SQLITE_STATIC);
+	if (by)
+		sqlite3_bind_text(stmt, 2, by, -1, SQLITE_STATIC);
 	if (now)
 		sqlite3_bind_text(stmt, 3, now, -1, SQLITE_STATIC);
 	if ((err = store_done(store, stmt, "moving the mission")))
@@ -552,7 +553,9 @@ fs_mission_shift(fs_store *store, const char *code, const char *new_start,
 	    (err = shift_run(store, Q_SHIFT_TRAVEL, m.id, by, NULL,
 			     &out->registrations)) ||
 	    (err = shift_run(store, Q_SHIFT_ATTENDANCE, m.id, by, NULL,
-			     &out->attendance)))
+			     &out->attendance)) ||
+	    (err = shift_run(store, Q_SHIFT_ATTENDANCE_DONE, m.id, NULL,
+			     NULL, NULL)))
 		goto fail;
 	store_forget(store);
 	return fs_store_commit(store);

@@ -148,10 +148,18 @@ const char *const fs_queries[Q__COUNT] = {
 		"departure = CASE WHEN departure = '' THEN '' ELSE "
 		"  date(substr(departure, 1, 10), ?2) || substr(departure, 11) END "
 		"WHERE mission_id = ?1 AND (arrival <> '' OR departure <> '')",
+	/* in two steps: one row per person and day (attendance_once), and a
+	 * row moved onto a day another row still holds would break it; the
+	 * first step marks the new dates with a '~' no real date has */
 	[Q_SHIFT_ATTENDANCE] =
-		"UPDATE attendance SET day_date = date(day_date, ?2) "
+		"UPDATE attendance SET day_date = '~' || date(day_date, ?2) "
 		"WHERE registration_id IN "
 		"(SELECT id FROM registration WHERE mission_id = ?1)",
+	[Q_SHIFT_ATTENDANCE_DONE] =
+		"UPDATE attendance SET day_date = substr(day_date, 2) "
+		"WHERE registration_id IN "
+		"(SELECT id FROM registration WHERE mission_id = ?1) "
+		"AND day_date LIKE '~%'",
 	[Q_QUOTA_LIST] =
 		"SELECT category_id, seats FROM mission_quota "
 		"WHERE mission_id = ?1",

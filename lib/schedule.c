@@ -408,10 +408,9 @@ load_items(fs_store *store, struct loaded *m)
 	int64_t *ids = NULL;
 	sqlite3_stmt *stmt;
 	char first[11];
+	const struct zone *zone = NULL;
 	fs_err err = FS_OK;
 	int rc;
-
-	const struct zone *zone = NULL;
 
 	/* a zone the system does not have (any more) only costs the
 	 * clock-change findings */
@@ -495,10 +494,9 @@ static fs_err
 load_people(fs_store *store, struct loaded *m)
 {
 	sqlite3_stmt *stmt;
+	const struct zone *zone = NULL;
 	fs_err err = FS_OK;
 	int rc;
-
-	const struct zone *zone = NULL;
 
 	if (store_zone(store, m->info.timezone, &zone))
 		zone = NULL;

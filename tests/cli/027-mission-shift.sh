@@ -20,6 +20,7 @@ ok fs participant add --ref P1 --given-name Ana --family-name Ruiz \
 ok fs participant add --ref P2 --given-name Bo --family-name Li \
 	--category 2 --mission be-2027 --status confirmed
 ok fs attend mark --date 2027-03-16 --mission be-2027 P1
+ok fs attend mark --date 2027-03-17 --mission be-2027 P1
 ok fs publish be-2027 --out feeds
 ok fs agenda remove gone --mission be-2027
 token=$(sql "select feed_token from registration r join participant p on p.id = r.participant_id where p.ref = 'P1'").ics
@@ -55,7 +56,7 @@ unchanged_since before
 
 # four weeks later
 ok fs mission shift be-2027 --start 2027-04-12
-expect_stdout '^be-2027: now starts on 2027-04-12 \(28 days later\): 5 agenda items, the travel of 1 registration and 1 attendance record moved$'
+expect_stdout '^be-2027: now starts on 2027-04-12 \(28 days later\): 5 agenda items, the travel of 1 registration and 2 attendance records moved$'
 eq "mission start" "$(fs mission show be-2027 --json | json_field start)" 2027-04-12
 eq "mission end" "$(fs mission show be-2027 --json | json_field end)" 2027-04-15
 ok fs agenda export be-2027
@@ -103,8 +104,11 @@ for a, b in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
 ok fs mission shift be-2027 --start 2027-03-08
 expect_stdout '^be-2027: now starts on 2027-03-08 \(35 days earlier\)'
 eq "P1 arrival after moving back" "$(sql "select arrival from registration r join participant p on p.id = r.participant_id where p.ref = 'P1'")" 2027-03-07T18:30
+# one day on: each attendance record moves onto a day another still holds
 ok fs --json mission shift be-2027 --start 2027-03-09
 eq "--json days" "$(json_field days <"$LAST_OUT")" 1
 eq "--json items" "$(json_field items <"$LAST_OUT")" 5
+eq "--json attendance" "$(json_field attendance <"$LAST_OUT")" 2
+eq "attendance days after the shifts" "$(sql "select group_concat(day_date, ' ') from (select day_date from attendance order by day_date)")" "2027-03-10 2027-03-11"
 
 finish
