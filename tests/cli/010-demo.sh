@@ -77,14 +77,23 @@ ok fs participant list ph-2027
 expect_lines stdout ' ph-2027 ' 60
 
 # The database holds data/demo plus the plan (groups, the rotation's visit
-# items): importing the shipped files into it adds nothing and changes only
-# what the plan set (tests/cli/3NN-*.sh test planning itself).
+# items): importing the shipped files into it adds back only the visit
+# items the plan removed (never published, so deleted without a trace:
+# 125-tombstones.sh) and changes only what the plan set (tests/cli/3NN-*.sh
+# test planning itself).
 ok fs mission import "$DATA/missions.csv"
 expect_stdout ': 3 rows: 0 added, 0 changed, 3 unchanged$'
 ok fs participant import "$DATA/participants.csv"
 expect_stdout ": $(csv_rows "$DATA/participants.csv") rows: 0 added, [0-9]+ changed, [0-9]+ unchanged$"
+planned_away=$("$PYTHON" -c '
+import csv, sys
+shipped = {(r["mission"], r["ref"]) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))}
+kept = {tuple(l.split("|")) for l in sys.stdin.read().split()}
+print(len(shipped - kept))' "$DATA/agenda.csv" < <(sql "select m.code || '|' || i.ref from item i join mission m on m.id = i.mission_id"))
+check "the plan removed some shipped visit items ($planned_away)" test "$planned_away" -gt 0
+eq "no tombstone left by the plan" "$(sql 'select count(*) from item where removed = 1')" 0
 ok fs agenda import "$DATA/agenda.csv"
-expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: 0 added, [0-9]+ changed, [0-9]+ unchanged$"
+expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: $planned_away added, [0-9]+ changed, [0-9]+ unchanged$"
 
 # A second demo into the same folder would replace the database and all
 # that was done in it since: refused, the database untouched, unless --force.
