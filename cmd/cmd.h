@@ -35,6 +35,7 @@ struct global_options {
 	const char *db;   /* --db, else $FIELDSCHOOL_DB, else fieldschool.db */
 	bool db_given;    /* --db was on the command line */
 	bool json;        /* --json */
+	const char *argv0; /* the program as it was invoked */
 };
 extern struct global_options global;
 

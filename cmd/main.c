@@ -205,6 +205,7 @@ take_global_options(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	global.argv0 = argv[0] ? argv[0] : "fieldschool";
 	argc = take_global_options(argc, argv);
 	if (argc < 0)
 		return cmd_usage_error(MAIN_USAGE, "--db needs a file name");
