@@ -45,38 +45,41 @@ done
 check "groups found" test "$GROUPS_SEEN" -ge 8
 
 # Options: every option a command's --help names (in its usage line or its
-# option lines) is offered, and each offered one is accepted by the command.
+# option lines) is offered, and the command accepts every option offered.
+# (`__complete` is what the completion function asks; the cases after this
+# loop drive the function itself.)
 LEAVES=0
-for g in $(help_table); do
-	if "$FIELDSCHOOL" "$g" --help | grep -q '^commands:$'; then
-		subs=$(help_table "$g")
-	else
-		subs=-
-	fi
+for g in $("$FIELDSCHOOL" __complete); do
+	subs=$("$FIELDSCHOOL" __complete "$g")
+	[[ $subs == -* ]] && subs=-
 	for s in $subs; do
 		cmd=("$g")
 		[[ $s == - ]] || cmd+=("$s")
 		LEAVES=$((LEAVES + 1))
-		with_eq=$(complete_words fieldschool "${cmd[@]}" --)
-		offered=$(sed 's/=$//' <<<"$with_eq" | sort)
-		documented=$("$FIELDSCHOOL" "${cmd[@]}" --help |
-			grep -E '^usage:|^  +--' | grep -oE -- '--[a-z][a-z-]+' |
-			grep -vxE -- '--(db|json)' | sort -u)
-		missing=$(comm -13 <(echo "$offered") <(echo "$documented"))
-		eq "options of '${cmd[*]}' documented but not offered" "$missing" ""
-		check "'${cmd[*]}' offers --help, --db= and --json" \
-			grep -qx -- --help <<<"$offered"
-		for o in $with_eq; do
-			[[ $o == --db= || $o == --json || $o == --help ]] && continue
-			# the option, with a value when it takes one, then --help:
-			# a known option is parsed and help printed; an unknown
-			# one is a usage error that names it
-			[[ $o == *= ]] && o+=1
-			"$FIELDSCHOOL" "${cmd[@]}" "$o" --help </dev/null >/dev/null 2>"$TMP/opt.err"
-			if grep -q "unknown option" "$TMP/opt.err"; then
-				_fail "'${cmd[*]}' offers $o but refuses it" "$(cat "$TMP/opt.err")"
-			fi
+		with_eq=$("$FIELDSCHOOL" __complete "${cmd[@]}" | grep -- '^--')
+		offered=" $(tr '\n' ' ' <<<"${with_eq//=/}")"
+		missing=
+		for o in $("$FIELDSCHOOL" "${cmd[@]}" --help |
+			sed -n '/^usage:/p; /^  *--/p' | grep -oE -- '--[a-z][a-z-]+'); do
+			[[ $o == --db || $o == --json || $offered == *" $o "* ]] ||
+				missing+=" $o"
 		done
+		eq "options of '${cmd[*]}' documented but not offered" "$missing" ""
+		# every option offered, with a value when it takes one, then
+		# --help: known options are parsed and help printed; an unknown
+		# one is a usage error that names it
+		probe=()
+		for o in $with_eq; do
+			[[ $o == --help ]] && continue
+			[[ $o == *= ]] && o+=1
+			probe+=("$o")
+		done
+		"$FIELDSCHOOL" "${cmd[@]}" "${probe[@]}" --help </dev/null >/dev/null 2>"$TMP/opt.err"
+		if grep -q "unknown option" "$TMP/opt.err"; then
+			_fail "'${cmd[*]}' offers an option it refuses" "$(cat "$TMP/opt.err")"
+		else
+			_pass "'${cmd[*]}' accepts the ${#probe[@]} options offered"
+		fi
 	done
 done
 check "commands checked" test "$LEAVES" -ge 30
@@ -84,6 +87,7 @@ eq "options of 'mission add' starting with --ti" \
 	"$(complete_words fieldschool mission add --ti)" $'--timezone=\n--title='
 eq "a flag: plan groups --dr" "$(complete_words fieldschool plan groups --dr)" "--dry-run"
 eq "global options after the command" "$(complete_words fieldschool check --j)" "--json"
+eq "--db= and --help among the options" "$(complete_words fieldschool mission show --)" $'--db=\n--help\n--json'
 eq "a group's commands are not options" "$(complete_words fieldschool mission --ti)" ""
 eq "an unknown command: nothing" "$(complete_words fieldschool frobnicate '')" ""
 

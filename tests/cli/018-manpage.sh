@@ -56,7 +56,7 @@ for g in $("$FIELDSCHOOL" __complete); do
 		_pass "a subsection for '${cmd[*]}'"
 		for o in $("$FIELDSCHOOL" __complete "${cmd[@]}" | sed -n 's/^\(--[a-z-]*\)=\{0,1\}$/\1/p'); do
 			[[ $o == --help || $o == --db || $o == --json ]] && continue
-			if grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" <<<"$text"; then
+			if [[ $text =~ (^|[^a-z-])$o([^a-z-]|$) ]]; then
 				_pass "'${cmd[*]}' documents $o"
 			else
 				_fail "doc/fieldschool.1: '${cmd[*]}' does not document $o"
