@@ -29,16 +29,18 @@ static const fs_column columns[FS_ITEM__COUNT] = {
 	[FS_ITEM_END] = { "end", true, false, false, "HH:MM, after start" },
 	[FS_ITEM_KIND] = { "kind", true, false, false,
 			   "session, visit, travel, meal, break or ceremony" },
-	[FS_ITEM_TITLE] = { "title", true, false, false, "title" },
+	[FS_ITEM_TITLE] = { "title", true, false, false,
+			    "title", FS_TEXT_TITLE },
 	[FS_ITEM_MODULE] = { "module", false, false, false,
 			     "curriculum module number or code" },
-	[FS_ITEM_PLACE] = { "place", false, false, false, "venue or site name" },
+	[FS_ITEM_PLACE] = { "place", false, false, false,
+			    "venue or site name", FS_TEXT_NAME },
 	[FS_ITEM_ADDRESS] = { "address", false, false, false,
-			      "the place's address" },
+			      "the place's address", FS_TEXT_ADDRESS },
 	[FS_ITEM_LAT] = { "lat", false, true, false, "the place's latitude" },
 	[FS_ITEM_LON] = { "lon", false, true, false, "the place's longitude" },
 	[FS_ITEM_HOST] = { "host", false, false, false,
-			   "host organization of a visit" },
+			   "host organization of a visit", FS_TEXT_NAME },
 	[FS_ITEM_CAPACITY] = { "capacity", false, true, false,
 			       "people the site takes at once" },
 	[FS_ITEM_AUDIENCE] = { "audience", false, false, false,
@@ -46,7 +48,7 @@ static const fs_column columns[FS_ITEM__COUNT] = {
 	[FS_ITEM_FACILITATORS] = { "facilitators", false, false, false,
 				   "names separated by ';'" },
 	[FS_ITEM_DESCRIPTION] = { "description", false, false, false,
-				  "description" },
+				  "description", FS_TEXT_NOTE },
 	[FS_ITEM_UID] = { "uid", false, false, true, "calendar UID" },
 	[FS_ITEM_SEQUENCE] = { "sequence", false, true, true,
 			       "calendar SEQUENCE" },
@@ -225,12 +227,21 @@ parse_facilitators(const char *text, struct text *out, long line,
 		return fs_fail(FS_ENOMEM, "out of memory");
 	for (part = strtok_r(copy, ";", &save); part;
 	     part = strtok_r(NULL, ";", &save)) {
+		char why_text[160];
+		const char *why;
 		part = trim(part);
 		if (!*part || text_has(out, part))
 			continue;
-		if (strlen(part) > 200 || !text_add(out, part)) {
+		if ((why = check_text(part, FS_TEXT_NAME, why_text,
+				      sizeof(why_text)))) {
 			err = fs_problems_add(problems, line, "facilitators",
-					      "too long");
+					      "%s", why);
+			break;
+		}
+		if (!text_add(out, part)) {
+			err = fs_problems_add(problems, line, "facilitators",
+					      "the names take more than %zu "
+					      "bytes in all", sizeof(out->buf) - 1);
 			break;
 		}
 	}

@@ -13,18 +13,21 @@
 static const fs_column columns[FS_MISSION__COUNT] = {
 	[FS_MISSION_CODE] = { "code", true, false, false,
 			      "short unique code, e.g. ph-2027" },
-	[FS_MISSION_TITLE] = { "title", true, false, false, "title" },
+	[FS_MISSION_TITLE] = { "title", true, false, false,
+			       "title", FS_TEXT_TITLE },
 	[FS_MISSION_COUNTRY] = { "country", true, false, false,
 				 "ISO 3166-1 alpha-2 country, e.g. PH" },
-	[FS_MISSION_CITY] = { "city", true, false, false, "city" },
+	[FS_MISSION_CITY] = { "city", true, false, false,
+			      "city", FS_TEXT_NAME },
 	[FS_MISSION_TIMEZONE] = { "timezone", true, false, false,
 				  "IANA time zone, e.g. Asia/Manila" },
 	[FS_MISSION_START] = { "start", true, false, false,
 			       "first day, YYYY-MM-DD" },
 	[FS_MISSION_DAYS] = { "days", true, true, false, "3 or 4" },
-	[FS_MISSION_VENUE] = { "venue", false, false, false, "main venue" },
+	[FS_MISSION_VENUE] = { "venue", false, false, false,
+			       "main venue", FS_TEXT_NAME },
 	[FS_MISSION_ADDRESS] = { "address", false, false, false,
-				 "the venue's address" },
+				 "the venue's address", FS_TEXT_ADDRESS },
 	[FS_MISSION_LAT] = { "lat", false, true, false,
 			     "the venue's latitude (WGS84)" },
 	[FS_MISSION_LON] = { "lon", false, true, false,
@@ -37,9 +40,10 @@ static const fs_column columns[FS_MISSION__COUNT] = {
 	[FS_MISSION_NIGHTLY_RATE] = { "nightly_rate", false, true, false,
 				      "accommodation per night" },
 	[FS_MISSION_CONTACT_NAME] = { "contact_name", false, false, false,
-				      "the organizer to contact" },
+				      "the organizer to contact",
+				      FS_TEXT_NAME },
 	[FS_MISSION_CONTACT_EMAIL] = { "contact_email", false, false, false,
-				       "the organizer's email" },
+				       "the organizer's email", FS_TEXT_NAME },
 	[FS_MISSION_QUOTAS] = { "quotas", false, false, false,
 				"seats per category: CODE=N;CODE=N" },
 	[FS_MISSION_TRAVEL_SHARE] = { "travel_share", false, true, false,
@@ -192,8 +196,6 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		for (int c = 0; c < FS_MISSION__COUNT; c++)
 			if (columns[c].required && v[c] && !*v[c])
 				PROBLEM(c, "must not be empty");
-	if (v[FS_MISSION_TITLE] && strlen(v[FS_MISSION_TITLE]) > 300)
-		PROBLEM(FS_MISSION_TITLE, "longer than 300 bytes");
 	if (v[FS_MISSION_COUNTRY] && *v[FS_MISSION_COUNTRY]) {
 		for (int i = 0; i < 2 && v[FS_MISSION_COUNTRY][i]; i++)
 			country[i] = (char)toupper_ascii(v[FS_MISSION_COUNTRY][i]);

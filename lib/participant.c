@@ -11,23 +11,28 @@
 static const fs_column columns[FS_PART__COUNT] = {
 	[FS_PART_REF] = { "ref", false, false, false,
 			  "your identifier of the person" },
-	[FS_PART_GIVEN_NAME] = { "given_name", true, false, false, "given name" },
+	[FS_PART_GIVEN_NAME] = { "given_name", true, false, false,
+				 "given name", FS_TEXT_NAME },
 	[FS_PART_FAMILY_NAME] = { "family_name", true, false, false,
-				  "family name" },
-	[FS_PART_EMAIL] = { "email", false, false, false, "email" },
-	[FS_PART_PHONE] = { "phone", false, false, false, "phone number" },
+				  "family name", FS_TEXT_NAME },
+	[FS_PART_EMAIL] = { "email", false, false, false,
+			    "email", FS_TEXT_NAME },
+	[FS_PART_PHONE] = { "phone", false, false, false,
+			    "phone number", FS_TEXT_NAME },
 	[FS_PART_ORGANIZATION] = { "organization", false, false, false,
-				   "organization" },
-	[FS_PART_POSITION] = { "position", false, false, false, "position" },
+				   "organization", FS_TEXT_NAME },
+	[FS_PART_POSITION] = { "position", false, false, false,
+			       "position", FS_TEXT_NAME },
 	[FS_PART_CATEGORY] = { "category", true, false, false,
 			       "category code or number 1-7" },
 	[FS_PART_COUNTRY] = { "country", false, false, false,
 			      "ISO 3166-1 alpha-2 country" },
 	[FS_PART_LANGUAGE] = { "language", false, false, false,
 			       "BCP 47 language tag" },
-	[FS_PART_DIETARY] = { "dietary", false, false, false, "dietary needs" },
+	[FS_PART_DIETARY] = { "dietary", false, false, false,
+			      "dietary needs", FS_TEXT_NOTE },
 	[FS_PART_ACCESSIBILITY] = { "accessibility", false, false, false,
-				    "accessibility needs" },
+				    "accessibility needs", FS_TEXT_NOTE },
 	[FS_PART_MISSION] = { "mission", false, false, false,
 			      "mission code to register for" },
 	[FS_PART_STATUS] = { "status", false, false, false,
@@ -220,8 +225,6 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	for (int c = FS_PART_GIVEN_NAME; c <= FS_PART_FAMILY_NAME; c++) {
 		if (v[c] && !*v[c])
 			PROBLEM(c, "must not be empty");
-		else if (v[c] && strlen(v[c]) > 200)
-			PROBLEM(c, "longer than 200 bytes");
 	}
 	if (given(v[FS_PART_EMAIL]) && (why = check_email(v[FS_PART_EMAIL])))
 		PROBLEM(FS_PART_EMAIL, "'%s': %s", v[FS_PART_EMAIL], why);
