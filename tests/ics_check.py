@@ -666,7 +666,11 @@ def check_file(path, args, expect_obs):
             c.decoded("DTSTART")  # must convert
             c.decoded("DTEND")
         theirs = cal.get("X-WR-CALNAME")
-        if theirs is not None and str(theirs) != info.get("calname"):
+        # python3-icalendar 4.0.3 unescapes "\\n" before "\\\\", so it
+        # misreads a backslash followed by n or N (C:\\new): such names
+        # are compared by libical and our parser only
+        if theirs is not None and str(theirs) != info.get("calname") and \
+                not re.search(r"\\[nN]", info.get("calname") or ""):
             pr.add(f"icalendar reads X-WR-CALNAME {str(theirs)!r}, we read "
                    f"{info.get('calname')!r}")
     except Exception as err:  # noqa: BLE001 - any failure is a problem
