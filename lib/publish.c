@@ -6,8 +6,11 @@
  * renamed over the old one, so a reader (or a web server) sees the old
  * feed or the new one, never a part; a publish killed at any moment leaves
  * each file old or new, and its temporary files are swept by the next one.
- * Files of revoked tokens and gone groups are removed only after the new
- * set is in place.
+ * Per mission: every feed first, then index.json, then the sweep: files of
+ * revoked tokens and gone groups are removed only after the new set and
+ * its index are in place, so whatever an index lists exists.  Directories
+ * and files are reached through outdir.c, which never follows a link
+ * inside the output directory.
  *
  * A file whose content did not change is not rewritten: its mtime stays,
  * so HTTP caches keep their copies.  For 150,000 personal feeds, building
