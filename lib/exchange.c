@@ -166,7 +166,10 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 			if (!(why = check_text(values[map[i]], column->text,
 					       text_why, sizeof(text_why))))
 				continue;
-			bad_text = true;
+			/* a control character or a length is reported, and the
+			 * row still checked (rolled back anyway); bytes that
+			 * are not UTF-8 stop the row */
+			bad_text |= why != text_why;
 			if (fs_problems_add(problems, line, column->name, "%s%s",
 					    why, why == text_why ? ""
 					    : " (save the file as UTF-8)") ==

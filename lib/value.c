@@ -382,13 +382,13 @@ kind_noun(fs_text_kind kind)
  * reach terminals (ESC sequences), calendars and workbooks as they are;
  * C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F, which some terminals
  * obey as ESC sequences) are refused, but for line breaks (LF, CRLF) and
- * tabs in notes.
+ * tabs in addresses and notes.
  */
 const char *
 check_text(const char *s, fs_text_kind kind, char *why, size_t size)
 {
 	size_t chars = 0, limit = text_limit(kind);
-	bool lines = kind == FS_TEXT_NOTE;
+	bool lines = kind == FS_TEXT_NOTE || kind == FS_TEXT_ADDRESS;
 
 	while (*s) {
 		size_t n = utf8_sequence(s);
@@ -406,7 +406,7 @@ check_text(const char *s, fs_text_kind kind, char *why, size_t size)
 		if (control) {
 			if (cp == '\n' || cp == '\r')
 				snprintf(why, size, "a line break at character "
-					 "%zu: %s is one line (only "
+					 "%zu: %s is one line (only addresses, "
 					 "descriptions and notes may hold "
 					 "several)", chars, kind_noun(kind));
 			else

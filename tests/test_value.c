@@ -869,6 +869,8 @@ test_check_text(void **state)
 		{ "a\nb", FS_TEXT_TITLE,
 		  "a line break at character 2: a title is one line" },
 		{ "a\nb", FS_TEXT_NOTE, NULL },
+		{ "a\r\nb", FS_TEXT_ADDRESS, NULL },
+		{ "a\x1b", FS_TEXT_ADDRESS, "control character U+001B" },
 		{ "a\r\nb", FS_TEXT_NOTE, NULL },
 		{ "a\rb", FS_TEXT_NOTE, "a line break at character 2" },
 		{ "a\nb", FS_TEXT_LINE, "a line break at character 2: this field" },

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Text on the way in: control characters (C0, DEL, C1) refused in every
 # field, on every path (add/edit options, each CSV format, place,
-# facilitator, category), line breaks and tabs only in descriptions and
-# notes; one limit per kind of field, counted in characters (names 200,
+# facilitator, category), line breaks and tabs only in addresses,
+# descriptions and notes; one limit per kind of field, counted in characters (names 200,
 # titles 300, addresses 500, descriptions and notes 10,000).  On the way
 # out: control characters already stored (older databases) or in a file
 # being reported on never reach the terminal raw.
@@ -25,7 +25,7 @@ expect_stderr_fixed "fieldschool: --city: control character U+009B at character 
 fails 3 fs participant add --given-name "A${DEL}" --family-name Cruz --category 1
 expect_stderr_fixed "fieldschool: --given-name: control character U+007F at character 2: not allowed in text"
 fails 3 fs participant add --given-name $'Ana\nMaria' --family-name Cruz --category 1
-expect_stderr_fixed "fieldschool: --given-name: a line break at character 4: a name is one line (only descriptions and notes may hold several)"
+expect_stderr_fixed "fieldschool: --given-name: a line break at character 4: a name is one line (only addresses, descriptions and notes may hold several)"
 fails 3 fs participant add --given-name $'Ana\tMaria' --family-name Cruz --category 1
 expect_stderr_fixed "fieldschool: --given-name: control character U+0009 at character 4"
 ok fs participant add --given-name Ana --family-name Cruz --category 1 \
@@ -46,8 +46,11 @@ fails 3 fs agenda add m1 --day 1 --start 09:00 --end 10:00 --kind session \
 expect_stderr_fixed "fieldschool: --facilitators: control character U+001B"
 fails 3 fs place add "Hall${ESC}"
 expect_stderr_fixed "fieldschool: place name: control character U+001B"
-fails 3 fs place add Hall --address $'Street 1\nManila'
-expect_stderr_fixed "fieldschool: --address: a line break at character 9: an address is one line"
+fails 3 fs place add Hall --address $'Street 1\x1b'
+expect_stderr_fixed "fieldschool: --address: control character U+001B at character 9"
+ok fs place add Hall --address $'Street 1\nManila'
+fails 3 fs mission edit m1 --venue $'Hall\nB'
+expect_stderr_fixed "fieldschool: --venue: a line break at character 5: a name is one line (only addresses, descriptions and notes may hold several)"
 fails 3 fs facilitator add "Dr${CSI}"
 expect_stderr_fixed "fieldschool: facilitator name: control character U+009B"
 fails 3 fs facilitator add Ana --organization "Org${ESC}"

@@ -24,15 +24,15 @@
 /*
  * What text a column holds, and its limit in characters (code points),
  * documented in the README ("Text").  Every value, on every way in, must
- * be UTF-8 without control characters (C0, DEL, C1); only notes may hold
- * line breaks and tabs.
+ * be UTF-8 without control characters (C0, DEL, C1); only addresses and
+ * notes may hold line breaks and tabs.
  */
 typedef enum fs_text_kind {
 	FS_TEXT_LINE = 0, /* codes, dates, numbers, lists: one line, limited
 			     by their own rules */
 	FS_TEXT_NAME,     /* names and other short text: 200 characters */
 	FS_TEXT_TITLE,    /* titles: 300 characters */
-	FS_TEXT_ADDRESS,  /* addresses: 500 characters */
+	FS_TEXT_ADDRESS,  /* addresses: 500 characters, line breaks allowed */
 	FS_TEXT_NOTE,     /* descriptions and notes: 10,000 characters, line
 			     breaks allowed */
 } fs_text_kind;
