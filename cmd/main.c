@@ -77,7 +77,8 @@ int
 cmd_fail(fs_err err)
 {
 	const char *detail = fs_errdetail();
-	fprintf(stderr, "fieldschool: %s\n", *detail ? detail : fs_strerror(err));
+	fprintf(stderr, "fieldschool: %s\n",
+		term_text(*detail ? detail : fs_strerror(err)));
 	return exit_status_of(err);
 }
 
@@ -124,17 +125,19 @@ cmd_report(fs_err err, const fs_problems *problems, const char *file)
 	for (size_t i = 0; i < problems->n; i++) {
 		const fs_problem *p = &problems->items[i];
 		if (p->line > 0) {
-			fprintf(stderr, "%s:%ld: ", file ? file : "-", p->line);
+			fprintf(stderr, "%s:%ld: ", term_text(file ? file : "-"),
+				p->line);
 			if (p->column)
 				fprintf(stderr, "%s: ", p->column);
-			fprintf(stderr, "%s\n", p->reason);
+			fprintf(stderr, "%s\n", term_text(p->reason));
 		} else if (p->column) {
 			fputs("fieldschool: --", stderr);
 			for (const char *c = p->column; *c; c++)
 				fputc(*c == '_' ? '-' : *c, stderr);
-			fprintf(stderr, ": %s\n", p->reason);
+			fprintf(stderr, ": %s\n", term_text(p->reason));
 		} else {
-			fprintf(stderr, "fieldschool: %s\n", p->reason);
+			fprintf(stderr, "fieldschool: %s\n",
+				term_text(p->reason));
 		}
 	}
 	/* After a file's problems, the detail sums them up. */

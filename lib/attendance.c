@@ -10,23 +10,24 @@
 #include "value.h"
 
 static const fs_column columns[FS_ATT__COUNT] = {
-	[FS_ATT_REF] = { "ref", true, false, false, "the participant's ref" },
+	[FS_ATT_REF] = { "ref", true, false, false, "the participant's ref",
+			 FS_TEXT_LINE },
 	[FS_ATT_MISSION] = { "mission", false, false, false,
 			     "mission code (needed only when the date is in "
-			     "two of the person's missions)" },
+			     "two of the person's missions)", FS_TEXT_LINE },
 	[FS_ATT_DATE] = { "date", true, false, false,
-			  "YYYY-MM-DD, a day of the mission" },
+			  "YYYY-MM-DD, a day of the mission", FS_TEXT_LINE },
 	[FS_ATT_SESSION] = { "session", false, false, false,
 			     "ref of an agenda item that day (empty: the "
-			     "whole day)" },
+			     "whole day)", FS_TEXT_LINE },
 	[FS_ATT_PRESENT] = { "present", false, false, false,
-			     "yes or no (default yes)" },
+			     "yes or no (default yes)", FS_TEXT_LINE },
 	[FS_ATT_FAMILY_NAME] = { "family_name", false, false, true,
-				 "family name" },
+				 "family name", FS_TEXT_LINE },
 	[FS_ATT_GIVEN_NAME] = { "given_name", false, false, true,
-				"given name" },
+				"given name", FS_TEXT_LINE },
 	[FS_ATT_RECORDED] = { "recorded", false, false, true,
-			      "when it was recorded (UTC)" },
+			      "when it was recorded (UTC)", FS_TEXT_LINE },
 };
 
 static bool
@@ -238,16 +239,19 @@ const fs_format fs_attendance_format = {
 /* --- certificates ---------------------------------------------------------- */
 
 const fs_column fs_certificate_columns[FS_CERT__COUNT] = {
-	[FS_CERT_REF] = { "ref", false, false, false, "" },
-	[FS_CERT_FAMILY_NAME] = { "family_name", false, false, false, "" },
-	[FS_CERT_GIVEN_NAME] = { "given_name", false, false, false, "" },
-	[FS_CERT_ORGANIZATION] = { "organization", false, false, false, "" },
-	[FS_CERT_CATEGORY] = { "category", false, false, false, "" },
-	[FS_CERT_DAYS_PRESENT] = { "days_present", false, true, false, "" },
-	[FS_CERT_DAYS] = { "days", false, true, false, "" },
-	[FS_CERT_PERCENT] = { "percent", false, true, false, "" },
-	[FS_CERT_QUALIFIES] = { "qualifies", false, false, false, "" },
-	[FS_CERT_BASIS] = { "basis", false, false, false, "" },
+	[FS_CERT_REF] = { "ref", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_FAMILY_NAME] = { "family_name", false, false, false, "",
+				  FS_TEXT_LINE },
+	[FS_CERT_GIVEN_NAME] = { "given_name", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_ORGANIZATION] = { "organization", false, false, false, "",
+				   FS_TEXT_LINE },
+	[FS_CERT_CATEGORY] = { "category", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_DAYS_PRESENT] = { "days_present", false, true, false, "",
+				   FS_TEXT_LINE },
+	[FS_CERT_DAYS] = { "days", false, true, false, "", FS_TEXT_LINE },
+	[FS_CERT_PERCENT] = { "percent", false, true, false, "", FS_TEXT_LINE },
+	[FS_CERT_QUALIFIES] = { "qualifies", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_BASIS] = { "basis", false, false, false, "", FS_TEXT_LINE },
 };
 
 fs_err

@@ -32,6 +32,7 @@
 #include <xlsxwriter.h>
 
 #include "fieldschool/agenda.h"
+#include "fieldschool/file.h"
 #include "fieldschool/mission.h"
 #include "fieldschool/roster.h"
 #include "finance.h"
@@ -1452,10 +1453,9 @@ fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 {
 	struct code_list list = { NULL, 0, 0 };
 	struct writer *w = NULL;
-	char *tmp = NULL;
-	bool began = false;
+	fs_atomic out = FS_ATOMIC_INIT;
+	bool began = false, opened = false;
 	fs_err err;
-	int fd;
 
 	*stats = (fs_roster_stats){ 0 };
 	/* A small page cache, and sorts that spill to disk: the roster reads
@@ -1502,40 +1502,18 @@ fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 	w->store = store;
 	w->where = path;
 
-	/* Built under a temporary name beside path, then renamed. */
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		tmp = NULL;
-		err = fs_fail(FS_ENOMEM, "out of memory");
+	/* Built in a new file beside path, without a name until it is
+	 * complete (fieldschool/file.h), then renamed. */
+	if ((err = fs_atomic_open(&out, path)))
 		goto done;
-	}
-	if ((fd = mkstemp(tmp)) < 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-		free(tmp);
-		tmp = NULL;
+	opened = true;
+	if ((err = build(w, out.name, list.codes, list.n, stats)))
 		goto done;
-	}
-	fchmod(fd, 0644 & ~umask(umask(0)));
-	close(fd);
-	if ((err = build(w, tmp, list.codes, list.n, stats)))
-		goto done;
-	if ((fd = open(tmp, O_RDONLY)) < 0 || fsync(fd) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		goto done;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	free(tmp);
-	tmp = NULL;
+	opened = false;
+	err = fs_atomic_commit(&out);
 done:
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	if (opened)
+		fs_atomic_abort(&out);
 	if (began)
 		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_exec(store->db, "PRAGMA cache_size=-32768; "

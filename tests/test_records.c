@@ -1542,7 +1542,8 @@ test_export_import_unchanged(void **state)
 	char *text;
 
 	mission_row(m);
-	m[FS_MISSION_TITLE] = "Field school, \"Manila\"\nsecond line";
+	m[FS_MISSION_TITLE] = "Field school, \"Manila\"; second part";
+	m[FS_MISSION_ADDRESS] = "CCP Complex, Roxas Blvd; Pasay";
 	m[FS_MISSION_QUOTAS] = "lgu-official=10;mrc-staff=4";
 	put_row(f, &fs_missions_format, m, FS_OK, NULL);
 	mission_row(m);
