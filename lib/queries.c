@@ -338,6 +338,9 @@ const char *const fs_queries[Q__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_FEED_FILE_DELETE] =
 		"DELETE FROM feed_file WHERE dir = ?1 AND path = ?2",
+	/* the manifest that serve answers from (manifest.c) */
+	[Q_FEED_FILE_LIST] =
+		"SELECT path FROM feed_file WHERE dir = ?1 ORDER BY path",
 	/* check and plan (schedule.c): a mission's plan as arrays */
 	[Q_SCHED_MISSIONS] = "SELECT code FROM mission ORDER BY start_date, code",
 	[Q_SCHED_MISSION] =
