@@ -141,10 +141,14 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if ((err = fs_serve_open(&server, dir)) ||
-	    (err = fs_serve_start(server, &opts))) {
-		fs_serve_close(server, 0);
+	if ((err = fs_serve_open(&server, dir)))
 		return cmd_fail(err);
+	if ((err = fs_serve_start(server, &opts))) {
+		fs_serve_close(server, 0);
+		/* FS_EINPUT: --listen is no address */
+		return err == FS_EINPUT ? cmd_usage_error(usage, "%s",
+							  fs_errdetail())
+					: cmd_fail(err);
 	}
 	fprintf(stderr, "fieldschool: serving %s at http://%s/\n", dir,
 		fs_serve_address(server));

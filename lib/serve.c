@@ -46,6 +46,10 @@
 #define MEMORY_LIMIT (32 * 1024)
 #define DEFAULT_CONNECTIONS 1000
 #define DEFAULT_TIMEOUT 30
+/* The same few bytes for every path that is not served, whatever the
+ * reason: a revoked token looks like one that never was. */
+#define NOT_FOUND "not found\n"
+#define NOT_ALLOWED "method not allowed\n"
 
 struct fs_server {
 	int dirfd;
@@ -407,17 +411,14 @@ fs_serve_answer(fs_server *s, const char *method, const char *path,
 	/* RFC 9110 section 13.2.2: If-None-Match first; If-Modified-Since
 	 * only without it, and a date in the future is no date */
 	time_t since;
+	out->fd = fd;
+	out->status = 200;
 	if (if_none_match ? fs_http_etag_matches(if_none_match, out->etag)
 			  : if_modified_since &&
 				    fs_http_date_parse(if_modified_since,
 						       &since) &&
-				    since <= now && st.st_mtim.tv_sec <= since) {
-		close(fd);
+				    since <= now && st.st_mtim.tv_sec <= since)
 		out->status = 304;
-		return FS_OK;
-	}
-	out->status = 200;
-	out->fd = fd;
 	return FS_OK;
 not_found:
 	out->path[0] = '\0';
@@ -624,27 +625,30 @@ fixed_response(const char *body, const char *allow)
 
 static int request_new, request_answered;
 
-static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *conn, const char *url,
-	   const char *method, const char *version, const char *upload_data,
-	   size_t *upload_data_size, void **req_cls)
+/* A request may carry a body we do not read: up to this much is drained so
+ * that the connection stays usable; a larger or chunked one is answered at
+ * once and the connection closed. */
+#define MAX_DRAINED_BODY (64 * 1024)
+
+static bool
+has_large_body(struct MHD_Connection *conn)
 {
-	fs_server *s = cls;
+	const char *length = MHD_lookup_connection_value(
+		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					   MHD_HTTP_HEADER_TRANSFER_ENCODING) ||
+	       (length && strtoull(length, NULL, 10) > MAX_DRAINED_BODY);
+}
+
+/* The answer to a request: a file (200 or 304), or a fixed 404 or 405. */
+static enum MHD_Result
+answer(fs_server *s, struct MHD_Connection *conn, const char *url,
+       const char *method, const char *version)
+{
 	fs_serve_reply reply;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	(void)upload_data;
-	if (!*req_cls) {
-		*req_cls = &request_new;
-		atomic_fetch_add(&s->in_flight, 1);
-		return MHD_YES;
-	}
-	if (*req_cls == &request_answered) {
-		*upload_data_size = 0; /* a body we do not read */
-		return MHD_YES;
-	}
-	*req_cls = &request_answered;
 	if (fs_serve_answer(s, method, url,
 			    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 							MHD_HTTP_HEADER_IF_NONE_MATCH),
@@ -652,31 +656,22 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 							MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
 			    time(NULL), &reply))
 		return MHD_NO;
-	int64_t bytes = 0;
-	switch (reply.status) {
-	case 200:
-		if (!(r = MHD_create_response_from_fd64((uint64_t)reply.size,
-							reply.fd))) {
-			close(reply.fd);
-			return MHD_NO;
-		}
-		bytes = strcmp(method, "HEAD") ? reply.size : 0;
-		break;
-	case 304:
-		r = MHD_create_response_from_buffer(0, (void *)"",
-						    MHD_RESPMEM_PERSISTENT);
-		if (!r)
-			return MHD_NO;
-		break;
-	case 405:
-		ret = MHD_queue_response(conn, 405, s->not_allowed);
-		log_request(s, conn, method, url, version, 405, 0);
+	if (reply.status == 405 || reply.status == 404) {
+		r = reply.status == 405 ? s->not_allowed : s->not_found;
+		ret = MHD_queue_response(conn, (unsigned)reply.status, r);
+		log_request(s, conn, method, url, version, reply.status,
+			    strcmp(method, "HEAD") ? (int64_t)strlen(
+				    reply.status == 405 ? NOT_ALLOWED : NOT_FOUND)
+						   : 0);
 		return ret;
-	default:
-		ret = MHD_queue_response(conn, 404, s->not_found);
-		log_request(s, conn, method, url, version, 404,
-			    strcmp(method, "HEAD") ? 10 : 0);
-		return ret;
+	}
+	/* a 304 says the length a 200 would have (RFC 9110 section 8.6):
+	 * libmicrohttpd 0.9.75 sends a Content-Length on every 304, and
+	 * never its body */
+	if (!(r = MHD_create_response_from_fd64((uint64_t)reply.size,
+						reply.fd))) {
+		close(reply.fd);
+		return MHD_NO;
 	}
 	if (reply.status == 200)
 		MHD_add_response_header(r, "Content-Type", reply.content_type);
@@ -688,8 +683,33 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		add_page_headers(r);
 	ret = MHD_queue_response(conn, (unsigned)reply.status, r);
 	MHD_destroy_response(r);
-	log_request(s, conn, method, url, version, reply.status, bytes);
+	log_request(s, conn, method, url, version, reply.status,
+		    reply.status == 200 && strcmp(method, "HEAD") ? reply.size
+								  : 0);
 	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+	   const char *method, const char *version, const char *upload_data,
+	   size_t *upload_data_size, void **req_cls)
+{
+	fs_server *s = cls;
+
+	(void)upload_data;
+	if (!*req_cls) {
+		*req_cls = &request_new;
+		atomic_fetch_add(&s->in_flight, 1);
+		if (!has_large_body(conn))
+			return MHD_YES;
+	} else if (*upload_data_size) {
+		*upload_data_size = 0; /* a body we do not read */
+		return MHD_YES;
+	}
+	if (*req_cls == &request_answered)
+		return MHD_YES;
+	*req_cls = &request_answered;
+	return answer(s, conn, url, method, version);
 }
 
 static void
@@ -755,8 +775,8 @@ fs_serve_start(fs_server *s, const fs_serve_options *opts)
 	}
 	s->log = opts->log;
 	s->log_ctx = opts->log_ctx;
-	if (!(s->not_found = fixed_response("not found\n", NULL)) ||
-	    !(s->not_allowed = fixed_response("method not allowed\n",
+	if (!(s->not_found = fixed_response(NOT_FOUND, NULL)) ||
+	    !(s->not_allowed = fixed_response(NOT_ALLOWED,
 					      "GET, HEAD")))
 		return fs_fail(FS_ENOMEM, "out of memory");
 	if ((err = listen_on(s, opts->listen)))

@@ -61,7 +61,8 @@ void fs_serve_close(fs_server *server, unsigned grace);
 /* What the server answers to one request (fs_serve_answer). */
 typedef struct fs_serve_reply {
 	int status;               /* 200, 304, 404 or 405 */
-	int fd;                   /* 200: the open file, the caller's; or -1 */
+	int fd;                   /* 200, 304: the open file, the caller's;
+				     else -1 */
 	int64_t size;             /* of the file */
 	const char *content_type; /* 200 and 304 */
 	const char *cache_control;
