@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -19,8 +20,8 @@ static void
 print_line(void *ctx, const char *line)
 {
 	(void)ctx;
-	/* one write per line (stdout is line-buffered): lines of several
-	 * threads never interleave */
+	/* stdio locks the stream for the call: lines of several threads
+	 * never interleave */
 	puts(line);
 }
 
@@ -140,7 +141,10 @@ cmd_serve(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* the log goes out a line at a time to a terminal; elsewhere in
+	 * blocks, flushed at least every second (below): a write per
+	 * request would cost more than the request */
+	setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 1 << 16);
 	if ((err = fs_serve_open(&server, dir)))
 		return cmd_fail(err);
 	if ((err = fs_serve_start(server, &opts))) {
@@ -152,8 +156,9 @@ cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "fieldschool: serving %s at http://%s/\n", dir,
 		fs_serve_address(server));
-	while (sigwait(&stop, &sig) != 0)
-		;
+	struct timespec second = { 1, 0 };
+	while ((sig = sigtimedwait(&stop, NULL, &second)) < 0)
+		fflush(stdout);
 	fprintf(stderr, "fieldschool: %s: stopping\n", strsignal(sig));
 	fs_serve_close(server, GRACE_SECONDS);
 	fflush(stdout);

@@ -782,7 +782,8 @@ fs_serve_start(fs_server *s, const fs_serve_options *opts)
 	if ((err = listen_on(s, opts->listen)))
 		return err;
 	s->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			MHD_USE_TURBO,
 		0, NULL, NULL, on_request, s,
 		MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
