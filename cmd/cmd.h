@@ -133,6 +133,7 @@ int cmd_facilitator(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 

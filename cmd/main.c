@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
+	{ "serve", cmd_serve, "serve a publish directory over HTTP" },
 	{ "token", cmd_token, "show or rotate a participant's feed address" },
 	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
 	{ "plan", cmd_plan, "plan site-visit groups and their rotation" },

@@ -37,6 +37,7 @@
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
 #include "fieldschool/json.h"
+#include "fieldschool/manifest.h"
 #include "fieldschool/url.h"
 #include "outdir.h"
 #include "store.h"
@@ -1228,6 +1229,23 @@ count_feeds(fs_store *store, const struct cal_mission *m, long *total)
 	return FS_OK;
 }
 
+/*
+ * The list serve answers from, once every mission committed: what this
+ * publish wrote and what earlier ones wrote into the same directory.
+ * After a failure, the missions committed before it are listed as they
+ * now are.
+ */
+static fs_err
+publish_manifest(struct publisher *pub, size_t committed, fs_err err)
+{
+	fs_err put;
+
+	if (!pub->dir || !committed)
+		return err;
+	put = fs_manifest_publish(pub->store, pub->dir);
+	return err ? err : put;
+}
+
 fs_err
 fs_publish(fs_store *store, const char *const *missions, size_t n,
 	   const fs_publish_options *opts, fs_publish_stats *stats)
@@ -1237,6 +1255,7 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 	struct writers *writers = calloc(1, sizeof(*writers));
 	struct cal_mission **loaded = calloc(n ? n : 1, sizeof(*loaded));
 	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_AFTER");
+	size_t committed = 0;
 	fs_err err = FS_OK;
 
 	if (!loaded || !writers) {
@@ -1296,8 +1315,10 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 			fs_store_rollback(store);
 			break;
 		}
-		err = fs_store_commit(store);
+		if (!(err = fs_store_commit(store)))
+			committed++;
 	}
+	err = publish_manifest(&pub, committed, err);
 done:
 	for (size_t i = 0; i < n; i++)
 		cal_mission_free(loaded[i]);

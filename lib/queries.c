@@ -378,6 +378,9 @@ const char *const fs_queries[Q__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_FEED_FILE_DELETE] =
 		"DELETE FROM feed_file WHERE dir = ?1 AND path = ?2",
+	/* the manifest that serve answers from (manifest.c) */
+	[Q_FEED_FILE_LIST] =
+		"SELECT path FROM feed_file WHERE dir = ?1 ORDER BY path",
 	/* where a mission was last published (url.c, publish.c) */
 	[Q_PUBLICATION_GET] =
 		"SELECT p.base_url, p.dir, p.published_at FROM publication p "
