@@ -299,7 +299,7 @@ sleep 0.5
 for round in 1 2 3 4 5; do
 	ITEM=$(sql "select ref from item i join mission m on m.id = i.mission_id
 		where m.code = '$M' limit 1")
-	fs agenda edit "$ITEM" --mission $M --title "Edited $round $(head -c 3000 /dev/zero | tr '\0' x)" \
+	fs agenda edit "$ITEM" --mission $M --title "Edited $round $(head -c 280 /dev/zero | tr '\0' x)" \
 		>/dev/null 2>&1 || _fail "agenda edit failed"
 	fs publish $M --out feeds >/dev/null 2>"$TMP/publish.err" ||
 		_fail "publish while serving failed" "$(cat "$TMP/publish.err")"
