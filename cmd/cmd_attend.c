@@ -203,6 +203,7 @@ cert_begin(struct cert_out *c)
 		const char *head[FS_CERT__COUNT];
 		for (int i = 0; i < FS_CERT__COUNT; i++)
 			head[i] = fs_certificate_columns[i].name;
+		fs_csv_write_bom(c->out);
 		fs_csv_write(c->out, head, FS_CERT__COUNT);
 	}
 }

@@ -26,6 +26,7 @@
  * Safety: every value a person typed goes through worksheet_write_string,
  * never worksheet_write(), so "=HYPERLINK(...)" stays text.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -352,9 +353,12 @@ summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 		put_formula(w, s, r, 3, f, (double)m->registrations, NULL);
 		snprintf(f, sizeof(f), "='%s'!D%u", m->bycat, T);
 		put_formula(w, s, r, 4, f, (double)m->confirmed, NULL);
+		/* the counts' total row, then the money's */
 		for (size_t k = 0; k < N_SUMMED; k++) {
+			unsigned at = k < 3 ? T : (unsigned)m->bycat_money_total + 1;
+			int col = k < 3 ? 4 + (int)k : 2 + (int)k - 3;
 			snprintf(f, sizeof(f), "='%s'!%c%u", m->bycat,
-				 col_letter(4 + (int)k), T);
+				 col_letter(col), at);
 			put_formula(w, s, r, (lxw_col_t)(5 + k), f,
 				    m->totals[k],
 				    SUMMED[k] >= C_RATE ? m->money : NULL);
@@ -430,9 +434,13 @@ static fs_err
 build(struct writer *w, const char *tmp, char **codes, size_t n,
       fs_roster_stats *stats)
 {
-	lxw_workbook_options options = { .constant_memory = LXW_TRUE,
-					 .tmpdir = NULL,
-					 .use_zip64 = LXW_FALSE };
+	/* the sheets' temporary files where the user keeps them */
+	const char *tmpdir = getenv("TMPDIR");
+	lxw_workbook_options options = {
+		.constant_memory = LXW_TRUE,
+		.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL,
+		.use_zip64 = LXW_FALSE,
+	};
 	struct mission *ms = calloc(n, sizeof(*ms));
 	struct sheet summary;
 	char title[400], subject[400];
@@ -476,6 +484,14 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 	format_set_num_format(w->percent, "0%");
 	w->label = workbook_add_format(w->wb);
 	format_set_italic(w->label);
+	w->date_left = workbook_add_format(w->wb);
+	format_set_num_format(w->date_left, "yyyy-mm-dd");
+	format_set_align(w->date_left, LXW_ALIGN_LEFT);
+	format_set_bold(w->date_left);
+	w->clock_left = workbook_add_format(w->wb);
+	format_set_num_format(w->clock_left, "hh:mm");
+	format_set_align(w->clock_left, LXW_ALIGN_LEFT);
+	format_set_bold(w->clock_left);
 	w->box = workbook_add_format(w->wb);
 	format_set_bold(w->box);
 	format_set_align(w->box, LXW_ALIGN_LEFT);
@@ -553,6 +569,49 @@ done:
 	return err;
 }
 
+/*
+ * build(), with what libxlsxwriter writes on stderr ("[ERROR] ...")
+ * caught in memory rather than printed beside our own message: its first
+ * line, tidied, ends the detail of the error.  stderr is the C library's
+ * variable (glibc), swapped for the call only: the library never prints,
+ * and the command-line program runs one roster at a time.
+ */
+static fs_err
+build_quietly(struct writer *w, const char *tmp, char **codes, size_t n,
+	      fs_roster_stats *stats)
+{
+	char *said = NULL;
+	size_t said_len = 0;
+	FILE *saved = stderr, *catch = open_memstream(&said, &said_len);
+	fs_err err;
+
+	if (catch)
+		stderr = catch;
+	err = build(w, tmp, codes, n, stats);
+	if (!catch)
+		return err;
+	stderr = saved;
+	fclose(catch);
+	if (err && said && *said) {
+		/* "[ERROR][file.c:12]: Error creating tmpfile() for ..." or
+		 * "[ERROR] workbook_close(): Error creating ..." */
+		char *line = said, *end = strchr(said, '\n'), *colon;
+		if (end)
+			*end = '\0';
+		if ((colon = strstr(line, "]: ")))
+			line = colon + 3;
+		else if ((colon = strstr(line, "): ")))
+			line = colon + 3;
+		if (*line)
+			line[0] = (char)tolower((unsigned char)line[0]);
+		char ours[512]; /* fs_fail() writes over the detail */
+		snprintf(ours, sizeof(ours), "%s", fs_errdetail());
+		fs_fail(err, "%s (libxlsxwriter: %s)", ours, line);
+	}
+	free(said);
+	return err;
+}
+
 fs_err
 fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 		size_t n_codes, fs_roster_stats *stats)
@@ -623,7 +682,7 @@ fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 	}
 	fchmod(fd, 0644 & ~umask(umask(0)));
 	close(fd);
-	if ((err = build(w, tmp, list.codes, list.n, stats)))
+	if ((err = build_quietly(w, tmp, list.codes, list.n, stats)))
 		goto done;
 	if ((fd = open(tmp, O_RDONLY)) < 0 || fsync(fd) != 0) {
 		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));

@@ -156,7 +156,8 @@ roster_end(struct writer *w, struct mission *m, struct sheet *s,
  * page total each, with a page break after every page total: A4 landscape
  * at 100 %, a 30-point title row and rows of 25 points make 480 of the 487
  * points a page holds, so the pages fall there even past the 1,023 breaks
- * a sheet can have.  The overall total adds the people's rows only (the
+ * a sheet can have; the columns are fixed to fit the width (116
+ * characters, 754 of 770 points).  The overall total adds the people's rows only (the
  * No. column holds a number on those rows alone).
  */
 #define PAGE_ROWS 17
@@ -196,8 +197,6 @@ page_total(struct writer *w, struct mission *m, struct payment *p)
 	snprintf(f, sizeof(f), "=SUM(E%u:E%u)", (unsigned)p->page_first + 1,
 		 (unsigned)r);
 	put_formula(w, s, r, 4, f, p->page_sum, m->money_total);
-	if (p->n_breaks < LXW_BREAKS_MAX)
-		p->breaks[p->n_breaks++] = r + 1;
 	p->page++;
 	p->page_first = s->row;
 	p->page_rows = 0;
@@ -214,6 +213,10 @@ payment_row(struct writer *w, struct mission *m, struct payment *p,
 	double amount = st->v_per_diem - st->v_meals + st->v_travel;
 	char f[160];
 
+	/* a new page after a page total (the last total keeps the overall
+	 * total on its page when there is room) */
+	if (p->page_rows == 0 && p->payees > 0 && p->n_breaks < LXW_BREAKS_MAX)
+		p->breaks[p->n_breaks++] = r;
 	put_number(w, s, r, 0, (double)++p->payees, NULL);
 	put_text(w, s, r, 1, v[C_FAMILY], NULL);
 	put_text(w, s, r, 2, v[C_GIVEN], NULL);
@@ -250,8 +253,8 @@ payment_end(struct writer *w, struct mission *m, struct payment *p)
 		xl(w, worksheet_set_h_pagebreaks(s->ws, p->breaks));
 
 	/* fixed widths: the pages must not grow wider than A4 */
-	static const double WIDTHS[PAYMENT_COLS] = { 5, 24, 20, 30, 18, 30,
-						     12 };
+	static const double WIDTHS[PAYMENT_COLS] = { 6, 20, 16, 24, 18, 22,
+						     10 };
 	double amount = money_width(p->sum, m->currency);
 	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
 	if (amount > s->widths[4]) {
@@ -268,94 +271,131 @@ payment_end(struct writer *w, struct mission *m, struct payment *p)
 
 /* --- By category --------------------------------------------------------------- */
 
+/*
+ * Two tables, one above the other, so that the sheet prints on one page
+ * at 8 pt or more: the counts (with the category's number, the key the
+ * formulas match on the Roster), then the money.
+ */
+static const char *const COUNT_HEAD[] = { "Category", "Name",
+	"Registrations", "Confirmed", "Nights", "Days present", "Travel days",
+	"No-shows", "No." };
+static const char *const MONEY_HEAD[] = { "Category", "Name", "Per diem",
+	"Meals deducted", "Accommodation", "Travel", "Total" };
+#define BYCAT_COLS 9
+
+static void
+bycat_total_row(struct writer *w, struct sheet *s, lxw_row_t r,
+		unsigned first_row, int from, int to, const double *totals,
+		lxw_format *format)
+{
+	char f[64];
+	xl(w, worksheet_write_string(s->ws, r, 0, "Total", w->bold));
+	for (int c = from; c <= to; c++) {
+		char col = col_letter(c);
+		snprintf(f, sizeof(f), "=SUM(%c%u:%c%u)", col, first_row, col,
+			 (unsigned)r);
+		put_formula(w, s, r, (lxw_col_t)c, f, totals[c - from], format);
+	}
+}
+
 void
 bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 	    const char *roster, const struct category_sums *cats)
 {
-	static const char *const HEAD[] = { "Category", "Name",
-		"Registrations", "Confirmed", "Nights", "Days present",
-		"Travel days", "Per diem", "Meals deducted", "Accommodation",
-		"Travel", "Total", "No-shows", "No." };
 	unsigned last = (unsigned)(m->n_regs > 0 ? m->n_regs : 1) + 1;
+	unsigned n = (unsigned)w->n_categories;
 	char f[320], key[80];
-	double totals[N_SUMMED + 3] = { 0 };
-	lxw_row_t r = 1;
+	double counts[6] = { 0 }, money[5] = { 0 };
 
 	xl(w, worksheet_set_row(s->ws, 0, 30, w->wrap));
-	put_header(w, s, 0, HEAD, 14);
+	put_header(w, s, 0, COUNT_HEAD, BYCAT_COLS);
 	worksheet_freeze_panes(s->ws, 1, 0);
 	/* the roster's Category no. column: the exact key */
 	snprintf(key, sizeof(key), "'%s'!$X$2:$X$%u", roster, last);
-	for (int i = 0; i < w->n_categories; i++, r++) {
+	for (unsigned i = 0; i < n; i++) {
 		const struct category_sums *c = &cats[i];
+		lxw_row_t r = 1 + i;
 		unsigned R = (unsigned)r + 1;
 		put_text(w, s, r, 0, w->categories[i].code, NULL);
-		put_text(w, s, r, 1, w->categories[i].name, w->wrap);
-		put_number(w, s, r, 13, w->categories[i].number, NULL);
-		snprintf(f, sizeof(f), "=COUNTIF(%s,$N%u)", key, R);
+		put_text(w, s, r, 1, w->categories[i].name, NULL);
+		snprintf(f, sizeof(f), "=COUNTIF(%s,$I%u)", key, R);
 		put_formula(w, s, r, 2, f, (double)c->registrations, NULL);
-		snprintf(f, sizeof(f), "=COUNTIFS(%s,$N%u,'%s'!$H$2:$H$%u,"
+		snprintf(f, sizeof(f), "=COUNTIFS(%s,$I%u,'%s'!$H$2:$H$%u,"
 			 "\"confirmed\")", key, R, roster, last);
 		put_formula(w, s, r, 3, f, (double)c->confirmed, NULL);
-		totals[0] += (double)c->registrations;
-		totals[1] += (double)c->confirmed;
-		for (size_t k = 0; k < N_SUMMED; k++) {
+		for (int k = 0; k < 3; k++) {
 			char col = col_letter(SUMMED[k]);
-			snprintf(f, sizeof(f), "=SUMIF(%s,$N%u,'%s'!$%c$2:$%c$%u)",
+			snprintf(f, sizeof(f), "=SUMIF(%s,$I%u,'%s'!$%c$2:$%c$%u)",
 				 key, R, roster, col, col, last);
 			put_formula(w, s, r, (lxw_col_t)(4 + k), f, c->sums[k],
-				    SUMMED[k] >= C_RATE ? m->money : NULL);
-			totals[2 + k] += c->sums[k];
+				    NULL);
+			counts[2 + k] += c->sums[k];
 		}
-		snprintf(f, sizeof(f), "=COUNTIFS(%s,$N%u,'%s'!$W$2:$W$%u,"
+		snprintf(f, sizeof(f), "=COUNTIFS(%s,$I%u,'%s'!$W$2:$W$%u,"
 			 "\"no-show\")", key, R, roster, last);
-		put_formula(w, s, r, 12, f, (double)c->no_shows, NULL);
-		totals[N_SUMMED + 2] += (double)c->no_shows;
+		put_formula(w, s, r, 7, f, (double)c->no_shows, NULL);
+		put_number(w, s, r, 8, w->categories[i].number, NULL);
+		counts[0] += (double)c->registrations;
+		counts[1] += (double)c->confirmed;
+		counts[5] += (double)c->no_shows;
 	}
-	/* the total row: sums of the rows above */
-	unsigned first_row = 2, last_row = (unsigned)r;
-	xl(w, worksheet_write_string(s->ws, r, 0, "Total", w->bold));
-	for (int k = 0; k < (int)N_SUMMED + 3; k++) {
-		char col = col_letter(2 + k);
-		bool money = k >= 2 && k < (int)N_SUMMED + 2 &&
-			     SUMMED[k - 2] >= C_RATE;
-		snprintf(f, sizeof(f), "=SUM(%c%u:%c%u)", col, first_row, col,
-			 last_row);
-		put_formula(w, s, r, (lxw_col_t)(2 + k), f, totals[k],
-			    money ? m->money_total : w->bold);
+	lxw_row_t t1 = 1 + n;
+	bycat_total_row(w, s, t1, 2, 2, 7, counts, w->bold);
+
+	/* the money, matched on the key of the table above */
+	lxw_row_t h2 = t1 + 2;
+	put_header(w, s, h2, MONEY_HEAD, 7);
+	for (unsigned i = 0; i < n; i++) {
+		const struct category_sums *c = &cats[i];
+		lxw_row_t r = h2 + 1 + i;
+		put_text(w, s, r, 0, w->categories[i].code, NULL);
+		put_text(w, s, r, 1, w->categories[i].name, NULL);
+		for (int k = 3; k < N_SUMMED; k++) {
+			char col = col_letter(SUMMED[k]);
+			snprintf(f, sizeof(f), "=SUMIF(%s,$I%u,'%s'!$%c$2:$%c$%u)",
+				 key, 2 + i, roster, col, col, last);
+			put_formula(w, s, r, (lxw_col_t)(k - 1), f, c->sums[k],
+				    m->money);
+			money[k - 3] += c->sums[k];
+		}
 	}
+	lxw_row_t t2 = h2 + 1 + n;
+	bycat_total_row(w, s, t2, (unsigned)h2 + 2, 2, 6, money,
+			m->money_total);
+
 	snprintf(m->bycat, sizeof(m->bycat), "%s", s->name);
-	m->bycat_total = r;
-	m->registrations = (long)totals[0];
-	m->confirmed = (long)totals[1];
-	for (size_t k = 0; k < N_SUMMED; k++)
-		m->totals[k] = totals[2 + k];
-	s->row = r + 1;
+	m->bycat_total = t1;
+	m->bycat_money_total = t2;
+	m->registrations = (long)counts[0];
+	m->confirmed = (long)counts[1];
+	for (int k = 0; k < 3; k++)
+		m->totals[k] = counts[2 + k];
+	for (int k = 3; k < N_SUMMED; k++)
+		m->totals[k] = money[k - 3];
+	s->row = t2 + 1;
 
 	/* headers wrap at spaces: a column as wide as its longest word */
-	static const double HEAD_WIDTH[] = { 8, 8, 14, 10, 7, 8, 7, 9, 8,
-					     14, 7, 7, 9, 5 };
+	static const double HEAD_WIDTH[BYCAT_COLS] = { 8, 8, 14, 10, 7, 8, 7,
+						       9, 5 };
 	if (s->widths[0] > 22)
 		s->widths[0] = 22;
-	if (s->widths[1] > 28)
-		s->widths[1] = 28;
-	for (int c = 0; c < 14; c++) {
+	if (s->widths[1] > 24)
+		s->widths[1] = 24;
+	for (int c = 0; c < BYCAT_COLS; c++) {
 		if (c >= 2)
 			s->widths[c] = 0;
 		note_width(s, (lxw_col_t)c, HEAD_WIDTH[c] + 1);
 	}
-	for (int k = 0; k < (int)N_SUMMED + 3; k++) {
-		bool money = k >= 2 && k < (int)N_SUMMED + 2 &&
-			     SUMMED[k - 2] >= C_RATE;
-		if (money)
-			note_width(s, (lxw_col_t)(2 + k),
-				   money_width(totals[k], m->currency));
-	}
-	set_widths(w, s, 14);
+	for (int k = 0; k < 5; k++)
+		note_width(s, (lxw_col_t)(2 + k),
+			   money_width(money[k], m->currency));
+	set_widths(w, s, BYCAT_COLS);
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = true, .one_page = true,
-				     .title_rows = 1, .n_cols = 14 });
+				     .title_rows = 1, .n_cols = BYCAT_COLS });
 }
+
+#define RULES_TEXT 56 /* the width of the Meaning column */
 
 /* --- Finance rules ---------------------------------------------------------------- */
 
@@ -396,9 +436,9 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 	put_header(w, s, 3, HEAD, 3);
 	for (int i = 0; i < RULE__COUNT; i++) {
 		r = (lxw_row_t)(4 + i); /* row 5 + i, as rule() names it */
+		put_wrapped(w, s, r, 2, MEANING[i], RULES_TEXT);
 		put_text(w, s, r, 0, LABEL[i], NULL);
 		put_number(w, s, r, 1, value[i], format[i]);
-		put_text(w, s, r, 2, MEANING[i], w->wrap);
 	}
 	r = 4 + RULE__COUNT + 1;
 	static const char *const DAYS_HEAD[] = { "Day", "Date", "Days present" };
@@ -406,16 +446,16 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 	for (int d = 0; d < m->days; d++, r++) {
 		char day[16];
 		snprintf(day, sizeof(day), "Day %d", d + 1);
+		put_wrapped(w, s, r, 2,
+			    m->covered >> d & 1
+				    ? "from attendance: the days people were "
+				      "marked present"
+				    : "not recorded yet: counted from arrival "
+				      "and departure",
+			    RULES_TEXT);
 		put_text(w, s, r, 0, day, NULL);
 		put_number(w, s, r, 1, (double)(m->first + d + EXCEL_EPOCH),
 			   w->date);
-		put_text(w, s, r, 2,
-			 m->covered >> d & 1
-				 ? "from attendance: the days people were "
-				   "marked present"
-				 : "not recorded yet: counted from arrival "
-				   "and departure",
-			 w->wrap);
 	}
 	r++;
 	static const char *const WORDS[][2] = {
@@ -439,8 +479,8 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 	};
 	put_text(w, s, r++, 0, "In words", w->bold);
 	for (size_t i = 0; i < sizeof(WORDS) / sizeof(WORDS[0]); i++, r++) {
+		put_wrapped(w, s, r, 2, WORDS[i][1], RULES_TEXT);
 		put_text(w, s, r, 0, WORDS[i][0], NULL);
-		put_text(w, s, r, 2, WORDS[i][1], w->wrap);
 	}
 	snprintf(line, sizeof(line), "Amounts in %s.",
 		 *m->currency ? m->currency : "the mission's currency");
@@ -450,7 +490,7 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 	s->widths[1] = 14;
 	note_width(s, 1, money_width(value[RULE_NIGHTLY], m->currency));
 	note_width(s, 1, money_width(value[RULE_RATE], m->currency));
-	s->widths[2] = 60;
+	s->widths[2] = RULES_TEXT;
 	set_widths(w, s, 3);
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = false, .title_rows = 1,

@@ -79,6 +79,21 @@ put_text(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	note_width(s, col, text_width(text) + 1);
 }
 
+/* Wrapped text in a column width characters wide, its row made tall
+ * enough for the lines (LibreOffice keeps the height a file gives).  Call
+ * before any other cell of the row: the row's height is set with it. */
+void
+put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
+	    const char *text, double width)
+{
+	double lines = ceil(text_width(text) * 1.15 / (width > 1 ? width : 1));
+	if (lines < 1)
+		lines = 1;
+	xl(w, worksheet_set_row(s->ws, row, 15 * lines, NULL));
+	text = utf8_clean(text, w->buf, 32767);
+	xl(w, worksheet_write_string(s->ws, row, col, text, w->wrap));
+}
+
 void
 put_number(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	   double value, lxw_format *format)
@@ -217,8 +232,10 @@ money_width(double value, const char *currency)
 
 /*
  * The printed size of a sheet.  A column of width w (in characters of the
- * default font, Calibri 11) is w * 7 + 5 pixels at 96 dpi, that is
- * (w * 7 + 5) * 0.75 points; rows are 15 points unless set taller.  A4 is
+ * default font, Calibri 11) is w * 7 + 5 pixels at 96 dpi in Excel, that
+ * is 5.25 w + 3.75 points, but about 6.5 w points when LibreOffice prints
+ * it (measured with pdftotext): the larger is taken, so that what fits
+ * fits in both.  Rows are 15 points unless set taller.  A4 is
  * 595 x 842 points; the margins below leave 770 x 487 points in landscape
  * and 523 x 734 in portrait.  Text prints at 11 pt times the scale: 8 pt
  * or more needs a scale of 73 % or more.
@@ -234,7 +251,7 @@ columns_points(const struct sheet *s, int n)
 {
 	double points = 0;
 	for (int c = 0; c < n && c < MAX_COLS; c++)
-		points += (s->widths[c] * 7 + 5) * 0.75;
+		points += s->widths[c] * 6.5 + 3.75;
 	return points;
 }
 

@@ -65,7 +65,7 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	 * blank cells, which would triple the sheet. */
 	worksheet_set_default_row(ws, 30, LXW_FALSE);
 	worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
-	xl(w, worksheet_set_row(ws, 0, 30, w->wrap));
+	xl(w, worksheet_set_row(ws, 0, n ? 60 : 30, w->wrap));
 	for (int c = 0; c < SIGNIN_FIXED + n + 1; c++)
 		xl(w, worksheet_write_string(ws, 0, (lxw_col_t)c, head[c],
 					     w->head));
@@ -94,11 +94,17 @@ signin_end(struct writer *w, struct mission *m, struct signin *si)
 	s->widths[0] = 5;
 	for (int c = 1; c < SIGNIN_FIXED; c++)
 		note_width(s, (lxw_col_t)c, text_width(SIGNIN_HEAD[c]) + 3);
-	if (s->widths[3] > 36)
-		s->widths[3] = 36;
+	/* one page wide at 8 pt or more with a few sessions: long names
+	 * and organizations are cut on paper, not the columns to sign */
+	if (s->widths[1] > 18)
+		s->widths[1] = 18;
+	if (s->widths[2] > 16)
+		s->widths[2] = 16;
+	if (s->widths[3] > 24)
+		s->widths[3] = 24;
 	for (int c = SIGNIN_FIXED; c < n; c++)
-		s->widths[c] = 14;
-	s->widths[n] = 24;
+		s->widths[c] = 11;
+	s->widths[n] = 20;
 	/* room for walk-ins: numbered rows, tall and ruled like the rest */
 	for (int i = 0; i < WALK_INS; i++)
 		put_number(w, s, s->row++, 0, (double)++si->number, NULL);
@@ -437,10 +443,11 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 		if (i < 4)
 			put_text(w, s, at, 2, text[i], w->bold);
 		else if (i == 4)
-			put_number(w, s, at, 2, day_value(v->date), w->date);
+			put_number(w, s, at, 2, day_value(v->date),
+				   w->date_left);
 		else if (i == 5)
 			put_number(w, s, at, 2, clock_value(v->departs),
-				   w->clock);
+				   w->clock_left);
 		else if (i == 6)
 			put_text(w, s, at, 2, v->from, w->bold);
 		else

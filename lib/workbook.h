@@ -63,7 +63,7 @@ struct mission {
 	char roster[32]; /* the Roster sheet's name */
 	/* the By category sheet's total row, for Summary */
 	char bycat[32];
-	lxw_row_t bycat_total;
+	lxw_row_t bycat_total, bycat_money_total;
 	double totals[N_SUMMED];
 	long registrations, confirmed;
 };
@@ -82,7 +82,7 @@ struct writer {
 	/* Never two equal formats: libxlsxwriter 1.1.4 gives the second no
 	 * index of its own and hashes it again on every cell it formats. */
 	lxw_format *head, *date, *datetime, *clock, *bold, *wrap, *title,
-		*percent, *label, *box;
+		*percent, *label, *box, *date_left, *clock_left;
 	struct {
 		char currency[4];
 		lxw_format *money, *money_total;
@@ -106,6 +106,8 @@ void put_number(struct writer *w, struct sheet *s, lxw_row_t row,
 void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
 		 lxw_col_t col, const char *formula, double value,
 		 lxw_format *format);
+void put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row,
+		 lxw_col_t col, const char *text, double width);
 void put_header(struct writer *w, struct sheet *s, lxw_row_t row,
 		const char *const *names, int n);
 void set_widths(struct writer *w, struct sheet *s, int n);
