@@ -602,6 +602,9 @@ build_quietly(struct writer *w, const char *tmp, char **codes, size_t n,
 			line = colon + 3;
 		else if ((colon = strstr(line, "): ")))
 			line = colon + 3;
+		size_t len = strlen(line);
+		while (len > 0 && (line[len - 1] == '.' || line[len - 1] == ' '))
+			line[--len] = '\0';
 		if (*line)
 			line[0] = (char)tolower((unsigned char)line[0]);
 		char ours[512]; /* fs_fail() writes over the detail */

@@ -145,7 +145,8 @@ add_sheet(struct writer *w, struct sheet *s, const char *name,
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s%s", name, suffix);
 	if (!(s->ws = workbook_add_worksheet(w->wb, s->name)))
-		return fs_fail(FS_EIO, "cannot add the sheet '%s'", s->name);
+		return fs_fail(FS_EIO, "%s: cannot add the sheet '%s'",
+			       w->where, s->name);
 	return FS_OK;
 }
 
