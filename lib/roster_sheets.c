@@ -707,7 +707,7 @@ caterer_write(struct writer *w, struct mission *m, struct sheet *s)
 	if (!err && s->row == first)
 		put_text(w, s, s->row++, 0, "No accessibility needs on the "
 			 "visits.", NULL);
-	static const double WIDTHS[] = { 28, 11, 24, 22, 12, 18, 16, 30 };
+	static const double WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
 	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
 	set_widths(w, s, 8);
 	print_setup(w, m, s, s->name,
