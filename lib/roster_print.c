@@ -235,8 +235,9 @@ money_width(double value, const char *currency)
  * The printed size of a sheet.  A column of width w (in characters of the
  * default font, Calibri 11) is w * 7 + 5 pixels at 96 dpi in Excel, that
  * is 5.25 w + 3.75 points, but about 6.5 w points when LibreOffice prints
- * it (measured with pdftotext): the larger is taken, so that what fits
- * fits in both.  Rows are 15 points unless set taller.  A4 is
+ * it (measured with pdftotext), of the width the file stores, w + 0.71
+ * (libxlsxwriter adds the 5 pixels of padding): the larger is taken, so
+ * that what fits fits in both.  Rows are 15 points unless set taller.  A4 is
  * 595 x 842 points; the margins below leave 770 x 487 points in landscape
  * and 523 x 734 in portrait.  Text prints at 11 pt times the scale: 8 pt
  * or more needs a scale of 73 % or more.
@@ -252,7 +253,7 @@ columns_points(const struct sheet *s, int n)
 {
 	double points = 0;
 	for (int c = 0; c < n && c < MAX_COLS; c++)
-		points += s->widths[c] * 6.5 + 3.75;
+		points += (s->widths[c] + 0.72) * 6.5 + 3.75;
 	return points;
 }
 

@@ -375,6 +375,51 @@ visit_list_load(struct writer *w, struct mission *m, struct visit_list *l)
 	return err;
 }
 
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The groups an audience names ("group:A;group:B"), sorted; the caller
+ * frees them. */
+static fs_err
+audience_groups(const char *audience, char ***out, size_t *n_out)
+{
+	char *copy = strdup(audience), *save = NULL, *part;
+	char **groups = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!copy)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (part = strtok_r(copy, ";", &save); part;
+	     part = strtok_r(NULL, ";", &save)) {
+		part = trim(part);
+		if (strncmp(part, "group:", 6) || !part[6])
+			continue;
+		char **ng = realloc(groups, (n + 1) * sizeof(*ng));
+		if (!ng || !(ng[n] = strdup(part + 6))) {
+			if (ng)
+				groups = ng;
+			for (size_t g = 0; g < n; g++)
+				free(groups[g]);
+			free(groups);
+			free(copy);
+			return fs_fail(FS_ENOMEM, "out of memory");
+		}
+		groups = ng;
+		n++;
+	}
+	free(copy);
+	if (n > 1)
+		qsort(groups, n, sizeof(*groups), compare_strings);
+	*out = groups;
+	*n_out = n;
+	return FS_OK;
+}
+
 /* Steps through the riders of a bus: fn for each (NULL: only counted). */
 static fs_err
 riders_each(struct writer *w, struct mission *m, const struct bus *b,
@@ -472,21 +517,28 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	for (size_t i = 0; i < l.n && !err; i++) {
 		struct visit *v = &l.items[i];
 		bool everyone = !*v->audience || !strcmp(v->audience, "all");
-		/* a bus per group the visit is for (each group, for
-		 * everyone), then one per category it is for */
-		for (size_t g = 0; g < l.n_groups && !err; g++) {
-			struct bus b = { l.groups[g], NULL, "" };
-			if (!everyone && !audience_has(v->audience, "group:",
-						       l.groups[g]))
-				continue;
-			if (*l.groups[g])
+		/* a bus per group the visit is for (each group of the
+		 * confirmed, for everyone), then one per category it is for */
+		char **groups = everyone ? l.groups : NULL;
+		size_t n_groups = everyone ? l.n_groups : 0;
+		if (!everyone && (err = audience_groups(v->audience, &groups,
+							&n_groups)))
+			break;
+		for (size_t g = 0; g < n_groups && !err; g++) {
+			struct bus b = { groups[g], NULL, "" };
+			if (*groups[g])
 				snprintf(b.who, sizeof(b.who), "group %s",
-					 l.groups[g]);
+					 groups[g]);
 			else
 				snprintf(b.who, sizeof(b.who), "no group");
 			if (s->row > 1 && n_breaks < LXW_BREAKS_MAX)
 				breaks[n_breaks++] = s->row;
 			err = bus_page(w, m, s, v, &b);
+		}
+		if (!everyone) {
+			for (size_t g = 0; g < n_groups; g++)
+				free(groups[g]);
+			free(groups);
 		}
 		for (int c = 0; c < w->n_categories && !err && !everyone; c++) {
 			struct bus b = { NULL, w->categories[c].code, "" };
@@ -693,10 +745,16 @@ caterer_write(struct writer *w, struct mission *m, struct sheet *s)
 			err = access_rows(w, m, s, v, NULL, NULL);
 			continue;
 		}
-		for (size_t g = 0; g < l.n_groups && !err; g++)
-			if (audience_has(v->audience, "group:", l.groups[g]))
-				err = access_rows(w, m, s, v, l.groups[g],
-						  NULL);
+		char **groups = NULL;
+		size_t n_groups = 0;
+		if ((err = audience_groups(v->audience, &groups, &n_groups)))
+			break;
+		for (size_t g = 0; g < n_groups; g++) {
+			if (!err)
+				err = access_rows(w, m, s, v, groups[g], NULL);
+			free(groups[g]);
+		}
+		free(groups);
 		for (int c = 0; c < w->n_categories && !err; c++)
 			if (audience_has(v->audience, "category:",
 					 w->categories[c].code))

@@ -112,7 +112,7 @@ def printed_width(ws):
     total = 0
     for letter, dim in ws.column_dimensions.items():
         if dim.width and not dim.hidden:
-            total += dim.width * 6.5 + 3.75
+            total += (dim.width * 6.5 + 3.75) * ((dim.max or dim.min or 1) - (dim.min or 1) + 1)
     return total
 
 
@@ -243,7 +243,10 @@ def structure(path, missions, texts):
                   % (roster.title, col, total_row, values["%s%d" % (col, total_row)].value, sums[col]))
         # money formats in the mission's currency
         fmt = roster["P2"].number_format if n else ""
-        check(not n or re.search(MONEY_FORMAT, fmt), "%s: money format %r" % (roster.title, fmt))
+        currency = rules["B5"].number_format
+        check(not n or fmt == currency, "%s: money format %r" % (roster.title, fmt))
+        check(re.search(MONEY_FORMAT, currency) or currency in ("#,##0.00", "#,##0"),
+              "%s: money format %r" % (rules.title, currency))
         present = [roster["%s%d" % (c, r)].value for r in range(2, n + 2) for c in "BCD"]
         for t in texts:
             check(t in present, "%s: %r not found as text" % (roster.title, t))
@@ -282,8 +285,8 @@ def structure(path, missions, texts):
             check(near(bycat_v["%s%d" % (col, t2)].value, sums[rcol]),
                   "%s!%s%d = %r, roster column %s sums to %r"
                   % (bycat.title, col, t2, bycat_v["%s%d" % (col, t2)].value, rcol, sums[rcol]))
-            check(re.search(MONEY_FORMAT, bycat["%s%d" % (col, t2)].number_format),
-                  "%s: money format" % bycat.title)
+            check(bycat["%s%d" % (col, t2)].number_format == currency,
+                  "%s: money format %r" % (bycat.title, bycat["%s%d" % (col, t2)].number_format))
         check(bycat.sheet_properties.pageSetUpPr.fitToPage and bycat.page_setup.fitToHeight in (1, None)
               or printed_width(bycat) <= 770 and t2 <= 30 or t2 > 30,
               "%s: not on one page" % bycat.title)
