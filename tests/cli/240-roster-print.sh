@@ -30,7 +30,7 @@ for ws in wb.worksheets:
 PY
 # the Roster too wide for one page at 8 pt: 73 %, its identity repeated
 expect_stdout '^Roster	landscape	scale 73	\$1:\$1	\$A:\$C	0$'
-# 50 people paid in cash: 3 pages of 17, a break after each page total
+# 44 people paid in cash: 3 pages of up to 17, a break before pages 2 and 3
 expect_stdout '^Payment	landscape	scale 100	\$1:\$1	None	2$'
 expect_stdout '^By category	landscape	fit 1x1	'
 # a page per bus: 3 groups to 3 sites, 8 breaks
