@@ -162,7 +162,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 			if (map[i] < 0)
 				continue;
 			column = &format->columns[map[i]];
-			values[map[i]] = trim(cells[i]);
+			/* an export's guard against formulas comes off */
+			values[map[i]] = fs_csv_unguard(trim(cells[i]));
 			if (!(why = check_text(values[map[i]], column->text,
 					       text_why, sizeof(text_why))))
 				continue;
@@ -291,7 +292,7 @@ fs_export(fs_store *store, const fs_format *format, const char *mission,
 
 	for (size_t c = 0; c < format->n_columns; c++)
 		row[c] = format->columns[c].name;
-	if ((err = export_row(&ctx, row)))
+	if ((err = fs_csv_write_bom(out)) || (err = export_row(&ctx, row)))
 		return err;
 	if ((err = format->each(store, mission, NULL, export_row, &ctx)))
 		return err;

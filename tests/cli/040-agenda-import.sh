@@ -19,7 +19,7 @@ rewrite() {
 	"$PYTHON" - "$@" <<'EOF'
 import csv, sys
 src, dst, ref = sys.argv[1:4]
-rows = list(csv.DictReader(open(src, newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open(src, newline="", encoding="utf-8-sig")))
 for r in rows:
     if r["ref"] == ref:
         for kv in sys.argv[4:]:

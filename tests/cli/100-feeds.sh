@@ -511,7 +511,7 @@ feed_json names.json "$OUT"/m1/p/*.ics
 py "hostile names round-trip exactly (X-WR-CALNAME, NAME, index.json)" \
 	participants.csv names.json "$OUT/m1/index.json" <<'EOF'
 import csv, json, os, sys
-people = {r["ref"]: r for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))}
+people = {r["ref"]: r for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig"))}
 feeds = {os.path.basename(f["file"]): f for f in json.load(open(sys.argv[2], encoding="utf-8"))}
 idx = json.load(open(sys.argv[3], encoding="utf-8"))
 bad = []

@@ -50,6 +50,8 @@ typedef enum fs_put_mode {
 	FS_PUT_UPSERT, /* update the record the key names, or add it (import) */
 	FS_PUT_CREATE, /* add; FS_EEXISTS when the key is taken */
 	FS_PUT_UPDATE, /* update; FS_ENOTFOUND when nothing has the key */
+	FS_PUT_FORCE,  /* as FS_PUT_UPSERT, and accept what only a --force
+			* allows: a person not confirmed marked present */
 } fs_put_mode;
 
 typedef enum fs_put_outcome {
