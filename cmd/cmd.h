@@ -87,8 +87,37 @@ int record_export(const fs_format *format, int argc, char **argv,
 /* Prints records as a table of the given columns (or JSON with --json). */
 int record_list(const fs_format *format, const char *mission,
 		const int *columns, size_t n_columns);
+/* Prints the values of columns from .. to-1 as JSON members ("a": 1, ...). */
+void record_json_fields(const fs_format *format, const char *const *values,
+			size_t from, size_t to);
 /* Prints one record, a line per column (or a JSON object). */
 int record_show(const fs_format *format, const char *mission, const char *key);
+/* The same for a record made of parts (a participant and their
+ * registrations): the columns from shared on are a part's, one per row,
+ * shown once each (as a JSON array named parts). */
+int record_show_parts(const fs_format *format, const char *mission,
+		      const char *key, size_t shared, const char *parts);
+
+/*
+ * Text for a terminal (table.c): widths in display columns, one line per
+ * cell.  A table copies its cells; headers are borrowed.
+ */
+struct table {
+	size_t n_columns;
+	const char *const *headers;
+	char **cells; /* rows x n_columns, each shown on one line */
+	size_t rows, cap;
+};
+void table_init(struct table *t, size_t n_columns, const char *const *headers);
+fs_err table_add(struct table *t, const char *const *cells);
+void table_print(const struct table *t, FILE *out);
+void table_release(struct table *t);
+/* The columns a terminal gives s (UTF-8). */
+size_t display_width(const char *s);
+/* s on one line, as a table shows it: line breaks as U+21B5, tabs as
+ * spaces, other control characters and invalid bytes as U+FFFD (the
+ * caller frees; NULL when out of memory). */
+char *cell_text(const char *s);
 
 /* The command handlers, one file each. */
 int cmd_init(int argc, char **argv);

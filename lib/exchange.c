@@ -52,12 +52,12 @@ read_header(fs_csv *csv, const fs_format *format,
 		}
 		col = fs_format_column(format, trim(name));
 		if (col < 0 && !options->ignore_unknown)
-			err = fs_problems_add(problems, 1, NULL,
+			err = fs_problems_add(problems, fs_csv_line(csv), NULL,
 					      "unknown column '%s' (use "
 					      "--ignore-unknown to skip it)",
 					      name);
 		else if (col >= 0 && seen[col])
-			err = fs_problems_add(problems, 1, NULL,
+			err = fs_problems_add(problems, fs_csv_line(csv), NULL,
 					      "column '%s' appears twice", name);
 		if (col >= 0)
 			seen[col] = true;
@@ -69,7 +69,7 @@ read_header(fs_csv *csv, const fs_format *format,
 	for (size_t c = 0; c < format->n_columns && err != FS_ENOMEM; c++) {
 		const fs_column *column = &format->columns[c];
 		if (column->required && !seen[c])
-			err = fs_problems_add(problems, 1, NULL,
+			err = fs_problems_add(problems, fs_csv_line(csv), NULL,
 					      "missing required column '%s'",
 					      column->name);
 	}
