@@ -263,21 +263,23 @@ token_show(int argc, char **argv)
 {
 	const char *mission = NULL, *ref = NULL;
 	fs_store *store = NULL;
-	char token[33];
+	char token[33], only[65];
+	fs_err err;
 	int status = token_args(
-		argc, argv, "fieldschool token show REF --mission M",
+		argc, argv, "fieldschool token show REF [--mission M]",
 		"Prints the path of the participant's personal feed for mission "
 		"M, under\nthe directory given to publish (a token is issued "
-		"if it has none yet).",
+		"if it has none yet).\n--mission may be left out when the "
+		"person has one registration that is not\ncancelled.",
 		&mission, &ref);
 	if (status >= 0)
 		return status;
-	if (!mission)
-		return cmd_usage_error("fieldschool token show REF --mission M",
-				       "give the mission (--mission M)");
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	fs_err err = fs_token_get(store, ref, mission, token);
+	if (!mission && !(err = fs_token_mission(store, ref, only)))
+		mission = only;
+	if (mission)
+		err = fs_token_get(store, ref, mission, token);
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);

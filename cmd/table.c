@@ -186,11 +186,16 @@ table_print(const struct table *t, FILE *out)
 				widths[i] = w;
 		}
 	for (long r = -1; r < (long)t->rows; r++) {
-		for (size_t i = 0; i < t->n_columns; i++) {
-			const char *cell = r < 0 ? t->headers[i]
-						 : t->cells[r * t->n_columns + i];
+		const char *const *row = r < 0 ? t->headers
+				       : (const char *const *)t->cells +
+						 r * t->n_columns;
+		size_t last = t->n_columns; /* no padding after it */
+		while (last > 1 && !*row[last - 1])
+			last--;
+		for (size_t i = 0; i < last; i++) {
+			const char *cell = row[i];
 			fputs(cell, out);
-			if (i + 1 < t->n_columns)
+			if (i + 1 < last)
 				fprintf(out, "%*s",
 					(int)(widths[i] - display_width(cell) +
 					      2),

@@ -260,14 +260,32 @@ struct export_ctx {
 	const fs_format *format;
 	FILE *out;
 	const char **row;
+	bool started; /* the header is written */
 };
+
+/* The header goes out with the first row (or at the end): a mission that
+ * does not exist fails before anything is written. */
+static fs_err
+export_header(struct export_ctx *ctx)
+{
+	size_t n = 0;
+
+	ctx->started = true;
+	for (size_t c = 0; c < ctx->format->n_columns; c++)
+		if (!ctx->format->columns[c].is_output)
+			ctx->row[n++] = ctx->format->columns[c].name;
+	return fs_csv_write(ctx->out, ctx->row, n);
+}
 
 static fs_err
 export_row(void *ctx_, const char *const *values)
 {
 	struct export_ctx *ctx = ctx_;
 	size_t n = 0;
+	fs_err err;
 
+	if (!ctx->started && (err = export_header(ctx)))
+		return err;
 	for (size_t c = 0; c < ctx->format->n_columns; c++)
 		if (!ctx->format->columns[c].is_output)
 			ctx->row[n++] = values[c];
@@ -279,14 +297,12 @@ fs_export(fs_store *store, const fs_format *format, const char *mission,
 	  FILE *out)
 {
 	const char *row[64];
-	struct export_ctx ctx = { format, out, row };
+	struct export_ctx ctx = { format, out, row, false };
 	fs_err err;
 
-	for (size_t c = 0; c < format->n_columns; c++)
-		row[c] = format->columns[c].name;
-	if ((err = export_row(&ctx, row)))
-		return err;
 	if ((err = format->each(store, mission, NULL, export_row, &ctx)))
+		return err;
+	if (!ctx.started && (err = export_header(&ctx)))
 		return err;
 	if (fflush(out) != 0 || ferror(out))
 		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
