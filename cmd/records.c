@@ -270,7 +270,7 @@ record_export(const fs_format *format, int argc, char **argv,
 		err = fs_export(store, format, mission, stdout);
 		if (!err && (fflush(stdout) || ferror(stdout)))
 			err = fs_fail(FS_EIO, "standard output: %s",
-				      strerror(errno));
+				      fs_errno_text(errno));
 	}
 	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;

@@ -334,6 +334,6 @@ fs_csv_write(FILE *fp, const char *const *fields, size_t n)
 	}
 	fputs_unlocked("\r\n", fp);
 	if (ferror(fp))
-		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+		return fs_fail(FS_EIO, "writing CSV: %s", fs_errno_text(errno));
 	return FS_OK;
 }

@@ -241,12 +241,11 @@ fs_import_file(fs_store *store, const fs_format *format, const char *path,
 		return fs_import_stream(store, format, stdin, "<stdin>", 0,
 					options, problems, stats);
 	if (!(fp = fopen(path, "rb")))
-		return fs_fail(errno == ENOENT ? FS_ENOTFOUND : FS_EIO, "%s: %s",
-			       path, strerror(errno));
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(fp), &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			fclose(fp);
-			return fs_fail(FS_EINPUT, "%s: is a directory", path);
+			return fs_fail(FS_EIO, "%s: is a directory", path);
 		}
 		size = (long)st.st_size;
 	}
@@ -305,7 +304,7 @@ fs_export(fs_store *store, const fs_format *format, const char *mission,
 	if (!ctx.started && (err = export_header(&ctx)))
 		return err;
 	if (fflush(out) != 0 || ferror(out))
-		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+		return fs_fail(FS_EIO, "writing CSV: %s", fs_errno_text(errno));
 	return FS_OK;
 }
 

@@ -18,31 +18,31 @@ fs_write_atomic(const char *path, fs_write_fn fn, void *ctx)
 	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return fs_fail(FS_ENOMEM, "out of memory");
 	if ((fd = mkstemp(tmp)) < 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		free(tmp);
 		return err;
 	}
 	/* mkstemp makes 0600 files; outputs are meant to be shared. */
 	fchmod(fd, 0644 & ~umask(umask(0)));
 	if (!(out = fdopen(fd, "w"))) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		close(fd);
 		goto fail;
 	}
 	if ((err = fn(out, ctx)))
 		goto fail;
 	if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		goto fail;
 	}
 	if (fclose(out) != 0) {
 		out = NULL;
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		goto fail;
 	}
 	out = NULL;
 	if (rename(tmp, path) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		goto fail;
 	}
 	free(tmp);
@@ -69,7 +69,7 @@ fs_mkdirs(const char *path)
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-			err = fs_fail(FS_EIO, "%s: %s", copy, strerror(errno));
+			err = fs_fail(FS_EIO, "%s: %s", copy, fs_errno_text(errno));
 			break;
 		}
 		*p = saved;

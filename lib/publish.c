@@ -904,7 +904,7 @@ fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 	if (!err && (fwrite(text.data, 1, text.len, out) != text.len ||
 		     fflush(out) != 0))
 		err = fs_fail(FS_EIO, "writing the calendar: %s",
-			      strerror(errno));
+			      fs_errno_text(errno));
 done:
 	buf_release(&text);
 	cal_mission_free(m);

@@ -213,7 +213,7 @@ test_missing_without_create(void **state)
 	fs_store *store = (fs_store *)f; /* must be reset to NULL */
 	struct stat st;
 
-	assert_int_equal(fs_store_open(&store, f->db, 0), FS_ENOTFOUND);
+	assert_int_equal(fs_store_open(&store, f->db, 0), FS_EIO);
 	assert_null(store);
 	assert_non_null(strstr(fs_errdetail(), f->db));
 	assert_int_equal(stat(f->db, &st), -1);
@@ -228,7 +228,7 @@ test_directory_refused(void **state)
 	fs_store *store = NULL;
 
 	assert_int_equal(fs_store_open(&store, f->dir, FS_STORE_CREATE),
-			 FS_EINPUT);
+			 FS_EIO);
 	assert_null(store);
 }
 

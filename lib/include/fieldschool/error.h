@@ -24,6 +24,10 @@ typedef enum fs_err {
 /* "not found", "input rejected"...: a fixed phrase, never NULL. */
 const char *fs_strerror(fs_err err);
 
+/* strerror(errnum), but "the disk is full" for ENOSPC and EDQUOT (the
+ * C library's "No space left on device" leaves people guessing). */
+const char *fs_errno_text(int errnum);
+
 /* The detail of the last failure in this thread, or "" when none was set. */
 const char *fs_errdetail(void);
 
