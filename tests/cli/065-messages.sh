@@ -110,4 +110,44 @@ fails 3 fs participant import bom-bad.csv
 expect_stderr_fixed "bom-bad.csv:3: unknown column 'nosuch'"
 expect_stderr_fixed "bom-bad.csv:3: missing required column 'category'"
 
+# --- the progress line is wiped before messages ----------------------------------
+# script(1) gives the command a terminal, where the progress line shows;
+# the screen is then rendered as a terminal would (a CR goes back to the
+# start of the line, text overwrites).
+screen() { # screen FILE: the lines a terminal shows for FILE's bytes
+	"$PYTHON" -c '
+import sys
+data = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+for line in data.split("\n"):
+    cells, pos = [], 0
+    for ch in line:
+        if ch == "\r":
+            pos = 0
+            continue
+        if pos < len(cells):
+            cells[pos] = ch
+        else:
+            cells.append(ch)
+        pos += 1
+    print("".join(cells).rstrip())' "$1"
+}
+if script -q -c true /dev/null >/dev/null 2>&1; then
+	printf 'mission,ref,day,start,end,kind,title\nnope,A1,1,09:00,10:00,session,T\n' >agenda.csv
+	script -q -e -c "\"$FIELDSCHOOL\" agenda import agenda.csv" /dev/null \
+		</dev/null >tty.out 2>&1
+	screen tty.out >tty.screen
+	check "an import at a terminal showed its progress" grep -q importing tty.out
+	check "the error starts its own line" \
+		grep -qx "agenda.csv:2: mission: unknown mission 'nope' (see 'fieldschool mission list')" tty.screen
+	check "no progress left on the screen" bash -c '! grep -q importing "$0"' tty.screen
+	printf 'mission,ref,day,start,end,kind,title\nm1,A1,1,09:00,10:00,session,T\n' >agenda.csv
+	script -q -e -c "\"$FIELDSCHOOL\" agenda import agenda.csv" /dev/null \
+		</dev/null >tty.out 2>&1
+	screen tty.out >tty.screen
+	check "a good import: the summary alone" grep -qx "agenda.csv: 1 row: 1 added, 0 changed, 0 unchanged" tty.screen
+	check "no progress left on the screen" bash -c '! grep -q importing "$0"' tty.screen
+else
+	echo "skip: no script(1): no terminal cases"
+fi
+
 finish
