@@ -51,10 +51,16 @@ plan_demo(fs_store *store, const char *mission)
 			      mission, findings.items[0].subject,
 			      findings.items[0].message);
 	else
-		printf("  %-8s %d groups, %zu sites x %zu windows, %ld visit "
-		       "items; check: clean\n", mission, plan.n_groups,
-		       rotation.n_sites, rotation.n_windows,
-		       rotation.added + rotation.changed + rotation.unchanged);
+	{
+		long items = rotation.added + rotation.changed +
+			     rotation.unchanged;
+		printf("  %-8s %d group%s, %zu site%s x %zu window%s, %ld "
+		       "visit item%s; check: clean\n", mission, plan.n_groups,
+		       fs_plural(plan.n_groups), rotation.n_sites,
+		       fs_plural((long)rotation.n_sites), rotation.n_windows,
+		       fs_plural((long)rotation.n_windows), items,
+		       fs_plural(items));
+	}
 done:
 	fs_group_plan_release(&plan);
 	fs_visit_result_release(&rotation);
@@ -213,8 +219,8 @@ cmd_demo(int argc, char **argv)
 		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
 				      &opts, &stats)))
 			goto done;
-		printf("published %ld calendar feeds in %s/\n", stats.feeds,
-		       path);
+		printf("published %ld calendar feed%s in %s/\n", stats.feeds,
+		       fs_plural(stats.feeds), path);
 	}
 	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
 	for (int i = 0; i < summary.n_codes; i++) {
@@ -235,9 +241,9 @@ cmd_demo(int argc, char **argv)
 		err = fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
 		goto done;
 	}
-	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
+	printf("\nwrote %d file%s to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
-	       dir);
+	       fs_plural(summary.files), dir);
 	printf("\ntry:\n  export FIELDSCHOOL_DB=%s\n  fieldschool mission list\n"
 	       "  fieldschool agenda list %s\n"
 	       "  fieldschool ics %s --group A\n", db,

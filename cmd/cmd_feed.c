@@ -99,7 +99,8 @@ show_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
 	if (total > 0)
-		fprintf(stderr, "\rpublishing: %ld of %ld feeds", done, total);
+		fprintf(stderr, "\rpublishing: %ld of %ld feed%s", done, total,
+			fs_plural(total));
 	if (done >= total)
 		fputs("\n", stderr);
 }
@@ -171,19 +172,22 @@ cmd_publish(int argc, char **argv)
 	if (err)
 		return cmd_fail(err);
 	if (stats.no_organizer)
-		fprintf(stderr, "fieldschool: warning: %ld mission(s) have no "
+		fprintf(stderr, "fieldschool: warning: %ld mission%s %s no "
 			"contact email, so their events have no ORGANIZER "
 			"(RFC 5546): set one with `mission edit CODE "
-			"--contact-email ...`\n", stats.no_organizer);
+			"--contact-email ...`\n", stats.no_organizer,
+			fs_plural(stats.no_organizer),
+			stats.no_organizer == 1 ? "has" : "have");
 	if (global.json)
 		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
 		       "\"removed\": %ld, \"bytes\": %lld}\n",
 		       stats.feeds, stats.written, stats.unchanged,
 		       stats.removed, (long long)stats.bytes);
 	else
-		printf("%s: %ld feeds, %ld files written (%.1f MB), %ld "
+		printf("%s: %ld feed%s, %ld file%s written (%.1f MB), %ld "
 		       "unchanged, %ld removed\n",
-		       opts.dir, stats.feeds, stats.written,
+		       opts.dir, stats.feeds, fs_plural(stats.feeds),
+		       stats.written, fs_plural(stats.written),
 		       (double)stats.bytes / 1e6, stats.unchanged,
 		       stats.removed);
 	return EXIT_OK;

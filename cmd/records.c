@@ -147,6 +147,49 @@ clear_progress(void)
 	progress_width = 0;
 }
 
+/* What identifies a row of the format's file, and where the README
+ * describes the file. */
+static void
+format_words(const fs_format *format, const char **key, const char **where)
+{
+	*where = "'CSV files'";
+	if (!strcmp(format->name, "missions")) {
+		*key = "A row whose code is known updates that mission";
+	} else if (!strcmp(format->name, "agenda")) {
+		*key = "A row whose mission and ref are known updates that item";
+	} else if (!strcmp(format->name, "attendance")) {
+		*key = "A row with the same ref, mission, date and session as "
+		       "one recorded\nupdates it";
+		*where = "'Attendance and certificates'";
+	} else {
+		*key = "A row whose ref (or, without a ref, whose email) is "
+		       "known updates\nthat person";
+	}
+}
+
+static void
+print_import_help(const fs_format *format, const char *usage)
+{
+	const char *key, *where;
+
+	format_words(format, &key, &where);
+	printf("usage: %s\n\nImports %s.csv, all or nothing: a file with any "
+	       "bad row changes nothing,\nand every bad row is reported as "
+	       "file:line: column: reason.\n%s.\nFILE '-' reads standard "
+	       "input.  The format: README.md, %s.\n\n"
+	       "  --dry-run          check the file, change nothing\n"
+	       "  --ignore-unknown   skip unknown columns\n\ncolumns (a "
+	       "header row names them, in any order and case):\n",
+	       usage, format->name, key, where);
+	for (size_t c = 0; c < format->n_columns; c++) {
+		if (format->columns[c].is_output)
+			continue;
+		printf("  %-16s %s%s\n", format->columns[c].name,
+		       format->columns[c].help,
+		       format->columns[c].required ? " (required)" : "");
+	}
+}
+
 int
 record_import(const fs_format *format, int argc, char **argv)
 {
@@ -179,16 +222,7 @@ record_import(const fs_format *format, int argc, char **argv)
 			dry_run = true;
 			break;
 		case 'h':
-			printf("usage: %s\n\nImports %s.csv (see FORMATS.md), "
-			       "all or nothing: a file with any bad row changes "
-			       "nothing\nand every bad row is reported as "
-			       "file:line: column: reason.  Rows whose ref is\n"
-			       "known update that record in place.  FILE '-' "
-			       "reads standard input.\n\n"
-			       "  --dry-run          check the file, change "
-			       "nothing\n"
-			       "  --ignore-unknown   skip unknown columns\n",
-			       usage, format->name);
+			print_import_help(format, usage);
 			return EXIT_OK;
 		default:
 			return cmd_usage_error(usage, "%s: unknown option",
@@ -256,11 +290,15 @@ record_export(const fs_format *format, int argc, char **argv,
 		case 'o':
 			output = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n\nWrites %s.csv (see FORMATS.md) to "
-			       "standard output or, atomically, to FILE.\n",
-			       usage, format->name);
+		case 'h': {
+			const char *key, *where;
+			format_words(format, &key, &where);
+			printf("usage: %s\n\nWrites %s.csv (README.md, %s) to "
+			       "standard output or, atomically,\nto FILE; "
+			       "importing it again changes nothing.\n",
+			       usage, format->name, where);
 			return EXIT_OK;
+		}
 		default:
 			return cmd_usage_error(usage, "%s: unknown option or "
 					       "missing value",

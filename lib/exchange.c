@@ -145,8 +145,9 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		}
 		if (fs_csv_count(csv) != n_header) {
 			err = fs_problems_add(problems, line, NULL,
-					      "%zu fields where the header has "
-					      "%zu", fs_csv_count(csv), n_header);
+					      "%zu field%s where the header has "
+					      "%zu", fs_csv_count(csv),
+					      fs_plural((long)fs_csv_count(csv)), n_header);
 			if (err == FS_ENOMEM)
 				break;
 			continue;

@@ -110,6 +110,23 @@ fails 3 fs participant import bom-bad.csv
 expect_stderr_fixed "bom-bad.csv:3: unknown column 'nosuch'"
 expect_stderr_fixed "bom-bad.csv:3: missing required column 'category'"
 
+# --- one and many ---------------------------------------------------------------
+add_mission solo 2027-06-01
+ok fs publish solo --out feeds
+expect_stdout '^feeds: 1 feed, 2 files written \([0-9.]+ MB\), 0 unchanged, 0 removed$'
+expect_stderr_fixed "fieldschool: warning: 1 mission has no contact email"
+printf 'ref,given_name,family_name,category\nQ1\n' >short.csv
+fails 3 fs participant import short.csv
+expect_stderr_fixed "short.csv:2: 1 field where the header has 4"
+ok fs participant add --ref S1 --given-name Sol --family-name Uno --category 1 \
+	--mission solo --status confirmed
+ok fs plan groups solo --groups 1
+expect_stdout '^solo: 1 confirmed participant in 1 group: A 1'
+ok fs agenda add --ref V1 --day 1 --start 10:00 --end 12:00 --kind visit \
+	--title Site --place "Site one" solo
+ok fs plan visits solo --slots '1 10:00-12:00'
+expect_stdout '^solo: 1 group, 1 site, 1 window, by '
+
 # --- the progress line is wiped before messages ----------------------------------
 # script(1) gives the command a terminal, where the progress line shows;
 # the screen is then rendered as a terminal would (a CR goes back to the
