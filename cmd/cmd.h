@@ -21,7 +21,7 @@ enum exit_status {
 	EXIT_CHECK = 1,  /* `check` found errors */
 	EXIT_USAGE = 2,  /* bad command line */
 	EXIT_INPUT = 3,  /* input rejected: bad CSV, bad date, unknown code */
-	EXIT_SYSTEM = 4, /* I/O, database, memory */
+	EXIT_SYSTEM = 4, /* a file not openable or writable, database, memory */
 };
 
 struct cmd {
