@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
 #include "fieldschool/json.h"
+#include "fieldschool/url.h"
 
 /* --- ics ---------------------------------------------------------------- */
 
@@ -148,7 +150,12 @@ cmd_publish(int argc, char **argv)
 			       "Each file is replaced atomically and only when "
 			       "it changed; feeds of\nrevoked tokens and gone "
 			       "groups are removed after the new ones are in "
-			       "place.\n",
+			       "place.\n\n"
+			       "--base-url is the http(s) address at which DIR "
+			       "is served; it is remembered for\neach mission, "
+			       "so later publishes, pages, badges, links and "
+			       "`token show`\ngive the same addresses without "
+			       "it.\n",
 			       usage);
 			return EXIT_OK;
 		default:
@@ -160,6 +167,8 @@ cmd_publish(int argc, char **argv)
 	if (!opts.dir)
 		return cmd_usage_error(usage, "give the output directory "
 				       "(--out DIR)");
+	if (opts.base_url && fs_url_check_base(opts.base_url))
+		return cmd_usage_error(usage, "--base-url: %s", fs_errdetail());
 	if (optind >= argc)
 		return cmd_usage_error(usage, "give at least one mission code");
 	if ((status = cmd_open_store(&store, 0)))
@@ -178,6 +187,13 @@ cmd_publish(int argc, char **argv)
 			"--contact-email ...`\n", stats.no_organizer,
 			fs_plural(stats.no_organizer),
 			stats.no_organizer == 1 ? "has" : "have");
+	if (stats.no_base_url)
+		fprintf(stderr, "fieldschool: note: %ld mission%s %s no base "
+			"URL, so their pages cannot give subscribe links: "
+			"publish once with --base-url https://... (the URL at "
+			"which %s is served); it is remembered\n",
+			stats.no_base_url, fs_plural(stats.no_base_url),
+			stats.no_base_url == 1 ? "has" : "have", opts.dir);
 	if (global.json)
 		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
 		       "\"removed\": %ld, \"bytes\": %lld}\n",
@@ -195,19 +211,60 @@ cmd_publish(int argc, char **argv)
 
 /* --- token -------------------------------------------------------------- */
 
+struct token_job {
+	fs_store *store;
+	const char *ref;
+};
+
+/* One line per registration: ref, mission, the feed's path under the
+ * publish directory and, when the mission's base URL is known, its
+ * address (JSON adds the webcal:// address and the personal page's). */
 static void
 print_token(void *ctx, const char *mission, const char *token)
 {
-	const char *ref = ctx;
+	struct token_job *job = ctx;
+	fs_publication pub = FS_PUBLICATION_INIT;
+	char feed[256], page[256];
+	char *url = NULL, *webcal = NULL, *page_url = NULL;
+
+	fs_path_personal(feed, sizeof(feed), mission, token, "ics");
+	fs_path_personal(page, sizeof(page), mission, token, "html");
+	if (!fs_publication_get(job->store, mission, &pub) && *pub.base_url) {
+		url = fs_url_join(pub.base_url, feed);
+		webcal = url ? fs_url_webcal(url) : NULL;
+		page_url = fs_url_join(pub.base_url, page);
+	}
 	if (global.json) {
 		printf("{\"ref\": ");
-		fs_json_string(stdout, ref);
+		fs_json_string(stdout, job->ref);
 		printf(", \"mission\": ");
 		fs_json_string(stdout, mission);
-		printf(", \"path\": \"%s/p/%s.ics\"}\n", mission, token);
+		printf(", \"path\": ");
+		fs_json_string(stdout, feed);
+		const char *keys[] = { "url", "webcal", "page" };
+		const char *values[] = { url, webcal, page_url };
+		for (int i = 0; i < 3; i++) {
+			printf(", \"%s\": ", keys[i]);
+			if (values[i])
+				fs_json_string(stdout, values[i]);
+			else
+				fputs("null", stdout);
+		}
+		puts("}");
 	} else {
-		printf("%s\t%s\t%s/p/%s.ics\n", ref, mission, mission, token);
+		printf("%s\t%s\t%s", job->ref, mission, feed);
+		if (url)
+			printf("\t%s", url);
+		putchar('\n');
 	}
+	if (!url && !global.json)
+		fprintf(stderr, "fieldschool: note: no base URL is known for "
+			"'%s': publish it with --base-url URL to get the "
+			"feed's address\n", mission);
+	free(url);
+	free(webcal);
+	free(page_url);
+	fs_publication_release(&pub);
 }
 
 static int
@@ -246,6 +303,7 @@ token_rotate(int argc, char **argv)
 {
 	const char *mission = NULL, *ref = NULL;
 	fs_store *store = NULL;
+	struct token_job job;
 	int status = token_args(
 		argc, argv, "fieldschool token rotate REF [--mission M]",
 		"Gives the participant's registrations (or the one for mission "
@@ -256,8 +314,8 @@ token_rotate(int argc, char **argv)
 		return status;
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	fs_err err = fs_token_rotate(store, ref, mission, print_token,
-				     (void *)ref);
+	job = (struct token_job){ store, ref };
+	fs_err err = fs_token_rotate(store, ref, mission, print_token, &job);
 	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;
 }
@@ -271,10 +329,12 @@ token_show(int argc, char **argv)
 	fs_err err;
 	int status = token_args(
 		argc, argv, "fieldschool token show REF [--mission M]",
-		"Prints the path of the participant's personal feed for mission "
-		"M, under\nthe directory given to publish (a token is issued "
-		"if it has none yet).\n--mission may be left out when the "
-		"person has one registration that is not\ncancelled.",
+		"Prints the participant's personal feed for mission M: its path "
+		"under the\ndirectory given to publish and, once the mission "
+		"has been published with\n--base-url, its address (a token is "
+		"issued if it has none yet).  With\n--json, also the webcal:// "
+		"address and the personal page's.  --mission may be\nleft out "
+		"when the person has one registration that is not cancelled.",
 		&mission, &ref);
 	if (status >= 0)
 		return status;
@@ -284,11 +344,12 @@ token_show(int argc, char **argv)
 		mission = only;
 	if (mission)
 		err = fs_token_get(store, ref, mission, token);
+	if (!err) {
+		struct token_job job = { store, ref };
+		print_token(&job, mission, token);
+	}
 	fs_store_close(store);
-	if (err)
-		return cmd_fail(err);
-	print_token((void *)ref, mission, token);
-	return EXIT_OK;
+	return err ? cmd_fail(err) : EXIT_OK;
 }
 
 int

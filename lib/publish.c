@@ -34,6 +34,7 @@
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
 #include "fieldschool/json.h"
+#include "fieldschool/url.h"
 #include "store.h"
 #include "strmap.h"
 
@@ -50,6 +51,8 @@ struct publisher {
 	const fs_publish_options *opts;
 	fs_publish_stats stats;
 	char *dir;          /* the real path of opts->dir */
+	char *base;         /* the mission's base URL: opts->base_url, or the
+			       one remembered; "" when none */
 	struct writers *writers;
 	fs_err failure;     /* the first failure of a writer */
 	long done, total;
@@ -990,14 +993,10 @@ json_feed(FILE *out, const struct publisher *pub, const char *kind,
 		json_pair(out, what, value, false);
 	if (name)
 		json_pair(out, "name", name, false);
-	if (pub->opts->base_url) {
-		size_t n = strlen(pub->opts->base_url);
-		while (n && pub->opts->base_url[n - 1] == '/')
-			n--;
+	if (*pub->base) {
+		char *url = fs_url_join(pub->base, rel);
 		fprintf(out, "\"url\": ");
-		char *url = NULL;
-		if (asprintf(&url, "%.*s/%s", (int)n, pub->opts->base_url,
-			     rel) >= 0)
+		if (url)
 			fs_json_string(out, url);
 		else
 			fputs("null", out);
@@ -1221,8 +1220,8 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 	 * registration again) */
 	uint64_t index_digest = hash_bytes(m->title, strlen(m->title) + 1,
 					   INDEX_FORMAT);
-	const char *base = pub->opts->base_url ? pub->opts->base_url : "";
-	index_digest = hash_bytes(base, strlen(base) + 1, index_digest);
+	index_digest = hash_bytes(pub->base, strlen(pub->base) + 1,
+				  index_digest);
 	for (size_t i = 0; i < names.n; i++)
 		index_digest = hash_bytes(names.rel[i], strlen(names.rel[i]) + 1,
 					  index_digest);
@@ -1295,6 +1294,52 @@ seal_format(struct cal_mission *m)
 	return err;
 }
 
+/* The base URL of mission m's addresses: the one given to this publish
+ * (without its final slashes), or the one remembered from the last. */
+static fs_err
+choose_base(struct publisher *pub, const struct cal_mission *m)
+{
+	fs_publication known;
+	fs_err err;
+
+	free(pub->base);
+	pub->base = NULL;
+	if (pub->opts->base_url) {
+		size_t n = strlen(pub->opts->base_url);
+		while (n && pub->opts->base_url[n - 1] == '/')
+			n--;
+		pub->base = strndup(pub->opts->base_url, n);
+	} else {
+		if ((err = fs_publication_get(pub->store, m->code, &known)))
+			return err;
+		pub->base = known.base_url;
+		known.base_url = NULL;
+		fs_publication_release(&known);
+	}
+	if (!pub->base)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	pub->stats.no_base_url += !*pub->base;
+	return FS_OK;
+}
+
+/* Remembers where and under which address m was published, in the
+ * transaction of its feeds. */
+static fs_err
+remember_publication(struct publisher *pub, const struct cal_mission *m)
+{
+	sqlite3_stmt *stmt;
+	char now[21];
+	fs_err err = store_stmt(pub->store, Q_PUBLICATION_PUT, &stmt);
+	if (err)
+		return err;
+	store_now(now);
+	sqlite3_bind_int64(stmt, 1, m->id);
+	sqlite3_bind_text(stmt, 2, pub->base, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, pub->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, now, -1, SQLITE_STATIC);
+	return store_done(pub->store, stmt, "remembering the publication");
+}
+
 static fs_err
 count_feeds(fs_store *store, const struct cal_mission *m, long *total)
 {
@@ -1325,6 +1370,8 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 		free(writers);
 		return fs_fail(FS_ENOMEM, "out of memory");
 	}
+	if (opts->base_url && (err = fs_url_check_base(opts->base_url)))
+		goto done;
 	if ((err = fs_mkdirs(opts->dir)))
 		goto done;
 	if (!(pub.dir = realpath(opts->dir, NULL))) {
@@ -1363,8 +1410,10 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 			break;
 		/* tokens in the same transaction as the feeds: a registration
 		 * added meanwhile waits for the next publish */
-		if ((err = issue_tokens(store, loaded[i]->id)) ||
-		    (err = publish_mission(&pub, loaded[i]))) {
+		if ((err = choose_base(&pub, loaded[i])) ||
+		    (err = issue_tokens(store, loaded[i]->id)) ||
+		    (err = publish_mission(&pub, loaded[i])) ||
+		    (err = remember_publication(&pub, loaded[i]))) {
 			fs_store_rollback(store);
 			break;
 		}
@@ -1378,6 +1427,7 @@ done:
 		writers_stop(pub.writers);
 	free(writers);
 	free(pub.dir);
+	free(pub.base);
 	if (stats)
 		*stats = pub.stats;
 	return err;

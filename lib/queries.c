@@ -362,6 +362,16 @@ const char *const fs_queries[Q__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_FEED_FILE_DELETE] =
 		"DELETE FROM feed_file WHERE dir = ?1 AND path = ?2",
+	/* where a mission was last published (url.c, publish.c) */
+	[Q_PUBLICATION_GET] =
+		"SELECT p.base_url, p.dir, p.published_at FROM publication p "
+		"JOIN mission m ON m.id = p.mission_id WHERE m.code = ?1",
+	[Q_PUBLICATION_PUT] =
+		"INSERT INTO publication (mission_id, base_url, dir, "
+		"published_at) VALUES (?1, ?2, ?3, ?4) "
+		"ON CONFLICT (mission_id) DO UPDATE SET "
+		"base_url = CASE WHEN ?2 = '' THEN base_url ELSE ?2 END, "
+		"dir = ?3, published_at = ?4",
 	/* check and plan (schedule.c): a mission's plan as arrays */
 	[Q_SCHED_MISSIONS] = "SELECT code FROM mission ORDER BY start_date, code",
 	[Q_SCHED_MISSION] =

@@ -35,7 +35,9 @@ fs_err fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 
 typedef struct fs_publish_options {
 	const char *dir;      /* the output directory; created if missing */
-	const char *base_url; /* prefix of the URLs in index.json, or NULL */
+	/* The URL at which dir is served (http or https), remembered for
+	 * each mission; NULL: the one remembered from the last publish */
+	const char *base_url;
 	/* Called now and then with the feeds done so far, for a progress bar. */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
@@ -49,6 +51,8 @@ typedef struct fs_publish_stats {
 	int64_t bytes;  /* bytes written */
 	long no_organizer; /* missions without a contact email: their events
 			      have no ORGANIZER, which RFC 5546 requires */
+	long no_base_url;  /* missions without a base URL: no subscribe
+			      links can be given for them */
 } fs_publish_stats;
 
 /*
