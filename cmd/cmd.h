@@ -119,6 +119,12 @@ size_t display_width(const char *s);
  * caller frees; NULL when out of memory). */
 char *cell_text(const char *s);
 
+/* A progress line on standard error (shown at a terminal only): each call
+ * rewrites it; progress_clear() wipes it, before any message and at the
+ * end. */
+void progress_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_clear(void);
+
 /* The command handlers, one file each. */
 int cmd_init(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

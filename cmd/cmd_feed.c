@@ -101,10 +101,8 @@ show_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
 	if (total > 0)
-		fprintf(stderr, "\rpublishing: %ld of %ld feed%s", done, total,
-			fs_plural(total));
-	if (done >= total)
-		fputs("\n", stderr);
+		progress_show("publishing: %ld of %ld feed%s", done, total,
+			      fs_plural(total));
 }
 
 int
@@ -177,6 +175,7 @@ cmd_publish(int argc, char **argv)
 		opts.progress = show_progress;
 	err = fs_publish(store, (const char *const *)argv + optind,
 			 (size_t)(argc - optind), &opts, &stats);
+	progress_clear();
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);

@@ -126,25 +126,13 @@ command_of(const fs_format *format)
 
 /* --- import ------------------------------------------------------------ */
 
-/* The progress line, shown at a terminal only, is rewritten in place and
- * wiped at the end: a message after it starts a line of its own. */
-static int progress_width;
-
 static void
 show_progress(void *ctx, long done, long total)
 {
 	const char *name = ctx;
 	if (total > 0)
-		progress_width = fprintf(stderr, "\rimporting %s: %3ld%%", name,
-					 (long)(done * 100.0 / total)) - 1;
-}
-
-static void
-clear_progress(void)
-{
-	if (progress_width > 0)
-		fprintf(stderr, "\r%*s\r", progress_width, "");
-	progress_width = 0;
+		progress_show("importing %s: %3ld%%", name,
+			      (long)(done * 100.0 / total));
 }
 
 /* What identifies a row of the format's file, and where the README
@@ -243,7 +231,7 @@ record_import(const fs_format *format, int argc, char **argv)
 			     &stats);
 	if (dry_run)
 		fs_store_rollback(store);
-	clear_progress();
+	progress_clear();
 done:
 	if (err) {
 		status = cmd_report(err, &problems, argv[optind]);

@@ -10,6 +10,7 @@
  * other control characters and invalid UTF-8 "�".
  */
 #include <locale.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -214,4 +215,33 @@ table_release(struct table *t)
 	free(t->cells);
 	t->cells = NULL;
 	t->rows = t->cap = 0;
+}
+
+/* The progress line: rewritten in place, wiped before anything else goes
+ * to standard error, so that a message starts a line of its own. */
+static int progress_width;
+
+void
+progress_show(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	fputc('\r', stderr);
+	va_start(ap, fmt);
+	n = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	/* a shorter line leaves the end of the longer one: blank it */
+	if (n < progress_width)
+		fprintf(stderr, "%*s", progress_width - n, "");
+	if (n > progress_width)
+		progress_width = n;
+}
+
+void
+progress_clear(void)
+{
+	if (progress_width > 0)
+		fprintf(stderr, "\r%*s\r", progress_width, "");
+	progress_width = 0;
 }

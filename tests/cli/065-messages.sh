@@ -163,6 +163,12 @@ if script -q -c true /dev/null >/dev/null 2>&1; then
 	screen tty.out >tty.screen
 	check "a good import: the summary alone" grep -qx "agenda.csv: 1 row: 1 added, 0 changed, 0 unchanged" tty.screen
 	check "no progress left on the screen" bash -c '! grep -q importing "$0"' tty.screen
+	script -q -e -c "\"$FIELDSCHOOL\" publish m1 --out tty-feeds" /dev/null \
+		</dev/null >tty.out 2>&1
+	screen tty.out >tty.screen
+	check "publish at a terminal showed its progress" grep -q 'publishing: ' tty.out
+	check "publish: no progress left on the screen" bash -c '! grep -q "publishing: " "$0"' tty.screen
+	check "publish: its warning on a line of its own" grep -q '^fieldschool: warning: 1 mission has no contact email' tty.screen
 else
 	echo "skip: no script(1): no terminal cases"
 fi
