@@ -458,6 +458,8 @@ open_readonly(fs_store *store, const char *path)
 	int mode = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
 	const char *tries[] = { "mode=ro", "immutable=1" };
 
+	if (access(path, R_OK) != 0)
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 	for (int i = 0; i < 2; i++) {
 		char *uri;
 		int version;
@@ -476,6 +478,11 @@ open_readonly(fs_store *store, const char *path)
 		    sqlite3_errcode(store->db) == SQLITE_NOTADB)
 			return FS_OK; /* check_application says so */
 	}
+	if (log_is_empty(path))
+		return fs_fail(FS_EIO, "%s: read-only for this user and cannot "
+			       "be read: %s", path,
+			       store->db ? sqlite3_errmsg(store->db)
+					 : "cannot open");
 	return fs_fail(FS_EIO, "%s: read-only for this user, and its "
 		       "write-ahead log (%s-wal) holds changes that only a "
 		       "user who can write the directory can read: run any "

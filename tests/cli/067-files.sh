@@ -86,6 +86,9 @@ else
 	chmod 555 ro
 	chmod 444 ro/fieldschool.db
 fi
+# not root: the owner's own permissions stand in for nobody's
+unlock_ro() { [[ -n ${as_reader[*]} ]] || chmod -R u+w ro; }
+lock_ro() { [[ -n ${as_reader[*]} ]] || { chmod 444 ro/*; chmod 555 ro; }; }
 if [[ ${as_reader[0]:-} == skip ]]; then
 	echo "skip: root without setpriv: no read-only cases"
 else
@@ -102,6 +105,7 @@ else
 	check "no log left beside a read-only database" test ! -e ro/fieldschool.db-wal
 	eq "the read-only database is untouched" "$(md5sum <ro/fieldschool.db)" "$sum"
 	# a log that holds changes, with its index: read through it
+	unlock_ro
 	"$PYTHON" -c '
 import os, sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None)
@@ -109,13 +113,28 @@ c.execute("pragma wal_autocheckpoint = 0")
 c.execute("update mission set title = ? where code = ?", ("In the log", "m1"))
 os._exit(0)  # leave the log and its index behind' ro/fieldschool.db
 	chmod 644 ro/fieldschool.db-wal ro/fieldschool.db-shm
+	lock_ro
 	ok "${as_reader[@]}" "$FIELDSCHOOL" --db ro/fieldschool.db mission show m1
 	expect_stdout '^title +In the log$'
 	# the log without its index cannot be read: the message says why
+	unlock_ro
 	rm ro/fieldschool.db-shm
+	lock_ro
 	fails 4 "${as_reader[@]}" "$FIELDSCHOOL" --db ro/fieldschool.db mission list
 	expect_stderr_fixed "ro/fieldschool.db: read-only for this user, and its write-ahead log (ro/fieldschool.db-wal) holds changes"
 	expect_stdout_empty
+	# a file this user cannot even read
+	unlock_ro
+	rm ro/fieldschool.db-wal
+	if [[ -n ${as_reader[*]} ]]; then
+		chmod 600 ro/fieldschool.db
+	else
+		chmod 555 ro
+		chmod 000 ro/fieldschool.db
+	fi
+	fails 4 "${as_reader[@]}" "$FIELDSCHOOL" --db ro/fieldschool.db mission list
+	expect_stderr_fixed "fieldschool: ro/fieldschool.db: Permission denied"
+	expect_lines stderr . 1
 fi
 chmod 700 "$TMP"
 chmod -R u+w ro
