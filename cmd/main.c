@@ -157,7 +157,8 @@ print_table(const struct cmd *table, const char *usage)
  * not ask for.  Groups (their commands follow) are listed apart. */
 static const char *const json_commands[] = {
 	"mission add", "mission edit", "mission list", "mission show",
-	"mission import", "participant add", "participant edit",
+	"mission import", "mission shift", "participant add",
+	"participant edit",
 	"participant list", "participant show", "participant import",
 	"agenda add", "agenda edit", "agenda list", "agenda show",
 	"agenda import", "category list", "module list", "place list",

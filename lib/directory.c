@@ -302,6 +302,7 @@ check_place(const char *name, const char *address, const char *lat,
 	    const char *lon, double *la, double *lo)
 {
 	const char *why;
+	int blame = 0;
 
 	if (!name || !*name)
 		return fs_fail(FS_EINPUT, "a place needs a name");
@@ -311,8 +312,8 @@ check_place(const char *name, const char *address, const char *lat,
 		return fs_fail(FS_EINPUT, "--lat '%s': %s", lat, why);
 	if (lon && *lon && (why = parse_coordinate(lon, 180, lo)))
 		return fs_fail(FS_EINPUT, "--lon '%s': %s", lon, why);
-	if (!lat != !lon || (lat && !*lat != !*lon))
-		return fs_fail(FS_EINPUT, "give both --lat and --lon, or neither");
+	if ((why = check_coordinate_pair(lat, lon, &blame)))
+		return fs_fail(FS_EINPUT, "--%s: %s", blame ? "lon" : "lat", why);
 	return FS_OK;
 }
 

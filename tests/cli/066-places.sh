@@ -16,6 +16,7 @@ ok fs agenda add --ref S2 --day 1 --start 11:00 --end 12:00 --kind session \
 	--title "Panel" --place "Annex" m1
 ok fs agenda add --ref S3 --day 2 --start 11:00 --end 12:00 --kind session \
 	--title "Gone" --place "Annex" --facilitators "Ben Ola" m1
+ok fs publish m1 --out feeds   # S3 seen by subscribers: removing keeps it
 ok fs agenda remove S3
 
 item() { # item REF FIELD
@@ -45,7 +46,7 @@ ok fs place edit "Grand hall" --lat "" --lon ""
 expect_stdout '^Grand hall: changed$'
 eq "a position cleared: SEQUENCE rises" "$(item S1 sequence)" $((seq1 + 2))
 fails 3 fs place edit "Grand hall" --lat 14.5
-expect_stderr_fixed "fieldschool: give both --lat and --lon, or neither"
+expect_stderr_fixed "fieldschool: --lon: give lat and lon together"
 fails 3 fs place edit "Grand hall" --name Annex
 expect_stderr_fixed "fieldschool: place 'Annex' exists: remove it first, or choose another name"
 fails 3 fs place edit "Nowhere" --address x
