@@ -52,10 +52,16 @@ plan_demo(fs_store *store, const char *mission)
 			      mission, findings.items[0].subject,
 			      findings.items[0].message);
 	else
-		printf("  %-8s %d groups, %zu sites x %zu windows, %ld visit "
-		       "items; check: clean\n", mission, plan.n_groups,
-		       rotation.n_sites, rotation.n_windows,
-		       rotation.added + rotation.changed + rotation.unchanged);
+	{
+		long items = rotation.added + rotation.changed +
+			     rotation.unchanged;
+		printf("  %-8s %d group%s, %zu site%s x %zu window%s, %ld "
+		       "visit item%s; check: clean\n", mission, plan.n_groups,
+		       fs_plural(plan.n_groups), rotation.n_sites,
+		       fs_plural((long)rotation.n_sites), rotation.n_windows,
+		       fs_plural((long)rotation.n_windows), items,
+		       fs_plural(items));
+	}
 done:
 	fs_group_plan_release(&plan);
 	fs_visit_result_release(&rotation);
@@ -347,8 +353,8 @@ cmd_demo(int argc, char **argv)
 		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
 				      &opts, &stats)))
 			goto done;
-		printf("published %ld calendar feeds in %s/\n", stats.feeds,
-		       path);
+		printf("published %ld calendar feed%s in %s/\n", stats.feeds,
+		       fs_plural(stats.feeds), path);
 	}
 	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
 	for (int i = 0; i < summary.n_codes; i++) {
@@ -366,9 +372,9 @@ cmd_demo(int argc, char **argv)
 	store = NULL;
 	if ((err = install_database(tmp_db, db, force)))
 		goto done;
-	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
+	printf("\nwrote %d file%s to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
-	       dir);
+	       fs_plural(summary.files), dir);
 	print_try(db, summary.n_codes ? summary.codes[0] : "mx-2027");
 done:
 	fs_store_close(store);
