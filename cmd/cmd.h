@@ -113,5 +113,7 @@ int cmd_travel_options(const char *usage, int c, const char *arg,
 int cmd_roster(int argc, char **argv);
 int cmd_attend(int argc, char **argv);
 int cmd_certificates(int argc, char **argv);
+int cmd_badges(int argc, char **argv);
+int cmd_links(int argc, char **argv);
 
 #endif

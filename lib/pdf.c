@@ -1,0 +1,294 @@
+/* pdf.c - PDF documents with cairo and pango: streamed pages, fitted text,
+ * QR codes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+
+#include "pdf.h"
+
+static cairo_status_t
+write_out(void *closure, const unsigned char *data, unsigned int length)
+{
+	struct pdf *pdf = closure;
+	if (fwrite(data, 1, length, pdf->out) != length) {
+		pdf->write_failed = true;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+fs_err
+pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title)
+{
+	memset(pdf, 0, sizeof(*pdf));
+	pdf->out = out;
+	pdf->surface = cairo_pdf_surface_create_for_stream(write_out, pdf, w, h);
+	if (cairo_surface_status(pdf->surface) != CAIRO_STATUS_SUCCESS)
+		goto fail;
+	cairo_pdf_surface_set_metadata(pdf->surface, CAIRO_PDF_METADATA_TITLE,
+				       title);
+	cairo_pdf_surface_set_metadata(pdf->surface,
+				       CAIRO_PDF_METADATA_CREATOR,
+				       "fieldschool");
+	pdf->cr = cairo_create(pdf->surface);
+	if (cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
+		goto fail;
+	pdf->layout = pango_cairo_create_layout(pdf->cr);
+	if (!pdf->layout)
+		goto fail;
+	/* Metrics as the font designs them, not snapped to a screen's
+	 * pixels: the same layout whatever the output. */
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(
+		pango_layout_get_context(pdf->layout), fo);
+	cairo_font_options_destroy(fo);
+	pango_layout_context_changed(pdf->layout);
+	pango_layout_set_auto_dir(pdf->layout, FALSE);
+	return FS_OK;
+fail:
+	pdf_close(pdf);
+	return fs_fail(FS_ENOMEM, "cannot start a PDF document");
+}
+
+fs_err
+pdf_page(struct pdf *pdf)
+{
+	cairo_show_page(pdf->cr);
+	pdf->pages++;
+	if (pdf->write_failed || cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
+		return fs_fail(FS_EIO, "writing a PDF page: %s",
+			       pdf->write_failed ? "write error"
+				: cairo_status_to_string(cairo_status(pdf->cr)));
+	return FS_OK;
+}
+
+fs_err
+pdf_close(struct pdf *pdf)
+{
+	cairo_status_t status = CAIRO_STATUS_SUCCESS;
+
+	if (pdf->layout)
+		g_object_unref(pdf->layout);
+	if (pdf->cr) {
+		status = cairo_status(pdf->cr);
+		cairo_destroy(pdf->cr);
+	}
+	if (pdf->surface) {
+		cairo_surface_finish(pdf->surface);
+		if (status == CAIRO_STATUS_SUCCESS)
+			status = cairo_surface_status(pdf->surface);
+		cairo_surface_destroy(pdf->surface);
+	}
+	bool failed = pdf->write_failed || status != CAIRO_STATUS_SUCCESS;
+	const char *why = pdf->write_failed ? "write error"
+					    : cairo_status_to_string(status);
+	memset(pdf, 0, sizeof(*pdf));
+	return failed ? fs_fail(FS_EIO, "writing a PDF document: %s", why)
+		      : FS_OK;
+}
+
+void
+pdf_rgb(cairo_t *cr, uint32_t rgb)
+{
+	cairo_set_source_rgb(cr, ((rgb >> 16) & 255) / 255.0,
+			     ((rgb >> 8) & 255) / 255.0, (rgb & 255) / 255.0);
+}
+
+/* --- text in a box ------------------------------------------------------- */
+
+struct extent {
+	double x, y, w, h; /* from the layout's origin, points */
+	int lines;
+};
+
+static void
+set_font(PangoLayout *layout, const struct pdf_style *st, double size)
+{
+	PangoFontDescription *d = pango_font_description_new();
+	pango_font_description_set_family(d, st->fonts);
+	pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+	pango_font_description_set_weight(d, st->weight ? st->weight
+						       : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(d, st->italic ? PANGO_STYLE_ITALIC
+						       : PANGO_STYLE_NORMAL);
+	pango_layout_set_font_description(layout, d);
+	pango_font_description_free(d);
+}
+
+/* The union of the ink and logical rectangles: what pdftotext and the eye
+ * both see. */
+static struct extent
+measure(PangoLayout *layout)
+{
+	PangoRectangle ink, logical;
+	struct extent e;
+
+	pango_layout_get_extents(layout, &ink, &logical);
+	double x0 = logical.x, y0 = logical.y;
+	double x1 = logical.x + logical.width, y1 = logical.y + logical.height;
+	if (ink.width > 0 && ink.height > 0) {
+		x0 = fmin(x0, ink.x);
+		y0 = fmin(y0, ink.y);
+		x1 = fmax(x1, ink.x + ink.width);
+		y1 = fmax(y1, ink.y + ink.height);
+	}
+	e.x = x0 / PANGO_SCALE;
+	e.y = y0 / PANGO_SCALE;
+	e.w = (x1 - x0) / PANGO_SCALE;
+	e.h = (y1 - y0) / PANGO_SCALE;
+	e.lines = pango_layout_get_line_count(layout);
+	return e;
+}
+
+static bool
+fits(const struct extent *e, double w, double h, int max_lines)
+{
+	return e->w <= w && e->h <= h && e->lines <= max_lines;
+}
+
+/* Line breaks and tabs typed into a name become spaces: a name is one
+ * paragraph. */
+static char *
+one_paragraph(const char *text)
+{
+	if (!strpbrk(text, "\n\r\t\v\f"))
+		return NULL;
+	char *copy = strdup(text);
+	for (char *p = copy; p && *p; p++)
+		if (strchr("\n\r\t\v\f", *p))
+			*p = ' ';
+	return copy;
+}
+
+double
+pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
+	 double x, double y, double w, double h, enum pdf_valign valign)
+{
+	PangoLayout *l = pdf->layout;
+	int max_lines = st->max_lines > 1 ? st->max_lines : 1;
+	double size = st->size, min = st->min_size > 0 ? st->min_size : size;
+	struct extent e;
+	char *copy;
+
+	if (!text || !*text)
+		return 0;
+	copy = one_paragraph(text);
+	pango_layout_set_text(l, copy ? copy : text, -1);
+	free(copy);
+	pango_layout_set_width(l, -1);
+	pango_layout_set_height(l, -1);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, st->align == PDF_CENTER ? PANGO_ALIGN_CENTER
+				      : st->align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
+							       : PANGO_ALIGN_LEFT);
+	if (st->tracking) {
+		PangoAttrList *attrs = pango_attr_list_new();
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
+					       (int)(st->tracking * PANGO_SCALE)));
+		pango_layout_set_attributes(l, attrs);
+		pango_attr_list_unref(attrs);
+	} else {
+		pango_layout_set_attributes(l, NULL);
+	}
+
+	/* 1. one line, shrinking: the size scales the extent nearly in
+	 * proportion, so the first guess is close */
+	set_font(l, st, size);
+	e = measure(l);
+	if (!fits(&e, w, h, 1)) {
+		size = fmax(min, size * fmin(w / e.w, h / e.h));
+		for (;;) {
+			set_font(l, st, size);
+			e = measure(l);
+			if (fits(&e, w, h, 1) || size <= min)
+				break;
+			size = fmax(min, size * 0.95);
+		}
+	}
+	/* 2. wrapped on up to max_lines lines, shrinking further */
+	if (!fits(&e, w, h, 1) && max_lines > 1) {
+		double floor = min * 2 / 3;
+		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+		for (size = min;; size = fmax(floor, size * 0.93)) {
+			set_font(l, st, size);
+			e = measure(l);
+			if (fits(&e, w, h, max_lines) || size <= floor)
+				break;
+		}
+	}
+	/* 3. cut short with an ellipsis; smaller still only for what no
+	 * ellipsis helps (a tower of combining marks) */
+	if (!fits(&e, w, h, max_lines)) {
+		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+		pango_layout_set_height(l, -max_lines);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		e = measure(l);
+		while (!fits(&e, w, h, max_lines) && size > 1) {
+			size *= 0.85;
+			set_font(l, st, size);
+			e = measure(l);
+		}
+	}
+
+	double ox = x - e.x, oy = y - e.y;
+	if (st->align == PDF_CENTER)
+		ox += (w - e.w) / 2;
+	else if (st->align == PDF_RIGHT)
+		ox += w - e.w;
+	if (valign == PDF_MIDDLE)
+		oy += (h - e.h) / 2;
+	else if (valign == PDF_BOTTOM)
+		oy += h - e.h;
+	cairo_t *cr = pdf->cr;
+	cairo_save(cr);
+	if (!fits(&e, w, h, max_lines)) { /* never seen; a last guard */
+		cairo_rectangle(cr, x, y, w, h);
+		cairo_clip(cr);
+	}
+	pdf_rgb(cr, st->rgb);
+	cairo_move_to(cr, ox, oy);
+	pango_cairo_show_layout(cr, l);
+	cairo_restore(cr);
+	return fmin(e.h, h);
+}
+
+/* --- QR codes -------------------------------------------------------------- */
+
+double
+pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
+{
+	cairo_t *cr = pdf->cr;
+	double m = size / (qr->width + 2 * FS_QR_QUIET);
+
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_rectangle(cr, x, y, size, size);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	/* runs of dark modules, one rectangle each; filled together with no
+	 * antialiasing seams between neighbours */
+	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+	for (int row = 0; row < qr->width; row++) {
+		for (int col = 0; col < qr->width;) {
+			if (!fs_qr_dark(qr, col, row)) {
+				col++;
+				continue;
+			}
+			int run = col;
+			while (run < qr->width && fs_qr_dark(qr, run, row))
+				run++;
+			cairo_rectangle(cr, x + (FS_QR_QUIET + col) * m,
+					y + (FS_QR_QUIET + row) * m,
+					(run - col) * m, m);
+			col = run;
+		}
+	}
+	cairo_fill(cr);
+	cairo_restore(cr);
+	return m;
+}
