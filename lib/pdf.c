@@ -164,6 +164,54 @@ one_paragraph(const char *text)
 	return copy;
 }
 
+/* Is c drawn from the emoji font?  Pictographs, dingbats and symbols,
+ * flags (regional indicators, tags), and the joiners and modifiers that
+ * build sequences. */
+static bool
+is_emoji(gunichar c)
+{
+	return (c >= 0x1f000 && c <= 0x1faff) || (c >= 0x2600 && c <= 0x27bf) ||
+	       (c >= 0x2300 && c <= 0x23ff) || (c >= 0x2b00 && c <= 0x2bff) ||
+	       (c >= 0xe0020 && c <= 0xe007f) || c == 0x200d || c == 0xfe0f ||
+	       c == 0x20e3 || c == 0x3030 || c == 0x303d || c == 0x3297 ||
+	       c == 0x3299 || c == 0x00a9 || c == 0x00ae || c == 0x2122;
+}
+
+/*
+ * Gives the emoji in text the emoji font, and nothing else.  Naming Noto
+ * Color Emoji in the font list would be simpler, but pango then draws
+ * some digits with it (digits are keycap bases), as blank boxes; and
+ * fontconfig's own fallback does not pick a colour font.  A digit, '#' or
+ * '*' goes with the emoji only as a keycap (followed by U+FE0F or U+20E3).
+ */
+static void
+emoji_runs(PangoAttrList *attrs, const char *text)
+{
+	const char *p = text, *run = NULL, *prev = NULL;
+	for (;;) {
+		gunichar c = *p ? g_utf8_get_char(p) : 0;
+		bool emoji = c && is_emoji(c);
+		if (emoji && !run) {
+			run = p;
+			if ((c == 0xfe0f || c == 0x20e3) && prev &&
+			    ((*prev >= '0' && *prev <= '9') || *prev == '#' ||
+			     *prev == '*'))
+				run = prev;
+		} else if (!emoji && run) {
+			PangoAttribute *a =
+				pango_attr_family_new("Noto Color Emoji");
+			a->start_index = (guint)(run - text);
+			a->end_index = (guint)(p - text);
+			pango_attr_list_insert(attrs, a);
+			run = NULL;
+		}
+		if (!c)
+			break;
+		prev = p;
+		p = g_utf8_next_char(p);
+	}
+}
+
 double
 pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 	 double x, double y, double w, double h, enum pdf_valign valign)
@@ -186,15 +234,13 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 	pango_layout_set_alignment(l, st->align == PDF_CENTER ? PANGO_ALIGN_CENTER
 				      : st->align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
 							       : PANGO_ALIGN_LEFT);
-	if (st->tracking) {
-		PangoAttrList *attrs = pango_attr_list_new();
+	PangoAttrList *attrs = pango_attr_list_new();
+	if (st->tracking)
 		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
 					       (int)(st->tracking * PANGO_SCALE)));
-		pango_layout_set_attributes(l, attrs);
-		pango_attr_list_unref(attrs);
-	} else {
-		pango_layout_set_attributes(l, NULL);
-	}
+	emoji_runs(attrs, pango_layout_get_text(l));
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
 
 	/* 1. one line, shrinking: the size scales the extent nearly in
 	 * proportion, so the first guess is close */

@@ -23,16 +23,16 @@
 
 #define PDF_MM (72.0 / 25.4)
 
-/* Debian's fonts-noto-core, fonts-noto-cjk and fonts-noto-color-emoji:
- * Latin, Greek and Cyrillic first, then Arabic, Devanagari, the CJK font
- * (which also holds Hangul and kana) and emoji.  Other scripts fall back
- * to what fontconfig finds. */
+/* Debian's fonts-noto-core and fonts-noto-cjk: Latin, Greek and Cyrillic
+ * first, then Arabic, Devanagari, the CJK font (which also holds Hangul
+ * and kana).  Emoji get Noto Color Emoji (fonts-noto-color-emoji) by an
+ * attribute on their runs (pdf.c).  Other scripts fall back to what
+ * fontconfig finds. */
 #define PDF_SANS                                                             \
-	"Noto Sans, Noto Sans Arabic, Noto Sans Devanagari, Noto Sans CJK SC, " \
-	"Noto Color Emoji"
+	"Noto Sans, Noto Sans Arabic, Noto Sans Devanagari, Noto Sans CJK SC"
 #define PDF_SERIF                                                            \
 	"Noto Serif, Noto Naskh Arabic, Noto Serif Devanagari, "             \
-	"Noto Serif CJK SC, Noto Color Emoji"
+	"Noto Serif CJK SC"
 
 struct pdf {
 	cairo_surface_t *surface;
