@@ -569,10 +569,11 @@ draw_certificate(struct certifier *c, struct pdf *pdf, const struct cert *ct)
 	struct pdf_style body = { PDF_SERIF, 12.5, 10, 2, 0, false, PDF_CENTER,
 				  0x222222, 0 };
 	pdf_text(pdf, text, &body, bx, 117 * mm, bw, 8 * mm, PDF_MIDDLE);
-	struct pdf_style modules = { PDF_SANS, 10, 8, 3, 0, false, PDF_CENTER,
+	/* one module a line (U+2028 breaks the line, not the paragraph) */
+	struct pdf_style modules = { PDF_SANS, 10, 8, 6, 0, false, PDF_CENTER,
 				     0x333333, 0 };
-	pdf_text(pdf, ct->modules, &modules, bx + 10 * mm, 126 * mm,
-		 bw - 20 * mm, 15 * mm, PDF_TOP);
+	pdf_text(pdf, ct->modules, &modules, bx + 10 * mm, 127 * mm,
+		 bw - 20 * mm, 30 * mm, PDF_TOP);
 
 	/* ready to sign: the organizer on the left, place and date on the
 	 * right */
@@ -597,7 +598,7 @@ draw_certificate(struct certifier *c, struct pdf *pdf, const struct cert *ct)
 
 	/* the number and how to verify it */
 	struct pdf_style number = { PDF_SANS, 8, 6, 1, PANGO_WEIGHT_BOLD,
-				    false, PDF_CENTER, 0x333333, 0.4 };
+				    false, PDF_CENTER, 0x333333, 0 };
 	snprintf(text, sizeof(text), "Certificate no. %s", ct->number);
 	pdf_text(pdf, text, &number, bx, 181 * mm, bw, 4 * mm, PDF_MIDDLE);
 	if (*m->contact_email)
@@ -713,7 +714,7 @@ modules_text(const struct certifier *c, const struct attended *a)
 			s = grown;
 		}
 		n += (size_t)snprintf(s + n, cap - n, "%sModule %d \u2014 %s",
-				      n ? "   \u00b7   " : "",
+				      n ? "\u2028" : "",
 				      it->module_number, it->module_title);
 	}
 	return s;
