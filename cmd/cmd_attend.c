@@ -231,6 +231,7 @@ certificates_pdf(const char *mission, int min_percent, const char *dir)
 
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
+	cmd_keep_heap();
 	err = fs_certificates_pdf(store, mission, min_percent, dir, &n);
 	fs_store_close(store);
 	if (err)

@@ -105,6 +105,15 @@ struct extent {
 	int lines;
 };
 
+/* Sizes in quarter points: each size is a font instance for pango,
+ * cairo and HarfBuzz, made once and cached, so sizes computed in
+ * proportion would make a new one for nearly every text. */
+static double
+quarter(double size)
+{
+	return floor(size * 4) / 4;
+}
+
 static void
 set_font(PangoLayout *layout, const struct pdf_style *st, double size)
 {
@@ -247,20 +256,20 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 	set_font(l, st, size);
 	e = measure(l);
 	if (!fits(&e, w, h, 1)) {
-		size = fmax(min, size * fmin(w / e.w, h / e.h));
+		size = fmax(min, quarter(size * fmin(w / e.w, h / e.h)));
 		for (;;) {
 			set_font(l, st, size);
 			e = measure(l);
 			if (fits(&e, w, h, 1) || size <= min)
 				break;
-			size = fmax(min, size * 0.95);
+			size = fmax(min, quarter(size * 0.95));
 		}
 	}
 	/* 2. wrapped on up to max_lines lines, shrinking further */
 	if (!fits(&e, w, h, 1) && max_lines > 1) {
 		double floor = min * 2 / 3;
 		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-		for (size = min;; size = fmax(floor, size * 0.93)) {
+		for (size = min;; size = fmax(floor, quarter(size * 0.93))) {
 			set_font(l, st, size);
 			e = measure(l);
 			if (fits(&e, w, h, max_lines) || size <= floor)
@@ -275,7 +284,7 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		e = measure(l);
 		while (!fits(&e, w, h, max_lines) && size > 1) {
-			size *= 0.85;
+			size = quarter(size * 0.85);
 			set_font(l, st, size);
 			e = measure(l);
 		}
@@ -309,32 +318,51 @@ double
 pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
 {
 	cairo_t *cr = pdf->cr;
-	double m = size / (qr->width + 2 * FS_QR_QUIET);
+	int side = qr->width + 2 * FS_QR_QUIET;
+	double m = size / side;
+
+	/* One image of the modules, a pixel each, scaled up without
+	 * smoothing: a few hundred bytes where rectangles would take tens of
+	 * kilobytes of path per code (and most of the time). */
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1,
+							  side, side);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return 0;
+	}
+	cairo_surface_flush(img);
+	unsigned char *data = cairo_image_surface_get_data(img);
+	int stride = cairo_image_surface_get_stride(img);
+	/* A1: a bit per pixel in 32-bit words, the first pixel in the
+	 * least significant bit on little-endian machines (pixman's order);
+	 * a one-bit mask with a solid source becomes a PDF stencil mask */
+	memset(data, 0, (size_t)stride * side);
+	for (int row = 0; row < side; row++) {
+		uint32_t *words = (uint32_t *)(void *)(data + row * stride);
+		for (int col = 0; col < side; col++) {
+			if (!fs_qr_dark(qr, col - FS_QR_QUIET, row - FS_QR_QUIET))
+				continue;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			words[col >> 5] |= 0x80000000u >> (col & 31);
+#else
+			words[col >> 5] |= 1u << (col & 31);
+#endif
+		}
+	}
+	cairo_surface_mark_dirty(img);
 
 	cairo_save(cr);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_rectangle(cr, x, y, size, size);
 	cairo_fill(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, m, m);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	/* runs of dark modules, one rectangle each; filled together with no
-	 * antialiasing seams between neighbours */
-	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-	for (int row = 0; row < qr->width; row++) {
-		for (int col = 0; col < qr->width;) {
-			if (!fs_qr_dark(qr, col, row)) {
-				col++;
-				continue;
-			}
-			int run = col;
-			while (run < qr->width && fs_qr_dark(qr, run, row))
-				run++;
-			cairo_rectangle(cr, x + (FS_QR_QUIET + col) * m,
-					y + (FS_QR_QUIET + row) * m,
-					(run - col) * m, m);
-			col = run;
-		}
-	}
-	cairo_fill(cr);
+	cairo_pattern_t *mask = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(mask, CAIRO_FILTER_NEAREST);
+	cairo_mask(cr, mask);
+	cairo_pattern_destroy(mask);
 	cairo_restore(cr);
+	cairo_surface_destroy(img);
 	return m;
 }
