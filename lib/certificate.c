@@ -333,21 +333,12 @@ for_person(const char *audience, const char *group, const char *category)
 		return true;
 	for (const char *p = audience; *p;) {
 		size_t n = strcspn(p, ";");
-		const char *value = NULL;
-		size_t vn = 0;
-		if (n > 6 && !strncmp(p, "group:", 6) && *group) {
-			value = group;
-			vn = n - 6;
-			if (strlen(group) == vn && !strncmp(p + 6, group, vn))
-				return true;
-		} else if (n > 9 && !strncmp(p, "category:", 9)) {
-			value = category;
-			vn = n - 9;
-			if (strlen(category) == vn &&
-			    !strncmp(p + 9, category, vn))
-				return true;
-		}
-		(void)value;
+		if (n > 6 && !strncmp(p, "group:", 6) && strlen(group) == n - 6 &&
+		    !strncmp(p + 6, group, n - 6))
+			return true;
+		if (n > 9 && !strncmp(p, "category:", 9) &&
+		    strlen(category) == n - 9 && !strncmp(p + 9, category, n - 9))
+			return true;
 		p += n;
 		if (*p == ';')
 			p++;
@@ -779,10 +770,10 @@ render_one(void *ctx, const char *const *v)
 			       : store_fail(c->store, "reading a number");
 	if (asprintf(&name, "%s%s%s", v[FS_CERT_GIVEN_NAME],
 		     *v[FS_CERT_GIVEN_NAME] && *v[FS_CERT_FAMILY_NAME] ? " " : "",
-		     v[FS_CERT_FAMILY_NAME]) < 0 ||
-	    !(modules = modules_text(c, &a))) {
-		if (modules == NULL && name)
-			free(name);
+		     v[FS_CERT_FAMILY_NAME]) < 0)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if (!(modules = modules_text(c, &a))) {
+		free(name);
 		return fs_fail(FS_ENOMEM, "out of memory");
 	}
 	struct cert ct = { name, number, modules,

@@ -193,10 +193,11 @@ is_emoji(gunichar c)
  * fontconfig's own fallback does not pick a colour font.  A digit, '#' or
  * '*' goes with the emoji only as a keycap (followed by U+FE0F or U+20E3).
  */
-static void
+static bool
 emoji_runs(PangoAttrList *attrs, const char *text)
 {
 	const char *p = text, *run = NULL, *prev = NULL;
+	bool any = false;
 	for (;;) {
 		gunichar c = *p ? g_utf8_get_char(p) : 0;
 		bool emoji = c && is_emoji(c);
@@ -213,12 +214,14 @@ emoji_runs(PangoAttrList *attrs, const char *text)
 			a->end_index = (guint)(p - text);
 			pango_attr_list_insert(attrs, a);
 			run = NULL;
+			any = true;
 		}
 		if (!c)
 			break;
 		prev = p;
 		p = g_utf8_next_char(p);
 	}
+	return any;
 }
 
 double
@@ -247,9 +250,19 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 	if (st->tracking)
 		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
 					       (int)(st->tracking * PANGO_SCALE)));
-	emoji_runs(attrs, pango_layout_get_text(l));
+	bool has_emoji = emoji_runs(attrs, pango_layout_get_text(l));
 	pango_layout_set_attributes(l, attrs);
 	pango_attr_list_unref(attrs);
+	/* Colour emoji are bitmaps that cairo draws somewhat larger than
+	 * the extents pango reports: fit such a text in a smaller box. */
+	if (has_emoji) {
+		double ix = fmin(0.25 * st->size, 0.08 * w);
+		double iy = fmin(0.125 * st->size, 0.12 * h);
+		x += ix;
+		w -= 2 * ix;
+		y += iy;
+		h -= 2 * iy;
+	}
 
 	/* 1. one line, shrinking: the size scales the extent nearly in
 	 * proportion, so the first guess is close */
