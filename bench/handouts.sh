@@ -52,13 +52,14 @@ fi
 code=$("$bin" --db "$db" --json mission list |
 	python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["code"])')
 
-# measure NAME CMD...: appends "wall rss_kb" to $run/NAME
+# measure NAME CMD...: appends "wall rss_kb cpu_s output..." to $run/NAME
 measure() {
 	local name=$1; shift
 	sync
-	/usr/bin/time -f "%e %M" -o "$run/time" "$@" >"$run/stdout" 2>"$run/stderr" ||
+	/usr/bin/time -f "%e %M %U %S" -o "$run/time" "$@" >"$run/stdout" 2>"$run/stderr" ||
 		{ cat "$run/stderr" >&2; exit 1; }
-	echo "$(cat "$run/time") $(cat "$run/stdout" | tr '\n' ' ')" >>"$run/$name"
+	set -- $(cat "$run/time")
+	echo "$1 $2 $(echo "$3 + $4" | bc) $(tr '\n' ' ' <"$run/stdout")" >>"$run/$name"
 }
 median() { # FILE COLUMN
 	cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
@@ -75,15 +76,16 @@ for ((i = 0; i < runs; i++)); do
 		measure certificates "$bin" --db "$db" certificates "$code" --pdf "$run/certs"
 	fi
 done
-echo "| command ($size, $code) | wall s | peak RSS MB | output |"
-echo "|---|---|---|---|"
+echo "| command ($size, $code) | wall s | CPU s (user + sys) | peak RSS MB | output |"
+echo "|---|---|---|---|---|"
 [ ! -s "$run/badges" ] ||
-printf '| badges | %s | %.1f | %s, %s MB |\n' "$(median "$run/badges" 1)" \
+printf '| badges | %s | %s | %.1f | %s, %s MB |\n' "$(median "$run/badges" 1)" \
+	"$(median "$run/badges" 3)" \
 	"$(echo "$(median "$run/badges" 2) / 1024" | bc -l)" \
-	"$(cut -d' ' -f3- "$run/badges" | tail -1 | sed 's/ *$//')" \
+	"$(cut -d' ' -f4- "$run/badges" | tail -1 | sed 's/ *$//')" \
 	"$(du -m "$run/badges.pdf" | cut -f1)"
 [ ! -s "$run/certificates" ] ||
-printf '| certificates --pdf | %s | %.1f | %s files, %s MB |\n' \
-	"$(median "$run/certificates" 1)" \
+printf '| certificates --pdf | %s | %s | %.1f | %s files, %s MB |\n' \
+	"$(median "$run/certificates" 1)" "$(median "$run/certificates" 3)" \
 	"$(echo "$(median "$run/certificates" 2) / 1024" | bc -l)" \
 	"$(ls "$run/certs" | wc -l)" "$(du -sm "$run/certs" | cut -f1)"
