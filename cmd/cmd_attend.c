@@ -234,6 +234,7 @@ certificates_pdf(const char *mission, int min_percent, const char *dir)
 	cmd_keep_heap();
 	err = fs_certificates_pdf(store, mission, min_percent, dir, &n);
 	fs_store_close(store);
+	fs_handouts_cleanup();
 	if (err)
 		return cmd_fail(err);
 	if (global.json) {

@@ -128,6 +128,7 @@ cmd_badges(int argc, char **argv)
 	cmd_keep_heap();
 	err = fs_write_atomic(output, badge_job_run, &job);
 	fs_store_close(job.store);
+	fs_handouts_cleanup();
 	if (err) {
 		free(path);
 		return cmd_fail(err);

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 
+#include "fieldschool/handout.h"
 #include "pdf.h"
 
 static cairo_status_t
@@ -89,6 +91,16 @@ pdf_close(struct pdf *pdf)
 	memset(pdf, 0, sizeof(*pdf));
 	return failed ? fs_fail(FS_EIO, "writing a PDF document: %s", why)
 		      : FS_OK;
+}
+
+void
+fs_handouts_cleanup(void)
+{
+	/* the font map holds the fonts, which hold cairo's scaled fonts,
+	 * which hold fontconfig's patterns: freed in that order */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
 }
 
 void

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fieldschool/handout.h"
 #include "pdf.h"
 
 /* A pdf whose drawing goes to a recording surface instead of a file. */
@@ -113,5 +114,7 @@ main(void)
 		cmocka_unit_test(text_stays_in_box),
 		cmocka_unit_test(short_text_keeps_its_size),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	fs_handouts_cleanup();
+	return failed;
 }

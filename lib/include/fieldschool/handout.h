@@ -101,4 +101,9 @@ fs_err fs_certificates_pdf(fs_store *store, const char *mission,
 fs_err fs_certificate_verify(fs_store *store, const char *number,
 			     char **mission_out, char **ref_out);
 
+/* Frees the fonts and font caches the PDF hand-outs loaded (pango,
+ * cairo, fontconfig), so that leak checkers see a clean exit.  Call at
+ * most once, at the end, when no hand-out is being written. */
+void fs_handouts_cleanup(void);
+
 #endif
