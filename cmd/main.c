@@ -39,6 +39,7 @@ static const struct cmd commands[] = {
 int
 reject_options(int argc, char **argv, const char *usage)
 {
+	cmd_complete_no_options();
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error(usage, "%s: unknown option (see "
@@ -155,6 +156,7 @@ int
 cmd_dispatch(const struct cmd *table, const char *usage, int argc, char **argv)
 {
 	if (argc < 2 || is_help(argv[1])) {
+		cmd_complete_table(table);
 		print_table(table, usage);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
@@ -205,6 +207,7 @@ take_global_options(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	global.argv0 = argv[0] ? argv[0] : "fieldschool";
 	argc = take_global_options(argc, argv);
 	if (argc < 0)
 		return cmd_usage_error(MAIN_USAGE, "--db needs a file name");
@@ -215,5 +218,7 @@ main(int argc, char **argv)
 		       fs_store_schema_version());
 		return EXIT_OK;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "__complete"))
+		return cmd_complete(commands, argc - 1, argv + 1);
 	return cmd_dispatch(commands, MAIN_USAGE, argc, argv);
 }

@@ -223,8 +223,18 @@ static fs_err
 add_sheet(struct writer *w, struct sheet *s, const char *name,
 	  const char *suffix)
 {
+	size_t n_name = strlen(name), n_suffix = strlen(suffix);
+
 	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s%s", name, suffix);
+	/* Sheet names hold at most 31 characters: the callers keep within
+	 * it ("Sign-in day 4" and a suffix of at most 15), and a name that
+	 * did not fit would be an error here, never silently cut. */
+	if (n_name + n_suffix >= sizeof(s->name))
+		return fs_fail(FS_EIO, "cannot add the sheet '%s%s': names "
+			       "hold at most %zu characters", name, suffix,
+			       sizeof(s->name) - 1);
+	memcpy(s->name, name, n_name);
+	memcpy(s->name + n_name, suffix, n_suffix + 1);
 	if (!(s->ws = workbook_add_worksheet(w->wb, s->name)))
 		return fs_fail(FS_EIO, "cannot add the sheet '%s'", s->name);
 	return FS_OK;
