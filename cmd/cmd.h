@@ -75,6 +75,15 @@ void cmd_complete_table(const struct cmd *table);
 /* In completion mode: a command that takes no option but --help; exits. */
 void cmd_complete_no_options(void);
 
+/*
+ * Text from the database or a file, safe to print (term.c): control
+ * characters as visible escapes (\x1b, \u009b), invalid UTF-8 as U+FFFD;
+ * term_text() makes one line (tabs and line breaks become spaces),
+ * term_lines() keeps line breaks.  The result lives until 8 more calls.
+ */
+const char *term_text(const char *s);
+const char *term_lines(const char *s);
+
 /* Opens the database named by --db (creating it only for init and demo). */
 int cmd_open_store(fs_store **out, unsigned flags);
 
@@ -124,6 +133,7 @@ int cmd_facilitator(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 

@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
+	{ "serve", cmd_serve, "serve a publish directory over HTTP" },
 	{ "token", cmd_token, "show or rotate a participant's feed address" },
 	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
 	{ "plan", cmd_plan, "plan site-visit groups and their rotation" },
@@ -77,7 +78,8 @@ int
 cmd_fail(fs_err err)
 {
 	const char *detail = fs_errdetail();
-	fprintf(stderr, "fieldschool: %s\n", *detail ? detail : fs_strerror(err));
+	fprintf(stderr, "fieldschool: %s\n",
+		term_text(*detail ? detail : fs_strerror(err)));
 	return exit_status_of(err);
 }
 
@@ -124,17 +126,19 @@ cmd_report(fs_err err, const fs_problems *problems, const char *file)
 	for (size_t i = 0; i < problems->n; i++) {
 		const fs_problem *p = &problems->items[i];
 		if (p->line > 0) {
-			fprintf(stderr, "%s:%ld: ", file ? file : "-", p->line);
+			fprintf(stderr, "%s:%ld: ", term_text(file ? file : "-"),
+				p->line);
 			if (p->column)
 				fprintf(stderr, "%s: ", p->column);
-			fprintf(stderr, "%s\n", p->reason);
+			fprintf(stderr, "%s\n", term_text(p->reason));
 		} else if (p->column) {
 			fputs("fieldschool: --", stderr);
 			for (const char *c = p->column; *c; c++)
 				fputc(*c == '_' ? '-' : *c, stderr);
-			fprintf(stderr, ": %s\n", p->reason);
+			fprintf(stderr, ": %s\n", term_text(p->reason));
 		} else {
-			fprintf(stderr, "fieldschool: %s\n", p->reason);
+			fprintf(stderr, "fieldschool: %s\n",
+				term_text(p->reason));
 		}
 	}
 	/* After a file's problems, the detail sums them up. */
