@@ -145,8 +145,9 @@ void table_release(struct table *t);
 /* The columns a terminal gives s (UTF-8). */
 size_t display_width(const char *s);
 /* s on one line, as a table shows it: line breaks as U+21B5, tabs as
- * spaces, other control characters and invalid bytes as U+FFFD (the
- * caller frees; NULL when out of memory). */
+ * spaces, other control characters as visible escapes like term_text()'s
+ * (\x1b, \u009b) and invalid bytes as U+FFFD (the caller frees; NULL
+ * when out of memory). */
 char *cell_text(const char *s);
 
 /* A progress line on standard error (shown at a terminal only): each call

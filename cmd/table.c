@@ -82,7 +82,7 @@ decode(const unsigned char *s, size_t n, wchar_t *out)
 char *
 cell_text(const char *s)
 {
-	size_t n = strlen(s), cap = n * 3 + 1, o = 0;
+	size_t n = strlen(s), cap = n * 4 + 1, o = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	char *out = malloc(cap);
 
@@ -104,7 +104,13 @@ cell_text(const char *s)
 		} else if (wc == '\t') {
 			show = " ";
 		} else if (wc < 0x20 || (wc >= 0x7F && wc < 0xA0)) {
-			show = "\xEF\xBF\xBD";
+			/* as term.c shows them: \x1b, \u009b (at most 4
+			 * bytes out for each byte in) */
+			o += (size_t)snprintf(out + o, cap - o,
+					      wc < 0x80 ? "\\x%02x" : "\\u%04x",
+					      (unsigned)wc);
+			i += len;
+			continue;
 		}
 		if (show) {
 			memcpy(out + o, show, strlen(show));
