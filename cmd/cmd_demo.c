@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
+
+/* The address of `fieldschool serve --dir DIR/feeds` by default. */
+#define DEMO_BASE_URL "http://127.0.0.1:8080"
 #include "fieldschool/demo.h"
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
@@ -201,7 +204,9 @@ cmd_demo(int argc, char **argv)
 		goto done;
 	summary.files++;
 
-	/* calendar feeds of the three missions */
+	/* calendar feeds and pages of the three missions, addressed as
+	 * `fieldschool serve --dir DIR/feeds` serves them by default, so
+	 * that their subscribe links and QR codes work on this machine */
 	{
 		const char *codes[8];
 		fs_publish_stats stats;
@@ -210,11 +215,13 @@ cmd_demo(int argc, char **argv)
 			codes[i] = summary.codes[i];
 		snprintf(path, sizeof(path), "%s/feeds", dir);
 		opts.dir = path;
+		opts.base_url = DEMO_BASE_URL;
 		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
 				      &opts, &stats)))
 			goto done;
-		printf("published %ld calendar feeds in %s/\n", stats.feeds,
-		       path);
+		printf("published %ld calendar feeds and %ld pages in %s/ "
+		       "(for %s)\n", stats.feeds, stats.pages, path,
+		       DEMO_BASE_URL);
 	}
 	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
 	for (int i = 0; i < summary.n_codes; i++) {
@@ -238,6 +245,7 @@ cmd_demo(int argc, char **argv)
 	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
 	       dir);
+	printf("\nopen first: %s/feeds/index.html\n", dir);
 	printf("\ntry:\n  export FIELDSCHOOL_DB=%s\n  fieldschool mission list\n"
 	       "  fieldschool agenda list %s\n"
 	       "  fieldschool ics %s --group A\n", db,
