@@ -468,7 +468,8 @@ page_end(struct out *o, const char *note)
 static void
 map_link(struct out *o, double lat, double lon, const char *what)
 {
-	rawf(o, " <a href=\"https://www.openstreetmap.org/?mlat=%.5f&amp;"
+	rawf(o, " <a class=\"map\" href=\"https://www.openstreetmap.org/?"
+		"mlat=%.5f&amp;"
 		"mlon=%.5f#map=17/%.5f/%.5f\">Map<span class=\"vh\"> of ",
 	     lat, lon, lat, lon);
 	esc(o, what);
@@ -734,7 +735,8 @@ travel_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 }
 
 static void
-event_item(struct out *o, const struct cal_mission *m, const struct entry *e)
+event_item(struct out *o, const struct cal_mission *m, const struct entry *e,
+	   const char *venue_name)
 {
 	const struct cal_item *it = &e->ev->item;
 
@@ -758,15 +760,25 @@ event_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 	raw(o, "</span>");
 	if (*it->module) {
 		esc(o, it->module);
-		raw(o, *it->module_title ? ": " : "");
-		esc(o, it->module_title);
+		if (*it->module_title) {
+			raw(o, "<span class=\"mt\">: ");
+			esc(o, it->module_title);
+			raw(o, "</span>");
+		}
+		raw(o, " \u00b7 ");
 	}
+	raw(o, "For ");
+	put_audience(o, e->ev->audience);
 	raw(o, "</p>\n");
 	if (*it->place || *it->address) {
+		/* the venue's address is in the header: print it once */
+		bool venue = *it->place && !strcmp(it->place, venue_name);
 		raw(o, "<p class=\"m\">");
 		esc(o, it->place);
+		raw(o, venue ? "<span class=\"va\">" : "");
 		raw(o, *it->place && *it->address ? ", " : "");
 		esc(o, it->address);
+		raw(o, venue ? "</span>" : "");
 		if (it->has_geo)
 			map_link(o, it->lat, it->lon,
 				 *it->place ? it->place : it->address);
@@ -782,9 +794,6 @@ event_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 		esc(o, it->host);
 		raw(o, "</p>\n");
 	}
-	raw(o, "<p class=\"m\">For: ");
-	put_audience(o, e->ev->audience);
-	raw(o, "</p>\n");
 	if (*it->description) {
 		raw(o, "<p class=\"desc\">");
 		esc_text(o, it->description, true);
@@ -799,10 +808,11 @@ event_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 }
 
 static void
-entry_item(struct out *o, const struct cal_mission *m, const struct entry *e)
+entry_item(struct out *o, const struct cal_mission *m, const struct entry *e,
+	   const char *venue_name)
 {
 	if (e->ev)
-		event_item(o, m, e);
+		event_item(o, m, e, venue_name);
 	else
 		travel_item(o, m, e);
 }
@@ -810,8 +820,8 @@ entry_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 /* Entries [from, to) for groups only, side by side: one column per group
  * they name, in the mission's order of groups. */
 static void
-parallel(struct out *o, const struct cal_mission *m, const struct entry *list,
-	 size_t from, size_t to)
+parallel(struct out *o, const struct cal_mission *m, const char *venue,
+	 const struct entry *list, size_t from, size_t to)
 {
 	raw(o, "<li class=\"par\">\n");
 	for (size_t g = 0; g < m->n_groups; g++) {
@@ -826,7 +836,7 @@ parallel(struct out *o, const struct cal_mission *m, const struct entry *list,
 		raw(o, "</h3>\n<ol>\n");
 		for (size_t i = from; i < to; i++)
 			if (audience_names(list[i].ev->audience, group))
-				entry_item(o, m, &list[i]);
+				entry_item(o, m, &list[i], venue);
 		raw(o, "</ol></section>\n");
 	}
 	raw(o, "</li>\n");
@@ -855,9 +865,9 @@ is_parallel(const struct entry *e)
 
 /* One day: its heading and its entries [from, to). */
 static void
-one_day(struct out *o, const struct cal_mission *m, int64_t day,
-	int64_t first, int n_days, const struct entry *list, size_t from,
-	size_t to)
+one_day(struct out *o, const struct cal_mission *m, const char *venue,
+	int64_t day, int64_t first, int n_days, const struct entry *list,
+	size_t from, size_t to)
 {
 	char id[11];
 	format_date(day, id);
@@ -878,12 +888,12 @@ one_day(struct out *o, const struct cal_mission *m, int64_t day,
 		while (j < to && is_parallel(&list[j]))
 			j++;
 		if (j > i && count_columns(m, list, i, j) > 1) {
-			parallel(o, m, list, i, j);
+			parallel(o, m, venue, list, i, j);
 			i = j;
 			continue;
 		}
 		for (j = j > i ? j : i + 1; i < j; i++)
-			entry_item(o, m, &list[i]);
+			entry_item(o, m, &list[i], venue);
 	}
 	raw(o, "</ol>\n</section>\n");
 }
@@ -908,7 +918,8 @@ agenda(struct out *o, const struct cal_mission *m,
 		while (i < n && list[i].day == day)
 			i++;
 		if (i > from || (day >= first && day < first + info->days))
-			one_day(o, m, day, first, info->days, list, from, i);
+			one_day(o, m, info->venue, day, first, info->days,
+				list, from, i);
 	}
 	raw(o, "</div>\n");
 }
