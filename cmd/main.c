@@ -25,6 +25,7 @@ static const struct cmd commands[] = {
 	{ "place", cmd_place, "add and list places" },
 	{ "facilitator", cmd_facilitator, "add and list facilitators" },
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
+	{ "page", cmd_page, "write one HTML page of a mission's agenda" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
 	{ "token", cmd_token, "show or rotate a participant's feed address" },
 	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },

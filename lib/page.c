@@ -196,20 +196,14 @@ entry_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Whether an audience names groups only ("group:A;group:B"): the
- * activities that run in parallel, one column per group. */
+/* Whether an audience is one group ("group:A"): the activities that run
+ * in parallel, one column per group.  An item for several groups spans
+ * the width, as an item for everyone does. */
 static bool
-groups_only(const char *audience)
+one_group(const char *audience)
 {
-	if (!*audience || !strcmp(audience, "all"))
-		return false;
-	for (const char *p = audience; *p;) {
-		size_t n = strcspn(p, ";");
-		if (n < 7 || strncmp(p, "group:", 6))
-			return false;
-		p += n + (p[n] == ';');
-	}
-	return true;
+	return !strncmp(audience, "group:", 6) && audience[6] &&
+	       !strchr(audience, ';');
 }
 
 static bool
@@ -860,7 +854,7 @@ count_columns(const struct cal_mission *m, const struct entry *list,
 static bool
 is_parallel(const struct entry *e)
 {
-	return e->ev && groups_only(e->ev->audience);
+	return e->ev && one_group(e->ev->audience);
 }
 
 /* One day: its heading and its entries [from, to). */
