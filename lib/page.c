@@ -734,13 +734,13 @@ event_item(struct out *o, const struct cal_mission *m, const struct entry *e,
 {
 	const struct cal_item *it = &e->ev->item;
 
-	rawf(o, "<li class=\"it k-%s%s\" id=\"i%lld\">\n<p class=\"when\">",
+	rawf(o, "<li class=\"it k-%s%s\" id=\"i%lld\"><p class=\"when\">",
 	     strchr(it->kind, '"') ? "other" : it->kind,
 	     it->cancelled ? " x" : "", (long long)it->id);
 	put_time(o, m->tz, it->day, it->start);
 	raw(o, "\u2013");
 	put_time(o, m->tz, it->day, it->end);
-	raw(o, "</p>\n<div>\n<p class=\"t\">");
+	raw(o, "</p><div><p class=\"t\">");
 	if (it->cancelled) {
 		raw(o, it->removed ? "<span class=\"flag\">Removed</span><del>"
 				   : "<span class=\"flag\">Cancelled</span><del>");
@@ -749,49 +749,45 @@ event_item(struct out *o, const struct cal_mission *m, const struct entry *e,
 	} else {
 		esc(o, it->title);
 	}
-	raw(o, "</p>\n<p class=\"m\"><span class=\"kind\">");
+	raw(o, "</p><p class=\"m\"><span class=\"kind\">");
 	esc(o, kind_label(it->kind));
 	raw(o, "</span>");
-	if (*it->module) {
+	if (*it->module) { /* its title is in the curriculum, once */
 		esc(o, it->module);
-		if (*it->module_title) {
-			raw(o, "<span class=\"mt\">: ");
-			esc(o, it->module_title);
-			raw(o, "</span>");
-		}
 		raw(o, " \u00b7 ");
 	}
 	raw(o, "For ");
 	put_audience(o, e->ev->audience);
-	raw(o, "</p>\n");
-	if (*it->place || *it->address) {
-		/* the venue's address is in the header: print it once */
-		bool venue = *it->place && !strcmp(it->place, venue_name);
+	raw(o, "</p>");
+	if (*it->place && !strcmp(it->place, venue_name)) {
+		/* the venue's address and map are in the header, once */
 		raw(o, "<p class=\"m\">");
 		esc(o, it->place);
-		raw(o, venue ? "<span class=\"va\">" : "");
+		raw(o, " (the venue)</p>");
+	} else if (*it->place || *it->address) {
+		raw(o, "<p class=\"m\">");
+		esc(o, it->place);
 		raw(o, *it->place && *it->address ? ", " : "");
 		esc(o, it->address);
-		raw(o, venue ? "</span>" : "");
 		if (it->has_geo)
 			map_link(o, it->lat, it->lon,
 				 *it->place ? it->place : it->address);
-		raw(o, "</p>\n");
+		raw(o, "</p>");
 	}
 	if (*e->ev->facilitators) {
 		raw(o, "<p class=\"m\">Facilitators: ");
 		put_list(o, e->ev->facilitators, ", ");
-		raw(o, "</p>\n");
+		raw(o, "</p>");
 	}
 	if (*it->host) {
 		raw(o, "<p class=\"m\">Host: ");
 		esc(o, it->host);
-		raw(o, "</p>\n");
+		raw(o, "</p>");
 	}
 	if (*it->description) {
 		raw(o, "<p class=\"desc\">");
 		esc_text(o, it->description, true);
-		raw(o, "</p>\n");
+		raw(o, "</p>");
 	}
 	if (it->cancelled)
 		raw(o, it->removed ? "<p class=\"m\">Removed from the agenda."

@@ -132,7 +132,7 @@ static const char PAGE_CSS[] =
 	".m,.kind{font-size:7.5pt}h1{font-size:15pt}.top p{font-size:8pt}"
 	".it .m{display:inline}.it .m::before{content:\" \\b7  \"}"
 	".t+.m::before{content:\" \\2014  \"}"
-	".map,.va,.par .mt{display:none}"
+	".map{display:none}"
 	".m,.kind,.par h3{color:#000}"
 	".x{background:#fff}"
 	".flag{background:#fff;color:#000;border:1px solid #000}"
