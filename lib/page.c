@@ -28,12 +28,8 @@
 #include "page_style.h"
 #include "sha256.h"
 #include "store.h"
-#include "strmap.h"
 #include "value.h"
 #include "zone.h"
-
-/* Change it when pages change in a way their inputs do not show. */
-#define PAGE_FORMAT 1
 
 /* --- writing ------------------------------------------------------------ */
 
@@ -277,121 +273,6 @@ select_entries(struct entry **out, size_t *n_out, const struct cal_mission *m,
 	*out = list;
 	*n_out = n;
 	return FS_OK;
-}
-
-/* --- the mission's details ----------------------------------------------- */
-
-/* The columns of Q_PAGE_MISSION. */
-enum { PM_COUNTRY, PM_VENUE, PM_ADDRESS, PM_LAT, PM_LON, PM_START, PM_DAYS };
-
-static char *
-dup_text(sqlite3_stmt *row, int col)
-{
-	return strdup(store_text(row, col));
-}
-
-fs_err
-page_info_load(struct page_info **out, fs_store *store,
-	       const struct cal_mission *m, const char *base)
-{
-	struct page_info *info = calloc(1, sizeof(*info));
-	sqlite3_stmt *stmt;
-	fs_err err;
-	int rc;
-
-	*out = NULL;
-	if (!info)
-		return fs_fail(FS_ENOMEM, "out of memory");
-	if ((err = store_stmt(store, Q_PAGE_MISSION, &stmt)))
-		goto done;
-	sqlite3_bind_int64(stmt, 1, m->id);
-	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
-		sqlite3_reset(stmt);
-		err = rc == SQLITE_DONE
-			      ? fs_fail(FS_ENOTFOUND, "no mission '%s'", m->code)
-			      : store_fail(store, "reading the mission");
-		goto done;
-	}
-	info->country = dup_text(stmt, PM_COUNTRY);
-	info->venue = dup_text(stmt, PM_VENUE);
-	info->address = dup_text(stmt, PM_ADDRESS);
-	info->start = dup_text(stmt, PM_START);
-	info->days = sqlite3_column_int(stmt, PM_DAYS);
-	info->has_geo = sqlite3_column_type(stmt, PM_LAT) != SQLITE_NULL &&
-			sqlite3_column_type(stmt, PM_LON) != SQLITE_NULL;
-	info->lat = sqlite3_column_double(stmt, PM_LAT);
-	info->lon = sqlite3_column_double(stmt, PM_LON);
-	info->base = strdup(base);
-	sqlite3_reset(stmt);
-	if (!info->country || !info->venue || !info->address || !info->start ||
-	    !info->base) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((err = store_stmt(store, Q_PAGE_MODULES, &stmt)))
-		goto done;
-	sqlite3_bind_int64(stmt, 1, m->id);
-	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct page_module *grown = realloc(
-			info->modules, (info->n_modules + 1) * sizeof(*grown));
-		if (!grown) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			break;
-		}
-		info->modules = grown;
-		struct page_module *mod = &grown[info->n_modules++];
-		mod->label = dup_text(stmt, 0);
-		mod->title = dup_text(stmt, 1);
-		mod->topics = dup_text(stmt, 2);
-		if (!mod->label || !mod->title || !mod->topics)
-			err = fs_fail(FS_ENOMEM, "out of memory");
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(store, "reading the modules");
-	sqlite3_reset(stmt);
-	if (err)
-		goto done;
-
-	const char *texts[] = { info->country, info->venue, info->address,
-				info->start, info->base, PAGE_CSS, PAGE_JS };
-	uint64_t h = hash_bytes(&info->days, sizeof(info->days), PAGE_FORMAT);
-	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
-		h = hash_bytes(texts[i], strlen(texts[i]) + 1, h);
-	double geo[2] = { info->has_geo ? info->lat : 999,
-			  info->has_geo ? info->lon : 999 };
-	h = hash_bytes(geo, sizeof(geo), h);
-	for (size_t i = 0; i < info->n_modules; i++) {
-		const struct page_module *mod = &info->modules[i];
-		h = hash_bytes(mod->label, strlen(mod->label) + 1, h);
-		h = hash_bytes(mod->title, strlen(mod->title) + 1, h);
-		h = hash_bytes(mod->topics, strlen(mod->topics) + 1, h);
-	}
-	info->hash = h;
-done:
-	if (err)
-		page_info_free(info);
-	else
-		*out = info;
-	return err;
-}
-
-void
-page_info_free(struct page_info *info)
-{
-	if (!info)
-		return;
-	for (size_t i = 0; i < info->n_modules; i++) {
-		free(info->modules[i].label);
-		free(info->modules[i].title);
-		free(info->modules[i].topics);
-	}
-	free(info->modules);
-	free(info->country);
-	free(info->venue);
-	free(info->address);
-	free(info->start);
-	free(info->base);
-	free(info);
 }
 
 void
