@@ -547,7 +547,7 @@ eq "re-publish with no change: removed" "$(json_field removed <"$LAST_OUT")" 0
 tree_state "$OUT" >s1.state
 same_file "re-publish with no change: every file's inode, bytes, mtime" s0.state s1.state
 ok fs publish m1 --out "$OUT"
-expect_stdout ': [0-9]+ feeds, 0 files written \(0\.0 MB\), [0-9]+ unchanged, 0 removed$'
+expect_stdout ': [0-9]+ feeds and [0-9]+ pages, 0 files written \(0\.0 MB\), [0-9]+ unchanged, 0 removed$'
 ok fs agenda import agenda.csv
 expect_stdout ' 0 added, 0 changed, 10 unchanged$'
 ok fs --json publish m1 --out "$OUT"
@@ -676,8 +676,8 @@ check "rotate gives a new path" test "$new" != "$old"
 eq "token show gives the new path" "$(fs token show P1 --mission m1 </dev/null | cut -f3)" "$new"
 check "the old file stays until the next publish" test -f "$OUT/$old"
 ok fs --json publish m1 --out "$OUT"
-eq "publish after rotate: removed" "$(json_field removed <"$LAST_OUT")" 1
-eq "publish after rotate: written (new feed, index.json)" "$(json_field written <"$LAST_OUT")" 2
+eq "publish after rotate: removed (old feed and page)" "$(json_field removed <"$LAST_OUT")" 2
+eq "publish after rotate: written (new feed and page, index.json)" "$(json_field written <"$LAST_OUT")" 3
 check "the old personal feed is gone" test ! -e "$OUT/$old"
 same_file "the new personal feed holds what the old one did" "$OUT/$new" p1-old.ics
 check "index.json lists the new path" grep -q "\"path\": \"$new\"" "$OUT/m1/index.json"
@@ -691,7 +691,7 @@ check "P2's feed is there" test -f "$OUT/$p2"
 ok fs participant edit P2 --mission m1 --status cancelled
 ok fs --json publish m1 --out "$OUT"
 check "cancelled registration: feed removed" test ! -e "$OUT/$p2"
-eq "cancelled registration: removed count" "$(json_field removed <"$LAST_OUT")" 1
+eq "cancelled registration: removed count (feed and page)" "$(json_field removed <"$LAST_OUT")" 2
 eq "cancelled registration: not in index.json" "$(grep -c '"ref": "P2"' "$OUT/m1/index.json")" 0
 fails 3 fs ics m1 --participant P2
 fails 3 fs token show P2 --mission m1
