@@ -3,6 +3,7 @@
  * missions, and every output the tool makes written to one folder.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,29 +123,65 @@ remove_database(const char *path)
 	}
 }
 
+static fs_err
+database_exists(const char *db)
+{
+	return fs_fail(FS_EEXISTS, "%s exists: the demo needs a new database "
+		       "file (add --force to replace it)", db);
+}
+
+/* Renames the new database into place: over the old one with force, else
+ * only when nothing took the name meanwhile (RENAME_NOREPLACE, or a hard
+ * link where the file system lacks it). */
+static fs_err
+install_database(const char *tmp_db, const char *db, bool force)
+{
+	if (force) {
+		remove_database(db);
+		if (rename(tmp_db, db) != 0)
+			return fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
+		return FS_OK;
+	}
+	if (renameat2(AT_FDCWD, tmp_db, AT_FDCWD, db, RENAME_NOREPLACE) == 0)
+		return FS_OK;
+	if (errno == EINVAL || errno == ENOSYS) {
+		if (link(tmp_db, db) == 0) {
+			unlink(tmp_db);
+			return FS_OK;
+		}
+	}
+	if (errno == EEXIST)
+		return database_exists(db);
+	return fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
+}
+
 int
 cmd_demo(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *usage = "fieldschool demo [--out DIR] [--db FILE]";
+	const char *usage = "fieldschool demo [--out DIR] [--db FILE] [--force]";
 	const char *dir = "fieldschool-demo";
 	fs_problems problems = FS_PROBLEMS_INIT;
 	struct summary summary = { 0 };
 	char db[4096], tmp_db[4096 + 32], path[4096 + 32];
 	fs_store *store = NULL;
 	struct stat st;
+	bool force = false;
 	int c, status;
 	fs_err err;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fho:", options, NULL)) != -1) {
 		if (c == 'o') {
 			dir = optarg;
+		} else if (c == 'f') {
+			force = true;
 		} else if (c == 'h') {
 			printf("usage: %s\n\nBuilds a fresh database with the "
 			       "three demo missions (mx-2027 Mexico City,\n"
@@ -152,7 +189,9 @@ cmd_demo(int argc, char **argv)
 			       "output into DIR (default\n./fieldschool-demo): "
 			       "the database itself (DIR/fieldschool.db unless "
 			       "--db\nnames a new file) and the missions, agendas "
-			       "and participants as CSV.\n", usage);
+			       "and participants as CSV.\n\nAn existing "
+			       "database is never replaced unless --force is "
+			       "given.\n", usage);
 			return EXIT_OK;
 		} else {
 			return cmd_usage_error(usage, "%s: unknown option or "
@@ -163,17 +202,14 @@ cmd_demo(int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage_error(usage, "unexpected argument '%s'",
 				       argv[optind]);
-	if (global.db_given) {
-		/* never overwrite a database the user named */
-		if (stat(global.db, &st) == 0) {
-			fprintf(stderr, "fieldschool: %s exists: the demo needs "
-				"a new database file\n", global.db);
-			return EXIT_INPUT;
-		}
+	if (global.db_given)
 		snprintf(db, sizeof(db), "%s", global.db);
-	} else {
+	else
 		snprintf(db, sizeof(db), "%s/fieldschool.db", dir);
-	}
+	/* never replace a database without being told to: it may hold
+	 * everything the user did since the last demo */
+	if (!force && stat(db, &st) == 0)
+		return cmd_fail(database_exists(db));
 	if ((err = fs_mkdirs(dir)))
 		return cmd_fail(err);
 	/* Built under a temporary name and renamed: an interrupted demo
@@ -237,11 +273,8 @@ cmd_demo(int argc, char **argv)
 
 	fs_store_close(store);
 	store = NULL;
-	remove_database(db);
-	if (rename(tmp_db, db) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
+	if ((err = install_database(tmp_db, db, force)))
 		goto done;
-	}
 	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
 	       dir);

@@ -1,6 +1,7 @@
 /* cmd_mission.c - fieldschool mission add|list|show|edit|remove|import|export */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -130,6 +131,71 @@ mission_remove(int argc, char **argv)
 }
 
 static int
+mission_shift(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "start", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool mission shift CODE --start YYYY-MM-DD";
+	const char *start = NULL;
+	fs_mission_shift_result moved;
+	fs_store *store = NULL;
+	int c, status;
+	fs_err err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hs:", options, NULL)) != -1) {
+		if (c == 's') {
+			start = optarg;
+		} else if (c == 'h') {
+			printf("usage: %s\n\nMoves a mission in time to start "
+			       "on DATE, with everything dated in it:\nits "
+			       "agenda items (same UIDs, higher SEQUENCE), its "
+			       "participants' arrivals\nand departures, and "
+			       "its attendance records, all by the same number "
+			       "of\ndays, in one transaction.  Publish again "
+			       "for subscribers to see it.\n", usage);
+			return EXIT_OK;
+		} else {
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(usage, "give one mission code");
+	if (!start)
+		return cmd_usage_error(usage, "give the new first day with "
+				       "--start");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_mission_shift(store, argv[optind], start, &moved);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	if (global.json)
+		printf("{\"days\": %ld, \"items\": %ld, \"registrations\": "
+		       "%ld, \"attendance\": %ld}\n", moved.days, moved.items,
+		       moved.registrations, moved.attendance);
+	else if (moved.days == 0)
+		printf("%s: unchanged (it starts on %s)\n", argv[optind],
+		       start);
+	else
+		printf("%s: now starts on %s (%ld day%s %s): %ld agenda "
+		       "item%s, the travel of %ld registration%s and %ld "
+		       "attendance record%s moved\n", argv[optind], start,
+		       labs(moved.days), labs(moved.days) == 1 ? "" : "s",
+		       moved.days > 0 ? "later" : "earlier", moved.items,
+		       moved.items == 1 ? "" : "s", moved.registrations,
+		       moved.registrations == 1 ? "" : "s", moved.attendance,
+		       moved.attendance == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+static int
 mission_import(int argc, char **argv)
 {
 	return record_import(&fs_missions_format, argc, argv);
@@ -147,6 +213,8 @@ static const struct cmd mission_commands[] = {
 	{ "show", mission_show, "show a mission" },
 	{ "edit", mission_edit, "change a mission" },
 	{ "remove", mission_remove, "remove a mission and all it holds" },
+	{ "shift", mission_shift, "move a mission in time, with its agenda "
+				  "and travel" },
 	{ "import", mission_import, "import missions.csv" },
 	{ "export", mission_export, "export missions.csv" },
 	{ NULL, NULL, NULL },

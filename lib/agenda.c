@@ -71,6 +71,7 @@ struct stored_item {
 	int64_t day;
 	int start, end;
 	bool removed;
+	int64_t place; /* 0: none */
 };
 
 static fs_err
@@ -95,6 +96,7 @@ find_item(fs_store *store, int64_t mission, const char *ref,
 		parse_clock(store_text(stmt, 2), &out->start);
 		parse_clock(store_text(stmt, 3), &out->end);
 		out->removed = sqlite3_column_int(stmt, 4);
+		out->place = sqlite3_column_int64(stmt, 5);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -309,7 +311,8 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	const char *why;
 	int64_t day_date = -1, module = 0, place = 0;
 	int start = -1, end = -1;
-	bool place_moved = false;
+	bool place_moved = false, clears;
+	int blame = 0;
 	long day = 0, capacity = 0;
 	double lat = 0, lon = 0;
 	char date_text[11], now[21], ref[128], uid[64] = "";
@@ -437,11 +440,19 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	if (given(v[FS_ITEM_LON]) &&
 	    (why = parse_coordinate(v[FS_ITEM_LON], 180, &lon)))
 		PROBLEM(FS_ITEM_LON, "'%s': %s", v[FS_ITEM_LON], why);
-	if (given(v[FS_ITEM_LAT]) != given(v[FS_ITEM_LON]))
-		PROBLEM(given(v[FS_ITEM_LAT]) ? FS_ITEM_LON : FS_ITEM_LAT,
-			"give both lat and lon, or neither");
-	if (!given(v[FS_ITEM_PLACE]) &&
-	    (given(v[FS_ITEM_ADDRESS]) || given(v[FS_ITEM_LAT])))
+	if ((why = check_coordinate_pair(v[FS_ITEM_LAT], v[FS_ITEM_LON],
+					 &blame)))
+		PROBLEM(blame ? FS_ITEM_LON : FS_ITEM_LAT, "%s", why);
+	/* The address and position are the place's.  Editing one item
+	 * (update) reaches the place it already has, and there an empty
+	 * value clears; in a CSV row or a new item an empty cell keeps what
+	 * the place has, as many rows share one place. */
+	clears = mode == FS_PUT_UPDATE;
+	if (!given(v[FS_ITEM_PLACE]) && !v[FS_ITEM_PLACE] && clears &&
+	    old.place && (v[FS_ITEM_ADDRESS] || v[FS_ITEM_LAT]))
+		place = old.place;
+	else if (!given(v[FS_ITEM_PLACE]) &&
+		 (given(v[FS_ITEM_ADDRESS]) || given(v[FS_ITEM_LAT])))
 		PROBLEM(FS_ITEM_PLACE, "an address or coordinates need the "
 			"place's name");
 	if (given(v[FS_ITEM_CAPACITY]) &&
@@ -463,17 +474,18 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 
 	if ((err = fs_store_begin(store)))
 		return err;
-	if (given(v[FS_ITEM_PLACE])) {
-		if ((err = place_ensure(store, v[FS_ITEM_PLACE], &place)) ||
+	if (given(v[FS_ITEM_PLACE]) || place) {
+		if ((!place &&
+		     (err = place_ensure(store, v[FS_ITEM_PLACE], &place))) ||
 		    (err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
 			goto fail;
 		sqlite3_bind_int64(stmt, 1, place);
-		store_bind_text(stmt, 2, given(v[FS_ITEM_ADDRESS])
+		store_bind_text(stmt, 2, given(v[FS_ITEM_ADDRESS]) || clears
 						 ? v[FS_ITEM_ADDRESS] : NULL);
-		/* a row without coordinates keeps the place's */
-		bind_optional_double(stmt, 3, given(v[FS_ITEM_LAT]) ?
+		/* lat and lon come together (checked above) */
+		bind_optional_double(stmt, 3, given(v[FS_ITEM_LAT]) || clears ?
 			v[FS_ITEM_LAT] : NULL, lat);
-		bind_optional_double(stmt, 5, given(v[FS_ITEM_LON]) ?
+		bind_optional_double(stmt, 5, given(v[FS_ITEM_LON]) || clears ?
 			v[FS_ITEM_LON] : NULL, lon);
 		if ((err = store_done(store, stmt, "saving a place")))
 			goto fail;
@@ -675,8 +687,23 @@ fs_agenda_set_cancelled(fs_store *store, const char *mission, const char *ref,
 	return change_item(store, mission, ref, Q_ITEM_SET_STATUS, cancelled);
 }
 
+/* An item that no feed has held yet goes without a trace; a published one
+ * stays as a tombstone that feeds show cancelled. */
 fs_err
 fs_agenda_remove(fs_store *store, const char *mission, const char *ref)
 {
+	struct mission_info m;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = mission_lookup(store, mission, &m)) ||
+	    (err = store_stmt(store, Q_ITEM_DELETE_UNPUBLISHED, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m.id);
+	sqlite3_bind_text(stmt, 2, ref, -1, SQLITE_STATIC);
+	if ((err = store_done(store, stmt, "removing an agenda item")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		return FS_OK;
 	return change_item(store, mission, ref, Q_ITEM_REMOVE, 1);
 }

@@ -280,6 +280,7 @@ fs_place_put(fs_store *store, const char *name, const char *address,
 	double la = 0, lo = 0;
 	const char *why;
 	int64_t id;
+	int blame = 0;
 	fs_err err;
 
 	if (!name || !*name)
@@ -290,8 +291,8 @@ fs_place_put(fs_store *store, const char *name, const char *address,
 		return fs_fail(FS_EINPUT, "--lat '%s': %s", lat, why);
 	if (lon && *lon && (why = parse_coordinate(lon, 180, &lo)))
 		return fs_fail(FS_EINPUT, "--lon '%s': %s", lon, why);
-	if (!(lat && *lat) != !(lon && *lon))
-		return fs_fail(FS_EINPUT, "give both --lat and --lon, or neither");
+	if ((why = check_coordinate_pair(lat, lon, &blame)))
+		return fs_fail(FS_EINPUT, "--%s: %s", blame ? "lon" : "lat", why);
 	if ((err = fs_store_begin(store)))
 		return err;
 	if ((err = place_ensure(store, name, &id)) ||

@@ -130,6 +130,58 @@ with_zone(icalproperty *p, const char *zone, bool is_date)
 	return p;
 }
 
+/* UTC seconds as a UTC date-time ("...Z"). */
+static struct icaltimetype
+utc_instant(int64_t t)
+{
+	struct icaltimetype u = icaltime_null_time();
+	int64_t day = t / 86400 - (t % 86400 < 0);
+	int64_t secs = t - day * 86400;
+	civil_from_days(day, &u.year, &u.month, &u.day);
+	u.hour = (int)(secs / 3600);
+	u.minute = (int)(secs / 60 % 60);
+	u.second = (int)(secs % 60);
+	u.zone = icaltimezone_get_utc_timezone();
+	return u;
+}
+
+/*
+ * DTSTART and DTEND of a timed event.  A wall-clock time in the hour the
+ * clocks go back happens twice; RFC 5545 (3.3.5) says it means the first,
+ * but libical, python-icalendar, ical.js, node-ical and khal take the
+ * second.  So an event that starts or ends in such an hour is written in
+ * UTC, at the first occurrence, which every reader agrees on; every other
+ * event keeps its local time and TZID.
+ */
+static void
+add_times(icalcomponent *ev, const struct zone *tz, const char *zone,
+	  int64_t start_day, int start, int64_t end_day, int end,
+	  bool end_after_start)
+{
+	int32_t back_start = 0, back_end = 0;
+	int64_t at = zone_local_to_utc(tz, start_day * 86400 + start * 60,
+				       &back_start);
+	int64_t until = zone_local_to_utc(tz, end_day * 86400 + end * 60,
+					  &back_end);
+
+	if (back_start || back_end) {
+		if (end_after_start)
+			until = at + (int64_t)(end - start +
+					       (end_day - start_day) * 1440) * 60;
+		icalcomponent_add_property(
+			ev, icalproperty_new_dtstart(utc_instant(at)));
+		icalcomponent_add_property(
+			ev, icalproperty_new_dtend(utc_instant(until)));
+		return;
+	}
+	icalcomponent_add_property(
+		ev, with_zone(icalproperty_new_dtstart(local_time(start_day, start)),
+			      zone, false));
+	icalcomponent_add_property(
+		ev, with_zone(icalproperty_new_dtend(local_time(end_day, end)),
+			      zone, false));
+}
+
 /*
  * A parameter value cannot hold a control character or a double quote
  * even when quoted; RFC 6868 encodes the newline and the quote, which not
@@ -382,8 +434,9 @@ item_release(struct cal_item *it)
 }
 
 static fs_err
-build_event(struct cal_event *out, sqlite3_stmt *row, const char *zone,
-	    const char *organizer_name, const char *organizer_email)
+build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
+	    const char *zone, const char *organizer_name,
+	    const char *organizer_email)
 {
 	const char *title = store_text(row, I_TITLE);
 	const char *place = store_text(row, I_PLACE);
@@ -414,12 +467,7 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const char *zone,
 					       store_text(row, I_UPDATED))));
 	icalcomponent_add_property(
 		ev, icalproperty_new_sequence(sqlite3_column_int(row, I_SEQUENCE)));
-	icalcomponent_add_property(
-		ev, with_zone(icalproperty_new_dtstart(local_time(day, start)),
-			      zone, false));
-	icalcomponent_add_property(
-		ev, with_zone(icalproperty_new_dtend(local_time(day, end)), zone,
-			      false));
+	add_times(ev, tz, zone, day, start, day, end, false);
 
 	if (cancelled)
 		err = buf_addf(&text, "Cancelled: %s", title);
@@ -668,8 +716,8 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 			m->events = grown;
 		}
 		memset(&m->events[m->n_events], 0, sizeof(struct cal_event));
-		err = build_event(&m->events[m->n_events++], stmt, m->zone,
-				  m->contact_name, m->contact_email);
+		err = build_event(&m->events[m->n_events++], stmt, m->tz,
+				  m->zone, m->contact_name, m->contact_email);
 		if (err)
 			break;
 	}
@@ -862,13 +910,9 @@ travel_event(struct buf *out, const struct cal_mission *m,
 	if (minutes >= 0) {
 		int end = minutes + 30;
 		int64_t end_day = day + end / 1440;
-		icalcomponent_add_property(
-			ev, with_zone(icalproperty_new_dtstart(local_time(day, minutes)),
-				      m->zone, false));
-		icalcomponent_add_property(
-			ev, with_zone(icalproperty_new_dtend(
-					      local_time(end_day, end % 1440)),
-				      m->zone, false));
+		/* 30 minutes from the start, also across a change */
+		add_times(ev, m->tz, m->zone, day, minutes, end_day, end % 1440,
+			  true);
 	} else {
 		icalcomponent_add_property(
 			ev, with_zone(icalproperty_new_dtstart(local_time(day, -1)),

@@ -9,6 +9,7 @@
 #include "finance.h"
 #include "store.h"
 #include "value.h"
+#include "zone.h"
 
 static const fs_column columns[FS_MISSION__COUNT] = {
 	[FS_MISSION_CODE] = { "code", true, false, false,
@@ -163,7 +164,7 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	int64_t start = 0, per_diem = -1, nightly = -1, meals = 0, cats[64];
 	long days = 0, capacity = -1, share = 75, seats[64];
 	double lat = 0, lon = 0;
-	int n_quotas = 0;
+	int n_quotas = 0, blame = 0;
 	char country[3] = "", currency[4] = "";
 	fs_err err;
 
@@ -218,10 +219,9 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if (v[FS_MISSION_LON] && *v[FS_MISSION_LON] &&
 	    (why = parse_coordinate(v[FS_MISSION_LON], 180, &lon)))
 		PROBLEM(FS_MISSION_LON, "'%s': %s", v[FS_MISSION_LON], why);
-	if (v[FS_MISSION_LAT] && v[FS_MISSION_LON] &&
-	    !*v[FS_MISSION_LAT] != !*v[FS_MISSION_LON])
-		PROBLEM(*v[FS_MISSION_LAT] ? FS_MISSION_LON : FS_MISSION_LAT,
-			"give both lat and lon, or neither");
+	if ((why = check_coordinate_pair(v[FS_MISSION_LAT], v[FS_MISSION_LON],
+					 &blame)))
+		PROBLEM(blame ? FS_MISSION_LON : FS_MISSION_LAT, "%s", why);
 	if (v[FS_MISSION_CAPACITY] && *v[FS_MISSION_CAPACITY] &&
 	    (why = parse_int(v[FS_MISSION_CAPACITY], 0, 100000, &capacity)))
 		PROBLEM(FS_MISSION_CAPACITY, "'%s': %s", v[FS_MISSION_CAPACITY],
@@ -299,8 +299,10 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			PROBLEM(v[FS_MISSION_START] ? FS_MISSION_START
 						    : FS_MISSION_DAYS,
 				"%ld agenda item%s would fall outside %s to "
-				"%s: move them first", outside,
-				outside == 1 ? "" : "s", first, last);
+				"%s: move them first, or move the whole "
+				"mission with 'fieldschool mission shift %s "
+				"--start DATE'", outside,
+				outside == 1 ? "" : "s", first, last, code);
 	}
 	if (problems->n > before)
 		return FS_EINPUT;
@@ -456,4 +458,108 @@ fs_mission_remove(fs_store *store, const char *code)
 	sqlite3_bind_int64(stmt, 1, m.id);
 	store_forget(store);
 	return store_done(store, stmt, "removing a mission");
+}
+
+/* Refuses a shift that would put an item's start or end at a wall-clock
+ * time the clocks skip (as adding such an item is refused). */
+static fs_err
+shift_check_clocks(fs_store *store, const struct mission_info *m, long delta)
+{
+	const struct zone *zone;
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_zone(store, m->timezone, &zone)) ||
+	    (err = store_stmt(store, Q_SHIFT_ITEMS_LIST, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t day;
+		int mins[2];
+		if (parse_date(store_text(stmt, 1), &day) ||
+		    parse_clock(store_text(stmt, 2), &mins[0]) ||
+		    parse_clock(store_text(stmt, 3), &mins[1]))
+			continue;
+		day += delta;
+		for (int k = 0; k < 2; k++) {
+			int32_t shift;
+			char date[11];
+			if (zone_local_exists(zone, day * 86400 + mins[k] * 60,
+					      &shift))
+				continue;
+			format_date(day, date);
+			err = fs_fail(FS_EINPUT, "agenda item '%s' would %s at "
+				      "%02d:%02d on %s, a time that does not "
+				      "exist in %s (the clocks go forward): "
+				      "move it first", store_text(stmt, 0),
+				      k ? "end" : "start", mins[k] / 60,
+				      mins[k] % 60, date, m->timezone);
+			sqlite3_reset(stmt);
+			return err;
+		}
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? FS_OK
+				 : store_fail(store, "reading the agenda");
+}
+
+static fs_err
+shift_run(fs_store *store, enum query q, int64_t mission, const char *by,
+	  const char *now, long *changed)
+{
+	sqlite3_stmt *stmt;
+	fs_err err = store_stmt(store, q, &stmt);
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, mission);
+	if (by)
+		sqlite3_bind_text(stmt, 2, by, -1, SQLITE_STATIC);
+	if (now)
+		sqlite3_bind_text(stmt, 3, now, -1, SQLITE_STATIC);
+	if ((err = store_done(store, stmt, "moving the mission")))
+		return err;
+	if (changed)
+		*changed = sqlite3_changes(store->db);
+	return FS_OK;
+}
+
+fs_err
+fs_mission_shift(fs_store *store, const char *code, const char *new_start,
+		 fs_mission_shift_result *out)
+{
+	struct mission_info m;
+	const char *why;
+	char by[32], now[21];
+	int64_t start;
+	fs_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((why = parse_date(new_start, &start)))
+		return fs_fail(FS_EINPUT, "--start '%s': %s", new_start, why);
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = mission_lookup(store, code, &m)))
+		goto fail;
+	out->days = (long)(start - m.first_day);
+	if (out->days == 0)
+		return fs_store_commit(store);
+	snprintf(by, sizeof(by), "%+ld days", out->days);
+	store_now(now);
+	if ((err = shift_check_clocks(store, &m, out->days)) ||
+	    (err = shift_run(store, Q_SHIFT_MISSION, m.id, by, NULL, NULL)) ||
+	    (err = shift_run(store, Q_SHIFT_ITEMS, m.id, by, now,
+			     &out->items)) ||
+	    (err = shift_run(store, Q_SHIFT_TRAVEL, m.id, by, NULL,
+			     &out->registrations)) ||
+	    (err = shift_run(store, Q_SHIFT_ATTENDANCE, m.id, by, NULL,
+			     &out->attendance)) ||
+	    (err = shift_run(store, Q_SHIFT_ATTENDANCE_DONE, m.id, NULL,
+			     NULL, NULL)))
+		goto fail;
+	store_forget(store);
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
 }

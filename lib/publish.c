@@ -829,6 +829,20 @@ has_name(char *const *list, size_t n, const char *name)
 	return false;
 }
 
+/* Every item of the mission is now one that subscribers may have seen
+ * (after loading: an item added meanwhile is marked too, which only keeps
+ * a tombstone that was not needed). */
+static fs_err
+mark_published(fs_store *store, int64_t mission_id)
+{
+	sqlite3_stmt *stmt;
+	fs_err err = store_stmt(store, Q_ITEMS_MARK_PUBLISHED, &stmt);
+	if (err)
+		return err;
+	sqlite3_bind_int64(stmt, 1, mission_id);
+	return store_done(store, stmt, "marking the agenda published");
+}
+
 fs_err
 fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 	      const char *key, FILE *out)
@@ -838,8 +852,9 @@ fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 	sqlite3_stmt *stmt;
 	fs_err err;
 
-	if ((err = cal_mission_load(&m, store, mission)))
-		return err;
+	if ((err = cal_mission_load(&m, store, mission)) ||
+	    (err = mark_published(store, m->id)))
+		goto done;
 	if (kind == FS_FEED_PARTICIPANT) {
 		struct cal_person p;
 		if ((err = store_stmt(store, Q_FEED_PEOPLE, &stmt)))
@@ -1592,6 +1607,14 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 			err = count_feeds(store, loaded[i], &pub.total);
 			pub.stats.no_organizer += !*loaded[i]->contact_email;
 		}
+	}
+	if (!err && !(err = fs_store_begin(store))) {
+		for (size_t i = 0; !err && i < n; i++)
+			err = mark_published(store, loaded[i]->id);
+		if (err)
+			fs_store_rollback(store);
+		else
+			err = fs_store_commit(store);
 	}
 	if (!err) {
 		writers_start(writers, pub.dir, hook ? atol(hook) : 0);

@@ -128,6 +128,38 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT (SELECT count(*) FROM registration WHERE mission_id = ?1), "
 		"(SELECT count(*) FROM item WHERE mission_id = ?1 AND removed = 0)",
 	[Q_MISSION_DELETE] = "DELETE FROM mission WHERE id = ?1",
+	/* moving a mission in time (?2: '+N days' or '-N days') */
+	[Q_SHIFT_ITEMS_LIST] =
+		"SELECT ref, day_date, start_time, end_time FROM item "
+		"WHERE mission_id = ?1 AND removed = 0 ORDER BY day_date, "
+		"start_time, ref",
+	[Q_SHIFT_MISSION] =
+		"UPDATE mission SET start_date = date(start_date, ?2) "
+		"WHERE id = ?1",
+	[Q_SHIFT_ITEMS] =
+		"UPDATE item SET day_date = date(day_date, ?2), "
+		"sequence = sequence + 1, updated_at = ?3 WHERE mission_id = ?1",
+	/* the date part of 'YYYY-MM-DD[THH:MM]'; the trigger of 002 raises
+	 * travel_sequence */
+	[Q_SHIFT_TRAVEL] =
+		"UPDATE registration SET "
+		"arrival = CASE WHEN arrival = '' THEN '' ELSE "
+		"  date(substr(arrival, 1, 10), ?2) || substr(arrival, 11) END, "
+		"departure = CASE WHEN departure = '' THEN '' ELSE "
+		"  date(substr(departure, 1, 10), ?2) || substr(departure, 11) END "
+		"WHERE mission_id = ?1 AND (arrival <> '' OR departure <> '')",
+	/* in two steps: one row per person and day (attendance_once), and a
+	 * row moved onto a day another row still holds would break it; the
+	 * first step marks the new dates with a '~' no real date has */
+	[Q_SHIFT_ATTENDANCE] =
+		"UPDATE attendance SET day_date = '~' || date(day_date, ?2) "
+		"WHERE registration_id IN "
+		"(SELECT id FROM registration WHERE mission_id = ?1)",
+	[Q_SHIFT_ATTENDANCE_DONE] =
+		"UPDATE attendance SET day_date = substr(day_date, 2) "
+		"WHERE registration_id IN "
+		"(SELECT id FROM registration WHERE mission_id = ?1) "
+		"AND day_date LIKE '~%'",
 	[Q_QUOTA_LIST] =
 		"SELECT category_id, seats FROM mission_quota "
 		"WHERE mission_id = ?1",
@@ -213,8 +245,8 @@ const char *const fs_queries[Q__COUNT] = {
 
 	/* agenda items */
 	[Q_ITEM_FIND] =
-		"SELECT id, day_date, start_time, end_time, removed FROM item "
-		"WHERE mission_id = ?1 AND ref = ?2",
+		"SELECT id, day_date, start_time, end_time, removed, "
+		"ifnull(place_id, 0) FROM item WHERE mission_id = ?1 AND ref = ?2",
 	[Q_ITEM_LOCATE] =
 		"SELECT m.code FROM item i JOIN mission m ON m.id = i.mission_id "
 		"WHERE i.ref = ?1 AND i.removed = 0 AND (?2 IS NULL OR m.code = ?2)",
@@ -244,6 +276,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"UPDATE item SET removed = 1, sequence = sequence + 1, "
 		"updated_at = ?3 WHERE mission_id = ?1 AND ref = ?2 "
 		"AND removed = 0 AND ?4",
+	/* an item no feed ever held, and no attendance names, goes whole */
+	[Q_ITEM_DELETE_UNPUBLISHED] =
+		"DELETE FROM item WHERE mission_id = ?1 AND ref = ?2 "
+		"AND removed = 0 AND published = 0 AND NOT EXISTS "
+		"(SELECT 1 FROM attendance a WHERE a.item_id = item.id)",
+	[Q_ITEMS_MARK_PUBLISHED] =
+		"UPDATE item SET published = 1 WHERE mission_id = ?1 "
+		"AND published = 0",
 	[Q_ITEM_ROWS] =
 		"SELECT i.ref, m.code, CAST(julianday(i.day_date) - "
 		"julianday(m.start_date) + 1 AS INTEGER), i.day_date, "

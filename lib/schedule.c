@@ -18,6 +18,7 @@
 #include "fieldschool/schedule.h"
 #include "store.h"
 #include "value.h"
+#include "zone.h"
 
 /* ---- an arena of strings and small arrays, freed at once ---- */
 
@@ -383,6 +384,22 @@ done:
 	return err;
 }
 
+/* fs_check_item's start_clock: how the clocks change at a wall-clock
+ * time of a day (days since 1970). */
+static int
+clock_change(const struct zone *zone, int64_t day, int minutes)
+{
+	int64_t local = day * 86400 + (int64_t)minutes * 60;
+	int32_t shift = 0, back = 0;
+
+	if (!zone || minutes < 0)
+		return 0;
+	if (!zone_local_exists(zone, local, &shift))
+		return shift / 60 > 0 ? shift / 60 : 1;
+	zone_local_to_utc(zone, local, &back);
+	return -(back / 60);
+}
+
 static fs_err
 load_items(fs_store *store, struct loaded *m)
 {
@@ -391,9 +408,14 @@ load_items(fs_store *store, struct loaded *m)
 	int64_t *ids = NULL;
 	sqlite3_stmt *stmt;
 	char first[11];
+	const struct zone *zone = NULL;
 	fs_err err = FS_OK;
 	int rc;
 
+	/* a zone the system does not have (any more) only costs the
+	 * clock-change findings */
+	if (store_zone(store, m->info.timezone, &zone))
+		zone = NULL;
 	if ((err = load_places(store, m, &places, &n_places)) ||
 	    (err = store_stmt(store, Q_SCHED_ITEMS, &stmt)))
 		goto done;
@@ -417,6 +439,10 @@ load_items(fs_store *store, struct loaded *m)
 		it->day = sqlite3_column_int(stmt, 1);
 		it->start = clock_of(store_text(stmt, 2));
 		it->end = clock_of(store_text(stmt, 3));
+		it->start_clock = clock_change(
+			zone, m->info.first_day + it->day - 1, it->start);
+		it->end_clock = clock_change(
+			zone, m->info.first_day + it->day - 1, it->end);
 		it->is_visit = !strcmp(store_text(stmt, 4), "visit");
 		it->place = -1;
 		if (sqlite3_column_type(stmt, 5) != SQLITE_NULL) {
@@ -451,22 +477,29 @@ done:
 
 /* A participants.csv arrival or departure as a mission day and minutes. */
 static void
-day_and_time(const struct loaded *m, const char *text, int *day, int *minutes)
+day_and_time(const struct loaded *m, const struct zone *zone, const char *text,
+	     int *day, int *minutes, int *clock)
 {
 	int64_t days;
 	*day = FS_CHECK_NO_DAY;
 	*minutes = -1;
-	if (*text && !parse_date_time(text, &days, minutes))
+	*clock = 0;
+	if (*text && !parse_date_time(text, &days, minutes)) {
 		*day = (int)(days - m->info.first_day + 1);
+		*clock = clock_change(zone, days, *minutes);
+	}
 }
 
 static fs_err
 load_people(fs_store *store, struct loaded *m)
 {
 	sqlite3_stmt *stmt;
+	const struct zone *zone = NULL;
 	fs_err err = FS_OK;
 	int rc;
 
+	if (store_zone(store, m->info.timezone, &zone))
+		zone = NULL;
 	if ((err = store_stmt(store, Q_SCHED_PEOPLE, &stmt)))
 		return err;
 	sqlite3_bind_int64(stmt, 1, m->info.id);
@@ -488,10 +521,10 @@ load_people(fs_store *store, struct loaded *m)
 		}
 		p->category = category_index(m, sqlite3_column_int64(stmt, 1));
 		p->is_confirmed = !strcmp(store_text(stmt, 2), "confirmed");
-		day_and_time(m, store_text(stmt, 4), &p->arrival_day,
-			     &p->arrival_min);
-		day_and_time(m, store_text(stmt, 5), &p->departure_day,
-			     &p->departure_min);
+		day_and_time(m, zone, store_text(stmt, 4), &p->arrival_day,
+			     &p->arrival_min, &p->arrival_clock);
+		day_and_time(m, zone, store_text(stmt, 5), &p->departure_day,
+			     &p->departure_min, &p->departure_clock);
 		a->category = p->category;
 		if ((err = intern(&m->groups, store_text(stmt, 3), &p->group)) ||
 		    (err = intern(&m->orgs, store_text(stmt, 6),
@@ -559,6 +592,7 @@ check_input(const struct loaded *m, const fs_travel_options *travel,
 {
 	memset(in, 0, sizeof(*in));
 	in->mission = m->info.code;
+	in->timezone = m->info.timezone;
 	in->days = m->info.days;
 	in->capacity = m->capacity;
 	in->quotas = m->quotas;

@@ -179,6 +179,18 @@ parse_coordinate(const char *s, double limit, double *out)
 }
 
 const char *
+check_coordinate_pair(const char *lat, const char *lon, int *blame)
+{
+	bool has_lat = lat && *lat, has_lon = lon && *lon;
+
+	if (!lat == !lon && has_lat == has_lon)
+		return NULL;
+	/* the one that is absent, or empty beside a value */
+	*blame = !lat || (lon && !has_lat) ? 0 : 1;
+	return "give lat and lon together (both empty clears the position)";
+}
+
+const char *
 parse_yes_no(const char *s, bool *out)
 {
 	if (!strcasecmp(s, "yes") || !strcasecmp(s, "y") ||

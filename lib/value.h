@@ -22,6 +22,14 @@ const char *parse_date_time(const char *s, int64_t *days, int *minutes);
 const char *parse_int(const char *s, long min, long max, long *out);
 const char *parse_money(const char *s, int64_t *cents);
 const char *parse_coordinate(const char *s, double limit, double *out);
+/*
+ * Latitude and longitude are one value: both absent (NULL: keep what is
+ * stored), both empty (clear the position) or both given.  NULL when they
+ * are; otherwise the reason, and *blame is 0 when lat is the one missing
+ * or empty, 1 when lon is.
+ */
+const char *check_coordinate_pair(const char *lat, const char *lon,
+				  int *blame);
 const char *parse_yes_no(const char *s, bool *out);
 
 const char *check_zone(const char *name);     /* IANA, in the system tzdb */

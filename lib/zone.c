@@ -467,3 +467,31 @@ zone_local_exists(const struct zone *z, int64_t local, int32_t *shift)
 	*shift = after.utoff - before.utoff;
 	return false;
 }
+
+int64_t
+zone_local_to_utc(const struct zone *z, int64_t local, int32_t *back)
+{
+	struct zone_state before, after, s;
+	int64_t early, late;
+	bool has_early, has_late;
+
+	/* As above: the candidates are the local time read with the offset
+	 * of a day before and of a day after; each holds if the instant it
+	 * gives has that offset. */
+	zone_state_at(z, local - 86400 - 14 * 3600, &before);
+	zone_state_at(z, local + 86400 + 14 * 3600, &after);
+	early = local - before.utoff;
+	late = local - after.utoff;
+	zone_state_at(z, early, &s);
+	has_early = s.utoff == before.utoff;
+	zone_state_at(z, late, &s);
+	has_late = s.utoff == after.utoff;
+	if (back)
+		*back = has_early && has_late && early != late
+				? (int32_t)(early < late ? late - early
+							 : early - late)
+				: 0;
+	if (has_early && has_late)
+		return early < late ? early : late;
+	return has_late && !has_early ? late : early;
+}

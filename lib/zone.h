@@ -51,4 +51,14 @@ bool zone_next_change(const struct zone *zone, int64_t t, int64_t *next);
  */
 bool zone_local_exists(const struct zone *zone, int64_t local, int32_t *shift);
 
+/*
+ * The UTC instant of a local wall-clock time: its first occurrence when it
+ * happens twice (the hour the clocks go back repeats; RFC 5545 3.3.5 says
+ * the first), the offset before the change when it does not exist.
+ * *back (may be NULL) gets how far the clocks go back, in seconds, when
+ * the time happens twice, else 0.
+ */
+int64_t zone_local_to_utc(const struct zone *zone, int64_t local,
+			  int32_t *back);
+
 #endif

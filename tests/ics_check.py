@@ -44,7 +44,11 @@ as "FILE: problem"; the exit status is 1 when any was found, 0 otherwise.
     and computes the same UTC instants, SEQUENCE and STATUS from the
     embedded VTIMEZONE (except for local times in a gap, which libical
     reads with the offset after it).  --require-libical fails when no ics_parse is
-    available, so that a test cannot pass by skipping it.
+    available, so that a test cannot pass by skipping it.  python3-icalendar
+    must also compute the same UTC instants (except in a gap).  A local time
+    that happens twice (the hour the clocks go back) means its first
+    occurrence (RFC 5545 3.3.5); libical and python3-icalendar take the
+    second, so a feed that writes such a time with a TZID fails here.
 
 Other options:
     --json FILE|-        write what was read, for the shell tests to assert
@@ -653,9 +657,22 @@ def check_file(path, args, expect_obs):
         theirs = sorted(str(c.get("UID")) for c in cal.walk("VEVENT"))
         if theirs != sorted(u or "" for u in uids):
             pr.add(f"icalendar finds events {theirs}, we find {sorted(uids)}")
+        ours = {e["uid"]: e for e in info["events"]}
         for c in cal.walk("VEVENT"):
-            c.decoded("DTSTART")  # must convert
-            c.decoded("DTEND")
+            e = ours.get(str(c.get("UID")), {})
+            for name in ("DTSTART", "DTEND"):
+                value = c.decoded(name)  # must convert
+                key = name[2:].lower()
+                if not isinstance(value, dt.datetime) or \
+                        e.get(key + "_gap") or not e.get(key + "_utc"):
+                    continue
+                if value.tzinfo is None:
+                    pr.add(f"event {e.get('uid')}: icalendar reads {name} "
+                           f"as a floating time")
+                elif zulu(value) != e[key + "_utc"]:
+                    pr.add(f"event {e.get('uid')}: icalendar puts {key} at "
+                           f"{zulu(value)}, we (and zoneinfo) at "
+                           f"{e[key + '_utc']}")
     except Exception as err:  # noqa: BLE001 - any failure is a problem
         pr.add(f"icalendar cannot parse: {type(err).__name__}: {err}")
     return pr, info

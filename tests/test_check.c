@@ -92,14 +92,17 @@ base(struct scenario *s)
 	s->items[3] = item("lunch", 1, H(12, 30), H(13, 30), VENUE);
 	s->items[4] = item("closing", 4, H(16, 0), H(17, 0), VENUE);
 	s->n_items = 5;
-	s->people[0] = (fs_check_person){ "p0", C0, true, GA, 1, -1, 4, -1 };
-	s->people[1] = (fs_check_person){ "p1", C1, true, GA, 1, -1, 4, -1 };
+	s->people[0] = (fs_check_person){ "p0", C0, true, GA, 1, -1, 4, -1,
+					  0, 0 };
+	s->people[1] = (fs_check_person){ "p1", C1, true, GA, 1, -1, 4, -1,
+					  0, 0 };
 	s->people[2] = (fs_check_person){ "p2", C0, true, GB, 1, H(8, 0), 4,
-					  H(18, 0) };
+					  H(18, 0), 0, 0 };
 	s->people[3] = (fs_check_person){ "p3", C1, true, GB,
 					  FS_CHECK_NO_DAY, -1,
-					  FS_CHECK_NO_DAY, -1 };
-	s->people[4] = (fs_check_person){ "p4", C0, false, -1, 3, -1, 3, -1 };
+					  FS_CHECK_NO_DAY, -1, 0, 0 };
+	s->people[4] = (fs_check_person){ "p4", C0, false, -1, 3, -1, 3, -1,
+					  0, 0 };
 	s->n_people = 5;
 	s->quotas[C0] = 2;
 	s->quotas[C1] = -1;
@@ -420,6 +423,28 @@ three_days(struct scenario *s)
 	s->items[4].day = 3;
 }
 
+/* the loader (schedule.c) marks times the clocks repeat or skip */
+static void
+starts_in_repeated_hour(struct scenario *s)
+{
+	s->items[4].start = H(2, 30);
+	s->items[4].start_clock = -60;
+}
+
+static void
+arrives_at_skipped_time(struct scenario *s)
+{
+	s->people[2].arrival_min = H(2, 30);
+	s->people[2].arrival_clock = 60;
+}
+
+static void
+waitlisted_at_repeated_time(struct scenario *s)
+{
+	s->people[4].arrival_min = H(2, 30);
+	s->people[4].arrival_clock = -60;
+}
+
 static const struct {
 	const char *name;
 	void (*change)(struct scenario *);
@@ -430,6 +455,14 @@ static const struct {
 } cases[] = {
 	{ "facilitator twice", facilitator_twice, "facilitator-overlap",
 	  FS_ERROR, true, "visit-b" },
+	{ "starts in the hour that repeats", starts_in_repeated_hour,
+	  "clock-change", FS_WARNING, true, "closing" },
+	{ "arrives at a time that is skipped", arrives_at_skipped_time,
+	  "clock-change", FS_WARNING, true, "p2" },
+	{ "waitlisted arrival not checked", waitlisted_at_repeated_time,
+	  "clock-change", FS_WARNING, false, NULL },
+	{ "no clock change", day_four, "clock-change", FS_WARNING, false,
+	  NULL },
 	{ "facilitator back to back", facilitator_back_to_back,
 	  "facilitator-overlap", FS_ERROR, false, NULL },
 	{ "site twice", site_twice, "place-overlap", FS_ERROR, true,

@@ -24,6 +24,7 @@
 
 #include "fieldschool/agenda.h"
 #include "fieldschool/demo.h"
+#include "fieldschool/feed.h"
 #include "fieldschool/mission.h"
 #include "fieldschool/participant.h"
 #include "fieldschool/record.h"
@@ -1030,7 +1031,16 @@ test_agenda_cancel_and_remove(void **state)
 	assert_int_equal(fs_agenda_set_cancelled(f->store, "nowhere", "s1", true),
 			 FS_ENOTFOUND);
 
-	/* removing: gone from the agenda */
+	/* removing a published item (written by fs_feed_write, as `ics`
+	 * does): gone from the agenda, its row kept for the feeds */
+	{
+		FILE *sink = fopen("/dev/null", "w");
+		assert_non_null(sink);
+		assert_int_equal(fs_feed_write(f->store, "ph-2027",
+					       FS_FEED_MISSION, NULL, sink),
+				 FS_OK);
+		fclose(sink);
+	}
 	assert_int_equal(fs_agenda_remove(f->store, "ph-2027", "s1"), FS_OK);
 	assert_int_equal(fetch(f, &fs_agenda_format, NULL, "s1", &c),
 			 FS_ENOTFOUND);
@@ -1066,6 +1076,24 @@ test_agenda_cancel_and_remove(void **state)
 	assert_string_equal(c.v[FS_ITEM_SEQUENCE], "4");
 	assert_int_equal(count(f, &fs_agenda_format, "ph-2027"), 2);
 	assert_int_equal(f->problems.n, 0);
+
+	/* an item no feed has held goes without a trace: its ref, put
+	 * again, is a new item with a new UID */
+	v[FS_ITEM_REF] = "s3";
+	v[FS_ITEM_START] = "14:00";
+	v[FS_ITEM_END] = "15:00";
+	assert_int_equal(put_row(f, &fs_agenda_format, v, FS_OK, NULL),
+			 FS_PUT_ADDED);
+	get(f, &fs_agenda_format, "s3", &c);
+	snprintf(uid, sizeof(uid), "%s", c.v[FS_ITEM_UID]);
+	assert_int_equal(fs_agenda_remove(f->store, "ph-2027", "s3"), FS_OK);
+	assert_int_equal(fs_agenda_remove(f->store, "ph-2027", "s3"),
+			 FS_ENOTFOUND);
+	assert_int_equal(put_row(f, &fs_agenda_format, v, FS_OK, NULL),
+			 FS_PUT_ADDED);
+	get(f, &fs_agenda_format, "s3", &c);
+	assert_string_not_equal(c.v[FS_ITEM_UID], uid);
+	assert_string_equal(c.v[FS_ITEM_SEQUENCE], "0");
 }
 
 /* The address and coordinates of an item's place are part of its row:

@@ -192,6 +192,96 @@ test_skipped_local_times(void **state)
 	}
 }
 
+/* The wall-clock time (seconds since 1970, local) libc gives for t. */
+static int64_t
+libc_wall(int64_t t)
+{
+	struct libc_state st;
+	libc_at(t, &st);
+	return t + st.utoff;
+}
+
+/* A local time the clocks repeat maps to its first occurrence (RFC 5545),
+ * and *back says by how much the clocks went back. */
+static void
+test_repeated_local_times(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *zone;
+		int y, mo, d, h, mi;
+		int64_t utc; /* the first occurrence */
+		int32_t back;
+	} cases[] = {
+		/* 02:30 CEST (+02:00), then again 02:30 CET */
+		{ "Europe/Berlin", 2027, 10, 31, 2, 30, 1824942600, 3600 },
+		{ "Europe/Berlin", 2027, 10, 31, 2, 0, 1824940800, 3600 },
+		{ "Europe/Berlin", 2027, 10, 31, 1, 59, 1824940740, 0 },
+		{ "Europe/Berlin", 2027, 10, 31, 3, 0, 1824948000, 0 },
+		/* a skipped time: the offset before the change */
+		{ "Europe/Berlin", 2027, 3, 28, 2, 30, 1806197400, 0 },
+		{ "America/New_York", 2027, 11, 7, 1, 30, 1825565400, 3600 },
+		{ "Australia/Lord_Howe", 2027, 4, 4, 1, 45, 1806763500, 1800 },
+		{ "Asia/Manila", 2027, 9, 13, 9, 0, 1820797200, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct zone *zone = NULL;
+		int32_t back = -1;
+		assert_int_equal(zone_load(&zone, cases[i].zone), FS_OK);
+		int64_t local = days_from_civil(cases[i].y, cases[i].mo,
+						cases[i].d) * 86400 +
+				cases[i].h * 3600 + cases[i].mi * 60;
+		int64_t utc = zone_local_to_utc(zone, local, &back);
+		if (utc != cases[i].utc || back != cases[i].back)
+			fail_msg("%s %d-%02d-%02d %02d:%02d: %lld back %d, "
+				 "expected %lld back %d", cases[i].zone,
+				 cases[i].y, cases[i].mo, cases[i].d,
+				 cases[i].h, cases[i].mi, (long long)utc,
+				 (int)back, (long long)cases[i].utc,
+				 (int)cases[i].back);
+		zone_free(zone);
+	}
+
+	/* Around every change of 2024-2031 in every zone, each quarter hour
+	 * of the local day: an existing wall time maps to an instant libc
+	 * shows as that wall time, no earlier instant shows it, and back is
+	 * the distance to the second instant that does. */
+	for (size_t z = 0; z < sizeof(ZONES) / sizeof(*ZONES); z++) {
+		struct zone *zone = NULL;
+		int64_t t = 1704067200; /* 2024-01-01 */
+		assert_int_equal(zone_load(&zone, ZONES[z]), FS_OK);
+		use_zone(ZONES[z]);
+		while (zone_next_change(zone, t, &t) && t < 1956528000) {
+			int64_t day = libc_wall(t) / 86400;
+			for (int64_t local = (day - 1) * 86400;
+			     local < (day + 2) * 86400; local += 900) {
+				int32_t back, shift;
+				int64_t utc = zone_local_to_utc(zone, local, &back);
+				if (!zone_local_exists(zone, local, &shift))
+					continue;
+				if (libc_wall(utc) != local)
+					fail_msg("%s: local %lld maps to %lld, "
+						 "which libc shows as %lld",
+						 ZONES[z], (long long)local,
+						 (long long)utc,
+						 (long long)libc_wall(utc));
+				for (int64_t d = 900; d <= 7200; d += 900)
+					if (libc_wall(utc - d) == local)
+						fail_msg("%s: local %lld: %lld is "
+							 "not the first", ZONES[z],
+							 (long long)local,
+							 (long long)utc);
+				int64_t again = utc + (back ? back : 3600);
+				if ((back > 0) != (libc_wall(again) == local))
+					fail_msg("%s: local %lld: back %d wrong",
+						 ZONES[z], (long long)local,
+						 (int)back);
+			}
+		}
+		zone_free(zone);
+	}
+}
+
 static void
 test_unknown_and_foreign_files(void **state)
 {
@@ -213,6 +303,7 @@ main(void)
 		cmocka_unit_test(test_changes_are_exact),
 		cmocka_unit_test(test_mexico_city_2027_is_one_offset),
 		cmocka_unit_test(test_skipped_local_times),
+		cmocka_unit_test(test_repeated_local_times),
 		cmocka_unit_test(test_unknown_and_foreign_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,20 +77,39 @@ ok fs participant list ph-2027
 expect_lines stdout ' ph-2027 ' 60
 
 # The database holds data/demo plus the plan (groups, the rotation's visit
-# items): importing the shipped files into it adds nothing and changes only
-# what the plan set (tests/cli/3NN-*.sh test planning itself).
+# items): importing the shipped files into it adds back only the visit
+# items the plan removed (never published, so deleted without a trace:
+# 125-tombstones.sh) and changes only what the plan set (tests/cli/3NN-*.sh
+# test planning itself).
 ok fs mission import "$DATA/missions.csv"
 expect_stdout ': 3 rows: 0 added, 0 changed, 3 unchanged$'
 ok fs participant import "$DATA/participants.csv"
 expect_stdout ": $(csv_rows "$DATA/participants.csv") rows: 0 added, [0-9]+ changed, [0-9]+ unchanged$"
+planned_away=$("$PYTHON" -c '
+import csv, sys
+shipped = {(r["mission"], r["ref"]) for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))}
+kept = {tuple(l.split("|")) for l in sys.stdin.read().split()}
+print(len(shipped - kept))' "$DATA/agenda.csv" < <(sql "select m.code || '|' || i.ref from item i join mission m on m.id = i.mission_id"))
+check "the plan removed some shipped visit items ($planned_away)" test "$planned_away" -gt 0
+eq "no tombstone left by the plan" "$(sql 'select count(*) from item where removed = 1')" 0
 ok fs agenda import "$DATA/agenda.csv"
-expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: 0 added, [0-9]+ changed, [0-9]+ unchanged$"
+expect_stdout ": $(csv_rows "$DATA/agenda.csv") rows: $planned_away added, [0-9]+ changed, [0-9]+ unchanged$"
 
-# A second demo starts afresh: what was added since is gone, the files are
-# rewritten, no temporary database is left behind.
+# A second demo into the same folder would replace the database and all
+# that was done in it since: refused, the database untouched, unless --force.
 add_mission extra-1
 eq "missions before the second demo" "$(sql 'select count(*) from mission')" 4
-ok fs demo --out "$DEMO"
+sum_before=$(md5sum <"$DEMO/fieldschool.db")
+fails 3 fs demo --out "$DEMO"
+expect_stderr_fixed "fieldschool: $DEMO/fieldschool.db exists: the demo needs a new database file (add --force to replace it)"
+expect_stdout_empty
+eq "database bytes after the refused demo" "$(md5sum <"$DEMO/fieldschool.db")" "$sum_before"
+eq "missions after the refused demo" "$(sql 'select count(*) from mission')" 4
+check "no temporary database left by the refused demo" \
+	test -z "$(ls -A "$DEMO" | grep -E 'tmp')"
+# --force starts afresh: what was added since is gone, the files are
+# rewritten, no temporary database is left behind.
+ok fs demo --out "$DEMO" --force
 eq "missions after the second demo" "$(sql 'select count(*) from mission')" 3
 ok fs participant list ph-2027 --json
 eq "ph-2027 participants after the second demo" "$(json_len <"$LAST_OUT")" 60
@@ -106,9 +125,15 @@ expect_stderr_fixed "$DEMO/fieldschool.db exists"
 expect_stdout_empty
 eq "existing database bytes after refused demo" "$(md5sum <"$DEMO/fieldschool.db")" "$sum_before"
 unchanged_since before-db-demo
-# ... also when --db comes after the command
+# ... also when --db comes after the command; the message is the same as
+# for --out, and --force replaces the file the same way
 fails 3 fs demo --db "$DEMO/fieldschool.db" --out "$TMP/demo2"
-expect_stderr_fixed "exists: the demo needs a new database file"
+expect_stderr_fixed "fieldschool: $DEMO/fieldschool.db exists: the demo needs a new database file (add --force to replace it)"
+ok fs participant add --given-name Extra --family-name Person --category 1
+eq "people before --db demo --force" "$(sql "select count(*) from participant where given_name = 'Extra'")" 1
+ok fs --db "$DEMO/fieldschool.db" demo --out "$TMP/demo2" --force
+eq "people after --db demo --force" "$(sql "select count(*) from participant where given_name = 'Extra'")" 0
+eq "missions after --db demo --force" "$(sql 'select count(*) from mission')" 3
 
 # --db naming a new file: the database goes there, the CSV files to --out.
 ok fs --db "$TMP/elsewhere.db" demo --out "$TMP/demo3"

@@ -116,7 +116,7 @@ expect_stderr_fixed "bad.csv:9: kind: 'party': expected session, visit, travel, 
 expect_stderr_fixed "bad.csv:10: module: unknown module '9'"
 expect_stderr_fixed "bad.csv:11: lat: '91': latitude must be between -90 and 90"
 expect_stderr_fixed "bad.csv:12: lat: 'abc': expected decimal degrees"
-expect_stderr_fixed "bad.csv:13: lon: give both lat and lon, or neither"
+expect_stderr_fixed "bad.csv:13: lon: give lat and lon together (both empty clears the position)"
 expect_stderr_fixed "bad.csv:14: audience: 'everyone': expected all, group:LABEL or category:CODE"
 expect_stderr_fixed "bad.csv:15: audience: unknown category 'nope'"
 expect_stderr_fixed "bad.csv:16: date: 2027-03-01 is not day 2 (2027-03-02)"
@@ -245,6 +245,8 @@ ok fs agenda cancel --undo A1
 item A1
 eq "sequence after a second undo" "$(field sequence)" $((seq + 2))
 
+# A published item (publish or ics wrote it) keeps its row when removed.
+ok fs ics m1 -o m1.ics
 ok fs agenda remove A1
 expect_stdout '^A1: removed$'
 ok fs agenda list m1

@@ -9,7 +9,7 @@ export FIELDSCHOOL_DB=$TMP/none/fieldschool.db
 GROUPS_AND_COMMANDS=(
 	init demo
 	"mission add" "mission list" "mission show" "mission edit"
-	"mission remove" "mission import" "mission export"
+	"mission remove" "mission shift" "mission import" "mission export"
 	"participant add" "participant list" "participant show" "participant edit"
 	"participant remove" "participant import" "participant export"
 	"agenda add" "agenda list" "agenda show" "agenda edit" "agenda cancel"

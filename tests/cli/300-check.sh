@@ -55,7 +55,7 @@ expect_stdout "^mx-2027: error: $visit: 50 confirmed participants expected \(day
 
 # a facilitator in two places
 fresh() {
-	ok fs demo --out "$TMP/demo"
+	ok fs demo --force --out "$TMP/demo"
 }
 fresh
 second=$(sql "select i.ref from item i join mission m on m.id = i.mission_id where m.code = 'rw-2027' and i.kind = 'visit' and i.removed = 0 order by i.day_date, i.start_time, i.ref limit 1 offset 1")

@@ -53,9 +53,10 @@ fs_err fs_agenda_locate(fs_store *store, const char *ref, const char *mission,
 fs_err fs_agenda_set_cancelled(fs_store *store, const char *mission,
 			       const char *ref, bool cancelled);
 
-/* Removes an item from the agenda.  Its row is kept, so that calendar feeds
- * go on showing it as cancelled; importing its ref again brings it back.
- * FS_ENOTFOUND. */
+/* Removes an item from the agenda.  Once published (publish, ics) its row
+ * is kept, so that calendar feeds go on showing it as cancelled, and
+ * importing its ref again brings it back; an item no feed has held yet
+ * (and no attendance names) is deleted.  FS_ENOTFOUND. */
 fs_err fs_agenda_remove(fs_store *store, const char *mission, const char *ref);
 
 #endif

@@ -40,6 +40,10 @@ typedef struct fs_check_item {
 	size_t n_categories;
 	const int *facilitators; /* indexes into facilitators */
 	size_t n_facilitators;
+	/* Clock changes at the start and end: 0 none; > 0 the time does not
+	 * exist (the clocks jump forward that many minutes); < 0 it happens
+	 * twice (the clocks go back that many minutes). */
+	int start_clock, end_clock;
 } fs_check_item;
 
 #define FS_CHECK_NO_DAY (-1000000)
@@ -53,10 +57,13 @@ typedef struct fs_check_person {
 	int arrival_min;   /* minutes after midnight, -1 for a date alone */
 	int departure_day;
 	int departure_min;
+	int arrival_clock;   /* as fs_check_item's start_clock */
+	int departure_clock;
 } fs_check_person;
 
 typedef struct fs_check_input {
 	const char *mission;   /* code, copied into every finding */
+	const char *timezone;  /* for messages; may be NULL */
 	int days;              /* the mission's length */
 	long capacity;         /* seats, -1 for no limit */
 	const long *quotas;    /* per category, -1 for none; NULL for none */

@@ -58,4 +58,23 @@ fs_err fs_mission_usage_get(fs_store *store, const char *code,
  * FS_ENOTFOUND. */
 fs_err fs_mission_remove(fs_store *store, const char *code);
 
+/* What fs_mission_shift() moved. */
+typedef struct fs_mission_shift_result {
+	long days;          /* new start - old start; 0: nothing moved */
+	long items;         /* agenda items (removed ones too: feeds keep them) */
+	long registrations; /* registrations whose arrival or departure moved */
+	long attendance;    /* attendance records */
+} fs_mission_shift_result;
+
+/*
+ * Moves the mission in time so that it starts on new_start (YYYY-MM-DD),
+ * and everything dated in it by as many days: its agenda items (UIDs kept,
+ * SEQUENCE raised), its registrations' arrivals and departures (their
+ * travel events' SEQUENCE raised) and its attendance records; in one
+ * transaction.  FS_ENOTFOUND; FS_EINPUT for a bad date, or when an item
+ * would start or end at a time the clocks skip in the mission's zone.
+ */
+fs_err fs_mission_shift(fs_store *store, const char *code,
+			const char *new_start, fs_mission_shift_result *out);
+
 #endif
