@@ -75,6 +75,8 @@ P4,Gone,Person,lgu-official,m1,confirmed,,,B
 EOF
 ok fs agenda import "$TMP/agenda.csv"
 ok fs participant import "$TMP/people.csv"
+# published once, so that a removed item stays (as cancelled) for subscribers
+ok fs publish m1 --out "$OUT"
 ok fs agenda cancel A7 --mission m1
 ok fs agenda remove A8 --mission m1
 # the hostile texts must come back as text, whole
