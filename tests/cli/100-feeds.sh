@@ -669,7 +669,7 @@ ok fs publish m1 --out "$OUT"
 old=$(fs token show P1 --mission m1 </dev/null | cut -f3)
 check "token show: MISSION/p/<32 hex>.ics" grep -Eq '^m1/p/[0-9a-f]{32}\.ics$' <<<"$old"
 cp "$OUT/$old" p1-old.ics
-tree_state "$OUT" | grep -v -e "^$old " -e '^m1/index.json ' >t0.state
+tree_state "$OUT" | grep -v -e "^$old " -e "^${old%.ics}.html " -e '^m1/index.json ' >t0.state
 ok fs token rotate P1 --mission m1
 expect_stdout '^P1	m1	m1/p/[0-9a-f]{32}\.ics$'
 new=$(cut -f3 "$LAST_OUT")
@@ -683,7 +683,7 @@ check "the old personal feed is gone" test ! -e "$OUT/$old"
 same_file "the new personal feed holds what the old one did" "$OUT/$new" p1-old.ics
 check "index.json lists the new path" grep -q "\"path\": \"$new\"" "$OUT/m1/index.json"
 eq "index.json no longer lists the old path" "$(grep -c "$old" "$OUT/m1/index.json")" 0
-tree_state "$OUT" | grep -v -e "^$new " -e '^m1/index.json ' >t1.state
+tree_state "$OUT" | grep -v -e "^$new " -e "^${new%.ics}.html " -e '^m1/index.json ' >t1.state
 same_file "rotate: every other file untouched" t0.state t1.state
 
 # a registration cancelled: its feed goes at the next publish
