@@ -766,7 +766,7 @@ idx = json.load(open(os.path.join(out, code, "index.json"), encoding="utf-8"))
 listed = {f["path"] for f in idx["feeds"]}
 have = {os.path.relpath(os.path.join(d, n), out)
         for d, _, names in os.walk(os.path.join(out, code)) for n in names
-        if n != "index.json"}
+        if n.endswith(".ics")}  # beside them: index.json and the pages
 print("missing:", sorted(listed - have), "unlisted:", sorted(have - listed))
 sys.exit(0 if listed == have else 1)
 PYEOF
