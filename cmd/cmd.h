@@ -9,6 +9,7 @@
 #ifndef FS_CMD_H
 #define FS_CMD_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -35,6 +36,7 @@ struct global_options {
 	const char *db;   /* --db, else $FIELDSCHOOL_DB, else fieldschool.db */
 	bool db_given;    /* --db was on the command line */
 	bool json;        /* --json */
+	const char *argv0; /* the program as it was invoked */
 };
 extern struct global_options global;
 
@@ -53,6 +55,34 @@ int cmd_whole_number(const char *usage, const char *option, const char *text,
 int cmd_usage_error(const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int exit_status_of(fs_err err);
+
+/*
+ * Shell completion (complete.c): `fieldschool __complete [WORD...]` prints
+ * the commands of a group, or the options of a command, one a line ("--out="
+ * for an option that takes a value).  It runs the command as if with --help;
+ * the option table is read where the command parses its options: every
+ * getopt_long() of cmd/ goes through cmd_getopt_long(), which in that mode
+ * prints the table and exits.  So the completion knows exactly the options
+ * each command accepts, and no list can go stale.
+ */
+int cmd_complete(const struct cmd *commands, int argc, char **argv);
+int cmd_getopt_long(int argc, char *const *argv, const char *shortopts,
+		    const struct option *longopts, int *longind);
+#define getopt_long cmd_getopt_long
+/* In completion mode: prints the names of table (a group's commands) and
+ * exits; otherwise returns. */
+void cmd_complete_table(const struct cmd *table);
+/* In completion mode: a command that takes no option but --help; exits. */
+void cmd_complete_no_options(void);
+
+/*
+ * Text from the database or a file, safe to print (term.c): control
+ * characters as visible escapes (\x1b, \u009b), invalid UTF-8 as U+FFFD;
+ * term_text() makes one line (tabs and line breaks become spaces),
+ * term_lines() keeps line breaks.  The result lives until 8 more calls.
+ */
+const char *term_text(const char *s);
+const char *term_lines(const char *s);
 
 /* Opens the database named by --db (creating it only for init and demo). */
 int cmd_open_store(fs_store **out, unsigned flags);
@@ -104,6 +134,7 @@ int cmd_ics(int argc, char **argv);
 int cmd_page(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 

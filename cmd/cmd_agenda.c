@@ -81,9 +81,9 @@ print_item(void *ctx, const char *const *v)
 	printf("  %s-%s  %-8s  %s%s", v[FS_ITEM_START], v[FS_ITEM_END],
 	       v[FS_ITEM_KIND],
 	       strcmp(v[FS_ITEM_STATUS], "cancelled") ? "" : "CANCELLED: ",
-	       v[FS_ITEM_TITLE]);
+	       term_text(v[FS_ITEM_TITLE]));
 	if (*v[FS_ITEM_PLACE])
-		printf(" @ %s", v[FS_ITEM_PLACE]);
+		printf(" @ %s", term_text(v[FS_ITEM_PLACE]));
 	if (strcmp(v[FS_ITEM_AUDIENCE], "all"))
 		printf(" [%s]", v[FS_ITEM_AUDIENCE]);
 	printf("  (%s)\n", v[FS_ITEM_REF]);

@@ -56,12 +56,14 @@ attend_mark(int argc, char **argv)
 		{ "mission", required_argument, NULL, 'm' },
 		{ "session", required_argument, NULL, 's' },
 		{ "absent", no_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage = "fieldschool attend mark --date YYYY-MM-DD "
 			    "[--mission M] [--session REF] [--absent] "
-			    "PARTICIPANT...";
+			    "[--force] PARTICIPANT...";
+	fs_put_mode mode = FS_PUT_UPSERT;
 	const char *values[FS_ATT__COUNT] = { NULL };
 	fs_problems problems = FS_PROBLEMS_INIT;
 	fs_store *store = NULL;
@@ -86,13 +88,19 @@ attend_mark(int argc, char **argv)
 		case 'a':
 			values[FS_ATT_PRESENT] = "no";
 			break;
+		case 'f':
+			mode = FS_PUT_FORCE;
+			break;
 		case 'h':
 			printf("usage: %s\n\nMarks the participants (by ref) "
 			       "present, or --absent, on a day of their\n"
 			       "mission or for one session (--session, an "
 			       "agenda item's ref).  All or\nnothing: one bad "
 			       "ref changes nothing.  Marking again updates "
-			       "the mark.\n", usage);
+			       "the mark.\nOnly confirmed registrations can be "
+			       "marked present: --force marks an\napplied, "
+			       "waitlisted or cancelled one anyway (the roster "
+			       "still owes them\nnothing).\n", usage);
 			return EXIT_OK;
 		default:
 			return cmd_usage_error(usage, "%s: unknown option or "
@@ -114,7 +122,7 @@ attend_mark(int argc, char **argv)
 		size_t before = problems.n;
 		fs_err one;
 		values[FS_ATT_REF] = argv[i];
-		one = fs_attendance_format.put(store, values, FS_PUT_UPSERT, 0,
+		one = fs_attendance_format.put(store, values, mode, 0,
 					       &problems, &outcome, NULL);
 		/* the problems of this ref, named after it */
 		for (size_t k = before; k < problems.n; k++)
@@ -195,6 +203,7 @@ cert_begin(struct cert_out *c)
 		const char *head[FS_CERT__COUNT];
 		for (int i = 0; i < FS_CERT__COUNT; i++)
 			head[i] = fs_certificate_columns[i].name;
+		fs_csv_write_bom(c->out);
 		fs_csv_write(c->out, head, FS_CERT__COUNT);
 	}
 }

@@ -179,7 +179,7 @@ cmd_check(int argc, char **argv)
 			const fs_finding *f = &findings.items[i];
 			printf("%s: %s: %s: %s\n", f->mission,
 			       fs_severity_name(f->severity), f->subject,
-			       f->message);
+			       term_text(f->message));
 		}
 		n_warnings = findings.n - findings.n_errors;
 		fprintf(stderr, "fieldschool: %zu error%s, %zu warning%s\n",

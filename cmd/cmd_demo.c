@@ -155,6 +155,104 @@ install_database(const char *tmp_db, const char *db, bool force)
 	return fs_fail(FS_EIO, "%s: %s", db, strerror(errno));
 }
 
+/* Writes s for a POSIX shell: as it is when every byte is harmless, else
+ * in single quotes. */
+static void
+put_shell_word(const char *s)
+{
+	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789_./+-:,=@%") == strlen(s)) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	putchar('\'');
+}
+
+/* Is the file at path the program that is running? */
+static bool
+is_this_program(const char *path)
+{
+	struct stat a, b;
+	return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* How the user can run this program again from the current directory: the
+ * path it was invoked by, its bare name when the shell finds this very
+ * program on PATH, else the absolute path of the running executable
+ * (build/fieldschool is not on PATH after ./dev demo).  Owned by the
+ * caller. */
+static char *
+program_to_run(void)
+{
+	const char *name = global.argv0, *path = getenv("PATH");
+	char *self;
+
+	if (strchr(name, '/'))
+		return strdup(name);
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+		char *candidate = NULL;
+		bool found = asprintf(&candidate, "%.*s%s%s", (int)len, path,
+				      len ? "/" : "", name) >= 0 &&
+			     access(candidate, X_OK) == 0;
+		/* the shell takes the first match on PATH */
+		if (found) {
+			bool same = is_this_program(candidate);
+			free(candidate);
+			if (same)
+				return strdup(name);
+			break;
+		}
+		free(candidate);
+		path += len + (path[len] == ':');
+	}
+	if ((self = realpath("/proc/self/exe", NULL)))
+		return self;
+	return strdup(name);
+}
+
+/* The "try:" lines, each ready to paste into a shell in the directory the
+ * demo ran in: the program as it can be found from there, and --db unless
+ * the database is the one it opens by default. */
+static void
+print_try(const char *db, const char *mission)
+{
+	static const struct {
+		const char *command, *after;
+		bool has_mission;
+	} tries[] = {
+		{ "mission list", "", false },
+		{ "agenda list", "", true },
+		{ "ics", " --group A", true },
+	};
+	char *program = program_to_run();
+	bool is_default = !strcmp(db, fs_store_default_path());
+
+	printf("\ntry:\n");
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		fputs("  ", stdout);
+		put_shell_word(program ? program : "fieldschool");
+		if (!is_default) {
+			fputs(" --db ", stdout);
+			put_shell_word(db);
+		}
+		printf(" %s", tries[i].command);
+		if (tries[i].has_mission) {
+			putchar(' ');
+			put_shell_word(mission);
+		}
+		printf("%s\n", tries[i].after);
+	}
+	free(program);
+}
+
 int
 cmd_demo(int argc, char **argv)
 {
@@ -279,11 +377,7 @@ cmd_demo(int argc, char **argv)
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
 	       dir);
 	printf("\nopen first: %s/feeds/index.html\n", dir);
-	printf("\ntry:\n  export FIELDSCHOOL_DB=%s\n  fieldschool mission list\n"
-	       "  fieldschool agenda list %s\n"
-	       "  fieldschool ics %s --group A\n", db,
-	       summary.n_codes ? summary.codes[0] : "mx-2027",
-	       summary.n_codes ? summary.codes[0] : "mx-2027");
+	print_try(db, summary.n_codes ? summary.codes[0] : "mx-2027");
 done:
 	fs_store_close(store);
 	if (err)

@@ -85,7 +85,7 @@ print_category(void *ctx, const fs_category *c)
 		printf(", \"participants\": %ld}", c->participants);
 	} else {
 		printf("%2d  %-22s %5ld  %s\n", c->number, c->code,
-		       c->participants, c->name);
+		       c->participants, term_text(c->name));
 	}
 	return FS_OK;
 }
@@ -171,7 +171,7 @@ print_module(void *ctx, const fs_module *m)
 		printf("}");
 	} else {
 		printf("%-9s %d  %-12s %s\n", m->curriculum, m->number, m->code,
-		       m->title);
+		       term_text(m->title));
 	}
 	return FS_OK;
 }
@@ -229,7 +229,8 @@ print_place(void *ctx, const fs_place *p)
 			printf(", \"lat\": null, \"lon\": null");
 		printf(", \"items\": %ld}", p->items);
 	} else {
-		printf("%s\n    %s", p->name, *p->address ? p->address : "-");
+		printf("%s\n    %s", term_text(p->name),
+		       *p->address ? term_text(p->address) : "-");
 		if (p->has_geo)
 			printf("  (%.6g, %.6g)", p->lat, p->lon);
 		printf("  %ld item%s\n", p->items, p->items == 1 ? "" : "s");
@@ -312,8 +313,9 @@ print_facilitator(void *ctx, const fs_facilitator *f)
 		fs_json_string(stdout, f->organization);
 		printf(", \"items\": %ld}", f->items);
 	} else {
-		printf("%-36s %-30s %3ld  %s\n", f->name, f->email, f->items,
-		       f->organization);
+		printf("%-36s %-30s %3ld  %s\n", term_text(f->name),
+		       term_text(f->email), f->items,
+		       term_text(f->organization));
 	}
 	return FS_OK;
 }

@@ -266,7 +266,7 @@ plan_visits(int argc, char **argv)
 						any = true;
 					}
 				if (any)
-					printf(" at %s", r.sites[j]);
+					printf(" at %s", term_text(r.sites[j]));
 			}
 			printf("\n");
 		}

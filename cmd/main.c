@@ -27,6 +27,7 @@ static const struct cmd commands[] = {
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
 	{ "page", cmd_page, "write one HTML page of a mission's agenda" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
+	{ "serve", cmd_serve, "serve a publish directory over HTTP" },
 	{ "token", cmd_token, "show or rotate a participant's feed address" },
 	{ "check", cmd_check, "find scheduling conflicts (exit 1 on errors)" },
 	{ "plan", cmd_plan, "plan site-visit groups and their rotation" },
@@ -40,6 +41,7 @@ static const struct cmd commands[] = {
 int
 reject_options(int argc, char **argv, const char *usage)
 {
+	cmd_complete_no_options();
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] != '\0')
 			return cmd_usage_error(usage, "%s: unknown option (see "
@@ -77,7 +79,8 @@ int
 cmd_fail(fs_err err)
 {
 	const char *detail = fs_errdetail();
-	fprintf(stderr, "fieldschool: %s\n", *detail ? detail : fs_strerror(err));
+	fprintf(stderr, "fieldschool: %s\n",
+		term_text(*detail ? detail : fs_strerror(err)));
 	return exit_status_of(err);
 }
 
@@ -124,17 +127,19 @@ cmd_report(fs_err err, const fs_problems *problems, const char *file)
 	for (size_t i = 0; i < problems->n; i++) {
 		const fs_problem *p = &problems->items[i];
 		if (p->line > 0) {
-			fprintf(stderr, "%s:%ld: ", file ? file : "-", p->line);
+			fprintf(stderr, "%s:%ld: ", term_text(file ? file : "-"),
+				p->line);
 			if (p->column)
 				fprintf(stderr, "%s: ", p->column);
-			fprintf(stderr, "%s\n", p->reason);
+			fprintf(stderr, "%s\n", term_text(p->reason));
 		} else if (p->column) {
 			fputs("fieldschool: --", stderr);
 			for (const char *c = p->column; *c; c++)
 				fputc(*c == '_' ? '-' : *c, stderr);
-			fprintf(stderr, ": %s\n", p->reason);
+			fprintf(stderr, ": %s\n", term_text(p->reason));
 		} else {
-			fprintf(stderr, "fieldschool: %s\n", p->reason);
+			fprintf(stderr, "fieldschool: %s\n",
+				term_text(p->reason));
 		}
 	}
 	/* After a file's problems, the detail sums them up. */
@@ -156,6 +161,7 @@ int
 cmd_dispatch(const struct cmd *table, const char *usage, int argc, char **argv)
 {
 	if (argc < 2 || is_help(argv[1])) {
+		cmd_complete_table(table);
 		print_table(table, usage);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
@@ -206,6 +212,7 @@ take_global_options(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	global.argv0 = argv[0] ? argv[0] : "fieldschool";
 	argc = take_global_options(argc, argv);
 	if (argc < 0)
 		return cmd_usage_error(MAIN_USAGE, "--db needs a file name");
@@ -216,5 +223,7 @@ main(int argc, char **argv)
 		       fs_store_schema_version());
 		return EXIT_OK;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "__complete"))
+		return cmd_complete(commands, argc - 1, argv + 1);
 	return cmd_dispatch(commands, MAIN_USAGE, argc, argv);
 }

@@ -337,12 +337,9 @@ collect_row(void *ctx, const char *const *values)
 		t->cap = cap;
 	}
 	for (size_t i = 0; i < t->n_columns; i++) {
-		char *cell = strdup(values[t->columns[i]]);
+		char *cell = strdup(term_text(values[t->columns[i]]));
 		if (!cell)
 			return fs_fail(FS_ENOMEM, "out of memory");
-		for (char *p = cell; *p; p++)
-			if (*p == '\n' || *p == '\r' || *p == '\t')
-				*p = ' ';
 		t->cells[t->rows * t->n_columns + i] = cell;
 	}
 	t->rows++;
@@ -415,7 +412,7 @@ show_row(void *ctx, const char *const *values)
 	}
 	for (size_t c = 0; c < format->n_columns; c++) {
 		printf("%-14s ", format->columns[c].name);
-		for (const char *p = values[c]; *p; p++) {
+		for (const char *p = term_lines(values[c]); *p; p++) {
 			putchar(*p);
 			if (*p == '\n')
 				printf("%-15s", "");

@@ -20,41 +20,52 @@
 
 static const fs_column columns[FS_ITEM__COUNT] = {
 	[FS_ITEM_REF] = { "ref", false, false, false,
-			  "your identifier of the item" },
-	[FS_ITEM_MISSION] = { "mission", true, false, false, "mission code" },
-	[FS_ITEM_DAY] = { "day", false, true, false, "day of the mission, 1-4" },
+			  "your identifier of the item", FS_TEXT_LINE },
+	[FS_ITEM_MISSION] = { "mission", true, false, false, "mission code",
+			      FS_TEXT_LINE },
+	[FS_ITEM_DAY] = { "day", false, true, false, "day of the mission, 1-4",
+			  FS_TEXT_LINE },
 	[FS_ITEM_DATE] = { "date", false, false, false,
-			   "YYYY-MM-DD (instead of day)" },
-	[FS_ITEM_START] = { "start", true, false, false, "HH:MM, local time" },
-	[FS_ITEM_END] = { "end", true, false, false, "HH:MM, after start" },
+			   "YYYY-MM-DD (instead of day)", FS_TEXT_LINE },
+	[FS_ITEM_START] = { "start", true, false, false, "HH:MM, local time",
+			    FS_TEXT_LINE },
+	[FS_ITEM_END] = { "end", true, false, false, "HH:MM, after start",
+			  FS_TEXT_LINE },
 	[FS_ITEM_KIND] = { "kind", true, false, false,
-			   "session, visit, travel, meal, break or ceremony" },
-	[FS_ITEM_TITLE] = { "title", true, false, false, "title" },
+			   "session, visit, travel, meal, break or ceremony",
+			   FS_TEXT_LINE },
+	[FS_ITEM_TITLE] = { "title", true, false, false,
+			    "title", FS_TEXT_TITLE },
 	[FS_ITEM_MODULE] = { "module", false, false, false,
-			     "curriculum module number or code" },
-	[FS_ITEM_PLACE] = { "place", false, false, false, "venue or site name" },
+			     "curriculum module number or code", FS_TEXT_LINE },
+	[FS_ITEM_PLACE] = { "place", false, false, false,
+			    "venue or site name", FS_TEXT_NAME },
 	[FS_ITEM_ADDRESS] = { "address", false, false, false,
-			      "the place's address" },
-	[FS_ITEM_LAT] = { "lat", false, true, false, "the place's latitude" },
-	[FS_ITEM_LON] = { "lon", false, true, false, "the place's longitude" },
+			      "the place's address", FS_TEXT_ADDRESS },
+	[FS_ITEM_LAT] = { "lat", false, true, false, "the place's latitude",
+			  FS_TEXT_LINE },
+	[FS_ITEM_LON] = { "lon", false, true, false, "the place's longitude",
+			  FS_TEXT_LINE },
 	[FS_ITEM_HOST] = { "host", false, false, false,
-			   "host organization of a visit" },
+			   "host organization of a visit", FS_TEXT_NAME },
 	[FS_ITEM_CAPACITY] = { "capacity", false, true, false,
-			       "people the site takes at once" },
+			       "people the site takes at once", FS_TEXT_LINE },
 	[FS_ITEM_AUDIENCE] = { "audience", false, false, false,
-			       "all, group:A;group:B or category:CODE" },
+			       "all, group:A;group:B or category:CODE",
+			       FS_TEXT_LINE },
 	[FS_ITEM_FACILITATORS] = { "facilitators", false, false, false,
-				   "names separated by ';'" },
+				   "names separated by ';'", FS_TEXT_LINE },
 	[FS_ITEM_DESCRIPTION] = { "description", false, false, false,
-				  "description" },
-	[FS_ITEM_UID] = { "uid", false, false, true, "calendar UID" },
+				  "description", FS_TEXT_NOTE },
+	[FS_ITEM_UID] = { "uid", false, false, true, "calendar UID", FS_TEXT_LINE },
 	[FS_ITEM_SEQUENCE] = { "sequence", false, true, true,
-			       "calendar SEQUENCE" },
+			       "calendar SEQUENCE", FS_TEXT_LINE },
 	[FS_ITEM_STATUS] = { "status", false, false, true,
-			     "active or cancelled" },
-	[FS_ITEM_CREATED] = { "created", false, false, true, "created (UTC)" },
+			     "active or cancelled", FS_TEXT_LINE },
+	[FS_ITEM_CREATED] = { "created", false, false, true, "created (UTC)",
+			      FS_TEXT_LINE },
 	[FS_ITEM_UPDATED] = { "updated", false, false, true,
-			      "last changed (UTC)" },
+			      "last changed (UTC)", FS_TEXT_LINE },
 };
 
 static const char *const KINDS[] = { "session", "visit", "travel", "meal",
@@ -227,12 +238,21 @@ parse_facilitators(const char *text, struct text *out, long line,
 		return fs_fail(FS_ENOMEM, "out of memory");
 	for (part = strtok_r(copy, ";", &save); part;
 	     part = strtok_r(NULL, ";", &save)) {
+		char why_text[160];
+		const char *why;
 		part = trim(part);
 		if (!*part || text_has(out, part))
 			continue;
-		if (strlen(part) > 200 || !text_add(out, part)) {
+		if ((why = check_text(part, FS_TEXT_NAME, why_text,
+				      sizeof(why_text)))) {
 			err = fs_problems_add(problems, line, "facilitators",
-					      "too long");
+					      "%s", why);
+			break;
+		}
+		if (!text_add(out, part)) {
+			err = fs_problems_add(problems, line, "facilitators",
+					      "the names take more than %zu "
+					      "bytes in all", sizeof(out->buf) - 1);
 			break;
 		}
 	}

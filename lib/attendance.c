@@ -10,23 +10,24 @@
 #include "value.h"
 
 static const fs_column columns[FS_ATT__COUNT] = {
-	[FS_ATT_REF] = { "ref", true, false, false, "the participant's ref" },
+	[FS_ATT_REF] = { "ref", true, false, false, "the participant's ref",
+			 FS_TEXT_LINE },
 	[FS_ATT_MISSION] = { "mission", false, false, false,
 			     "mission code (needed only when the date is in "
-			     "two of the person's missions)" },
+			     "two of the person's missions)", FS_TEXT_LINE },
 	[FS_ATT_DATE] = { "date", true, false, false,
-			  "YYYY-MM-DD, a day of the mission" },
+			  "YYYY-MM-DD, a day of the mission", FS_TEXT_LINE },
 	[FS_ATT_SESSION] = { "session", false, false, false,
 			     "ref of an agenda item that day (empty: the "
-			     "whole day)" },
+			     "whole day)", FS_TEXT_LINE },
 	[FS_ATT_PRESENT] = { "present", false, false, false,
-			     "yes or no (default yes)" },
+			     "yes or no (default yes)", FS_TEXT_LINE },
 	[FS_ATT_FAMILY_NAME] = { "family_name", false, false, true,
-				 "family name" },
+				 "family name", FS_TEXT_LINE },
 	[FS_ATT_GIVEN_NAME] = { "given_name", false, false, true,
-				"given name" },
+				"given name", FS_TEXT_LINE },
 	[FS_ATT_RECORDED] = { "recorded", false, false, true,
-			      "when it was recorded (UTC)" },
+			      "when it was recorded (UTC)", FS_TEXT_LINE },
 };
 
 static bool
@@ -44,13 +45,12 @@ attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	struct mission_info mission = { 0 };
 	size_t before = problems->n;
 	int64_t day = 0, registration = 0, mission_id = 0, item = 0;
-	char mission_code[65] = "", now[21];
+	char mission_code[65] = "", status[16] = "", now[21];
 	bool present = true, has_mission = given(v[FS_ATT_MISSION]);
 	sqlite3_stmt *stmt;
 	fs_err err;
 	int rc, matches = 0;
 
-	(void)mode;
 	*outcome = FS_PUT_UNCHANGED;
 	if (!given(ref))
 		PROBLEM(FS_ATT_REF, "required");
@@ -96,6 +96,8 @@ attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			snprintf(mission_code, sizeof(mission_code), "%s",
 				 store_text(stmt, 1));
 			mission_id = sqlite3_column_int64(stmt, 2);
+			snprintf(status, sizeof(status), "%s",
+				 store_text(stmt, 3));
 		}
 	}
 	sqlite3_reset(stmt);
@@ -139,6 +141,31 @@ attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			return store_fail(store, "looking up a session");
 		if (problems->n > before)
 			return FS_EINPUT;
+	}
+
+	/* Only confirmed registrations are paid and certified: marking
+	 * anyone else present is a mistake unless forced (a record already
+	 * there, as an export brings back, is kept). */
+	if (present && strcmp(status, "confirmed") && mode != FS_PUT_FORCE) {
+		bool recorded = false;
+		if ((err = store_stmt(store, Q_ATTEND_FIND, &stmt)))
+			return err;
+		sqlite3_bind_int64(stmt, 1, registration);
+		sqlite3_bind_text(stmt, 2, v[FS_ATT_DATE], -1, SQLITE_STATIC);
+		if (item)
+			sqlite3_bind_int64(stmt, 3, item);
+		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			recorded = sqlite3_column_int(stmt, 1) == 1;
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_fail(store, "looking up attendance");
+		if (!recorded) {
+			PROBLEM(FS_ATT_REF, "'%s' is %s for %s, not confirmed: "
+				"confirm the registration first ('attend mark "
+				"--force' records it anyway)", ref, status,
+				mission_code);
+			return FS_EINPUT;
+		}
 	}
 
 	if ((err = fs_store_begin(store)))
@@ -238,16 +265,19 @@ const fs_format fs_attendance_format = {
 /* --- certificates ---------------------------------------------------------- */
 
 const fs_column fs_certificate_columns[FS_CERT__COUNT] = {
-	[FS_CERT_REF] = { "ref", false, false, false, "" },
-	[FS_CERT_FAMILY_NAME] = { "family_name", false, false, false, "" },
-	[FS_CERT_GIVEN_NAME] = { "given_name", false, false, false, "" },
-	[FS_CERT_ORGANIZATION] = { "organization", false, false, false, "" },
-	[FS_CERT_CATEGORY] = { "category", false, false, false, "" },
-	[FS_CERT_DAYS_PRESENT] = { "days_present", false, true, false, "" },
-	[FS_CERT_DAYS] = { "days", false, true, false, "" },
-	[FS_CERT_PERCENT] = { "percent", false, true, false, "" },
-	[FS_CERT_QUALIFIES] = { "qualifies", false, false, false, "" },
-	[FS_CERT_BASIS] = { "basis", false, false, false, "" },
+	[FS_CERT_REF] = { "ref", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_FAMILY_NAME] = { "family_name", false, false, false, "",
+				  FS_TEXT_LINE },
+	[FS_CERT_GIVEN_NAME] = { "given_name", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_ORGANIZATION] = { "organization", false, false, false, "",
+				   FS_TEXT_LINE },
+	[FS_CERT_CATEGORY] = { "category", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_DAYS_PRESENT] = { "days_present", false, true, false, "",
+				   FS_TEXT_LINE },
+	[FS_CERT_DAYS] = { "days", false, true, false, "", FS_TEXT_LINE },
+	[FS_CERT_PERCENT] = { "percent", false, true, false, "", FS_TEXT_LINE },
+	[FS_CERT_QUALIFIES] = { "qualifies", false, false, false, "", FS_TEXT_LINE },
+	[FS_CERT_BASIS] = { "basis", false, false, false, "", FS_TEXT_LINE },
 };
 
 fs_err
@@ -257,7 +287,7 @@ fs_certificates(fs_store *store, const char *mission, int min_percent,
 	struct mission_info m;
 	sqlite3_stmt *stmt;
 	char first[11], last[11];
-	bool has_attendance = false;
+	uint64_t covered = 0;
 	fs_err err;
 	int rc;
 
@@ -267,10 +297,12 @@ fs_certificates(fs_store *store, const char *mission, int min_percent,
 		return err;
 	sqlite3_bind_text(stmt, 1, mission, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		has_attendance = sqlite3_column_int(stmt, 12) != 0;
+		covered = (uint64_t)sqlite3_column_int64(stmt, 12);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW)
 		return store_fail(store, "reading a mission");
+	uint64_t all_days = m.days >= 64 ? ~(uint64_t)0
+					 : ((uint64_t)1 << m.days) - 1;
 
 	format_date(m.first_day, first);
 	format_date(m.first_day + m.days - 1, last);
@@ -284,13 +316,12 @@ fs_certificates(fs_store *store, const char *mission, int min_percent,
 		char days_present[24], days[24], percent[24];
 		long present;
 
-		/* as on the roster */
-		if (has_attendance)
-			present = sqlite3_column_int(stmt, 7);
-		else
-			present = finance_days_by_dates(
-				m.first_day, m.first_day + m.days - 1,
-				store_text(stmt, 5), store_text(stmt, 6));
+		/* as on the roster: the days attendance covers, and the
+		 * others from arrival and departure */
+		present = finance_days_present(
+			m.first_day, m.first_day + m.days - 1, covered,
+			store_text(stmt, 5), store_text(stmt, 6),
+			(uint64_t)sqlite3_column_int64(stmt, 7), NULL);
 		/* whole percent, rounded down: 3 of 4 days is 75 */
 		long pct = present * 100 / m.days;
 		bool qualifies = pct >= min_percent;
@@ -308,8 +339,10 @@ fs_certificates(fs_store *store, const char *mission, int min_percent,
 		v[FS_CERT_DAYS] = days;
 		v[FS_CERT_PERCENT] = percent;
 		v[FS_CERT_QUALIFIES] = qualifies ? "yes" : "no";
-		v[FS_CERT_BASIS] = has_attendance ? "attendance"
-						  : "travel dates";
+		v[FS_CERT_BASIS] = (covered & all_days) == all_days
+					   ? "attendance"
+				   : covered ? "attendance and travel dates"
+					     : "travel dates";
 		if ((err = fn(ctx, v))) {
 			sqlite3_reset(stmt);
 			return err;

@@ -286,6 +286,56 @@ fs_csv_bytes(const fs_csv *csv)
 	return csv->consumed;
 }
 
+/* Would a spreadsheet run text starting with c as a formula? */
+static bool
+is_formula_start(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	       c == '\r';
+}
+
+/* A plain number ("-1.5", "+2"): a spreadsheet reads it as a number,
+ * never as a formula. */
+static bool
+is_plain_number(const char *f)
+{
+	const char *p = f + (*f == '+' || *f == '-');
+	bool digits = false, point = false;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits = true;
+		else if (*p == '.' && !point)
+			point = true;
+		else
+			return false;
+	}
+	return digits;
+}
+
+bool
+fs_csv_needs_guard(const char *text)
+{
+	const char *p = text;
+	while (*p == '\'')
+		p++;
+	return is_formula_start(*p) && (p > text || !is_plain_number(text));
+}
+
+const char *
+fs_csv_unguard(const char *text)
+{
+	return *text == '\'' && fs_csv_needs_guard(text + 1) ? text + 1 : text;
+}
+
+fs_err
+fs_csv_write_bom(FILE *fp)
+{
+	fputs_unlocked("\xEF\xBB\xBF", fp);
+	if (ferror(fp))
+		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+	return FS_OK;
+}
+
 fs_err
 fs_csv_write(FILE *fp, const char *const *fields, size_t n)
 {
@@ -293,11 +343,18 @@ fs_csv_write(FILE *fp, const char *const *fields, size_t n)
 		const char *f = fields[i] ? fields[i] : "";
 		if (i > 0)
 			putc_unlocked(',', fp);
+		/* a formula to a spreadsheet: an apostrophe first makes it
+		 * text; an import takes it off again */
+		bool guard = fs_csv_needs_guard(f);
 		if (f[strcspn(f, ",\"\r\n")] == '\0') {
+			if (guard)
+				putc_unlocked('\'', fp);
 			fputs_unlocked(f, fp);
 			continue;
 		}
 		putc_unlocked('"', fp);
+		if (guard)
+			putc_unlocked('\'', fp);
 		for (; *f; f++) {
 			if (*f == '"')
 				putc_unlocked('"', fp);

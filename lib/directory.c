@@ -47,6 +47,15 @@ column_money_text(sqlite3_stmt *stmt, int col, char buf[32])
 	return buf;
 }
 
+/* FS_EINPUT, naming what, when text (NULL is fine) is not text of kind. */
+static fs_err
+text_ok(const char *what, const char *text, fs_text_kind kind)
+{
+	char buf[160];
+	const char *why = text ? check_text(text, kind, buf, sizeof(buf)) : NULL;
+	return why ? fs_fail(FS_EINPUT, "%s: %s", what, why) : FS_OK;
+}
+
 /* Looks up one id with a one-parameter query; FS_ENOTFOUND when no row. */
 static fs_err
 lookup_id(fs_store *store, enum query q, const char *key, int64_t *id_out)
@@ -192,8 +201,9 @@ fs_category_add(fs_store *store, const char *code, const char *name,
 				      "number (numbers are assigned)", code);
 	if (!name || !*name)
 		return fs_fail(FS_EINPUT, "category '%s' needs a name", code);
-	if (!utf8_valid(name) || (description && !utf8_valid(description)))
-		return fs_fail(FS_EINPUT, "category '%s': invalid UTF-8", code);
+	if ((err = text_ok("--name", name, FS_TEXT_NAME)) ||
+	    (err = text_ok("--description", description, FS_TEXT_NOTE)))
+		return err;
 	if ((err = category_resolve(store, code, &id)) == FS_OK)
 		return fs_fail(FS_EEXISTS, "category '%s' exists", code);
 	if (err != FS_ENOTFOUND)
@@ -285,8 +295,9 @@ fs_place_put(fs_store *store, const char *name, const char *address,
 
 	if (!name || !*name)
 		return fs_fail(FS_EINPUT, "a place needs a name");
-	if (!utf8_valid(name) || (address && !utf8_valid(address)))
-		return fs_fail(FS_EINPUT, "place '%s': invalid UTF-8", name);
+	if ((err = text_ok("place name", name, FS_TEXT_NAME)) ||
+	    (err = text_ok("--address", address, FS_TEXT_ADDRESS)))
+		return err;
 	if (lat && *lat && (why = parse_coordinate(lat, 90, &la)))
 		return fs_fail(FS_EINPUT, "--lat '%s': %s", lat, why);
 	if (lon && *lon && (why = parse_coordinate(lon, 180, &lo)))
@@ -362,9 +373,10 @@ fs_facilitator_put(fs_store *store, const char *name, const char *email,
 	if (strchr(name, ';'))
 		return fs_fail(FS_EINPUT, "facilitator '%s': ';' separates "
 				      "names in agenda files", name);
-	if (!utf8_valid(name) || (organization && !utf8_valid(organization)))
-		return fs_fail(FS_EINPUT, "facilitator '%s': invalid UTF-8",
-			       name);
+	if ((err = text_ok("facilitator name", name, FS_TEXT_NAME)) ||
+	    (err = text_ok("--email", email, FS_TEXT_NAME)) ||
+	    (err = text_ok("--organization", organization, FS_TEXT_NAME)))
+		return err;
 	if (email && *email && (why = check_email(email)))
 		return fs_fail(FS_EINPUT, "--email '%s': %s", email, why);
 	if ((err = fs_store_begin(store)))

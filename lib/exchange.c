@@ -155,21 +155,29 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 			values[c] = NULL;
 		bool bad_text = false;
 		for (size_t i = 0; i < n_header; i++) {
+			const fs_column *column;
+			const char *why;
+			char text_why[160];
 			cells[i] = (char *)fs_csv_field(csv, i);
 			if (map[i] < 0)
 				continue;
-			if (!utf8_valid(cells[i])) {
-				bad_text = true;
-				if (fs_problems_add(problems, line,
-						    format->columns[map[i]].name,
-						    "invalid UTF-8 (save the file "
-						    "as UTF-8)") == FS_ENOMEM) {
-					err = FS_ENOMEM;
-					goto done;
-				}
+			column = &format->columns[map[i]];
+			/* an export's guard against formulas comes off */
+			values[map[i]] = fs_csv_unguard(trim(cells[i]));
+			if (!(why = check_text(values[map[i]], column->text,
+					       text_why, sizeof(text_why))))
 				continue;
+			/* a control character or a length is reported, and the
+			 * row still checked (rolled back anyway); bytes that
+			 * are not UTF-8 stop the row */
+			bad_text |= why != text_why;
+			if (fs_problems_add(problems, line, column->name, "%s%s",
+					    why, why == text_why ? ""
+					    : " (save the file as UTF-8)") ==
+			    FS_ENOMEM) {
+				err = FS_ENOMEM;
+				goto done;
 			}
-			values[map[i]] = trim(cells[i]);
 		}
 		if (bad_text)
 			continue;
@@ -284,7 +292,7 @@ fs_export(fs_store *store, const fs_format *format, const char *mission,
 
 	for (size_t c = 0; c < format->n_columns; c++)
 		row[c] = format->columns[c].name;
-	if ((err = export_row(&ctx, row)))
+	if ((err = fs_csv_write_bom(out)) || (err = export_row(&ctx, row)))
 		return err;
 	if ((err = format->each(store, mission, NULL, export_row, &ctx)))
 		return err;
@@ -320,11 +328,15 @@ fs_record_put(const fs_format *format, fs_store *store,
 	      fs_problems *problems, fs_put_outcome *outcome, char *ref_out)
 {
 	size_t before = problems->n;
+	char text_why[160];
+	const char *why;
 
 	for (size_t c = 0; c < format->n_columns; c++)
-		if (values[c] && !utf8_valid(values[c]) &&
-		    fs_problems_add(problems, 0, format->columns[c].name,
-				    "invalid UTF-8") == FS_ENOMEM)
+		if (values[c] &&
+		    (why = check_text(values[c], format->columns[c].text,
+				      text_why, sizeof(text_why))) &&
+		    fs_problems_add(problems, 0, format->columns[c].name, "%s",
+				    why) == FS_ENOMEM)
 			return FS_ENOMEM;
 	if (problems->n > before)
 		return FS_EINPUT;

@@ -12,7 +12,11 @@
  *    "Cancelled: " before its title: some clients hide cancelled events,
  *    others show them unmarked.
  *  - ORGANIZER is the mission's contact: RFC 5546 requires one in a
- *    METHOD:PUBLISH calendar.
+ *    METHOD:PUBLISH calendar, so a mission without a contact email gets
+ *    no METHOD (libical's icalrestriction_check would refuse every event).
+ *  - X-WR-CALNAME is TEXT (VALUE=TEXT, ',' ';' '\' and line breaks
+ *    escaped) so that clients that read X- values as TEXT only when told
+ *    get back the exact name.
  *  - X-APPLE-STRUCTURED-LOCATION beside GEO makes Apple's clients open the
  *    map at the place rather than geocode the address text.
  * libical escapes text, quotes parameters (RFC 6868), writes CRLF and folds
@@ -216,6 +220,30 @@ add_x(icalcomponent *c, const char *name, const char *value)
 	icalcomponent_add_property(c, p);
 }
 
+/*
+ * An X- property with a TEXT value, escaped as RFC 5545 TEXT.  libical
+ * 3.0.16 escapes ',' and ';' in a TEXT value unless the value's property is
+ * an X- property (then it escapes only '\\' and line breaks, and readers
+ * cut the name at a ',' or keep '\\' doubled); a value without a parent is
+ * escaped in full, so the value is detached while the line is written.
+ * Returns the serialized line (the caller frees it).
+ */
+static char *
+x_text_line(const char *name, const char *value)
+{
+	icalproperty *p = icalproperty_new(ICAL_X_PROPERTY);
+	icalvalue *v = icalvalue_new_text(value);
+	char *line;
+
+	icalproperty_set_x_name(p, name);
+	icalproperty_set_value(p, v); /* adds VALUE=TEXT when written */
+	icalvalue_set_parent(v, NULL);
+	line = icalproperty_as_ical_string_r(p);
+	icalvalue_set_parent(v, p);
+	icalproperty_free(p);
+	return line;
+}
+
 /* Serializes a component and frees it; *len gets the length. */
 static char *
 serialize(icalcomponent *c, size_t *len)
@@ -338,8 +366,9 @@ build_head(struct cal_mission *m)
 	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal,
-				   icalproperty_new_method(ICAL_METHOD_PUBLISH));
+	if (*m->contact_email)
+		icalcomponent_add_property(
+			cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	add_x(cal, "X-WR-TIMEZONE", m->zone);
 	/* RFC 7986 and its common predecessor: ask for hourly refreshes */
 	icalproperty *refresh = icalproperty_new_refreshinterval(
@@ -831,15 +860,19 @@ fs_err
 cal_feed_begin(struct buf *out, const struct cal_mission *m, const char *name,
 	       const char *description, const struct cal_person *person)
 {
-	icalproperty *calname = icalproperty_new_x(name);
-	icalproperty_set_x_name(calname, "X-WR-CALNAME");
 	int64_t first = m->first_day, last = m->last_day;
+	char *calname;
 	fs_err err;
 
 	/* NAME is RFC 7986's, X-WR-CALNAME what most clients read */
 	if ((err = buf_add(out, m->head, m->head_len)) ||
-	    (err = add_property(out, icalproperty_new_name(name))) ||
-	    (err = add_property(out, calname)) ||
+	    (err = add_property(out, icalproperty_new_name(name))))
+		return err;
+	if (!(calname = x_text_line("X-WR-CALNAME", name)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	err = buf_add(out, calname, strlen(calname));
+	free(calname);
+	if (err ||
 	    (err = add_property(out, icalproperty_new_description(description))))
 		return err;
 	if (person)

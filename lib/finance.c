@@ -38,18 +38,34 @@ finance_day_of(const char *text, int64_t fallback)
 	return days;
 }
 
-long
-finance_days_by_dates(int64_t first, int64_t last, const char *arrival,
-		      const char *departure)
+uint64_t
+finance_stay_days(int64_t first, int64_t last, const char *arrival,
+		  const char *departure)
 {
-	int64_t arr = finance_day_of(arrival, first - 1);
-	int64_t dep = finance_day_of(departure, last + 1);
-	return (long)max64(0, min64(dep, last) - max64(arr, first) + 1);
+	int64_t from = max64(finance_day_of(arrival, first - 1), first);
+	int64_t to = min64(finance_day_of(departure, last + 1), last);
+	uint64_t mask = 0;
+	for (int64_t d = from; d <= to && d - first < 64; d++)
+		mask |= (uint64_t)1 << (d - first);
+	return mask;
+}
+
+long
+finance_days_present(int64_t first, int64_t last, uint64_t covered,
+		     const char *arrival, const char *departure,
+		     uint64_t present, bool *no_show)
+{
+	uint64_t stay = finance_stay_days(first, last, arrival, departure);
+	long days = __builtin_popcountll(present & covered) +
+		    __builtin_popcountll(stay & ~covered);
+	if (no_show)
+		*no_show = days == 0 && stay != 0 && (stay & ~covered) == 0;
+	return days;
 }
 
 void
 finance_stay(const struct finance_rules *r, bool confirmed, bool funded,
-	     const char *arrival, const char *departure, long attended,
+	     const char *arrival, const char *departure, uint64_t present,
 	     struct stay *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -60,14 +76,17 @@ finance_stay(const struct finance_rules *r, bool confirmed, bool funded,
 		 * first day to the day after the last at most */
 		int64_t arr = finance_day_of(arrival, r->first - 1);
 		int64_t dep = finance_day_of(departure, r->last + 1);
-		s->days = r->has_attendance
-				  ? attended
-				  : finance_days_by_dates(r->first, r->last,
-							  arrival, departure);
-		s->nights = (long)max64(0, min64(dep, r->last + 1) -
+		s->days = finance_days_present(r->first, r->last, r->covered,
+					       arrival, departure, present,
+					       &s->no_show);
+		/* nights follow the stay, whatever the days present; a
+		 * no-show stayed no night and made no journey */
+		if (!s->no_show) {
+			s->nights = (long)max64(0, min64(dep, r->last + 1) -
 						   max64(arr, r->first - 1));
-		s->travel_days = (arr < r->first && dep >= r->first) +
-				 (dep > r->last && arr <= r->last);
+			s->travel_days = (arr < r->first && dep >= r->first) +
+					 (dep > r->last && arr <= r->last);
+		}
 	}
 	if (funded) {
 		s->per_diem = s->days * r->rate;

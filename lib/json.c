@@ -27,8 +27,13 @@ fs_json_string(FILE *out, const char *s)
 			fputs("\\t", out);
 			break;
 		default:
-			if (*p < 0x20)
+			/* control characters escaped, DEL and C1 (U+0080-
+			 * U+009F) too: JSON allows them raw, terminals obey
+			 * some of them */
+			if (*p < 0x20 || *p == 0x7F)
 				fprintf(out, "\\u%04x", *p);
+			else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+				fprintf(out, "\\u%04x", *++p);
 			else
 				putc(*p, out);
 		}

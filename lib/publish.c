@@ -6,8 +6,11 @@
  * renamed over the old one, so a reader (or a web server) sees the old
  * feed or the new one, never a part; a publish killed at any moment leaves
  * each file old or new, and its temporary files are swept by the next one.
- * Files of revoked tokens and gone groups are removed only after the new
- * set is in place.
+ * Per mission: every feed first, then index.json, then the sweep: files of
+ * revoked tokens and gone groups are removed only after the new set and
+ * its index are in place, so whatever an index lists exists.  Directories
+ * and files are reached through outdir.c, which never follows a link
+ * inside the output directory.
  *
  * A file whose content did not change is not rewritten: its mtime stays,
  * so HTTP caches keep their copies.  For 150,000 personal feeds, building
@@ -35,12 +38,13 @@
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
 #include "fieldschool/json.h"
+#include "fieldschool/manifest.h"
 #include "fieldschool/url.h"
+#include "outdir.h"
 #include "page.h"
 #include "store.h"
 #include "strmap.h"
 
-#define TEMP_PREFIX ".fs-tmp-"
 /* Change it when index.json changes shape: every index is rewritten. */
 #define INDEX_FORMAT 1
 #define PERSONAL_DESCRIPTION                                                 \
@@ -52,7 +56,8 @@ struct publisher {
 	fs_store *store;
 	const fs_publish_options *opts;
 	fs_publish_stats stats;
-	char *dir;          /* the real path of opts->dir */
+	struct outdir root; /* opts->dir */
+	const char *dir;    /* its real path: the database's key */
 	char *base;         /* the mission's base URL: opts->base_url, or the
 			       one remembered; "" when none */
 	struct writers *writers;
@@ -101,132 +106,6 @@ slug(const char *name, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* --- files -------------------------------------------------------------- */
-
-static int64_t
-mtime_of(const struct stat *st)
-{
-	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-}
-
-/* Whether the file at path holds exactly data. */
-static bool
-file_equals(const char *path, const char *data, size_t len)
-{
-	char chunk[65536];
-	size_t at = 0;
-	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	while ((got = read(fd, chunk, sizeof(chunk))) > 0) {
-		if ((size_t)got > len - at || memcmp(chunk, data + at, (size_t)got))
-			break;
-		at += (size_t)got;
-	}
-	close(fd);
-	return got == 0 && at == len;
-}
-
-/* Whether the files at a and b hold the same size bytes. */
-static bool
-same_file_content(const char *a, const char *b, off_t size)
-{
-	struct stat st;
-	FILE *fa, *fb;
-	bool same = false;
-
-	if (stat(a, &st) != 0 || st.st_size != size || !(fa = fopen(a, "rb")))
-		return false;
-	if ((fb = fopen(b, "rb"))) {
-		char x[65536], y[65536];
-		size_t got;
-		do {
-			got = fread(x, 1, sizeof(x), fa);
-			same = fread(y, 1, sizeof(y), fb) == got &&
-			       !memcmp(x, y, got);
-		} while (same && got == sizeof(x));
-		fclose(fb);
-	}
-	fclose(fa);
-	return same;
-}
-
-/*
- * A new file in dir, named TEMP_PREFIX<pid>-<n>; *path_out is the
- * caller's.  open(O_EXCL) with the mode, so the umask applies as it does to
- * any file we write, and no name is ever reused.
- */
-static fs_err
-temp_file(const char *dir, mode_t mode, int *fd_out, char **path_out)
-{
-	static _Atomic unsigned long counter;
-	char *path = NULL;
-
-	for (int attempt = 0; attempt < 100; attempt++) {
-		free(path);
-		if (asprintf(&path, "%s/" TEMP_PREFIX "%ld-%lu", dir,
-			     (long)getpid(), counter++) < 0)
-			return fs_fail(FS_ENOMEM, "out of memory");
-		*fd_out = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			       mode);
-		if (*fd_out >= 0) {
-			*path_out = path;
-			return FS_OK;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	fs_err err = fs_fail(FS_EIO, "%s: %s", dir, strerror(errno));
-	free(path);
-	return err;
-}
-
-/* Makes path hold data: a temporary file in its directory, renamed.
- * *st gets the new file's status. */
-static fs_err
-replace_file(const char *path, const char *data, size_t len, mode_t mode,
-	     struct stat *st)
-{
-	char dir[PATH_MAX], *tmp = NULL;
-	const char *slash = strrchr(path, '/');
-	size_t at = 0;
-	fs_err err = FS_OK;
-	int fd;
-
-	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if ((err = temp_file(dir, mode, &fd, &tmp)))
-		return err;
-	int put_errno = 0;
-	while (at < len) {
-		ssize_t put = write(fd, data + at, len - at);
-		if (put < 0 && errno == EINTR)
-			continue;
-		if (put <= 0) {
-			put_errno = put < 0 ? errno : 0;
-			break;
-		}
-		at += (size_t)put;
-	}
-	/* the mtime is final once the last byte is written */
-	if (at < len || fstat(fd, st) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path,
-			      strerror(at < len ? (put_errno ? put_errno : ENOSPC)
-						: errno));
-		close(fd);
-		unlink(tmp);
-	} else if (close(fd) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-	} else if (rename(tmp, path) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return err;
-}
-
 /* --- the writers ------------------------------------------------------- */
 
 /*
@@ -241,7 +120,9 @@ replace_file(const char *path, const char *data, size_t len, mode_t mode,
 #define WRITERS 1
 
 struct slot {
-	char rel[PATH_MAX / 4];
+	const struct outdir *dir; /* open until the slot is collected */
+	char name[PATH_MAX / 8];  /* in dir */
+	char rel[PATH_MAX / 4];   /* from the root: the database's key */
 	uint64_t digest;
 	mode_t mode;
 	bool compare;       /* a file of this size is there: compare first */
@@ -263,7 +144,6 @@ struct writers {
 	/* counters, slot = counter % SLOTS: submitted >= taken >= collected */
 	unsigned long submitted, taken, collected;
 	bool stopping;
-	const char *dir;
 	long files_written, kill_after;
 };
 
@@ -271,26 +151,25 @@ struct writers {
 static void
 write_slot(struct writers *w, struct slot *s)
 {
-	char path[PATH_MAX];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s", w->dir, s->rel);
 	s->err = FS_OK;
 	s->written = false;
-	if (s->compare && file_equals(path, s->content.data, s->content.len) &&
-	    stat(path, &st) == 0) {
+	if (s->compare &&
+	    outdir_equals(s->dir, s->name, s->content.data, s->content.len) &&
+	    outdir_stat(s->dir, s->name, &st) && S_ISREG(st.st_mode)) {
 		s->size = st.st_size;
-		s->mtime = mtime_of(&st);
+		s->mtime = outdir_mtime(&st);
 		return;
 	}
-	if ((s->err = replace_file(path, s->content.data, s->content.len,
-				   s->mode, &st))) {
+	if ((s->err = outdir_replace(s->dir, s->name, s->content.data,
+				     s->content.len, s->mode, &st))) {
 		snprintf(s->detail, sizeof(s->detail), "%s", fs_errdetail());
 		return;
 	}
 	s->written = true;
 	s->size = st.st_size;
-	s->mtime = mtime_of(&st);
+	s->mtime = outdir_mtime(&st);
 	/* The test hook that kills a publish part-way, to prove the claim
 	 * above: FIELDSCHOOL_TEST_KILL_AFTER=N ends the process after N
 	 * files. */
@@ -326,10 +205,9 @@ writer_main(void *arg)
 }
 
 static void
-writers_start(struct writers *w, const char *dir, long kill_after)
+writers_start(struct writers *w, long kill_after)
 {
 	memset(w, 0, sizeof(*w));
-	w->dir = dir;
 	w->kill_after = kill_after;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->ready, NULL);
@@ -427,13 +305,22 @@ next_slot(struct publisher *pub)
 	return s;
 }
 
+/* The path of name in dir from the root ("mx-2027/p/TOKEN.ics"). */
 static void
-submit(struct publisher *pub, struct slot *s, const char *rel,
-       uint64_t digest, mode_t mode, bool compare)
+rel_path(char *out, size_t size, const struct outdir *dir, const char *name)
+{
+	snprintf(out, size, "%s%s%s", dir->rel, *dir->rel ? "/" : "", name);
+}
+
+static void
+submit(struct publisher *pub, struct slot *s, const struct outdir *dir,
+       const char *name, uint64_t digest, mode_t mode, bool compare)
 {
 	struct writers *w = pub->writers;
 
-	snprintf(s->rel, sizeof(s->rel), "%s", rel);
+	s->dir = dir;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	rel_path(s->rel, sizeof(s->rel), dir, name);
 	s->digest = digest;
 	s->mode = mode;
 	s->compare = compare;
@@ -451,23 +338,23 @@ submit(struct publisher *pub, struct slot *s, const char *rel,
 }
 
 /*
- * Whether the file at rel is current: the database says it was made from
- * digest, and it still has the size and mtime it had then.  *size gets
- * its size (-1 when there is no file).
+ * Whether the file name in dir is current: the database says it was made
+ * from digest, and it is still a regular file with the size and mtime it
+ * had then.  *size gets its size (-1 when there is no such file).
  */
 static fs_err
-is_current(struct publisher *pub, const char *rel, uint64_t digest,
-	   bool *current, int64_t *size)
+is_current(struct publisher *pub, const struct outdir *dir, const char *name,
+	   uint64_t digest, bool *current, int64_t *size)
 {
 	sqlite3_stmt *stmt;
 	struct stat st;
-	char path[PATH_MAX];
+	char rel[PATH_MAX / 4];
 	bool known = false;
 	int64_t old_size = -1, old_mtime = -1;
 	uint64_t old_digest = 0;
 	fs_err err;
 
-	snprintf(path, sizeof(path), "%s/%s", pub->dir, rel);
+	rel_path(rel, sizeof(rel), dir, name);
 	if ((err = store_stmt(pub->store, Q_FEED_FILE_GET, &stmt)))
 		return err;
 	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
@@ -480,24 +367,24 @@ is_current(struct publisher *pub, const char *rel, uint64_t digest,
 	}
 	sqlite3_reset(stmt);
 	*size = -1;
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if (outdir_stat(dir, name, &st) && S_ISREG(st.st_mode))
 		*size = st.st_size;
 	*current = known && *size >= 0 && old_digest == digest &&
-		   st.st_size == old_size && mtime_of(&st) == old_mtime;
+		   st.st_size == old_size && outdir_mtime(&st) == old_mtime;
 	return FS_OK;
 }
 
 typedef fs_err (*build_fn)(struct buf *out, void *ctx);
 
 /*
- * Publishes one file at rel (relative to the directory).  When digest is
- * 0 the feed is built first and its digest is a hash of its bytes;
- * otherwise digest covers what build reads, and the feed is built only
- * when the file is not current.
+ * Publishes the file name in dir (which stays open until the writers are
+ * collected).  When digest is 0 the file is built first and its digest is
+ * a hash of its bytes; otherwise digest covers what build reads, and the
+ * file is built only when it is not current.
  */
 static fs_err
-publish_file(struct publisher *pub, const char *rel, uint64_t digest,
-	     build_fn build, void *ctx)
+publish_file(struct publisher *pub, const struct outdir *dir,
+	     const char *name, uint64_t digest, build_fn build, void *ctx)
 {
 	struct slot *s = NULL;
 	bool current;
@@ -514,7 +401,7 @@ publish_file(struct publisher *pub, const char *rel, uint64_t digest,
 			return err;
 		digest = hash_bytes(s->content.data, s->content.len, 0) | 1;
 	}
-	if ((err = is_current(pub, rel, digest, &current, &size)))
+	if ((err = is_current(pub, dir, name, digest, &current, &size)))
 		return err;
 	if (current) {
 		pub->stats.unchanged++;
@@ -525,7 +412,7 @@ publish_file(struct publisher *pub, const char *rel, uint64_t digest,
 		if ((err = build(&s->content, ctx)))
 			return err;
 	}
-	submit(pub, s, rel, digest, 0644,
+	submit(pub, s, dir, name, digest, 0644,
 	       size >= 0 && (size_t)size == s->content.len);
 	return pub->failure;
 }
@@ -986,21 +873,35 @@ json_feed(FILE *out, const struct publisher *pub, const char *kind,
 	fputs("}", out);
 }
 
+/* Makes an index.json that an older version wrote readable by its owner
+ * only: opened without following a link, changed through the descriptor
+ * (chmod would follow one). */
+static void
+private_index(const struct outdir *dir)
+{
+	int fd = outdir_read_fd(dir, "index.json");
+	if (fd >= 0) {
+		if (fchmod(fd, 0600) != 0) {
+			/* the next publish tries again */
+		}
+		close(fd);
+	}
+}
+
 /* index.json: streamed to a temporary file, then kept only if it differs
  * from the one in place (it lists every personal address: mode 0600). */
 static fs_err
-write_index(struct publisher *pub, const struct cal_mission *m,
-	    const struct shared_names *names)
+write_index(struct publisher *pub, const struct outdir *dir,
+	    const struct cal_mission *m, const struct shared_names *names)
 {
-	char path[PATH_MAX + 16], dir[PATH_MAX], *tmp = NULL;
+	char path[PATH_MAX + 16], tmp[64] = "";
 	sqlite3_stmt *stmt;
 	FILE *out = NULL;
 	fs_err err;
 	int fd, rc;
 
-	snprintf(dir, sizeof(dir), "%s/%s", pub->dir, m->code);
-	snprintf(path, sizeof(path), "%s/index.json", dir);
-	if ((err = temp_file(dir, 0600, &fd, &tmp)))
+	snprintf(path, sizeof(path), "%s/index.json", dir->path);
+	if ((err = outdir_temp(dir, 0600, &fd, tmp)))
 		return err;
 	if (!(out = fdopen(fd, "w"))) {
 		close(fd);
@@ -1047,65 +948,60 @@ write_index(struct publisher *pub, const struct cal_mission *m,
 		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	/* keep the old file when nothing changed */
-	struct stat now;
-	bool same = fstat(fileno(out), &now) == 0 &&
-		    same_file_content(path, tmp, now.st_size);
 	if (fclose(out) != 0) {
 		out = NULL;
 		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
 	out = NULL;
-	if (same) {
-		chmod(path, 0600); /* an older file may be readable */
+	/* keep the old file when nothing changed */
+	if (outdir_same_content(dir, "index.json", tmp)) {
+		private_index(dir); /* an older file may be readable */
 		pub->stats.unchanged++;
-	} else if (rename(tmp, path) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-	} else {
+	} else if (!(err = outdir_rename(dir, tmp, "index.json"))) {
 		pub->stats.written++;
-		free(tmp);
-		tmp = NULL;
+		*tmp = '\0';
 	}
 done:
 	if (out)
 		fclose(out);
-	if (tmp)
-		unlink(tmp);
-	free(tmp);
+	if (*tmp)
+		unlinkat(dir->fd, tmp, 0);
 	return err;
 }
 
-/* Removes what the publish did not write: *.ics and *.html of the
- * mission's shared feeds and pages not in names or pages, personal feeds
- * and pages of unknown tokens, our temp files. */
+/* Removes what the publish did not write from dir, the mission's
+ * directory or (personal) its p/: *.ics and *.html of the mission's shared
+ * feeds and pages not in names or pages, personal feeds and pages of
+ * unknown tokens, our temp files.  Entries are removed with unlinkat: a
+ * link goes, never what it points to. */
 static fs_err
-sweep(struct publisher *pub, const struct cal_mission *m,
-      const struct shared_names *names, const struct shared_names *pages,
+sweep(struct publisher *pub, const struct outdir *dir,
+      const struct cal_mission *m, const struct shared_names *names,
+      const struct shared_names *pages,
       bool personal)
 {
-	char dir[PATH_MAX];
 	struct dirent *entry;
 	fs_err err = FS_OK;
 	DIR *d;
+	int fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	snprintf(dir, sizeof(dir), "%s/%s%s", pub->dir, m->code,
-		 personal ? "/p" : "");
-	if (!(d = opendir(dir)))
-		return errno == ENOENT ? FS_OK
-				       : fs_fail(FS_EIO, "%s: %s", dir,
-						 strerror(errno));
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		err = fs_fail(FS_EIO, "%s: %s", dir->path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
 	while (!err && (entry = readdir(d))) {
 		const char *name = entry->d_name;
 		size_t len = strlen(name);
-		char rel[PATH_MAX / 2], path[PATH_MAX];
+		char rel[PATH_MAX / 2];
 		bool keep = true;
 
-		snprintf(rel, sizeof(rel), "%s/%s%s", m->code,
-			 personal ? "p/" : "", name);
-		snprintf(path, sizeof(path), "%s/%s", pub->dir, rel);
-		if (!strncmp(name, TEMP_PREFIX, strlen(TEMP_PREFIX))) {
-			unlink(path); /* left by a killed publish */
+		rel_path(rel, sizeof(rel), dir, name);
+		if (!strncmp(name, OUTDIR_TEMP_PREFIX,
+			     strlen(OUTDIR_TEMP_PREFIX))) {
+			unlinkat(dir->fd, name, 0); /* left by a killed publish */
 			continue;
 		}
 		size_t ext = len > 4 && !strcmp(name + len - 4, ".ics") ? 4
@@ -1134,10 +1030,8 @@ sweep(struct publisher *pub, const struct cal_mission *m,
 		}
 		if (keep)
 			continue;
-		if (unlink(path) != 0 && errno != ENOENT) {
-			err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		if ((err = outdir_remove(dir, name)))
 			break;
-		}
 		pub->stats.removed++;
 		sqlite3_stmt *stmt;
 		if ((err = store_stmt(pub->store, Q_FEED_FILE_DELETE, &stmt)))
@@ -1150,32 +1044,34 @@ sweep(struct publisher *pub, const struct cal_mission *m,
 	return err;
 }
 
-/* index.json, unless the file in place was made from the same digest. */
+/* index.json in dir, unless the file in place was made from the same
+ * digest. */
 static fs_err
-publish_index(struct publisher *pub, const struct cal_mission *m,
-	      const struct shared_names *names, uint64_t digest)
+publish_index(struct publisher *pub, const struct outdir *dir,
+	      const struct cal_mission *m, const struct shared_names *names,
+	      uint64_t digest)
 {
-	char rel[PATH_MAX / 4], path[PATH_MAX];
+	char rel[PATH_MAX / 4];
 	struct stat st;
 	bool current;
 	int64_t size;
 	fs_err err;
 
-	snprintf(rel, sizeof(rel), "%s/index.json", m->code);
-	snprintf(path, sizeof(path), "%s/%s", pub->dir, rel);
+	rel_path(rel, sizeof(rel), dir, "index.json");
 	digest |= 1;
-	if ((err = is_current(pub, rel, digest, &current, &size)))
+	if ((err = is_current(pub, dir, "index.json", digest, &current, &size)))
 		return err;
 	if (current) {
-		chmod(path, 0600); /* an older file may be readable */
+		private_index(dir); /* an older file may be readable */
 		pub->stats.unchanged++;
 		return FS_OK;
 	}
-	if ((err = write_index(pub, m, names)))
+	if ((err = write_index(pub, dir, m, names)))
 		return err;
-	if (stat(path, &st) != 0)
-		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
-	return remember(pub, rel, digest, st.st_size, mtime_of(&st));
+	if (!outdir_stat(dir, "index.json", &st))
+		return fs_fail(FS_EIO, "%s/index.json: %s", dir->path,
+			       strerror(errno));
+	return remember(pub, rel, digest, st.st_size, outdir_mtime(&st));
 }
 
 /* --- pages --------------------------------------------------------------- */
@@ -1244,7 +1140,8 @@ page_names(const struct cal_mission *m, struct shared_names *out)
 }
 
 static fs_err
-publish_personal_pages(struct publisher *pub, const struct cal_mission *m,
+publish_personal_pages(struct publisher *pub, const struct outdir *p_dir,
+		       const struct cal_mission *m,
 		       const struct page_info *info)
 {
 	sqlite3_stmt *stmt;
@@ -1257,17 +1154,18 @@ publish_personal_pages(struct publisher *pub, const struct cal_mission *m,
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct cal_person p;
 		const char *token = store_text(stmt, P_TOKEN);
-		char rel[200];
+		char name[80];
 		person_of(stmt, &p);
 		struct page_job job = { m, info,
 					{ FS_FEED_PARTICIPANT, NULL, &p, token },
 					JOB_PAGE };
-		fs_path_personal(rel, sizeof(rel), m->code, token, "html");
+		snprintf(name, sizeof(name), "%s.html", token);
 		/* what the page is made of: what the feed is, the mission's
 		 * details and base URL, the token (in its links) */
 		uint64_t digest = hash_bytes(token, strlen(token),
 					     personal_digest(m, &p) ^ info->hash);
-		err = publish_file(pub, rel, digest | 1, build_page_file, &job);
+		err = publish_file(pub, p_dir, name, digest | 1,
+				   build_page_file, &job);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(pub->store, "reading registrations");
@@ -1282,7 +1180,8 @@ publish_personal_pages(struct publisher *pub, const struct cal_mission *m,
  * feeds, so that a re-publish with no change builds none of them.
  */
 static fs_err
-publish_pages(struct publisher *pub, const struct cal_mission *m,
+publish_pages(struct publisher *pub, const struct outdir *dir,
+	      const struct outdir *p_dir, const struct cal_mission *m,
 	      struct shared_names *names)
 {
 	struct page_info *info = NULL;
@@ -1307,10 +1206,11 @@ publish_pages(struct publisher *pub, const struct cal_mission *m,
 		else if (i > 0)
 			job.who.kind = FS_FEED_GROUP,
 			job.who.group = m->groups[i - 1];
-		err = publish_file(pub, names->rel[i], 0, build_page_file, &job);
+		err = publish_file(pub, dir, strrchr(names->rel[i], '/') + 1, 0,
+				   build_page_file, &job);
 	}
 	if (!err)
-		err = publish_personal_pages(pub, m, info);
+		err = publish_personal_pages(pub, p_dir, m, info);
 done:
 	if (collect_all(pub) && !err)
 		err = pub->failure;
@@ -1380,7 +1280,8 @@ publish_top_index(struct publisher *pub)
 	if ((err = fs_store_begin(pub->store)))
 		return err;
 	pub->pages = true;
-	err = publish_file(pub, "index.html", 0, build_top_index, pub);
+	err = publish_file(pub, &pub->root, "index.html", 0, build_top_index,
+			   pub);
 	if (collect_all(pub) && !err)
 		err = pub->failure;
 	pub->pages = false;
@@ -1395,13 +1296,14 @@ static fs_err
 publish_mission(struct publisher *pub, const struct cal_mission *m)
 {
 	struct shared_names names = { NULL, 0 }, pages = { NULL, 0 };
+	struct outdir dir = OUTDIR_CLOSED, p_dir = OUTDIR_CLOSED;
 	sqlite3_stmt *stmt;
-	char path[PATH_MAX];
 	fs_err err;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s/p", pub->dir, m->code);
-	if ((err = fs_mkdirs(path)) || (err = shared_names(m, &names)))
+	if ((err = outdir_open(&dir, &pub->root, m->code)) ||
+	    (err = outdir_open(&p_dir, &dir, "p")) ||
+	    (err = shared_names(m, &names)))
 		goto done;
 	for (size_t i = 0; !err && i < names.n; i++) {
 		struct shared_ctx c = { m, FS_FEED_MISSION, NULL };
@@ -1410,7 +1312,8 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		else if (i > m->n_groups)
 			c.kind = FS_FEED_FACILITATOR,
 			c.key = m->facilitators[i - 1 - m->n_groups];
-		err = publish_file(pub, names.rel[i], 0, build_shared_file, &c);
+		err = publish_file(pub, &dir, strrchr(names.rel[i], '/') + 1, 0,
+				   build_shared_file, &c);
 		progress(pub);
 	}
 	/* index.json is made of the shared feeds' names, the base URL and
@@ -1437,16 +1340,16 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct cal_person p;
 		struct personal_ctx c = { m, &p };
-		char rel[200];
+		char rel[PATH_MAX / 4], name[64];
 		person_of(stmt, &p);
 		if (strlen(store_text(stmt, P_TOKEN)) != 32) {
 			err = fs_fail(FS_EDB, "registration of '%s' has no feed "
 				      "token", p.ref);
 			break;
 		}
-		snprintf(rel, sizeof(rel), "%s/p/%s.ics", m->code,
-			 store_text(stmt, P_TOKEN));
-		err = publish_file(pub, rel, personal_digest(m, &p),
+		snprintf(name, sizeof(name), "%s.ics", store_text(stmt, P_TOKEN));
+		rel_path(rel, sizeof(rel), &p_dir, name);
+		err = publish_file(pub, &p_dir, name, personal_digest(m, &p),
 				   build_personal_file, &c);
 		/* what index.json lists of this person */
 		const char *listed[] = { p.ref, p.given, p.family, rel };
@@ -1459,17 +1362,20 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(pub->store, "reading registrations");
 	sqlite3_reset(stmt);
-	/* every feed in place before the index and the sweep */
+	/* every feed in place before the index, the index before the sweep
+	 * (README: "What a killed publish leaves") */
 	if (collect_all(pub) && !err)
 		err = pub->failure;
 	/* the pages, once the feeds they link to are in place */
 	if (!err)
-		err = publish_pages(pub, m, &pages);
-	if (!err && !(err = publish_index(pub, m, &names, index_digest)) &&
-	    !(err = sweep(pub, m, &names, &pages, false)))
-		err = sweep(pub, m, &names, &pages, true);
+		err = publish_pages(pub, &dir, &p_dir, m, &pages);
+	if (!err && !(err = publish_index(pub, &dir, m, &names, index_digest)) &&
+	    !(err = sweep(pub, &dir, m, &names, &pages, false)))
+		err = sweep(pub, &p_dir, m, &names, &pages, true);
 done:
-	collect_all(pub);
+	collect_all(pub); /* the writers use the directories until then */
+	outdir_close(&p_dir);
+	outdir_close(&dir);
 	free(names.rel);
 	free(pages.rel);
 	return err;
@@ -1558,14 +1464,33 @@ count_feeds(fs_store *store, const struct cal_mission *m, long *total)
 	return FS_OK;
 }
 
+/*
+ * The list serve answers from, once every mission committed: what this
+ * publish wrote and what earlier ones wrote into the same directory.
+ * After a failure, the missions committed before it are listed as they
+ * now are.
+ */
+static fs_err
+publish_manifest(struct publisher *pub, size_t committed, fs_err err)
+{
+	fs_err put;
+
+	if (!pub->dir || !committed)
+		return err;
+	put = fs_manifest_publish(pub->store, pub->dir);
+	return err ? err : put;
+}
+
 fs_err
 fs_publish(fs_store *store, const char *const *missions, size_t n,
 	   const fs_publish_options *opts, fs_publish_stats *stats)
 {
-	struct publisher pub = { .store = store, .opts = opts };
+	struct publisher pub = { .store = store, .opts = opts,
+				 .root = OUTDIR_CLOSED };
 	struct writers *writers = calloc(1, sizeof(*writers));
 	struct cal_mission **loaded = calloc(n ? n : 1, sizeof(*loaded));
 	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_AFTER");
+	size_t committed = 0;
 	fs_err err = FS_OK;
 
 	if (!loaded || !writers) {
@@ -1575,12 +1500,9 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 	}
 	if (opts->base_url && (err = fs_url_check_base(opts->base_url)))
 		goto done;
-	if ((err = fs_mkdirs(opts->dir)))
+	if ((err = outdir_open_root(&pub.root, opts->dir)))
 		goto done;
-	if (!(pub.dir = realpath(opts->dir, NULL))) {
-		err = fs_fail(FS_EIO, "%s: %s", opts->dir, strerror(errno));
-		goto done;
-	}
+	pub.dir = pub.root.path;
 	/* every mission first, so that an unknown code changes nothing */
 	for (size_t i = 0; !err && i < n; i++) {
 		struct mission_info info;
@@ -1617,7 +1539,7 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 			err = fs_store_commit(store);
 	}
 	if (!err) {
-		writers_start(writers, pub.dir, hook ? atol(hook) : 0);
+		writers_start(writers, hook ? atol(hook) : 0);
 		pub.writers = writers;
 	}
 	for (size_t i = 0; !err && i < n; i++) {
@@ -1632,10 +1554,14 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 			fs_store_rollback(store);
 			break;
 		}
-		err = fs_store_commit(store);
+		if (!(err = fs_store_commit(store)))
+			committed++;
 	}
+	/* the top-level index.html lists the committed missions: before
+	 * the manifest, which must name it */
 	if (!err && n)
 		err = publish_top_index(&pub);
+	err = publish_manifest(&pub, committed, err);
 done:
 	for (size_t i = 0; i < n; i++)
 		cal_mission_free(loaded[i]);
@@ -1643,7 +1569,7 @@ done:
 	if (pub.writers)
 		writers_stop(pub.writers);
 	free(writers);
-	free(pub.dir);
+	outdir_close(&pub.root);
 	free(pub.base);
 	if (stats)
 		*stats = pub.stats;

@@ -378,6 +378,9 @@ const char *const fs_queries[Q__COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_FEED_FILE_DELETE] =
 		"DELETE FROM feed_file WHERE dir = ?1 AND path = ?2",
+	/* the manifest that serve answers from (manifest.c) */
+	[Q_FEED_FILE_LIST] =
+		"SELECT path FROM feed_file WHERE dir = ?1 ORDER BY path",
 	/* where a mission was last published (url.c, publish.c) */
 	[Q_PAGE_MISSION] =
 		"SELECT country, venue, address, lat, lon, start_date, days "
@@ -441,8 +444,12 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT m.id, m.code, m.title, m.start_date, m.days, m.currency, "
 		"ifnull(m.per_diem, 0), ifnull(m.nightly_rate, 0), "
 		"m.travel_share, m.meal_deduction, m.venue, m.contact_name, "
-		"EXISTS (SELECT 1 FROM registration r JOIN attendance a "
-		"  ON a.registration_id = r.id WHERE r.mission_id = m.id), "
+		/* the days attendance covers, a bit per mission day */
+		"ifnull((SELECT sum(DISTINCT 1 << CAST(julianday(a.day_date) - "
+		"  julianday(m.start_date) AS INTEGER)) FROM registration r "
+		"  JOIN attendance a ON a.registration_id = r.id "
+		"  WHERE r.mission_id = m.id AND a.day_date BETWEEN m.start_date "
+		"  AND date(m.start_date, printf('+%d days', m.days - 1))), 0), "
 		"(SELECT count(*) FROM registration r WHERE r.mission_id = m.id), "
 		"max(ifnull((SELECT max(updated_at) FROM item i "
 		"  WHERE i.mission_id = m.id), ''), "
@@ -455,14 +462,16 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT p.ref, p.family_name, p.given_name, p.organization, "
 		"p.position, p.category_id, p.country, r.status, r.group_label, "
 		"r.arrival, r.departure, r.funded, "
-		"(SELECT count(DISTINCT a.day_date) FROM attendance a "
+		/* the days present, a bit per mission day */
+		"ifnull((SELECT sum(DISTINCT 1 << CAST(julianday(a.day_date) - "
+		"  julianday(?2) AS INTEGER)) FROM attendance a "
 		"  WHERE a.registration_id = r.id AND a.present = 1 "
-		"  AND a.day_date BETWEEN ?2 AND ?3) "
+		"  AND a.day_date BETWEEN ?2 AND ?3), 0) "
 		"FROM registration r JOIN participant p ON p.id = r.participant_id "
 		"WHERE r.mission_id = ?1 "
 		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
 	[Q_ROSTER_CATEGORIES] =
-		"SELECT code, name, id FROM category ORDER BY number",
+		"SELECT code, name, id, number FROM category ORDER BY number",
 	/* the columns of a sign-in sheet: sessions and ceremonies of a day */
 	[Q_ROSTER_SESSIONS] =
 		"SELECT start_time, end_time, title FROM item "
@@ -487,17 +496,51 @@ const char *const fs_queries[Q__COUNT] = {
 		"ORDER BY i.end_time DESC, i.start_time DESC LIMIT 1",
 	/* one group's riders (by the registration_group index) */
 	[Q_ROSTER_RIDERS_GROUP] =
-		"SELECT p.family_name, p.given_name, p.phone FROM registration r "
+		"SELECT p.family_name, p.given_name, p.phone, p.dietary, "
+		"p.accessibility FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"WHERE r.mission_id = ?1 AND r.group_label = ?2 "
 		"AND r.status = 'confirmed' "
 		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
 	/* everyone (?3 NULL) or a category's riders, group by group */
 	[Q_ROSTER_RIDERS] =
-		"SELECT p.family_name, p.given_name, p.phone FROM registration r "
+		"SELECT p.family_name, p.given_name, p.phone, p.dietary, "
+		"p.accessibility FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"JOIN category c ON c.id = p.category_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"AND (?3 IS NULL OR c.code = ?3) "
+		"ORDER BY r.group_label, fs_fold(p.family_name), "
+		"fs_fold(p.given_name), p.ref",
+	/* the groups of the confirmed ("" for those without one) */
+	[Q_ROSTER_GROUPS] =
+		"SELECT DISTINCT group_label FROM registration "
+		"WHERE mission_id = ?1 AND status = 'confirmed' "
+		"ORDER BY group_label",
+	[Q_ROSTER_MEALS] =
+		"SELECT start_time, title FROM item WHERE mission_id = ?1 "
+		"AND day_date = ?2 AND kind = 'meal' AND removed = 0 "
+		"AND status = 'active' ORDER BY start_time, end_time, ref",
+	/* the confirmed expected on day ?2 (arrival to departure, as the
+	 * sign-in sheets), by dietary need (ignoring case) */
+	[Q_ROSTER_DIETARY] =
+		"SELECT min(trim(p.dietary)), count(*) FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"AND (r.arrival = '' OR substr(r.arrival, 1, 10) <= ?2) "
+		"AND (r.departure = '' OR substr(r.departure, 1, 10) >= ?2) "
+		"GROUP BY lower(trim(p.dietary)) "
+		"ORDER BY lower(trim(p.dietary)) <> '', lower(trim(p.dietary))",
+	/* riders of a visit (group ?2, category ?3, or everyone) with an
+	 * accessibility need */
+	[Q_ROSTER_ACCESS] =
+		"SELECT p.family_name, p.given_name, r.group_label, "
+		"p.accessibility FROM registration r "
+		"JOIN participant p ON p.id = r.participant_id "
+		"JOIN category c ON c.id = p.category_id "
+		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"AND p.accessibility <> '' "
+		"AND (?2 IS NULL OR r.group_label = ?2) "
 		"AND (?3 IS NULL OR c.code = ?3) "
 		"ORDER BY r.group_label, fs_fold(p.family_name), "
 		"fs_fold(p.given_name), p.ref",
@@ -506,7 +549,7 @@ const char *const fs_queries[Q__COUNT] = {
 	/* the registration of ref for the mission (or, ?2 NULL, the mission
 	 * whose days hold the date ?3) */
 	[Q_ATTEND_REGISTRATION] =
-		"SELECT r.id, m.code, m.id FROM registration r "
+		"SELECT r.id, m.code, m.id, r.status FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"JOIN mission m ON m.id = r.mission_id "
 		"WHERE p.ref = ?1 AND (?2 IS NULL OR m.code = ?2) "
@@ -541,9 +584,10 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_CERTIFICATE_ROWS] =
 		"SELECT p.ref, p.family_name, p.given_name, p.organization, "
 		"c.code, r.arrival, r.departure, "
-		"(SELECT count(DISTINCT a.day_date) FROM attendance a "
+		"ifnull((SELECT sum(DISTINCT 1 << CAST(julianday(a.day_date) - "
+		"  julianday(?2) AS INTEGER)) FROM attendance a "
 		"  WHERE a.registration_id = r.id AND a.present = 1 "
-		"  AND a.day_date BETWEEN ?2 AND ?3) "
+		"  AND a.day_date BETWEEN ?2 AND ?3), 0) "
 		"FROM registration r JOIN participant p ON p.id = r.participant_id "
 		"JOIN category c ON c.id = p.category_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "

@@ -355,6 +355,88 @@ utf8_valid(const char *s)
 	return true;
 }
 
+size_t
+text_limit(fs_text_kind kind)
+{
+	switch (kind) {
+	case FS_TEXT_NAME:
+		return 200;
+	case FS_TEXT_TITLE:
+		return 300;
+	case FS_TEXT_ADDRESS:
+		return 500;
+	case FS_TEXT_NOTE:
+		return 10000;
+	default:
+		return 0;
+	}
+}
+
+static const char *
+kind_noun(fs_text_kind kind)
+{
+	switch (kind) {
+	case FS_TEXT_NAME:
+		return "a name";
+	case FS_TEXT_TITLE:
+		return "a title";
+	case FS_TEXT_ADDRESS:
+		return "an address";
+	case FS_TEXT_NOTE:
+		return "a description or note";
+	default:
+		return "this field";
+	}
+}
+
+/*
+ * One pass: UTF-8, control characters, length.  Control characters would
+ * reach terminals (ESC sequences), calendars and workbooks as they are;
+ * C0 (U+0000-U+001F), DEL and C1 (U+0080-U+009F, which some terminals
+ * obey as ESC sequences) are refused, but for line breaks (LF, CRLF) and
+ * tabs in addresses and notes.
+ */
+const char *
+check_text(const char *s, fs_text_kind kind, char *why, size_t size)
+{
+	size_t chars = 0, limit = text_limit(kind);
+	bool lines = kind == FS_TEXT_NOTE || kind == FS_TEXT_ADDRESS;
+
+	while (*s) {
+		size_t n = utf8_sequence(s);
+		const unsigned char *p = (const unsigned char *)s;
+		unsigned cp;
+		if (!n)
+			return "invalid UTF-8";
+		cp = n == 1 ? p[0] : n == 2 ? ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu)
+					    : 0x800;
+		chars++;
+		bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+		if (control && lines &&
+		    (cp == '\n' || cp == '\t' || (cp == '\r' && p[1] == '\n')))
+			control = false;
+		if (control) {
+			if (cp == '\n' || cp == '\r')
+				snprintf(why, size, "a line break at character "
+					 "%zu: %s is one line (only addresses, "
+					 "descriptions and notes may hold "
+					 "several)", chars, kind_noun(kind));
+			else
+				snprintf(why, size, "control character U+%04X "
+					 "at character %zu: not allowed in "
+					 "text", cp, chars);
+			return why;
+		}
+		s += n;
+	}
+	if (limit && chars > limit) {
+		snprintf(why, size, "%zu characters: %s holds at most %zu", chars,
+			 kind_noun(kind), limit);
+		return why;
+	}
+	return NULL;
+}
+
 void
 format_date(int64_t days, char buf[11])
 {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fieldschool/record.h"
+
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t days_from_civil(int y, int m, int d);
 void civil_from_days(int64_t days, int *y, int *m, int *d);
@@ -39,6 +41,13 @@ const char *check_language(const char *tag);  /* BCP 47, by shape */
 const char *check_code(const char *code);     /* a-z 0-9 - _ . */
 const char *check_email(const char *email);
 bool utf8_valid(const char *s);
+/* Checks text of a kind (fieldschool/record.h): NULL when it is good, else
+ * the reason, written to why ("control character U+001B at character 4:
+ * ..."); "invalid UTF-8" for bytes that are not UTF-8. */
+const char *check_text(const char *s, fs_text_kind kind, char *why,
+		       size_t size);
+/* The limit in characters of a kind of text (0: none of its own). */
+size_t text_limit(fs_text_kind kind);
 /* The length in bytes of the valid UTF-8 character at s, 0 if there is
  * none (invalid, or the end of the string). */
 size_t utf8_sequence(const char *s);

@@ -15,10 +15,16 @@
  *
  *   FILE <TAB> vevents=N <TAB> errors=M
  *
+ * Before it, "CALNAME <TAB> HEX" gives the X-WR-CALNAME as libical reads
+ * it (its TEXT value, unescaped), the UTF-8 bytes in hexadecimal, so that
+ * the caller can compare it with the name it expects.
+ *
  * Errors (each printed as "ERROR <TAB> text") are: a file libical cannot
  * parse, a top component that is not a VCALENDAR, every X-LIC-ERROR
- * property libical's parser adds for what it could not read, and a TZID
- * without a VTIMEZONE in the file.  Exit status 0 when no file had errors,
+ * property libical's parser adds for what it could not read, every
+ * X-LIC-ERROR that libical's own iTIP restriction check
+ * (icalrestriction_check: what METHOD:PUBLISH requires of each component)
+ * adds, and a TZID without a VTIMEZONE in the file.  Exit status 0 when no file had errors,
  * 1 otherwise, 2 on usage or I/O errors.
  */
 #include <libical/ical.h>
@@ -130,7 +136,24 @@ check_file(const char *path)
 		       icalcomponent_kind_to_string(icalcomponent_isa(cal)));
 		errors++;
 	} else {
+		/* adds an X-LIC-ERROR for every restriction a component
+		 * breaks, counted below */
+		icalrestriction_check(cal);
 		errors += count_errors(cal);
+		for (icalproperty *x = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
+		     x; x = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY)) {
+			const char *name = icalproperty_get_x_name(x);
+			icalvalue *v = icalproperty_get_value(x);
+			if (!name || strcmp(name, "X-WR-CALNAME") || !v)
+				continue;
+			const char *calname = icalvalue_isa(v) == ICAL_TEXT_VALUE
+						      ? icalvalue_get_text(v)
+						      : icalvalue_get_x(v);
+			printf("CALNAME\t");
+			for (const unsigned char *c = (const unsigned char *)(calname ? calname : ""); *c; c++)
+				printf("%02x", *c);
+			printf("\n");
+		}
 		for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
 		     ev; ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
 			char start[32], end[32];

@@ -405,6 +405,71 @@ test_write_null_and_empty(void **state)
 	free(text);
 }
 
+/* Formulas to a spreadsheet get an apostrophe first, plain numbers and
+ * other text nothing; taking one apostrophe off gives the text back. */
+static void
+test_formula_guard(void **state)
+{
+	static const struct {
+		const char *text, *written;
+	} cases[] = {
+		{ "=SUM(A1:A9)", "'=SUM(A1:A9)" },
+		{ "+63 917 000 0001", "'+63 917 000 0001" },
+		{ "-1+2", "'-1+2" },
+		{ "@handle", "'@handle" },
+		{ "\t=1", "'\t=1" },
+		{ "\r=1", "\"'\r=1\"" },
+		{ "=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0" },
+		{ "=A1,B1", "\"'=A1,B1\"" },
+		{ "'=already", "''=already" }, /* exact both ways */
+		{ "''+x", "'''+x" },
+		{ "-1.5", "-1.5" },       /* a number, not a formula */
+		{ "+2", "+2" },
+		{ "-", "'-" },
+		{ "O'Brien", "O'Brien" },
+		{ "'quoted'", "'quoted'" },
+		{ "a=b", "a=b" },
+		{ "", "" },
+	};
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&text, &len);
+		const char *fields[] = { cases[i].text };
+		assert_non_null(fp);
+		assert_int_equal(fs_csv_write(fp, fields, 1), FS_OK);
+		assert_int_equal(fclose(fp), 0);
+		assert_true(len >= 2);
+		text[len - 2] = '\0'; /* less CRLF */
+		if (strcmp(text, cases[i].written))
+			fail_msg("%zu: wrote [%s], expected [%s]", i, text,
+				 cases[i].written);
+		free(text);
+
+		/* what an import reads back, less the quotes */
+		char read[64];
+		const char *w = cases[i].written;
+		size_t n = strlen(w);
+		if (n >= 2 && w[0] == '"') {
+			memcpy(read, w + 1, n - 2);
+			read[n - 2] = '\0';
+		} else {
+			snprintf(read, sizeof(read), "%s", w);
+		}
+		assert_string_equal(fs_csv_unguard(read), cases[i].text);
+	}
+	/* the byte order mark */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+	assert_int_equal(fs_csv_write_bom(fp), FS_OK);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(len, 3);
+	assert_memory_equal(text, "\xEF\xBB\xBF", 3);
+	free(text);
+}
+
 /* What fs_csv_write() writes, fs_csv_read() reads back unchanged. */
 static void
 test_round_trip(void **state)
@@ -438,7 +503,10 @@ test_round_trip(void **state)
 		assert_int_equal(fs_csv_count(csv), 6);
 		for (size_t i = 0; i < 6; i++) {
 			const char *f = records[r][i];
-			assert_string_equal(fs_csv_field(csv, i), f);
+			/* less the apostrophe before what a spreadsheet
+			 * would run as a formula ("\r\n") */
+			assert_string_equal(fs_csv_unguard(fs_csv_field(csv, i)),
+					    f);
 			for (; *f; f++)
 				if (*f == '\n' || (*f == '\r' && f[1] != '\n'))
 					expected_line++;
@@ -491,6 +559,7 @@ main(void)
 		cmocka_unit_test(test_write_quoting),
 		cmocka_unit_test(test_write_null_and_empty),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_formula_guard),
 		cmocka_unit_test(test_field_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

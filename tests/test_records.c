@@ -1542,7 +1542,8 @@ test_export_import_unchanged(void **state)
 	char *text;
 
 	mission_row(m);
-	m[FS_MISSION_TITLE] = "Field school, \"Manila\"\nsecond line";
+	m[FS_MISSION_TITLE] = "Field school, \"Manila\"; second part";
+	m[FS_MISSION_ADDRESS] = "CCP Complex, Roxas Blvd; Pasay";
 	m[FS_MISSION_QUOTAS] = "lgu-official=10;mrc-staff=4";
 	put_row(f, &fs_missions_format, m, FS_OK, NULL);
 	mission_row(m);
@@ -1597,6 +1598,7 @@ test_export_import_unchanged(void **state)
 	/* what the export says */
 	text = export_text(f, &fs_agenda_format, "ph-2027");
 	assert_string_equal(text,
+		"\xEF\xBB\xBF" /* a byte order mark, for spreadsheets */
 		"ref,mission,day,date,start,end,kind,title,module,place,address,"
 		"lat,lon,host,capacity,audience,facilitators,description\r\n"
 		"s1,ph-2027,1,2027-07-14,09:00,10:30,session,Policies and the "

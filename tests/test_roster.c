@@ -116,13 +116,47 @@ test_finance_rules(void **state)
 	rules.rate = 3333;
 	rules.share = 75;
 
-	/* with attendance, days present are the days signed in */
-	rules.has_attendance = true;
-	finance_stay(&rules, true, true, "2027-09-12", "2027-09-17", 2, &s);
+	/* days present: the days attendance covers (bit d: the day first +
+	 * d) from the marks, the others from the stay */
+	rules.covered = 0x3; /* days 1 and 2 recorded */
+	finance_stay(&rules, true, true, "2027-09-12", "2027-09-17", 0x2, &s);
+	assert_int_equal(s.days, 3); /* day 2, and days 3 and 4 by dates */
+	assert_int_equal(s.nights, 5); /* nights follow the stay */
+	assert_false(s.no_show);
+	/* arrives on day 3: days 1 and 2 recorded without them is no
+	 * absence from their stay */
+	finance_stay(&rules, true, true, "2027-09-15", "2027-09-20", 0, &s);
 	assert_int_equal(s.days, 2);
-	assert_int_equal(s.nights, 5);
-	finance_stay(&rules, false, true, "2027-09-12", "2027-09-17", 2, &s);
+	assert_false(s.no_show);
+	/* every day of the stay recorded, present on none: a no-show, owed
+	 * nothing */
+	rules.covered = 0xC;
+	finance_stay(&rules, true, true, "2027-09-15", "2027-09-20", 0, &s);
+	assert_true(s.no_show);
 	assert_int_equal(s.days, 0);
+	assert_int_equal(s.nights, 0);
+	assert_int_equal(s.travel_days, 0);
+	assert_int_equal(s.total, 0);
+	assert_true(s.v_total == 0);
+	rules.covered = 0xF;
+	finance_stay(&rules, true, true, "", "", 0, &s);
+	assert_true(s.no_show);
+	assert_int_equal(s.accommodation, 0);
+	/* present on a recorded day outside the stay: counted, no no-show */
+	finance_stay(&rules, true, true, "2027-09-15", "2027-09-20", 0x1, &s);
+	assert_int_equal(s.days, 1);
+	assert_false(s.no_show);
+	assert_int_equal(s.nights, 2);
+	/* not confirmed: zeros, and no flag */
+	finance_stay(&rules, false, true, "2027-09-12", "2027-09-17", 0x3, &s);
+	assert_int_equal(s.days, 0);
+	assert_false(s.no_show);
+	/* the masks */
+	assert_true(finance_stay_days(rules.first, rules.last, "2027-09-14",
+				      "2027-09-15") == 0x6);
+	assert_true(finance_stay_days(rules.first, rules.last, "", "") == 0xF);
+	assert_true(finance_stay_days(rules.first, rules.last, "2027-09-01",
+				      "2027-09-05") == 0);
 }
 
 static void
@@ -257,7 +291,7 @@ test_roster_file(void **state)
 	assert_int_equal(fs_roster_write(f->store, path, codes, 1, &stats),
 			 FS_OK);
 	assert_int_equal(stats.missions, 1);
-	assert_int_equal(stats.sheets, 7); /* 3 sign-in days */
+	assert_int_equal(stats.sheets, 10); /* 7 sheets and 3 sign-in days */
 	assert_int_equal(stats.registrations, 1);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(st.st_size > 1000);

@@ -834,6 +834,88 @@ test_trim(void **state)
 	}
 }
 
+/* A string of n copies of unit. */
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit);
+	char *s = malloc(len * n + 1);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * len, unit, len);
+	s[len * n] = '\0';
+	return s;
+}
+
+static void
+test_check_text(void **state)
+{
+	static const struct {
+		const char *text;
+		fs_text_kind kind;
+		const char *why; /* the start of the reason, NULL when good */
+	} cases[] = {
+		{ "Ana María", FS_TEXT_NAME, NULL },
+		{ "", FS_TEXT_NAME, NULL },
+		{ "a\x1b[2J", FS_TEXT_NAME,
+		  "control character U+001B at character 2: not allowed" },
+		{ "\x1b", FS_TEXT_NOTE, "control character U+001B at character 1" },
+		{ "a\x7f", FS_TEXT_TITLE, "control character U+007F at character 2" },
+		{ "é\xc2\x9b", FS_TEXT_ADDRESS, "control character U+009B at character 2" },
+		{ "\xc2\x80", FS_TEXT_LINE, "control character U+0080 at character 1" },
+		{ "\xc2\xa0nbsp", FS_TEXT_NAME, NULL }, /* U+00A0 is no control */
+		{ "a\tb", FS_TEXT_NAME, "control character U+0009 at character 2" },
+		{ "a\tb", FS_TEXT_NOTE, NULL },
+		{ "a\nb", FS_TEXT_TITLE,
+		  "a line break at character 2: a title is one line" },
+		{ "a\nb", FS_TEXT_NOTE, NULL },
+		{ "a\r\nb", FS_TEXT_ADDRESS, NULL },
+		{ "a\x1b", FS_TEXT_ADDRESS, "control character U+001B" },
+		{ "a\r\nb", FS_TEXT_NOTE, NULL },
+		{ "a\rb", FS_TEXT_NOTE, "a line break at character 2" },
+		{ "a\nb", FS_TEXT_LINE, "a line break at character 2: this field" },
+		{ "\xff", FS_TEXT_NAME, "invalid UTF-8" },
+		{ "\xc2\x1b", FS_TEXT_NOTE, "invalid UTF-8" },
+	};
+	char why[160];
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		const char *got = check_text(cases[i].text, cases[i].kind, why,
+					     sizeof(why));
+		if (!cases[i].why && got)
+			fail_msg("case %zu: refused: %s", i, got);
+		if (cases[i].why &&
+		    (!got || strncmp(got, cases[i].why, strlen(cases[i].why))))
+			fail_msg("case %zu: '%s', expected '%s...'", i,
+				 got ? got : "(accepted)", cases[i].why);
+	}
+	/* the limits, in characters: 4-byte emoji count one each */
+	static const struct {
+		fs_text_kind kind;
+		size_t limit;
+	} limits[] = {
+		{ FS_TEXT_NAME, 200 },
+		{ FS_TEXT_TITLE, 300 },
+		{ FS_TEXT_ADDRESS, 500 },
+		{ FS_TEXT_NOTE, 10000 },
+	};
+	for (size_t i = 0; i < N_ELEMS(limits); i++) {
+		char *at = repeat("\xf0\x9f\x91\xa9", limits[i].limit);
+		char *over = repeat("e", limits[i].limit + 1);
+		char want[64];
+		assert_int_equal(text_limit(limits[i].kind), limits[i].limit);
+		assert_null(check_text(at, limits[i].kind, why, sizeof(why)));
+		assert_non_null(check_text(over, limits[i].kind, why, sizeof(why)));
+		snprintf(want, sizeof(want), "%zu characters: ", limits[i].limit + 1);
+		assert_memory_equal(why, want, strlen(want));
+		free(at);
+		free(over);
+	}
+	char *long_line = repeat("x", 100000);
+	assert_null(check_text(long_line, FS_TEXT_LINE, why, sizeof(why)));
+	free(long_line);
+}
+
 int
 main(void)
 {
@@ -858,6 +940,7 @@ main(void)
 		cmocka_unit_test(test_check_email),
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_trim),
+		cmocka_unit_test(test_check_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

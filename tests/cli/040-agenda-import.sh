@@ -19,7 +19,7 @@ rewrite() {
 	"$PYTHON" - "$@" <<'EOF'
 import csv, sys
 src, dst, ref = sys.argv[1:4]
-rows = list(csv.DictReader(open(src, newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open(src, newline="", encoding="utf-8-sig")))
 for r in rows:
     if r["ref"] == ref:
         for kv in sys.argv[4:]:
@@ -120,6 +120,7 @@ expect_stderr_fixed "bad.csv:13: lon: give lat and lon together (both empty clea
 expect_stderr_fixed "bad.csv:14: audience: 'everyone': expected all, group:LABEL or category:CODE"
 expect_stderr_fixed "bad.csv:15: audience: unknown category 'nope'"
 expect_stderr_fixed "bad.csv:16: date: 2027-03-01 is not day 2 (2027-03-02)"
+expect_stderr_fixed "bad.csv:17: title: a line break at character 6: a title is one line"
 expect_stderr_fixed "bad.csv:17: audience: 'group:': a group label is 1-16 letters, digits or '-'"
 expect_stderr_fixed "bad.csv:19: day: give the day (1-3) or the date"
 expect_stderr_fixed "bad.csv:20: ref: 'OK1' again: line 2 has the same ref"
@@ -127,8 +128,8 @@ expect_stderr_fixed "bad.csv:21: lon: '181': longitude must be between -180 and 
 eq "no place was created by the rejected file" "$(sql "select count(*) from place where name = 'Brand new place'")" 0
 expect_stderr_fixed "bad.csv:22: audience: 'all' cannot be combined with groups or categories"
 expect_no_stderr '^bad\.csv:(2|18):'
-expect_lines stderr '^bad\.csv:[0-9]+: [a-z]+: ' 19
-expect_stderr_fixed "fieldschool: bad.csv: 19 problems, nothing imported"
+expect_lines stderr '^bad\.csv:[0-9]+: [a-z]+: ' 20
+expect_stderr_fixed "fieldschool: bad.csv: 20 problems, nothing imported"
 unchanged_since before-bad
 fails 3 fs agenda import --dry-run bad.csv
 unchanged_since before-bad

@@ -8,16 +8,24 @@
 new_db
 
 # --- byte for byte -----------------------------------------------------------------
-# Files written exactly as fieldschool writes them (header in format order,
-# CRLF, quotes only where needed, values in their stored form) must come
-# back identical from export.
+# Files written exactly as fieldschool writes them (a byte order mark,
+# header in format order, CRLF, quotes only where needed, values in their
+# stored form, an apostrophe before what a spreadsheet would run as a
+# formula: +52 ...) must come back identical from export.
 "$PYTHON" - <<'EOF'
+import re
+def guarded(v):
+    s = v.lstrip("'")
+    plain = re.fullmatch(r"[+-]?[0-9]*[.]?[0-9]*", v) and re.search("[0-9]", v)
+    return s[:1] != "" and s[0] in "=+-@\t\r" and (s != v or not plain)
 def field(v):
+    g = "'" if guarded(v) else ""
     if any(c in v for c in ',"\r\n'):
-        return '"' + v.replace('"', '""') + '"'
-    return v
+        return '"' + g + v.replace('"', '""') + '"'
+    return g + v
 def write(path, rows):
     with open(path, "wb") as f:
+        f.write(b"\xef\xbb\xbf")
         for r in rows:
             f.write((",".join(field(v) for v in r) + "\r\n").encode("utf-8"))
 
@@ -98,11 +106,11 @@ persons=$(sql 'select count(*) from participant')
 regs=$(sql 'select count(*) from registration')
 "$PYTHON" - <<'EOF'
 import csv
-rows = list(csv.DictReader(open("p-out.csv", newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open("p-out.csv", newline="", encoding="utf-8-sig")))
 for r in rows:
     if r["ref"] == "RW-001":
         r["organization"] = "Umujyi wa Kigali"
-w = csv.DictWriter(open("edited.csv", "w", newline="", encoding="utf-8"),
+w = csv.DictWriter(open("edited.csv", "w", newline="", encoding="utf-8-sig"),
                    fieldnames=list(rows[0].keys()), lineterminator="\r\n")
 w.writeheader()
 w.writerows(rows)
@@ -138,7 +146,7 @@ expect_stdout '^noref.csv: 3 rows: 3 added, 0 changed, 0 unchanged$'
 ok fs participant export -o gen.csv
 check "generated refs P000001-P000003 in the export" "$PYTHON" -c '
 import csv
-refs = [r["ref"] for r in csv.DictReader(open("gen.csv", newline="", encoding="utf-8"))]
+refs = [r["ref"] for r in csv.DictReader(open("gen.csv", newline="", encoding="utf-8-sig"))]
 assert refs == ["P000001", "P000002", "P000003"], refs'
 ok fs participant show P000002 --json
 eq "P000002 is Bob" "$(json_field given_name <"$LAST_OUT")" Bob

@@ -33,7 +33,7 @@ for m in m1 m2 m3; do add_mission "$m"; done
 gen_participants all.csv 10000 m1,m2,m3 C
 "$PYTHON" - <<'EOF'
 import csv
-rows = list(csv.DictReader(open("all.csv", newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open("all.csv", newline="", encoding="utf-8-sig")))
 for name, missions in (("one.csv", {"m1"}), ("two.csv", {"m2", "m3"})):
     with open(name, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
@@ -104,7 +104,7 @@ if [[ -x $BENCH/gen-dataset ]]; then
 	ok fs mission import --ignore-unknown "$TMP/bench/missions.csv"
 	"$PYTHON" - "$TMP/bench/participants.csv" <<'EOF'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8-sig")))
 codes = sorted({r["mission"] for r in rows})
 for name, keep in (("bench-1.csv", codes[:1]), ("bench-2.csv", codes[1:])):
     with open(name, "w", newline="", encoding="utf-8") as f:

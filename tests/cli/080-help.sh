@@ -16,7 +16,7 @@ GROUPS_AND_COMMANDS=(
 	"agenda remove" "agenda import" "agenda export"
 	"category list" "category add" "module list" "place add" "place list"
 	"facilitator add" "facilitator list"
-	ics page publish "token show" "token rotate"
+	ics page publish serve "token show" "token rotate"
 	check "plan groups" "plan visits"
 	roster "attend mark" "attend import" "attend export" "attend list"
 	certificates
@@ -25,7 +25,7 @@ CMD_GROUPS=(mission participant agenda category module place facilitator token p
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
-for g in init demo ics page publish check roster certificates "${CMD_GROUPS[@]}"; do
+for g in init demo ics page publish serve check roster certificates "${CMD_GROUPS[@]}"; do
 	expect_stdout "^  $g +[a-z]"
 done
 ok fs -h

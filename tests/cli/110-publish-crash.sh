@@ -67,7 +67,7 @@ ok fs --json publish m1 --out "$TMP/new"
 n_written_new=$(json_field written <"$LAST_OUT")
 # and 21 pages: the mission's, 3 groups', 14 personal, the schedules, the top index
 eq "the new state: 20 feeds, index.json and 21 pages written" "$n_written_new" 42
-if "$PYTHON" "$CHECKER" --require-libical --allow-unescaped-x-text --quiet "$TMP"/new/m1/*.ics "$TMP"/new/m1/p/*.ics >check.out 2>&1; then
+if "$PYTHON" "$CHECKER" --require-libical --quiet "$TMP"/new/m1/*.ics "$TMP"/new/m1/p/*.ics >check.out 2>&1; then
 	_pass "the new feeds pass the checker"
 else
 	_fail "the new feeds pass the checker" "$(head -20 check.out)"
@@ -124,7 +124,7 @@ EOF
 	# every .ics parses (the checker reads each one)
 	local feeds
 	mapfile -t feeds < <(find "$OUT" -name '*.ics' ! -name '.fs-tmp-*')
-	if "$PYTHON" "$CHECKER" --quiet --allow-unescaped-x-text "${feeds[@]}" >check.out 2>&1; then
+	if "$PYTHON" "$CHECKER" --quiet "${feeds[@]}" >check.out 2>&1; then
 		_pass "after $1: all ${#feeds[@]} feeds parse and pass the checker"
 	else
 		_fail "after $1: a feed does not pass the checker" "$(head -20 check.out)"

@@ -36,7 +36,7 @@ ok fs roster ph-a -o before.xlsx
 eq "A1 before attendance" "$(days A1 before.xlsx)" "5 4 12000"
 eq "A3 before attendance" "$(days A3 before.xlsx)" "1 2 6000"
 ok fs certificates ph-a
-expect_stdout '^ref,family_name,given_name,organization,category,days_present,days,percent,qualifies,basis'
+expect_stdout $'^\xef\xbb\xbfref,family_name,given_name,organization,category,days_present,days,percent,qualifies,basis'
 expect_stdout '^A1,Santos,Ana,,lgu-official,4,4,100,yes,travel dates'
 expect_lines stdout '^A3,' 0            # 2 of 4 days: 50%
 
@@ -103,14 +103,17 @@ eq "exported rows" "$(csv_rows out.csv)" 6
 ok fs attend import out.csv
 expect_stdout '0 added, 0 changed, 6 unchanged'
 
-# Once attendance is recorded, the roster counts the days people signed in.
+# Once attendance is recorded, the roster counts the days people signed
+# in on the days it covers (13, 14, 15), and the 16th, which nobody has
+# been marked for yet, from arrival and departure.
 ok fs roster ph-a -o after.xlsx
-eq "A1 after attendance (3 days signed)" "$(days A1 after.xlsx)" "5 3 9000"
-eq "A3 (present on day 1 only)" "$(days A3 after.xlsx)" "1 1 3000"
-eq "A2 (day 1)" "$(days A2 after.xlsx)" "5 1 3000"
+eq "A1 after attendance (3 days signed, the 16th by dates)" "$(days A1 after.xlsx)" "5 4 12000"
+eq "A3 (present on day 1, absent on day 2)" "$(days A3 after.xlsx)" "1 1 3000"
+eq "A2 (day 1, and the 16th by dates)" "$(days A2 after.xlsx)" "5 2 6000"
 ok $XLSX_CHECK structure after.xlsx ph-a
-ok $XLSX_CHECK dump after.xlsx "By category"
-expect_stdout 'from the attendance recorded'
+ok $XLSX_CHECK dump after.xlsx "Finance rules"
+expect_stdout 'from attendance: the days people were marked present'
+expect_stdout 'not recorded yet: counted from arrival and departure'
 
 # attend mark: one transaction, every ref checked.
 ok fs attend mark --date 2027-09-16 --mission ph-a A1 A2
@@ -136,6 +139,28 @@ expect_stderr_fixed "--date is required"
 fails 2 fs attend mark --date 2027-09-14
 expect_stderr_fixed "give at least one participant ref"
 unchanged_since marked
+
+# Only confirmed registrations are marked present, unless forced; marking
+# absent, or a record already there (an export brought back), is fine.
+snapshot before_force
+fails 3 fs attend mark --date 2027-09-16 --mission ph-a A4
+expect_stderr_fixed "fieldschool: A4: ref: 'A4' is cancelled for ph-a, not confirmed: confirm the registration first ('attend mark --force' records it anyway)"
+expect_stderr_fixed "fieldschool: 1 problem: nothing recorded"
+expect_lines stderr . 2
+printf 'ref,mission,date,present\nA4,ph-a,2027-09-15,yes\n' >cancelled.csv
+fails 3 fs attend import cancelled.csv
+expect_stderr_fixed "cancelled.csv:2: ref: 'A4' is cancelled for ph-a, not confirmed"
+unchanged_since before_force
+ok fs attend mark --date 2027-09-16 --mission ph-a --absent A4
+ok fs attend mark --date 2027-09-16 --mission ph-a --force A4
+expect_stdout '^present 2027-09-16: 0 added, 1 changed, 0 unchanged$'
+ok fs attend export ph-a -o forced.csv
+ok fs attend import forced.csv
+expect_stdout ' 0 added, 0 changed, '
+ok fs roster ph-a -o forced.xlsx
+eq "A4 (cancelled, forced present) is owed nothing" "$(days A4 forced.xlsx)" "0 0 0"
+ok fs attend mark --help
+expect_stdout '[-]-force'
 
 # Certificates from attendance: A1 4 of 4 days (100%), A2 1 of 4.
 ok fs certificates ph-a

@@ -35,8 +35,27 @@ long fs_csv_bytes(const fs_csv *csv); /* bytes consumed so far */
 
 /*
  * Writes one record, quoting the fields that need it, and ends it with CRLF
- * as RFC 4180 asks.  NULL fields are written empty.  FS_EIO on write error.
+ * as RFC 4180 asks.  NULL fields are written empty.  A field that a
+ * spreadsheet would run as a formula (see fs_csv_needs_guard) is written
+ * with an apostrophe first, which spreadsheets show as text and an import
+ * takes off (fs_csv_unguard).  FS_EIO on write error.
  */
 fs_err fs_csv_write(FILE *fp, const char *const *fields, size_t n);
+
+/* The UTF-8 byte order mark, which spreadsheets need to read UTF-8 (an
+ * export's first bytes).  FS_EIO on write error. */
+fs_err fs_csv_write_bom(FILE *fp);
+
+/*
+ * Does text need an apostrophe before it in a CSV file: does it start with
+ * = + - @, a tab or a carriage return (a formula to a spreadsheet), other
+ * than a plain number such as -1.5, or with apostrophes before such a
+ * character (so that taking one apostrophe off on import is exact)?
+ */
+bool fs_csv_needs_guard(const char *text);
+
+/* text without the apostrophe fs_csv_write put before it (borrowed from
+ * text): "'=SUM(A1)" gives "=SUM(A1)", "'O'Brien" stays as it is. */
+const char *fs_csv_unguard(const char *text);
 
 #endif

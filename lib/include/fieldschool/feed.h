@@ -70,6 +70,9 @@ typedef struct fs_publish_stats {
  *   MISSION/p/TOKEN.ics           one per registration not cancelled
  *   MISSION/index.json            every feed with its URL (mode 0600: it
  *                                 holds the personal addresses)
+ *   .fieldschool-manifest         every file that publishes into dir wrote
+ *                                 and still own, but index.json: what
+ *                                 `serve` answers with (fieldschool/manifest.h)
  *
  * and, after the feeds they link to, the pages (fieldschool/page.h):
  *

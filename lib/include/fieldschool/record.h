@@ -21,18 +21,37 @@
 #include "fieldschool/error.h"
 #include "fieldschool/store.h"
 
+/*
+ * What text a column holds, and its limit in characters (code points),
+ * documented in the README ("Text").  Every value, on every way in, must
+ * be UTF-8 without control characters (C0, DEL, C1); only addresses and
+ * notes may hold line breaks and tabs.
+ */
+typedef enum fs_text_kind {
+	FS_TEXT_LINE = 0, /* codes, dates, numbers, lists: one line, limited
+			     by their own rules */
+	FS_TEXT_NAME,     /* names and other short text: 200 characters */
+	FS_TEXT_TITLE,    /* titles: 300 characters */
+	FS_TEXT_ADDRESS,  /* addresses: 500 characters, line breaks allowed */
+	FS_TEXT_NOTE,     /* descriptions and notes: 10,000 characters, line
+			     breaks allowed */
+} fs_text_kind;
+
 typedef struct fs_column {
 	const char *name;   /* as in the CSV header: "given_name" */
 	bool required;      /* must be given for a new record */
 	bool is_number;     /* written as a JSON number */
 	bool is_output;     /* computed (uid, sequence): exported to JSON only */
 	const char *help;   /* one line for --help */
+	fs_text_kind text;  /* what its text may hold */
 } fs_column;
 
 typedef enum fs_put_mode {
 	FS_PUT_UPSERT, /* update the record the key names, or add it (import) */
 	FS_PUT_CREATE, /* add; FS_EEXISTS when the key is taken */
 	FS_PUT_UPDATE, /* update; FS_ENOTFOUND when nothing has the key */
+	FS_PUT_FORCE,  /* as FS_PUT_UPSERT, and accept what only a --force
+			* allows: a person not confirmed marked present */
 } fs_put_mode;
 
 typedef enum fs_put_outcome {
@@ -112,9 +131,10 @@ fs_err fs_export_file(fs_store *store, const fs_format *format,
 
 /*
  * Adds or updates one record through format->put, after refusing every
- * value that is not UTF-8 (a problem per column, FS_EINPUT): the way in for
- * values from anywhere but a CSV file, whose import checks its cells with
- * their line.  Arguments as for put, with no line.
+ * value that is not UTF-8, holds a control character or is longer than its
+ * column's kind of text allows (a problem per column, FS_EINPUT): the way
+ * in for values from anywhere but a CSV file, whose import checks its cells
+ * alike, with their line.  Arguments as for put, with no line.
  */
 fs_err fs_record_put(const fs_format *format, fs_store *store,
 		     const char *const *values, fs_put_mode mode,

@@ -2,20 +2,24 @@
  * fieldschool/roster.h - Excel rosters for finance staff (libxlsxwriter).
  *
  * One workbook holds, per mission: Roster (a row per registration, money
- * as formulas whose results are stored too), By category (COUNTIFS and
- * SUMIFS over the roster), Sign-in day N (one per mission day, ready to
- * print), Site visits (who rides to which site, with phone numbers) and
- * Agenda.  With several missions each sheet name ends with the mission's
- * code and a Summary sheet comes first.
+ * as formulas whose results are stored too), Payment (what is paid in
+ * cash, to sign, with page totals), By category, Finance rules (the rates
+ * as cells the formulas refer to), Sign-in day N (one per mission day),
+ * Site visits (a page per bus), Caterer (meals by dietary need,
+ * accessibility needs by visit) and Agenda, every sheet set up to print
+ * on A4 at 8 pt or more.  With several missions each sheet name ends with
+ * the mission's code and a Summary sheet comes first.
  *
  * The finance rules, for a registration of a mission whose days run from
  * FIRST to LAST (a missing arrival counts as FIRST - 1, a missing departure
  * as LAST + 1; only confirmed registrations are owed anything, the others
  * are listed with zeros):
  *
- *   days present  mission days between arrival and departure (dates), or,
- *                 once any attendance is recorded for the mission, the
- *                 mission days the person was marked present on
+ *   days present  on a day attendance covers (anyone marked), the days the
+ *                 person was marked present on; on a day not recorded yet,
+ *                 the days between arrival and departure (dates)
+ *   no-show       every day of the stay covered and none present: owed
+ *                 nothing, flagged
  *   nights        departure - arrival, both clipped to FIRST - 1 .. LAST + 1
  *   travel days   the arrival day when before FIRST, the departure day when
  *                 after LAST (each only if the stay overlaps the mission)

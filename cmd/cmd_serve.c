@@ -1,0 +1,166 @@
+/*
+ * cmd_serve.c - fieldschool serve: the publish directory over HTTP until
+ * SIGINT or SIGTERM.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fieldschool/serve.h"
+
+/* Requests in flight get this long to finish once a stop is asked. */
+#define GRACE_SECONDS 10
+
+static void
+print_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	/* stdio locks the stream for the call: lines of several threads
+	 * never interleave */
+	puts(line);
+}
+
+/* Lets the connection cap use every descriptor the system allows. */
+static void
+raise_file_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "max-connections", required_argument, NULL, 'c' },
+		{ "max-per-ip", required_argument, NULL, 'p' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *usage = "fieldschool serve --dir DIR [--listen ADDR:PORT] "
+			    "[--max-connections N] [--max-per-ip N] "
+			    "[--timeout SECONDS]";
+	fs_serve_options opts = { .listen = "127.0.0.1:8080",
+				  .max_connections = 1000,
+				  .max_per_ip = 100,
+				  .timeout = 30,
+				  .log = print_line };
+	const char *dir = NULL;
+	fs_server *server = NULL;
+	long number;
+	int c, status, sig;
+	sigset_t stop;
+	fs_err err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hd:l:", options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'l':
+			opts.listen = optarg;
+			break;
+		case 'c':
+			if ((status = cmd_whole_number(usage, "--max-connections",
+						       optarg, 1, 100000, "",
+						       &number)))
+				return status;
+			opts.max_connections = (unsigned)number;
+			break;
+		case 'p':
+			if ((status = cmd_whole_number(usage, "--max-per-ip",
+						       optarg, 0, 100000, "",
+						       &number)))
+				return status;
+			opts.max_per_ip = (unsigned)number;
+			break;
+		case 't':
+			if ((status = cmd_whole_number(usage, "--timeout",
+						       optarg, 1, 3600,
+						       " of seconds", &number)))
+				return status;
+			opts.timeout = (unsigned)number;
+			break;
+		case 'h':
+			printf("usage: %s\n\n"
+			       "Serves over HTTP what `publish` wrote into DIR "
+			       "(feeds, pages, schedules),\nand nothing else: "
+			       "only the files DIR/.fieldschool-manifest lists, "
+			       "never\nindex.json.  A publish meanwhile is "
+			       "picked up without a restart.\n\n"
+			       "  --listen ADDR:PORT     where to listen "
+			       "(default 127.0.0.1:8080; [::1]:8080\n"
+			       "                         for IPv6; port 0 picks "
+			       "a free one)\n"
+			       "  --max-connections N    at once, in all "
+			       "(default 1000)\n"
+			       "  --max-per-ip N         at once from one "
+			       "address (default 100; 0: no limit,\n"
+			       "                         for use behind a "
+			       "reverse proxy)\n"
+			       "  --timeout SECONDS      for idle or slow "
+			       "clients (default 30)\n\n"
+			       "Prints an access log line per request on "
+			       "standard output (Common Log\nFormat, personal "
+			       "tokens redacted).  SIGINT or SIGTERM stops it "
+			       "once the\nrequests in flight are answered.  It "
+			       "speaks plain HTTP: put nginx or Caddy\nin front "
+			       "for HTTPS (see the README).\n",
+			       usage);
+			return EXIT_OK;
+		default:
+			return cmd_usage_error(usage, "%s: unknown option or "
+					       "missing value",
+					       argv[optind - 1]);
+		}
+	}
+	if (!dir)
+		return cmd_usage_error(usage, "give the publish directory "
+				       "(--dir DIR)");
+	if (optind < argc)
+		return cmd_usage_error(usage, "'%s': unexpected argument",
+				       argv[optind]);
+	raise_file_limit();
+	/* blocked before any thread starts, so that only sigwait() below
+	 * takes them; a client that hangs up must not kill us */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* the log goes out a line at a time to a terminal; elsewhere in
+	 * blocks, flushed at least every second (below): a write per
+	 * request would cost more than the request */
+	setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 1 << 16);
+	if ((err = fs_serve_open(&server, dir)))
+		return cmd_fail(err);
+	if ((err = fs_serve_start(server, &opts))) {
+		fs_serve_close(server, 0);
+		/* FS_EINPUT: --listen is no address */
+		return err == FS_EINPUT ? cmd_usage_error(usage, "%s",
+							  fs_errdetail())
+					: cmd_fail(err);
+	}
+	fprintf(stderr, "fieldschool: serving %s at http://%s/\n", dir,
+		fs_serve_address(server));
+	struct timespec second = { 1, 0 };
+	while ((sig = sigtimedwait(&stop, NULL, &second)) < 0)
+		fflush(stdout);
+	fprintf(stderr, "fieldschool: %s: stopping\n", strsignal(sig));
+	fs_serve_close(server, GRACE_SECONDS);
+	fflush(stdout);
+	return EXIT_OK;
+}

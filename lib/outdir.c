@@ -1,0 +1,242 @@
+/* outdir.c - the directories publish writes into: no link followed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fieldschool/file.h"
+#include "outdir.h"
+
+int64_t
+outdir_mtime(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+fs_err
+outdir_open_root(struct outdir *out, const char *path)
+{
+	char *real = NULL;
+	fs_err err;
+
+	*out = (struct outdir)OUTDIR_CLOSED;
+	if ((err = fs_mkdirs(path)))
+		return err;
+	if (!(real = realpath(path, NULL)))
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+	if (strlen(real) >= sizeof(out->path)) {
+		free(real);
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(ENAMETOOLONG));
+	}
+	strcpy(out->path, real);
+	free(real);
+	if ((out->fd = open(out->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+	return FS_OK;
+}
+
+fs_err
+outdir_open(struct outdir *out, const struct outdir *parent, const char *name)
+{
+	struct stat st;
+	int n;
+
+	*out = (struct outdir)OUTDIR_CLOSED;
+	n = snprintf(out->path, sizeof(out->path), "%s/%s", parent->path, name);
+	if (n < 0 || (size_t)n >= sizeof(out->path) ||
+	    (size_t)snprintf(out->rel, sizeof(out->rel), "%s%s%s", parent->rel,
+			     *parent->rel ? "/" : "", name) >= sizeof(out->rel))
+		return fs_fail(FS_EIO, "%s/%s: %s", parent->path, name,
+			       strerror(ENAMETOOLONG));
+	if (mkdirat(parent->fd, name, 0777) != 0 && errno != EEXIST)
+		return fs_fail(FS_EIO, "%s: %s", out->path, strerror(errno));
+	out->fd = openat(parent->fd, name,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (out->fd >= 0)
+		return FS_OK;
+	int why = errno;
+	if ((why == ELOOP || why == ENOTDIR) &&
+	    fstatat(parent->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return fs_fail(FS_EINPUT,
+			       S_ISLNK(st.st_mode)
+				       ? "%s: a symbolic link, not a directory: "
+					 "publish never follows a link inside "
+					 "the output directory (remove it)"
+				       : "%s: not a directory (remove it)",
+			       out->path);
+	return fs_fail(FS_EIO, "%s: %s", out->path, strerror(why));
+}
+
+void
+outdir_close(struct outdir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+bool
+outdir_stat(const struct outdir *d, const char *name, struct stat *st)
+{
+	return fstatat(d->fd, name, st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int
+outdir_read_fd(const struct outdir *d, const char *name)
+{
+	struct stat st;
+	/* O_NONBLOCK: a FIFO planted there must not hang the publish */
+	int fd = openat(d->fd, name,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+bool
+outdir_equals(const struct outdir *d, const char *name, const char *data,
+	      size_t len)
+{
+	char chunk[65536];
+	size_t at = 0;
+	ssize_t got;
+	int fd = outdir_read_fd(d, name);
+
+	if (fd < 0)
+		return false;
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0) {
+		if ((size_t)got > len - at || memcmp(chunk, data + at, (size_t)got))
+			break;
+		at += (size_t)got;
+	}
+	close(fd);
+	return got == 0 && at == len;
+}
+
+/* Reads up to size bytes (fewer only at the end of the file). */
+static ssize_t
+read_full(int fd, char *buf, size_t size)
+{
+	size_t at = 0;
+	while (at < size) {
+		ssize_t got = read(fd, buf + at, size - at);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		at += (size_t)got;
+	}
+	return (ssize_t)at;
+}
+
+bool
+outdir_same_content(const struct outdir *d, const char *a, const char *b)
+{
+	struct stat sa, sb;
+	bool same = false;
+	int fa = outdir_read_fd(d, a), fb = outdir_read_fd(d, b);
+
+	if (fa >= 0 && fb >= 0 && fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0 &&
+	    sa.st_size == sb.st_size) {
+		static _Thread_local char x[65536], y[65536];
+		ssize_t got;
+		do {
+			got = read_full(fa, x, sizeof(x));
+			same = got >= 0 && read_full(fb, y, sizeof(y)) == got &&
+			       !memcmp(x, y, (size_t)got);
+		} while (same && got == (ssize_t)sizeof(x));
+	}
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+/*
+ * open(O_EXCL) with the mode, so the umask applies as it does to any file
+ * we write, and no name is ever reused.
+ */
+fs_err
+outdir_temp(const struct outdir *d, mode_t mode, int *fd_out,
+	    char name_out[64])
+{
+	static _Atomic unsigned long counter;
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		snprintf(name_out, 64, OUTDIR_TEMP_PREFIX "%ld-%lu",
+			 (long)getpid(), counter++);
+		*fd_out = openat(d->fd, name_out,
+				 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					 O_CLOEXEC,
+				 mode);
+		if (*fd_out >= 0)
+			return FS_OK;
+		if (errno != EEXIST)
+			break;
+	}
+	return fs_fail(FS_EIO, "%s: %s", d->path, strerror(errno));
+}
+
+fs_err
+outdir_rename(const struct outdir *d, const char *from, const char *to)
+{
+	if (renameat(d->fd, from, d->fd, to) != 0)
+		return fs_fail(FS_EIO, "%s/%s: %s", d->path, to,
+			       strerror(errno));
+	return FS_OK;
+}
+
+fs_err
+outdir_remove(const struct outdir *d, const char *name)
+{
+	if (unlinkat(d->fd, name, 0) != 0 && errno != ENOENT)
+		return fs_fail(FS_EIO, "%s/%s: %s", d->path, name,
+			       strerror(errno));
+	return FS_OK;
+}
+
+fs_err
+outdir_replace(const struct outdir *d, const char *name, const void *data,
+	       size_t len, mode_t mode, struct stat *st)
+{
+	char tmp[64];
+	size_t at = 0;
+	int fd, put_errno = 0;
+	fs_err err;
+
+	if ((err = outdir_temp(d, mode, &fd, tmp)))
+		return err;
+	while (at < len) {
+		ssize_t put = write(fd, (const char *)data + at, len - at);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0) {
+			put_errno = put < 0 ? errno : 0;
+			break;
+		}
+		at += (size_t)put;
+	}
+	/* the mtime is final once the last byte is written */
+	if (at < len || fstat(fd, st) != 0) {
+		err = fs_fail(FS_EIO, "%s/%s: %s", d->path, name,
+			      strerror(at < len ? (put_errno ? put_errno : ENOSPC)
+						: errno));
+		close(fd);
+	} else if (close(fd) != 0) {
+		err = fs_fail(FS_EIO, "%s/%s: %s", d->path, name,
+			      strerror(errno));
+	} else {
+		err = outdir_rename(d, tmp, name);
+	}
+	if (err)
+		unlinkat(d->fd, tmp, 0);
+	return err;
+}

@@ -1,0 +1,498 @@
+/*
+ * roster_money.c - the sheets that hold money: Roster (a row per
+ * registration), Payment (what is paid in cash, to sign), By category and
+ * Finance rules.
+ *
+ * Every rate and share is a cell of the Finance rules sheet, and every
+ * money cell is a formula over those cells and the row's counts, with its
+ * result stored (worksheet_write_formula_num): computed here in doubles,
+ * in the formula's order, from the cells' values, so that a spreadsheet
+ * that recalculates finds the very same numbers.  Only functions that
+ * Excel, LibreOffice and Gnumeric compute alike are used: SUBTOTAL(9, ...)
+ * (Gnumeric gives #NUM! for 109), and COUNTIF/COUNTIFS/SUMIF on the
+ * category's number, an exact key (text criteria ignore case, and
+ * SUMPRODUCT(EXACT(...)) came out wrong in Gnumeric).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "value.h"
+#include "workbook.h"
+
+const int SUMMED[N_SUMMED] = { C_NIGHTS, C_DAYS, C_TRAVEL_DAYS, C_PER_DIEM,
+			       C_MEALS, C_ACCOMMODATION, C_TRAVEL, C_TOTAL };
+
+static const char *const ROSTER_HEAD[C__COUNT] = {
+	"Ref", "Family name", "Given name", "Organization", "Position",
+	"Category", "Country", "Status", "Group", "Arrival", "Departure",
+	"Nights", "Days present", "Travel days", "Per-diem rate", "Per diem",
+	"Meals deducted", "Accommodation rate", "Accommodation", "Travel",
+	"Total", "Funded", "Flag", "Category no.",
+};
+
+/* The cell of a rule, as formulas name it: 'Finance rules'!$B$5. */
+static const char *
+rule(const struct mission *m, int which, char *out, size_t size)
+{
+	snprintf(out, size, "%s$B$%d", m->rules, 5 + which);
+	return out;
+}
+
+/* --- Roster ---------------------------------------------------------------- */
+
+void
+roster_begin(struct writer *w, struct mission *m, struct sheet *s)
+{
+	lxw_row_t last = (lxw_row_t)(m->n_regs > 0 ? m->n_regs : 1);
+
+	xl(w, worksheet_set_row(s->ws, 0, 30, w->wrap));
+	put_header(w, s, 0, ROSTER_HEAD, C__COUNT);
+	worksheet_freeze_panes(s->ws, 1, 3);
+	/* before the rows: constant-memory mode drops it otherwise */
+	xl(w, worksheet_autofilter(s->ws, 0, 0, last, C__COUNT - 1));
+	s->row = 1;
+}
+
+void
+roster_row(struct writer *w, struct mission *m, struct sheet *s,
+	   const char *const *v, int catno, const struct stay *st)
+{
+	lxw_row_t r = s->row++;
+	unsigned R = (unsigned)r + 1; /* the row's number in formulas */
+	char f[200], a[64], b[64];
+	double rate = (double)m->rate / 100.0;
+	double nightly = (double)m->nightly / 100.0;
+
+	for (int c = C_REF; c <= C_GROUP; c++)
+		put_text(w, s, r, (lxw_col_t)c, v[c], NULL);
+	for (int c = C_ARRIVAL; c <= C_DEPARTURE; c++) {
+		int64_t days;
+		int minutes;
+		if (!*v[c] || parse_date_time(v[c], &days, &minutes))
+			continue;
+		if (minutes < 0)
+			put_number(w, s, r, (lxw_col_t)c,
+				   (double)(days + EXCEL_EPOCH), w->date);
+		else
+			put_number(w, s, r, (lxw_col_t)c,
+				   (double)(days + EXCEL_EPOCH) +
+					   minutes / 1440.0,
+				   w->datetime);
+	}
+	put_number(w, s, r, C_NIGHTS, (double)st->nights, NULL);
+	put_number(w, s, r, C_DAYS, (double)st->days, NULL);
+	put_number(w, s, r, C_TRAVEL_DAYS, (double)st->travel_days, NULL);
+	snprintf(f, sizeof(f), "=%s", rule(m, RULE_RATE, a, sizeof(a)));
+	put_formula(w, s, r, C_RATE, f, rate, m->money);
+	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",M%u*O%u,0)", R, R, R);
+	put_formula(w, s, r, C_PER_DIEM, f, st->v_per_diem, m->money);
+	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",M%u*%s,0)", R, R,
+		 rule(m, RULE_MEALS, a, sizeof(a)));
+	put_formula(w, s, r, C_MEALS, f, st->v_meals, m->money);
+	snprintf(f, sizeof(f), "=%s", rule(m, RULE_NIGHTLY, a, sizeof(a)));
+	put_formula(w, s, r, C_NIGHTLY, f, nightly, m->money);
+	snprintf(f, sizeof(f), "=L%u*R%u", R, R);
+	put_formula(w, s, r, C_ACCOMMODATION, f, st->v_accommodation,
+		    m->money);
+	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",ROUND(N%u*O%u*%s,%s),0)", R,
+		 R, R, rule(m, RULE_SHARE, a, sizeof(a)),
+		 rule(m, RULE_DECIMALS, b, sizeof(b)));
+	put_formula(w, s, r, C_TRAVEL, f, st->v_travel, m->money);
+	snprintf(f, sizeof(f), "=P%u-Q%u+S%u+T%u", R, R, R, R);
+	put_formula(w, s, r, C_TOTAL, f, st->v_total, m->money);
+	xl(w, worksheet_write_string(s->ws, r, C_FUNDED,
+				     st->funded ? "yes" : "no", NULL));
+	if (st->no_show)
+		xl(w, worksheet_write_string(s->ws, r, C_FLAG, "no-show",
+					     NULL));
+	put_number(w, s, r, C_CATNO, (double)catno, NULL);
+}
+
+/* The totals under the roster: SUBTOTAL(9) sums the rows a filter shows,
+ * so the totals follow the filter; the stored results are those of the
+ * whole roster (what a viewer that does not recalculate shows). */
+void
+roster_end(struct writer *w, struct mission *m, struct sheet *s,
+	   const double *sums)
+{
+	lxw_row_t last = (lxw_row_t)(m->n_regs > 0 ? m->n_regs : 1);
+	lxw_row_t r = last + 2;
+	char f[96];
+
+	xl(w, worksheet_write_string(s->ws, r, C_REF, "Total (filtered rows)",
+				     w->bold));
+	for (size_t i = 0; i < N_SUMMED; i++) {
+		int c = SUMMED[i];
+		bool money = c >= C_RATE;
+		snprintf(f, sizeof(f), "=SUBTOTAL(9,%c2:%c%u)", col_letter(c),
+			 col_letter(c), (unsigned)last + 1);
+		put_formula(w, s, r, (lxw_col_t)c, f, sums[i],
+			    money ? m->money_total : w->bold);
+		if (money)
+			note_width(s, (lxw_col_t)c,
+				   money_width(sums[i], m->currency));
+	}
+	s->row = r + 1;
+	for (int c = C_ARRIVAL; c <= C_DEPARTURE; c++)
+		note_width(s, (lxw_col_t)c, 17);
+	for (int c = C_NIGHTS; c <= C_TRAVEL_DAYS; c++)
+		note_width(s, (lxw_col_t)c, 9);
+	if (s->widths[C_FAMILY] > 24)
+		s->widths[C_FAMILY] = 24;
+	if (s->widths[C_GIVEN] > 20)
+		s->widths[C_GIVEN] = 20;
+	set_widths(w, s, C__COUNT);
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = true, .title_rows = 1,
+				     .repeat_cols = 3, .n_cols = C__COUNT });
+}
+
+/* --- Payment ----------------------------------------------------------------- */
+
+/*
+ * The cash paid to each person (per diem - meals + travel; accommodation
+ * goes to the hotel), to be signed for.  Pages of PAGE_ROWS people and a
+ * page total each, with a page break after every page total: A4 landscape
+ * at 100 %, a 30-point title row and rows of 25 points make 480 of the 487
+ * points a page holds, so the pages fall there even past the 1,023 breaks
+ * a sheet can have; the columns are fixed to fit the width (116
+ * characters, 754 of 770 points).  The overall total adds the people's rows only (the
+ * No. column holds a number on those rows alone).
+ */
+#define PAGE_ROWS 17
+#define ROW_POINTS 25
+
+static const char *const PAYMENT_HEAD[] = { "No.", "Family name",
+	"Given name", "Organization", "Amount", "Signature", "Date" };
+#define PAYMENT_COLS 7
+
+void
+payment_begin(struct writer *w, struct mission *m, struct payment *p)
+{
+	struct sheet *s = &p->sheet;
+	(void)m;
+	p->payees = p->page_rows = 0;
+	p->page = 1;
+	p->page_first = 1;
+	p->page_sum = p->sum = 0;
+	p->n_breaks = 0;
+	xl(w, worksheet_set_row(s->ws, 0, 30, w->wrap));
+	put_header(w, s, 0, PAYMENT_HEAD, PAYMENT_COLS);
+	worksheet_freeze_panes(s->ws, 1, 0);
+	worksheet_set_default_row(s->ws, ROW_POINTS, LXW_FALSE);
+	worksheet_gridlines(s->ws, LXW_SHOW_ALL_GRIDLINES);
+	s->row = 1;
+}
+
+static void
+page_total(struct writer *w, struct mission *m, struct payment *p)
+{
+	struct sheet *s = &p->sheet;
+	lxw_row_t r = s->row++;
+	char f[96], label[40];
+
+	snprintf(label, sizeof(label), "Page %d total", p->page);
+	xl(w, worksheet_write_string(s->ws, r, 3, label, w->bold));
+	snprintf(f, sizeof(f), "=SUM(E%u:E%u)", (unsigned)p->page_first + 1,
+		 (unsigned)r);
+	put_formula(w, s, r, 4, f, p->page_sum, m->money_total);
+	p->page++;
+	p->page_first = s->row;
+	p->page_rows = 0;
+	p->page_sum = 0;
+}
+
+void
+payment_row(struct writer *w, struct mission *m, struct payment *p,
+	    const char *const *v, lxw_row_t roster_row, const struct stay *st)
+{
+	struct sheet *s = &p->sheet;
+	lxw_row_t r = s->row++;
+	unsigned R = (unsigned)roster_row + 1;
+	double amount = st->v_per_diem - st->v_meals + st->v_travel;
+	char f[160];
+
+	/* a new page after a page total (the last total keeps the overall
+	 * total on its page when there is room) */
+	if (p->page_rows == 0 && p->payees > 0 && p->n_breaks < LXW_BREAKS_MAX)
+		p->breaks[p->n_breaks++] = r;
+	put_number(w, s, r, 0, (double)++p->payees, NULL);
+	put_text(w, s, r, 1, v[C_FAMILY], NULL);
+	put_text(w, s, r, 2, v[C_GIVEN], NULL);
+	put_text(w, s, r, 3, v[C_ORG], NULL);
+	snprintf(f, sizeof(f), "='%s'!P%u-'%s'!Q%u+'%s'!T%u", m->roster, R,
+		 m->roster, R, m->roster, R);
+	put_formula(w, s, r, 4, f, amount, m->money);
+	p->page_sum += amount;
+	p->sum += amount;
+	if (++p->page_rows == PAGE_ROWS)
+		page_total(w, m, p);
+}
+
+void
+payment_end(struct writer *w, struct mission *m, struct payment *p)
+{
+	struct sheet *s = &p->sheet;
+	char f[96], extra[120];
+
+	if (p->page_rows > 0)
+		page_total(w, m, p);
+	lxw_row_t r = s->row++;
+	xl(w, worksheet_write_string(s->ws, r, 3, "Total, all pages",
+				     w->bold));
+	if (r > 1) {
+		snprintf(f, sizeof(f), "=SUMIF(A2:A%u,\">0\",E2:E%u)",
+			 (unsigned)r, (unsigned)r);
+		put_formula(w, s, r, 4, f, p->sum, m->money_total);
+	} else {
+		put_number(w, s, r, 4, 0, m->money_total);
+	}
+	p->breaks[p->n_breaks] = 0;
+	if (p->n_breaks > 0)
+		xl(w, worksheet_set_h_pagebreaks(s->ws, p->breaks));
+
+	/* fixed widths: the pages must not grow wider than A4 */
+	static const double WIDTHS[PAYMENT_COLS] = { 6, 20, 16, 24, 18, 22,
+						     10 };
+	double amount = money_width(p->sum, m->currency);
+	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
+	if (amount > s->widths[4]) {
+		s->widths[3] -= amount - s->widths[4];
+		s->widths[4] = amount;
+	}
+	set_widths(w, s, PAYMENT_COLS);
+	snprintf(extra, sizeof(extra), "%s: per diem - meals + travel, "
+		 "in %s", m->code, *m->currency ? m->currency : "cash");
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = true, .title_rows = 1,
+				     .n_cols = PAYMENT_COLS, .extra = extra });
+}
+
+/* --- By category --------------------------------------------------------------- */
+
+/*
+ * Two tables, one above the other, so that the sheet prints on one page
+ * at 8 pt or more: the counts (with the category's number, the key the
+ * formulas match on the Roster), then the money.
+ */
+static const char *const COUNT_HEAD[] = { "Category", "Name",
+	"Registrations", "Confirmed", "Nights", "Days present", "Travel days",
+	"No-shows", "No." };
+static const char *const MONEY_HEAD[] = { "Category", "Name", "Per diem",
+	"Meals deducted", "Accommodation", "Travel", "Total" };
+#define BYCAT_COLS 9
+
+static void
+bycat_total_row(struct writer *w, struct sheet *s, lxw_row_t r,
+		unsigned first_row, int from, int to, const double *totals,
+		lxw_format *format)
+{
+	char f[64];
+	xl(w, worksheet_write_string(s->ws, r, 0, "Total", w->bold));
+	for (int c = from; c <= to; c++) {
+		char col = col_letter(c);
+		snprintf(f, sizeof(f), "=SUM(%c%u:%c%u)", col, first_row, col,
+			 (unsigned)r);
+		put_formula(w, s, r, (lxw_col_t)c, f, totals[c - from], format);
+	}
+}
+
+void
+bycat_write(struct writer *w, struct mission *m, struct sheet *s,
+	    const char *roster, const struct category_sums *cats)
+{
+	unsigned last = (unsigned)(m->n_regs > 0 ? m->n_regs : 1) + 1;
+	unsigned n = (unsigned)w->n_categories;
+	char f[320], key[80];
+	double counts[6] = { 0 }, money[5] = { 0 };
+
+	xl(w, worksheet_set_row(s->ws, 0, 30, w->wrap));
+	put_header(w, s, 0, COUNT_HEAD, BYCAT_COLS);
+	worksheet_freeze_panes(s->ws, 1, 0);
+	/* the roster's Category no. column: the exact key */
+	snprintf(key, sizeof(key), "'%s'!$X$2:$X$%u", roster, last);
+	for (unsigned i = 0; i < n; i++) {
+		const struct category_sums *c = &cats[i];
+		lxw_row_t r = 1 + i;
+		unsigned R = (unsigned)r + 1;
+		put_text(w, s, r, 0, w->categories[i].code, NULL);
+		put_text(w, s, r, 1, w->categories[i].name, NULL);
+		snprintf(f, sizeof(f), "=COUNTIF(%s,$I%u)", key, R);
+		put_formula(w, s, r, 2, f, (double)c->registrations, NULL);
+		snprintf(f, sizeof(f), "=COUNTIFS(%s,$I%u,'%s'!$H$2:$H$%u,"
+			 "\"confirmed\")", key, R, roster, last);
+		put_formula(w, s, r, 3, f, (double)c->confirmed, NULL);
+		for (int k = 0; k < 3; k++) {
+			char col = col_letter(SUMMED[k]);
+			snprintf(f, sizeof(f), "=SUMIF(%s,$I%u,'%s'!$%c$2:$%c$%u)",
+				 key, R, roster, col, col, last);
+			put_formula(w, s, r, (lxw_col_t)(4 + k), f, c->sums[k],
+				    NULL);
+			counts[2 + k] += c->sums[k];
+		}
+		snprintf(f, sizeof(f), "=COUNTIFS(%s,$I%u,'%s'!$W$2:$W$%u,"
+			 "\"no-show\")", key, R, roster, last);
+		put_formula(w, s, r, 7, f, (double)c->no_shows, NULL);
+		put_number(w, s, r, 8, w->categories[i].number, NULL);
+		counts[0] += (double)c->registrations;
+		counts[1] += (double)c->confirmed;
+		counts[5] += (double)c->no_shows;
+	}
+	lxw_row_t t1 = 1 + n;
+	bycat_total_row(w, s, t1, 2, 2, 7, counts, w->bold);
+
+	/* the money, matched on the key of the table above */
+	lxw_row_t h2 = t1 + 2;
+	put_header(w, s, h2, MONEY_HEAD, 7);
+	for (unsigned i = 0; i < n; i++) {
+		const struct category_sums *c = &cats[i];
+		lxw_row_t r = h2 + 1 + i;
+		put_text(w, s, r, 0, w->categories[i].code, NULL);
+		put_text(w, s, r, 1, w->categories[i].name, NULL);
+		for (int k = 3; k < N_SUMMED; k++) {
+			char col = col_letter(SUMMED[k]);
+			snprintf(f, sizeof(f), "=SUMIF(%s,$I%u,'%s'!$%c$2:$%c$%u)",
+				 key, 2 + i, roster, col, col, last);
+			put_formula(w, s, r, (lxw_col_t)(k - 1), f, c->sums[k],
+				    m->money);
+			money[k - 3] += c->sums[k];
+		}
+	}
+	lxw_row_t t2 = h2 + 1 + n;
+	bycat_total_row(w, s, t2, (unsigned)h2 + 2, 2, 6, money,
+			m->money_total);
+
+	snprintf(m->bycat, sizeof(m->bycat), "%s", s->name);
+	m->bycat_total = t1;
+	m->bycat_money_total = t2;
+	m->registrations = (long)counts[0];
+	m->confirmed = (long)counts[1];
+	for (int k = 0; k < 3; k++)
+		m->totals[k] = counts[2 + k];
+	for (int k = 3; k < N_SUMMED; k++)
+		m->totals[k] = money[k - 3];
+	s->row = t2 + 1;
+
+	/* headers wrap at spaces: a column as wide as its longest word */
+	static const double HEAD_WIDTH[BYCAT_COLS] = { 8, 8, 14, 10, 7, 8, 7,
+						       9, 5 };
+	if (s->widths[0] > 22)
+		s->widths[0] = 22;
+	if (s->widths[1] > 24)
+		s->widths[1] = 24;
+	for (int c = 0; c < BYCAT_COLS; c++) {
+		if (c >= 2)
+			s->widths[c] = 0;
+		note_width(s, (lxw_col_t)c, HEAD_WIDTH[c] + 1);
+	}
+	for (int k = 0; k < 5; k++)
+		note_width(s, (lxw_col_t)(2 + k),
+			   money_width(money[k], m->currency));
+	set_widths(w, s, BYCAT_COLS);
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = true, .one_page = true,
+				     .title_rows = 1, .n_cols = BYCAT_COLS });
+}
+
+#define RULES_TEXT 56 /* the width of the Meaning column */
+
+/* --- Finance rules ---------------------------------------------------------------- */
+
+void
+rules_write(struct writer *w, struct mission *m, struct sheet *s)
+{
+	static const char *const LABEL[RULE__COUNT] = {
+		"Per-diem rate", "Accommodation rate", "Meals deducted",
+		"Travel share", "Travel rounded to (decimals)",
+	};
+	static const char *const MEANING[RULE__COUNT] = {
+		"per day present; confirmed and funded participants",
+		"per night of the stay; confirmed participants, funded or not "
+		"(the programme books the rooms)",
+		"per day present, for the meals the programme provides; funded "
+		"participants",
+		"of the per-diem rate per travel day: the arrival day when "
+		"before the first day, the departure day when after the last; "
+		"funded participants",
+		"travel is rounded to this many decimals (ROUND)",
+	};
+	const double value[RULE__COUNT] = {
+		(double)m->rate / 100.0, (double)m->nightly / 100.0,
+		(double)m->meals / 100.0, m->share / 100.0,
+		is_whole(m->currency) ? 0 : 2,
+	};
+	lxw_format *format[RULE__COUNT] = { m->money, m->money, m->money,
+					    w->percent, NULL };
+	static const char *const HEAD[] = { "Rule", "Value", "Meaning" };
+	char line[600];
+	lxw_row_t r;
+
+	put_text(w, s, 0, 0, "Finance rules", w->title);
+	put_text(w, s, 1, 0, m->title, NULL);
+	s->widths[0] = 0;
+	put_text(w, s, 2, 0, "The money cells of the Roster, Payment and By "
+		 "category sheets are formulas over these values.", NULL);
+	put_header(w, s, 3, HEAD, 3);
+	for (int i = 0; i < RULE__COUNT; i++) {
+		r = (lxw_row_t)(4 + i); /* row 5 + i, as rule() names it */
+		put_wrapped(w, s, r, 2, MEANING[i], RULES_TEXT);
+		put_text(w, s, r, 0, LABEL[i], NULL);
+		put_number(w, s, r, 1, value[i], format[i]);
+	}
+	r = 4 + RULE__COUNT + 1;
+	static const char *const DAYS_HEAD[] = { "Day", "Date", "Days present" };
+	put_header(w, s, r++, DAYS_HEAD, 3);
+	for (int d = 0; d < m->days; d++, r++) {
+		char day[16];
+		snprintf(day, sizeof(day), "Day %d", d + 1);
+		put_wrapped(w, s, r, 2,
+			    m->covered >> d & 1
+				    ? "from attendance: the days people were "
+				      "marked present"
+				    : "not recorded yet: counted from arrival "
+				      "and departure",
+			    RULES_TEXT);
+		put_text(w, s, r, 0, day, NULL);
+		put_number(w, s, r, 1, (double)(m->first + d + EXCEL_EPOCH),
+			   w->date);
+	}
+	r++;
+	static const char *const WORDS[][2] = {
+		{ "Who is owed", "Only confirmed registrations; applied, "
+		  "waitlisted and cancelled ones are listed with zeros." },
+		{ "Missing dates", "A missing arrival counts as the day before "
+		  "the first day, a missing departure as the day after the "
+		  "last." },
+		{ "Nights", "Departure date - arrival date, both clipped to the "
+		  "day before the first day .. the day after the last." },
+		{ "Days present", "On a day attendance covers (anyone marked, "
+		  "present or absent): the days the person was marked present "
+		  "(for the day or any session of it).  On a day nobody has "
+		  "been marked for yet: the days of the stay." },
+		{ "No-show", "Absent (not marked present) on every day of the "
+		  "stay, all of them covered by attendance: no per diem, no "
+		  "accommodation, no travel; flagged on the Roster." },
+		{ "Total", "Per diem - meals deducted + accommodation + travel.  "
+		  "Paid in cash (Payment sheet): per diem - meals deducted + "
+		  "travel." },
+	};
+	put_text(w, s, r++, 0, "In words", w->bold);
+	for (size_t i = 0; i < sizeof(WORDS) / sizeof(WORDS[0]); i++, r++) {
+		put_wrapped(w, s, r, 2, WORDS[i][1], RULES_TEXT);
+		put_text(w, s, r, 0, WORDS[i][0], NULL);
+	}
+	snprintf(line, sizeof(line), "Amounts in %s.",
+		 *m->currency ? m->currency : "the mission's currency");
+	put_text(w, s, r++, 0, line, NULL);
+	s->row = r;
+	s->widths[0] = 28;
+	s->widths[1] = 14;
+	note_width(s, 1, money_width(value[RULE_NIGHTLY], m->currency));
+	note_width(s, 1, money_width(value[RULE_RATE], m->currency));
+	s->widths[2] = RULES_TEXT;
+	set_widths(w, s, 3);
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = false, .title_rows = 1,
+				     .n_cols = 3 });
+}

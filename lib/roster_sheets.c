@@ -1,0 +1,775 @@
+/*
+ * roster_sheets.c - the sheets to print and hand out: a sign-in sheet per
+ * day, the bus manifests (Site visits), the Caterer sheet (meals by
+ * dietary need, accessibility needs by visit) and the Agenda.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fieldschool/agenda.h"
+#include "value.h"
+#include "workbook.h"
+
+/* --- sign-in sheets ------------------------------------------------------ */
+
+static const char *const SIGNIN_HEAD[] = { "No.", "Family name", "Given name",
+					   "Organization", "Group" };
+#define SIGNIN_FIXED 5
+#define WALK_INS 8 /* blank numbered rows for people not expected */
+
+fs_err
+signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
+{
+	char name[32];
+	const char *head[SIGNIN_FIXED + MAX_SESSIONS + 1];
+	char sessions[MAX_SESSIONS][96];
+	sqlite3_stmt *stmt;
+	char day_text[11];
+	fs_err err;
+	int rc, n = 0;
+
+	memset(si, 0, sizeof(*si));
+	si->day = m->first + d;
+	snprintf(name, sizeof(name), "Sign-in day %d", d + 1);
+	if ((err = add_sheet(w, &si->sheet, name, m->suffix)))
+		return err;
+	lxw_worksheet *ws = si->sheet.ws;
+
+	format_date(si->day, day_text);
+	if ((err = store_stmt(w->store, Q_ROSTER_SESSIONS, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	sqlite3_bind_text(stmt, 2, day_text, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && n < MAX_SESSIONS) {
+		snprintf(sessions[n], sizeof(sessions[n]), "%s %s",
+			 store_text(stmt, 0), store_text(stmt, 2));
+		utf8_cut(sessions[n], 72);
+		char clean[96];
+		if (utf8_clean(sessions[n], clean, sizeof(clean) - 1) == clean)
+			memcpy(sessions[n], clean, strlen(clean) + 1);
+		n++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(w->store, "reading the sessions of a day");
+	si->n_sessions = n;
+	for (int c = 0; c < SIGNIN_FIXED; c++)
+		head[c] = SIGNIN_HEAD[c];
+	for (int c = 0; c < n; c++)
+		head[SIGNIN_FIXED + c] = sessions[c];
+	head[SIGNIN_FIXED + n] = "Signature";
+
+	worksheet_freeze_panes(ws, 1, 0);
+	/* Tall rows to sign in, gridlines printed: no per-cell borders or
+	 * blank cells, which would triple the sheet. */
+	worksheet_set_default_row(ws, 30, LXW_FALSE);
+	worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
+	xl(w, worksheet_set_row(ws, 0, n ? 60 : 30, w->wrap));
+	for (int c = 0; c < SIGNIN_FIXED + n + 1; c++)
+		xl(w, worksheet_write_string(ws, 0, (lxw_col_t)c, head[c],
+					     w->head));
+	si->sheet.row = 1;
+	return FS_OK;
+}
+
+void
+signin_row(struct writer *w, struct signin *si, const char *const *v)
+{
+	struct sheet *s = &si->sheet;
+	lxw_row_t r = s->row++;
+
+	put_number(w, s, r, 0, (double)++si->number, NULL);
+	put_text(w, s, r, 1, v[C_FAMILY], NULL);
+	put_text(w, s, r, 2, v[C_GIVEN], NULL);
+	put_text(w, s, r, 3, v[C_ORG], NULL);
+	put_text(w, s, r, 4, v[C_GROUP], NULL);
+}
+
+void
+signin_end(struct writer *w, struct mission *m, struct signin *si)
+{
+	struct sheet *s = &si->sheet;
+	int n = SIGNIN_FIXED + si->n_sessions;
+	s->widths[0] = 5;
+	for (int c = 1; c < SIGNIN_FIXED; c++)
+		note_width(s, (lxw_col_t)c, text_width(SIGNIN_HEAD[c]) + 3);
+	/* one page wide at 8 pt or more with a few sessions: long names
+	 * and organizations are cut on paper, not the columns to sign */
+	if (s->widths[1] > 18)
+		s->widths[1] = 18;
+	if (s->widths[2] > 16)
+		s->widths[2] = 16;
+	if (s->widths[3] > 24)
+		s->widths[3] = 24;
+	for (int c = SIGNIN_FIXED; c < n; c++)
+		s->widths[c] = 11;
+	s->widths[n] = 20;
+	/* room for walk-ins: numbered rows, tall and ruled like the rest */
+	for (int i = 0; i < WALK_INS; i++)
+		put_number(w, s, s->row++, 0, (double)++si->number, NULL);
+	xl(w, worksheet_write_string(s->ws, s->row++, 1,
+				     "Walk-ins: write your name on a numbered "
+				     "row above.", NULL));
+	set_widths(w, s, n + 1);
+
+	char date[64], heading[100];
+	long_date(si->day, date, sizeof(date));
+	snprintf(heading, sizeof(heading), "%s, %s", s->name, date);
+	print_setup(w, m, s, heading,
+		    &(struct print){ .landscape = true, .title_rows = 1,
+				     .repeat_cols = 3, .n_cols = n + 1,
+				     .extra = heading });
+}
+/* --- Agenda --------------------------------------------------------------- */
+
+static const char *const AGENDA_HEAD[] = { "Day", "Date", "Start", "End",
+	"Kind", "Title", "Module", "Place", "Address", "Host", "Capacity",
+	"Audience", "Facilitators", "Status", "Ref" };
+#define AGENDA_COLS 15
+
+struct agenda_ctx {
+	struct writer *w;
+	struct sheet *s;
+};
+
+static fs_err
+agenda_row(void *ctx, const char *const *v)
+{
+	struct agenda_ctx *a = ctx;
+	struct writer *w = a->w;
+	struct sheet *s = a->s;
+	lxw_row_t r = s->row++;
+	int64_t day = 0;
+	long capacity = 0;
+
+	put_number(w, s, r, 0, atof(v[FS_ITEM_DAY]), NULL);
+	if (!parse_date(v[FS_ITEM_DATE], &day))
+		put_number(w, s, r, 1, (double)(day + EXCEL_EPOCH), w->date);
+	put_number(w, s, r, 2, clock_value(v[FS_ITEM_START]), w->clock);
+	put_number(w, s, r, 3, clock_value(v[FS_ITEM_END]), w->clock);
+	put_text(w, s, r, 4, v[FS_ITEM_KIND], NULL);
+	put_text(w, s, r, 5, v[FS_ITEM_TITLE], NULL);
+	put_text(w, s, r, 6, v[FS_ITEM_MODULE], NULL);
+	put_text(w, s, r, 7, v[FS_ITEM_PLACE], NULL);
+	put_text(w, s, r, 8, v[FS_ITEM_ADDRESS], NULL);
+	put_text(w, s, r, 9, v[FS_ITEM_HOST], NULL);
+	if (*v[FS_ITEM_CAPACITY] &&
+	    !parse_int(v[FS_ITEM_CAPACITY], 0, 1000000, &capacity))
+		put_number(w, s, r, 10, (double)capacity, NULL);
+	put_text(w, s, r, 11, v[FS_ITEM_AUDIENCE], NULL);
+	put_text(w, s, r, 12, v[FS_ITEM_FACILITATORS], NULL);
+	put_text(w, s, r, 13, v[FS_ITEM_STATUS], NULL);
+	put_text(w, s, r, 14, v[FS_ITEM_REF], NULL);
+	return FS_OK;
+}
+
+fs_err
+agenda_write(struct writer *w, struct mission *m, struct sheet *s)
+{
+	struct agenda_ctx ctx = { w, s };
+	fs_err err;
+
+	put_header(w, s, 0, AGENDA_HEAD, AGENDA_COLS);
+	worksheet_freeze_panes(s->ws, 1, 0);
+	s->row = 1;
+	err = fs_agenda_format.each(w->store, m->code, NULL, agenda_row, &ctx);
+	s->widths[0] = 5;
+	s->widths[1] = 12;
+	s->widths[2] = s->widths[3] = 7;
+	for (int c = 4; c < AGENDA_COLS; c++)
+		if (s->widths[c] > 30)
+			s->widths[c] = 30;
+	set_widths(w, s, AGENDA_COLS);
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = true, .title_rows = 1,
+				     .repeat_cols = 2, .n_cols = AGENDA_COLS });
+	return err;
+}
+
+
+/* --- Site visits ---------------------------------------------------------- */
+
+/*
+ * Bus manifests: one page per bus, that is per visit and group (a visit
+ * for everyone takes a bus per group; a visit for a category one bus).
+ * Each page starts with a heading block (site, address, host, group, date,
+ * departure time and place, head count) and lists who rides: name, phone,
+ * dietary and accessibility needs, a column to tick.  The column heads
+ * are the sheet's first row, repeated on every printed page.
+ */
+static const char *const VISIT_HEAD[] = { "No.", "Family name", "Given name",
+	"Phone", "Dietary needs", "Accessibility needs", "\xE2\x9C\x93" };
+#define VISIT_COLS 7
+
+struct visit {
+	char date[11], start[6], departs[6];
+	char *title, *site, *address, *host, *from, *audience;
+};
+
+/* Who rides a bus: a group (group non-NULL, "" for those without one),
+ * a category, or (both NULL) everyone. */
+struct bus {
+	const char *group, *category;
+	char who[96];
+};
+
+/* Does an audience ("group:A;group:B", "all", "category:X") name prefix
+ * + value? */
+static bool
+audience_has(const char *audience, const char *prefix, const char *value)
+{
+	size_t np = strlen(prefix), nv = strlen(value);
+	for (const char *p = audience; *p;) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == np + nv && !strncmp(p, prefix, np) &&
+		    !strncmp(p + np, value, nv))
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* When and where the bus of a group leaves for a visit. */
+static fs_err
+visit_departure(struct writer *w, struct mission *m, struct visit *v,
+		const char *group)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	free(v->from);
+	v->from = NULL;
+	snprintf(v->departs, sizeof(v->departs), "%s", v->start);
+	if ((err = store_stmt(w->store, Q_ROSTER_DEPARTURE, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	sqlite3_bind_text(stmt, 2, v->date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, v->start, -1, SQLITE_STATIC);
+	store_bind_text(stmt, 4, group);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(v->departs, sizeof(v->departs), "%s",
+			 store_text(stmt, 0));
+		if (*store_text(stmt, 1))
+			v->from = strdup(store_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(w->store, "finding a visit's bus");
+	if (!v->from && !(v->from = strdup(m->venue)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	return FS_OK;
+}
+
+static void
+visit_release(struct visit *v)
+{
+	free(v->title);
+	free(v->site);
+	free(v->address);
+	free(v->host);
+	free(v->from);
+	free(v->audience);
+}
+
+struct visit_list {
+	struct visit *items;
+	size_t n;
+	char **groups; /* of the confirmed, sorted; "" for no group */
+	size_t n_groups;
+};
+
+static void
+visit_list_release(struct visit_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		visit_release(&l->items[i]);
+	for (size_t g = 0; g < l->n_groups; g++)
+		free(l->groups[g]);
+	free(l->items);
+	free(l->groups);
+}
+
+/* The visits (a few dozen at most), copied, and the groups: one statement
+ * open at a time. */
+static fs_err
+visit_list_load(struct writer *w, struct mission *m, struct visit_list *l)
+{
+	size_t cap = 0;
+	sqlite3_stmt *stmt;
+	fs_err err = FS_OK;
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	if ((err = store_stmt(w->store, Q_ROSTER_VISITS, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (l->n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct visit *nv = realloc(l->items, c * sizeof(*nv));
+			if (!nv) {
+				err = fs_fail(FS_ENOMEM, "out of memory");
+				break;
+			}
+			l->items = nv;
+			cap = c;
+		}
+		struct visit *v = &l->items[l->n++];
+		memset(v, 0, sizeof(*v));
+		snprintf(v->date, sizeof(v->date), "%s", store_text(stmt, 0));
+		snprintf(v->start, sizeof(v->start), "%s", store_text(stmt, 1));
+		/* a cell holds 32767 characters: a very long title is cut */
+		char title[16100];
+		snprintf(title, 16000, "%s", store_text(stmt, 3));
+		utf8_cut(title, 15990);
+		if (!strcmp(store_text(stmt, 8), "cancelled"))
+			strcat(title, " (cancelled)");
+		v->title = strdup(title);
+		v->site = strdup(store_text(stmt, 4));
+		v->address = strdup(store_text(stmt, 5));
+		v->host = strdup(store_text(stmt, 6));
+		v->audience = strdup(store_text(stmt, 7));
+		if (!v->title || !v->site || !v->address || !v->host ||
+		    !v->audience) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(w->store, "reading visits");
+	if (err || (err = store_stmt(w->store, Q_ROSTER_GROUPS, &stmt)))
+		return err;
+	cap = 0;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (l->n_groups == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			char **ng = realloc(l->groups, c * sizeof(*ng));
+			if (!ng) {
+				err = fs_fail(FS_ENOMEM, "out of memory");
+				break;
+			}
+			l->groups = ng;
+			cap = c;
+		}
+		if (!(l->groups[l->n_groups] = strdup(store_text(stmt, 0)))) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			break;
+		}
+		l->n_groups++;
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(w->store, "reading groups");
+	return err;
+}
+
+static int
+compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The groups an audience names ("group:A;group:B"), sorted; the caller
+ * frees them. */
+static fs_err
+audience_groups(const char *audience, char ***out, size_t *n_out)
+{
+	char *copy = strdup(audience), *save = NULL, *part;
+	char **groups = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!copy)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (part = strtok_r(copy, ";", &save); part;
+	     part = strtok_r(NULL, ";", &save)) {
+		part = trim(part);
+		if (strncmp(part, "group:", 6) || !part[6])
+			continue;
+		char **ng = realloc(groups, (n + 1) * sizeof(*ng));
+		if (!ng || !(ng[n] = strdup(part + 6))) {
+			if (ng)
+				groups = ng;
+			for (size_t g = 0; g < n; g++)
+				free(groups[g]);
+			free(groups);
+			free(copy);
+			return fs_fail(FS_ENOMEM, "out of memory");
+		}
+		groups = ng;
+		n++;
+	}
+	free(copy);
+	if (n > 1)
+		qsort(groups, n, sizeof(*groups), compare_strings);
+	*out = groups;
+	*n_out = n;
+	return FS_OK;
+}
+
+/* Steps through the riders of a bus: fn for each (NULL: only counted). */
+static fs_err
+riders_each(struct writer *w, struct mission *m, const struct bus *b,
+	    long *count,
+	    void (*fn)(struct writer *, struct sheet *, sqlite3_stmt *, long),
+	    struct sheet *s)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	*count = 0;
+	if ((err = store_stmt(w->store, b->group ? Q_ROSTER_RIDERS_GROUP
+						 : Q_ROSTER_RIDERS,
+			      &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	if (b->group)
+		store_bind_text(stmt, 2, b->group);
+	else
+		store_bind_text(stmt, 3, b->category);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		++*count;
+		if (fn)
+			fn(w, s, stmt, *count);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(w->store, "reading a visit's riders");
+	return FS_OK;
+}
+
+static void
+rider_row(struct writer *w, struct sheet *s, sqlite3_stmt *stmt, long n)
+{
+	lxw_row_t r = s->row++;
+	put_number(w, s, r, 0, (double)n, NULL);
+	for (int c = 0; c < 5; c++)
+		put_text(w, s, r, (lxw_col_t)(c + 1), store_text(stmt, c),
+			 c >= 3 ? w->wrap : NULL);
+}
+
+/* One bus: its heading block, then its riders. */
+static fs_err
+bus_page(struct writer *w, struct mission *m, struct sheet *s,
+	 struct visit *v, const struct bus *b)
+{
+	long count;
+	fs_err err;
+
+	if ((err = visit_departure(w, m, v, b->group)) ||
+	    (err = riders_each(w, m, b, &count, NULL, NULL)))
+		return err;
+	char title[16200];
+	snprintf(title, sizeof(title), "Bus: %s to %s", b->who, v->title);
+	put_text(w, s, s->row, 0, title, w->title);
+	s->row += 1;
+	static const char *const LABEL[] = { "Site", "Address", "Host",
+		"Group", "Date", "Departs", "From", "Head count" };
+	const char *text[] = { v->site, v->address, v->host, b->who };
+	lxw_row_t r = s->row;
+	/* row by row: constant-memory mode writes rows in order */
+	for (int i = 0; i < 8; i++) {
+		lxw_row_t at = r + (lxw_row_t)i;
+		xl(w, worksheet_write_string(s->ws, at, 1, LABEL[i], w->label));
+		if (i < 4)
+			put_text(w, s, at, 2, text[i], w->bold);
+		else if (i == 4)
+			put_number(w, s, at, 2, day_value(v->date),
+				   w->date_left);
+		else if (i == 5)
+			put_number(w, s, at, 2, clock_value(v->departs),
+				   w->clock_left);
+		else if (i == 6)
+			put_text(w, s, at, 2, v->from, w->bold);
+		else
+			put_number(w, s, at, 2, (double)count, w->box);
+	}
+	s->row = r + 9;
+	return riders_each(w, m, b, &count, rider_row, s);
+}
+
+fs_err
+visits_write(struct writer *w, struct mission *m, struct sheet *s)
+{
+	struct visit_list l;
+	lxw_row_t breaks[LXW_BREAKS_MAX + 1];
+	int n_breaks = 0;
+	fs_err err;
+
+	put_header(w, s, 0, VISIT_HEAD, VISIT_COLS);
+	worksheet_freeze_panes(s->ws, 1, 0);
+	s->row = 1;
+	err = visit_list_load(w, m, &l);
+	for (size_t i = 0; i < l.n && !err; i++) {
+		struct visit *v = &l.items[i];
+		bool everyone = !*v->audience || !strcmp(v->audience, "all");
+		/* a bus per group the visit is for (each group of the
+		 * confirmed, for everyone), then one per category it is for */
+		char **groups = everyone ? l.groups : NULL;
+		size_t n_groups = everyone ? l.n_groups : 0;
+		if (!everyone && (err = audience_groups(v->audience, &groups,
+							&n_groups)))
+			break;
+		for (size_t g = 0; g < n_groups && !err; g++) {
+			struct bus b = { groups[g], NULL, "" };
+			if (*groups[g])
+				snprintf(b.who, sizeof(b.who), "group %s",
+					 groups[g]);
+			else
+				snprintf(b.who, sizeof(b.who), "no group");
+			if (s->row > 1 && n_breaks < LXW_BREAKS_MAX)
+				breaks[n_breaks++] = s->row;
+			err = bus_page(w, m, s, v, &b);
+		}
+		if (!everyone) {
+			for (size_t g = 0; g < n_groups; g++)
+				free(groups[g]);
+			free(groups);
+		}
+		for (int c = 0; c < w->n_categories && !err && !everyone; c++) {
+			struct bus b = { NULL, w->categories[c].code, "" };
+			if (!audience_has(v->audience, "category:", b.category))
+				continue;
+			snprintf(b.who, sizeof(b.who), "category %s",
+				 b.category);
+			if (s->row > 1 && n_breaks < LXW_BREAKS_MAX)
+				breaks[n_breaks++] = s->row;
+			err = bus_page(w, m, s, v, &b);
+		}
+	}
+	visit_list_release(&l);
+	breaks[n_breaks] = 0;
+	if (n_breaks)
+		xl(w, worksheet_set_h_pagebreaks(s->ws, breaks));
+	/* the heading block writes long texts into C: keep to the page */
+	s->widths[0] = 5;
+	s->widths[1] = 20;
+	for (int c = 2; c < 4; c++)
+		if (s->widths[c] > 20)
+			s->widths[c] = 20;
+	if (s->widths[2] < 16)
+		s->widths[2] = 16;
+	s->widths[4] = s->widths[5] = 24;
+	s->widths[6] = 5;
+	set_widths(w, s, VISIT_COLS);
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = true, .title_rows = 1,
+				     .n_cols = VISIT_COLS });
+	return err;
+}
+
+/* --- Caterer ----------------------------------------------------------------- */
+
+/*
+ * For the caterer, how many people of each dietary need at each meal of
+ * each day (the confirmed expected that day, as on the sign-in sheets), no
+ * names; for the hosts, who needs what to get in and around, per visit.
+ */
+static const char *const MEAL_HEAD[] = { "Day", "Date", "Meal",
+	"Dietary need", "People" };
+static const char *const ACCESS_HEAD[] = { "Visit", "Date", "Site",
+	"Host", "Group", "Family name", "Given name", "Accessibility need" };
+
+struct need {
+	char *text;
+	long n;
+};
+
+static fs_err
+day_needs(struct writer *w, struct mission *m, const char *date,
+	  struct need **out, size_t *n_out)
+{
+	struct need *needs = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	*out = NULL;
+	*n_out = 0;
+	if ((err = store_stmt(w->store, Q_ROSTER_DIETARY, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	sqlite3_bind_text(stmt, 2, date, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 8;
+			struct need *nn = realloc(needs, c * sizeof(*nn));
+			if (!nn) {
+				err = fs_fail(FS_ENOMEM, "out of memory");
+				break;
+			}
+			needs = nn;
+			cap = c;
+		}
+		const char *text = store_text(stmt, 0);
+		needs[n].text = strdup(*text ? text : "none");
+		needs[n].n = sqlite3_column_int(stmt, 1);
+		if (!needs[n++].text) {
+			err = fs_fail(FS_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	sqlite3_reset(stmt);
+	if (!err && rc != SQLITE_DONE)
+		err = store_fail(w->store, "counting dietary needs");
+	*out = needs;
+	*n_out = n;
+	return err;
+}
+
+static fs_err
+meals_write(struct writer *w, struct mission *m, struct sheet *s)
+{
+	fs_err err = FS_OK;
+	long n_meals = 0;
+
+	put_header(w, s, s->row++, MEAL_HEAD, 5);
+	for (int d = 0; d < m->days && !err; d++) {
+		char date[11], day[16];
+		struct need *needs = NULL;
+		size_t n_needs = 0;
+		sqlite3_stmt *stmt;
+		int rc;
+
+		format_date(m->first + d, date);
+		snprintf(day, sizeof(day), "Day %d", d + 1);
+		if ((err = day_needs(w, m, date, &needs, &n_needs)) ||
+		    (err = store_stmt(w->store, Q_ROSTER_MEALS, &stmt))) {
+			for (size_t k = 0; k < n_needs; k++)
+				free(needs[k].text);
+			free(needs);
+			break;
+		}
+		sqlite3_bind_int64(stmt, 1, m->id);
+		sqlite3_bind_text(stmt, 2, date, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			char meal[200];
+			double people = 0;
+			lxw_row_t first = s->row;
+			snprintf(meal, sizeof(meal), "%s %s",
+				 store_text(stmt, 0), store_text(stmt, 1));
+			utf8_cut(meal, 120);
+			for (size_t k = 0; k < n_needs; k++, s->row++) {
+				put_text(w, s, s->row, 0, day, NULL);
+				put_number(w, s, s->row, 1, day_value(date),
+					   w->date);
+				put_text(w, s, s->row, 2, meal, NULL);
+				put_text(w, s, s->row, 3, needs[k].text, NULL);
+				put_number(w, s, s->row, 4,
+					   (double)needs[k].n, NULL);
+				people += (double)needs[k].n;
+			}
+			char f[64];
+			put_text(w, s, s->row, 3, "Total", w->bold);
+			snprintf(f, sizeof(f), "=SUM(E%u:E%u)",
+				 (unsigned)first + 1, (unsigned)s->row);
+			put_formula(w, s, s->row++, 4, f, people, w->bold);
+			n_meals++;
+		}
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			err = store_fail(w->store, "reading meals");
+		for (size_t k = 0; k < n_needs; k++)
+			free(needs[k].text);
+		free(needs);
+	}
+	if (!err && n_meals == 0)
+		put_text(w, s, s->row++, 0, "No meal on the agenda.", NULL);
+	return err;
+}
+
+static fs_err
+access_rows(struct writer *w, struct mission *m, struct sheet *s,
+	    const struct visit *v, const char *group, const char *category)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if ((err = store_stmt(w->store, Q_ROSTER_ACCESS, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	store_bind_text(stmt, 2, group);
+	store_bind_text(stmt, 3, category);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		lxw_row_t r = s->row++;
+		put_text(w, s, r, 0, v->title, w->wrap);
+		put_number(w, s, r, 1, day_value(v->date), w->date);
+		put_text(w, s, r, 2, v->site, w->wrap);
+		put_text(w, s, r, 3, v->host, w->wrap);
+		put_text(w, s, r, 4, store_text(stmt, 2), NULL);
+		put_text(w, s, r, 5, store_text(stmt, 0), NULL);
+		put_text(w, s, r, 6, store_text(stmt, 1), NULL);
+		put_text(w, s, r, 7, store_text(stmt, 3), w->wrap);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(w->store, "reading accessibility needs");
+	return FS_OK;
+}
+
+fs_err
+caterer_write(struct writer *w, struct mission *m, struct sheet *s)
+{
+	struct visit_list l;
+	fs_err err;
+
+	put_text(w, s, 0, 0, "Meals by dietary need (for the caterer), and "
+		 "accessibility needs by visit (for the hosts)", w->bold);
+	s->row = 2;
+	worksheet_freeze_panes(s->ws, 1, 0);
+	if ((err = meals_write(w, m, s)))
+		return err;
+	s->row++;
+	put_header(w, s, s->row++, ACCESS_HEAD, 8);
+	lxw_row_t first = s->row;
+	err = visit_list_load(w, m, &l);
+	for (size_t i = 0; i < l.n && !err; i++) {
+		struct visit *v = &l.items[i];
+		if (!*v->audience || !strcmp(v->audience, "all")) {
+			err = access_rows(w, m, s, v, NULL, NULL);
+			continue;
+		}
+		char **groups = NULL;
+		size_t n_groups = 0;
+		if ((err = audience_groups(v->audience, &groups, &n_groups)))
+			break;
+		for (size_t g = 0; g < n_groups; g++) {
+			if (!err)
+				err = access_rows(w, m, s, v, groups[g], NULL);
+			free(groups[g]);
+		}
+		free(groups);
+		for (int c = 0; c < w->n_categories && !err; c++)
+			if (audience_has(v->audience, "category:",
+					 w->categories[c].code))
+				err = access_rows(w, m, s, v, NULL,
+						  w->categories[c].code);
+	}
+	visit_list_release(&l);
+	if (!err && s->row == first)
+		put_text(w, s, s->row++, 0, "No accessibility needs on the "
+			 "visits.", NULL);
+	static const double WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
+	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
+	set_widths(w, s, 8);
+	print_setup(w, m, s, s->name,
+		    &(struct print){ .landscape = true, .title_rows = 1,
+				     .n_cols = 8 });
+	return err;
+}

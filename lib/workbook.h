@@ -1,0 +1,186 @@
+/*
+ * workbook.h - what the roster files share (lib-internal): the writer, its
+ * sheets and missions, cell helpers and print set-up.  roster.c runs the
+ * pass over the registrations and builds the workbook; roster_print.c
+ * holds the cell and page helpers; roster_money.c writes Roster, Payment,
+ * By category and Finance rules; roster_sheets.c the sign-in sheets, Site
+ * visits, Caterer and Agenda.  Only these files include xlsxwriter.h.
+ */
+#ifndef FS_WORKBOOK_H
+#define FS_WORKBOOK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <xlsxwriter.h>
+
+#include "fieldschool/error.h"
+#include "finance.h"
+#include "store.h"
+
+#define EXCEL_EPOCH 25569 /* 1970-01-01 as an Excel serial day */
+#define MAX_DAYS 4
+#define MAX_SESSIONS 16
+#define MAX_WIDTH 48.0
+#define MAX_COLS 32
+
+/* The Roster sheet's columns. */
+enum {
+	C_REF, C_FAMILY, C_GIVEN, C_ORG, C_POSITION, C_CATEGORY, C_COUNTRY,
+	C_STATUS, C_GROUP, C_ARRIVAL, C_DEPARTURE, C_NIGHTS, C_DAYS,
+	C_TRAVEL_DAYS, C_RATE, C_PER_DIEM, C_MEALS, C_NIGHTLY, C_ACCOMMODATION,
+	C_TRAVEL, C_TOTAL, C_FUNDED, C_FLAG, C_CATNO, C__COUNT
+};
+/* values of a row beyond the columns: phone, dietary, accessibility */
+enum { V_PHONE = C__COUNT, V_DIETARY, V_ACCESSIBILITY, V__COUNT };
+
+/* The columns summed by By category, in its column order. */
+extern const int SUMMED[];
+#define N_SUMMED 8
+
+/* The cells of the Finance rules sheet that the formulas refer to. */
+enum { RULE_RATE, RULE_NIGHTLY, RULE_MEALS, RULE_SHARE, RULE_DECIMALS,
+       RULE__COUNT };
+
+struct sheet {
+	lxw_worksheet *ws;
+	char name[32];
+	double widths[MAX_COLS];
+	lxw_row_t row; /* the next row to write */
+};
+
+struct mission {
+	int64_t id;
+	char code[65], currency[4], stamp[24];
+	char *title, *venue, *contact;
+	int64_t first, last; /* days since the epoch */
+	int days, share;
+	int64_t rate, nightly, meals; /* cents */
+	uint64_t covered;             /* days attendance covers */
+	long n_regs;
+	char suffix[24]; /* "" or " mx-2027" for several missions */
+	lxw_format *money, *money_total;
+	char rules[40];  /* "'Finance rules'!" as formulas quote it */
+	char roster[32]; /* the Roster sheet's name */
+	/* the By category sheet's total row, for Summary */
+	char bycat[32];
+	lxw_row_t bycat_total, bycat_money_total;
+	double totals[N_SUMMED];
+	long registrations, confirmed;
+};
+
+struct category {
+	char code[65], name[128];
+	int64_t id;
+	int number;
+};
+
+struct writer {
+	fs_store *store;
+	lxw_workbook *wb;
+	lxw_error lerr; /* the first libxlsxwriter failure */
+	const char *where;
+	/* Never two equal formats: libxlsxwriter 1.1.4 gives the second no
+	 * index of its own and hashes it again on every cell it formats. */
+	lxw_format *head, *date, *datetime, *clock, *bold, *wrap, *title,
+		*percent, *label, *box, *date_left, *clock_left;
+	struct {
+		char currency[4];
+		lxw_format *money, *money_total;
+	} money[16];
+	int n_money;
+	struct category *categories; /* all of them, in number order */
+	int n_categories;
+	char buf[32768];
+};
+
+/* roster_print.c: cells */
+void xl(struct writer *w, lxw_error e);
+double text_width(const char *s);
+void note_width(struct sheet *s, lxw_col_t col, double width);
+const char *utf8_clean(const char *text, char *out, size_t max);
+void utf8_cut(char *text, size_t max);
+void put_text(struct writer *w, struct sheet *s, lxw_row_t row,
+	      lxw_col_t col, const char *text, lxw_format *format);
+void put_number(struct writer *w, struct sheet *s, lxw_row_t row,
+		lxw_col_t col, double value, lxw_format *format);
+void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
+		 lxw_col_t col, const char *formula, double value,
+		 lxw_format *format);
+void put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row,
+		 lxw_col_t col, const char *text, double width);
+void put_header(struct writer *w, struct sheet *s, lxw_row_t row,
+		const char *const *names, int n);
+void set_widths(struct writer *w, struct sheet *s, int n);
+char col_letter(int col);
+fs_err add_sheet(struct writer *w, struct sheet *s, const char *name,
+		 const char *suffix);
+void long_date(int64_t day, char *out, size_t size);
+double day_value(const char *date);
+double clock_value(const char *text);
+double money_width(double value, const char *currency);
+
+/* roster_print.c: pages.  Landscape or portrait A4, header and footer
+ * (the mission, the sheet, the printed date, page N of M; extra is said
+ * in the footer, say a day's date), the first title_rows rows on every
+ * page, and a scale that keeps text at 8 pt or more: one page wide when
+ * that holds, else 73 % (8 pt) with the first repeat_cols columns on
+ * every page.  one_page: fit on one page when 8 pt allows it.  Call once
+ * the widths are set. */
+struct print {
+	bool landscape, one_page;
+	int title_rows, repeat_cols, n_cols;
+	const char *extra;
+};
+void print_setup(struct writer *w, const struct mission *m,
+		 struct sheet *s, const char *label, const struct print *p);
+
+/* roster.c */
+int category_by_id(const struct writer *w, int64_t id);
+bool is_whole(const char *currency);
+
+/* roster_money.c */
+void roster_begin(struct writer *w, struct mission *m, struct sheet *s);
+void roster_row(struct writer *w, struct mission *m, struct sheet *s,
+		const char *const *v, int catno, const struct stay *st);
+void roster_end(struct writer *w, struct mission *m, struct sheet *s,
+		const double *sums);
+
+struct category_sums {
+	long registrations, confirmed, no_shows;
+	double sums[N_SUMMED];
+};
+void bycat_write(struct writer *w, struct mission *m, struct sheet *s,
+		 const char *roster, const struct category_sums *cats);
+void rules_write(struct writer *w, struct mission *m, struct sheet *s);
+
+struct payment {
+	struct sheet sheet;
+	long payees, page_rows;
+	int page;
+	lxw_row_t page_first;
+	double page_sum, sum;
+	lxw_row_t breaks[LXW_BREAKS_MAX + 1];
+	int n_breaks;
+};
+void payment_begin(struct writer *w, struct mission *m, struct payment *p);
+void payment_row(struct writer *w, struct mission *m, struct payment *p,
+		 const char *const *v, lxw_row_t roster_row,
+		 const struct stay *st);
+void payment_end(struct writer *w, struct mission *m, struct payment *p);
+
+/* roster_sheets.c */
+struct signin {
+	struct sheet sheet;
+	int64_t day;
+	int n_sessions;
+	long number;
+};
+fs_err signin_begin(struct writer *w, struct mission *m, int d,
+		    struct signin *si);
+void signin_row(struct writer *w, struct signin *si, const char *const *v);
+void signin_end(struct writer *w, struct mission *m, struct signin *si);
+fs_err visits_write(struct writer *w, struct mission *m, struct sheet *s);
+fs_err caterer_write(struct writer *w, struct mission *m, struct sheet *s);
+fs_err agenda_write(struct writer *w, struct mission *m, struct sheet *s);
+
+#endif
