@@ -297,6 +297,12 @@ page_paths(char *page, char *feed, size_t size, const struct cal_mission *m,
 
 /* --- the parts of a page ------------------------------------------------- */
 
+void
+page_script_hash(char out[45])
+{
+	sha256_base64(PAGE_JS, strlen(PAGE_JS), out);
+}
+
 /* The head, up to <body>: the policy allows the inline style sheet and
  * script by their hashes, and nothing else. */
 static void

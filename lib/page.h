@@ -54,6 +54,10 @@ struct page_subject {
 void page_paths(char *page, char *feed, size_t size,
 		const struct cal_mission *m, const struct page_subject *who);
 
+/* The SHA-256 (base64) of the one script every page carries, which a
+ * Content-Security-Policy must allow (serve.c sends one). */
+void page_script_hash(char out[45]);
+
 /* Appends the page of who to out. */
 fs_err page_render(struct buf *out, const struct cal_mission *m,
 		   const struct page_info *info, const struct page_subject *who);
