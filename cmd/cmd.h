@@ -22,7 +22,7 @@ enum exit_status {
 	EXIT_CHECK = 1,  /* `check` found errors */
 	EXIT_USAGE = 2,  /* bad command line */
 	EXIT_INPUT = 3,  /* input rejected: bad CSV, bad date, unknown code */
-	EXIT_SYSTEM = 4, /* I/O, database, memory */
+	EXIT_SYSTEM = 4, /* a file not openable or writable, database, memory */
 };
 
 struct cmd {
@@ -117,8 +117,43 @@ int record_export(const fs_format *format, int argc, char **argv,
 /* Prints records as a table of the given columns (or JSON with --json). */
 int record_list(const fs_format *format, const char *mission,
 		const int *columns, size_t n_columns);
+/* Prints the values of columns from .. to-1 as JSON members ("a": 1, ...). */
+void record_json_fields(const fs_format *format, const char *const *values,
+			size_t from, size_t to);
 /* Prints one record, a line per column (or a JSON object). */
 int record_show(const fs_format *format, const char *mission, const char *key);
+/* The same for a record made of parts (a participant and their
+ * registrations): the columns from shared on are a part's, one per row,
+ * shown once each (as a JSON array named parts). */
+int record_show_parts(const fs_format *format, const char *mission,
+		      const char *key, size_t shared, const char *parts);
+
+/*
+ * Text for a terminal (table.c): widths in display columns, one line per
+ * cell.  A table copies its cells; headers are borrowed.
+ */
+struct table {
+	size_t n_columns;
+	const char *const *headers;
+	char **cells; /* rows x n_columns, each shown on one line */
+	size_t rows, cap;
+};
+void table_init(struct table *t, size_t n_columns, const char *const *headers);
+fs_err table_add(struct table *t, const char *const *cells);
+void table_print(const struct table *t, FILE *out);
+void table_release(struct table *t);
+/* The columns a terminal gives s (UTF-8). */
+size_t display_width(const char *s);
+/* s on one line, as a table shows it: line breaks as U+21B5, tabs as
+ * spaces, other control characters and invalid bytes as U+FFFD (the
+ * caller frees; NULL when out of memory). */
+char *cell_text(const char *s);
+
+/* A progress line on standard error (shown at a terminal only): each call
+ * rewrites it; progress_clear() wipes it, before any message and at the
+ * end. */
+void progress_show(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_clear(void);
 
 /* The command handlers, one file each. */
 int cmd_init(int argc, char **argv);

@@ -2,6 +2,7 @@
  * import|export */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -68,25 +69,63 @@ struct day_printer {
 	char date[11];
 };
 
+/* "Monday" for "2027-05-10" (Gregorian; "" when the date is not one). */
+static const char *
+weekday(const char *date)
+{
+	static const char *const names[] = { "Sunday", "Monday", "Tuesday",
+					     "Wednesday", "Thursday", "Friday",
+					     "Saturday" };
+	static const int shift[] = { 0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4 };
+	int y, m, d;
+
+	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+		return "";
+	y -= m < 3; /* Sakamoto's method */
+	return names[(y + y / 4 - y / 100 + y / 400 + shift[m - 1] + d) % 7];
+}
+
+/* Prints text on the item's line: line breaks as U+21B5, no control
+ * characters (cell_text). */
+static void
+put_text(const char *prefix, const char *text, const char *suffix)
+{
+	char *shown = cell_text(text);
+	printf("%s%s%s", prefix, shown ? shown : "", suffix);
+	free(shown);
+}
+
 static fs_err
 print_item(void *ctx, const char *const *v)
 {
 	struct day_printer *p = ctx;
 
 	if (strcmp(p->date, v[FS_ITEM_DATE])) {
-		printf("%s%s day %s, %s\n", p->date[0] ? "\n" : "",
-		       v[FS_ITEM_MISSION], v[FS_ITEM_DAY], v[FS_ITEM_DATE]);
+		printf("%s%s day %s, %s %s\n", p->date[0] ? "\n" : "",
+		       v[FS_ITEM_MISSION], v[FS_ITEM_DAY],
+		       weekday(v[FS_ITEM_DATE]), v[FS_ITEM_DATE]);
 		snprintf(p->date, sizeof(p->date), "%s", v[FS_ITEM_DATE]);
 	}
-	printf("  %s-%s  %-8s  %s%s", v[FS_ITEM_START], v[FS_ITEM_END],
+	printf("  %s-%s  %-8s  %s", v[FS_ITEM_START], v[FS_ITEM_END],
 	       v[FS_ITEM_KIND],
-	       strcmp(v[FS_ITEM_STATUS], "cancelled") ? "" : "CANCELLED: ",
-	       term_text(v[FS_ITEM_TITLE]));
+	       strcmp(v[FS_ITEM_STATUS], "cancelled") ? "" : "CANCELLED: ");
+	put_text("", v[FS_ITEM_TITLE], "");
 	if (*v[FS_ITEM_PLACE])
-		printf(" @ %s", term_text(v[FS_ITEM_PLACE]));
+		put_text(" @ ", v[FS_ITEM_PLACE], "");
 	if (strcmp(v[FS_ITEM_AUDIENCE], "all"))
-		printf(" [%s]", v[FS_ITEM_AUDIENCE]);
-	printf("  (%s)\n", v[FS_ITEM_REF]);
+		put_text(" [", v[FS_ITEM_AUDIENCE], "]");
+	if (*v[FS_ITEM_FACILITATORS]) {
+		/* "A;B" as "with A, B" */
+		char *names = strdup(v[FS_ITEM_FACILITATORS]), *save = NULL;
+		const char *sep = "  with ";
+		if (!names)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		for (char *n = strtok_r(names, ";", &save); n;
+		     n = strtok_r(NULL, ";", &save), sep = ", ")
+			put_text(sep, n, "");
+		free(names);
+	}
+	put_text("  (", v[FS_ITEM_REF], ")\n");
 	return FS_OK;
 }
 

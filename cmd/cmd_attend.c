@@ -294,6 +294,6 @@ cmd_certificates(int argc, char **argv)
 		printf("%s]\n", out.printed ? "\n" : "");
 	fs_store_close(store);
 	if (!err && (fflush(stdout) || ferror(stdout)))
-		err = fs_fail(FS_EIO, "standard output: %s", strerror(errno));
+		err = fs_fail(FS_EIO, "standard output: %s", fs_errno_text(errno));
 	return err ? cmd_fail(err) : EXIT_OK;
 }

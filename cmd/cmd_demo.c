@@ -55,10 +55,16 @@ plan_demo(fs_store *store, const char *mission)
 			      mission, findings.items[0].subject,
 			      findings.items[0].message);
 	else
-		printf("  %-8s %d groups, %zu sites x %zu windows, %ld visit "
-		       "items; check: clean\n", mission, plan.n_groups,
-		       rotation.n_sites, rotation.n_windows,
-		       rotation.added + rotation.changed + rotation.unchanged);
+	{
+		long items = rotation.added + rotation.changed +
+			     rotation.unchanged;
+		printf("  %-8s %d group%s, %zu site%s x %zu window%s, %ld "
+		       "visit item%s; check: clean\n", mission, plan.n_groups,
+		       fs_plural(plan.n_groups), rotation.n_sites,
+		       fs_plural((long)rotation.n_sites), rotation.n_windows,
+		       fs_plural((long)rotation.n_windows), items,
+		       fs_plural(items));
+	}
 done:
 	fs_group_plan_release(&plan);
 	fs_visit_result_release(&rotation);
@@ -353,8 +359,9 @@ cmd_demo(int argc, char **argv)
 		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
 				      &opts, &stats)))
 			goto done;
-		printf("published %ld calendar feeds and %ld pages in %s/ "
-		       "(for %s)\n", stats.feeds, stats.pages, path,
+		printf("published %ld calendar feed%s and %ld page%s in %s/ "
+		       "(for %s)\n", stats.feeds, fs_plural(stats.feeds),
+		       stats.pages, fs_plural(stats.pages), path,
 		       DEMO_BASE_URL);
 	}
 	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
@@ -373,9 +380,9 @@ cmd_demo(int argc, char **argv)
 	store = NULL;
 	if ((err = install_database(tmp_db, db, force)))
 		goto done;
-	printf("\nwrote %d files to %s/: missions.csv, agenda-MISSION.csv, "
+	printf("\nwrote %d file%s to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
-	       dir);
+	       fs_plural(summary.files), dir);
 	printf("\nopen first: %s/feeds/index.html\n", dir);
 	print_try(db, summary.n_codes ? summary.codes[0] : "mx-2027");
 done:

@@ -7,31 +7,58 @@
 #include "fieldschool/directory.h"
 #include "fieldschool/json.h"
 
-/* Runs fn over a freshly opened store: the body of every list command. */
+/* What a list command prints: a JSON array, or a table whose cells the
+ * printers add. */
+struct listing {
+	struct table table;
+	size_t printed;
+};
+
+/* Runs fn over a freshly opened store: the body of every list command.
+ * The JSON array opens with its first element, so that a failure prints
+ * nothing on standard output. */
 static int
-with_store(fs_err (*fn)(fs_store *store, void *ctx), void *ctx)
+with_store(fs_err (*fn)(fs_store *store, void *ctx), void *ctx,
+	   size_t n_columns, const char *const *headers)
 {
+	struct listing *l = ctx;
 	fs_store *store = NULL;
 	int status;
 	fs_err err;
 
+	table_init(&l->table, n_columns, headers);
+	l->printed = 0;
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	if (global.json)
-		printf("[");
 	err = fn(store, ctx);
 	if (global.json && !err)
-		printf("]\n");
+		printf("%s]\n", l->printed ? "\n" : "[");
+	else if (!err)
+		table_print(&l->table, stdout);
+	table_release(&l->table);
 	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;
 }
 
-static int n_printed;
-
 static void
-json_sep(void)
+json_sep(struct listing *l)
 {
-	printf("%s\n  ", n_printed++ ? "," : "");
+	printf("%s\n  ", l->printed++ ? "," : "[");
+}
+
+/* Numbers as table cells. */
+static const char *
+int_cell(char buf[32], long v)
+{
+	snprintf(buf, 32, "%ld", v);
+	return buf;
+}
+
+static const char *
+degrees_cell(char buf[32], double v)
+{
+	snprintf(buf, 32, "%.6g", v);
+	return buf;
 }
 
 /* Parses --name VALUE style options into values[] (NULL when absent);
@@ -73,9 +100,11 @@ simple_options(int argc, char **argv, const char *usage, const char *help,
 static fs_err
 print_category(void *ctx, const fs_category *c)
 {
-	(void)ctx;
+	struct listing *l = ctx;
+	char number[32], count[32];
+
 	if (global.json) {
-		json_sep();
+		json_sep(l);
 		printf("{\"number\": %d, \"code\": ", c->number);
 		fs_json_string(stdout, c->code);
 		printf(", \"name\": ");
@@ -83,11 +112,13 @@ print_category(void *ctx, const fs_category *c)
 		printf(", \"description\": ");
 		fs_json_string(stdout, c->description);
 		printf(", \"participants\": %ld}", c->participants);
-	} else {
-		printf("%2d  %-22s %5ld  %s\n", c->number, c->code,
-		       c->participants, term_text(c->name));
+		return FS_OK;
 	}
-	return FS_OK;
+	const char *cells[] = { int_cell(number, c->number),
+				c->code,
+				int_cell(count, c->participants),
+				c->name };
+	return table_add(&l->table, cells);
 }
 
 static fs_err
@@ -99,6 +130,10 @@ list_categories(fs_store *store, void *ctx)
 static int
 category_list(int argc, char **argv)
 {
+	static const char *const headers[] = { "number", "code",
+					       "participants", "name" };
+	struct listing l;
+
 	if (argc > 1 && is_help(argv[1])) {
 		printf("usage: fieldschool category list [--json]\n\nNumber, "
 		       "code, participants and name of each category.\n");
@@ -106,7 +141,10 @@ category_list(int argc, char **argv)
 	}
 	if (reject_options(argc, argv, NULL))
 		return EXIT_USAGE;
-	return with_store(list_categories, NULL);
+	if (argc > 1)
+		return cmd_usage_error("fieldschool category list [--json]",
+				       "too many arguments");
+	return with_store(list_categories, &l, 4, headers);
 }
 
 static int
@@ -154,12 +192,19 @@ cmd_category(int argc, char **argv)
 
 /* --- curriculum modules --------------------------------------------------- */
 
+struct module_listing {
+	struct listing l; /* first: with_store sees a listing */
+	const char *curriculum;
+};
+
 static fs_err
 print_module(void *ctx, const fs_module *m)
 {
-	(void)ctx;
+	struct listing *l = ctx;
+	char number[32];
+
 	if (global.json) {
-		json_sep();
+		json_sep(l);
 		printf("{\"curriculum\": ");
 		fs_json_string(stdout, m->curriculum);
 		printf(", \"number\": %d, \"code\": ", m->number);
@@ -169,23 +214,29 @@ print_module(void *ctx, const fs_module *m)
 		printf(", \"topics\": ");
 		fs_json_string(stdout, m->topics);
 		printf("}");
-	} else {
-		printf("%-9s %d  %-12s %s\n", m->curriculum, m->number, m->code,
-		       term_text(m->title));
+		return FS_OK;
 	}
-	return FS_OK;
+	const char *cells[] = { m->curriculum,
+				int_cell(number, m->number),
+				m->code, m->title };
+	return table_add(&l->table, cells);
 }
 
 static fs_err
 list_modules(fs_store *store, void *ctx)
 {
-	return fs_module_each(store, ctx, print_module, NULL);
+	struct module_listing *m = ctx;
+	return fs_module_each(store, m->curriculum, print_module, ctx);
 }
 
 static int
 module_list(int argc, char **argv)
 {
+	static const char *const headers[] = { "curriculum", "number", "code",
+					       "title" };
 	const char *usage = "fieldschool module list [seminar|e-course] [--json]";
+	struct module_listing m;
+
 	if (argc > 1 && is_help(argv[1])) {
 		printf("usage: %s\n\nThe curriculum templates: the seminar's "
 		       "four modules (agenda files may\nname them 1-4) and the "
@@ -196,7 +247,8 @@ module_list(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc > 2)
 		return cmd_usage_error(usage, "too many arguments");
-	return with_store(list_modules, argc > 1 ? argv[1] : NULL);
+	m.curriculum = argc > 1 ? argv[1] : NULL;
+	return with_store(list_modules, &m, 4, headers);
 }
 
 static const struct cmd module_commands[] = {
@@ -215,9 +267,11 @@ cmd_module(int argc, char **argv)
 static fs_err
 print_place(void *ctx, const fs_place *p)
 {
-	(void)ctx;
+	struct listing *l = ctx;
+	char lat[32] = "", lon[32] = "", items[32];
+
 	if (global.json) {
-		json_sep();
+		json_sep(l);
 		printf("{\"name\": ");
 		fs_json_string(stdout, p->name);
 		printf(", \"address\": ");
@@ -228,14 +282,16 @@ print_place(void *ctx, const fs_place *p)
 		else
 			printf(", \"lat\": null, \"lon\": null");
 		printf(", \"items\": %ld}", p->items);
-	} else {
-		printf("%s\n    %s", term_text(p->name),
-		       *p->address ? term_text(p->address) : "-");
-		if (p->has_geo)
-			printf("  (%.6g, %.6g)", p->lat, p->lon);
-		printf("  %ld item%s\n", p->items, p->items == 1 ? "" : "s");
+		return FS_OK;
 	}
-	return FS_OK;
+	if (p->has_geo) {
+		degrees_cell(lat, p->lat);
+		degrees_cell(lon, p->lon);
+	}
+	const char *cells[] = { p->name, lat, lon,
+				int_cell(items, p->items),
+				p->address };
+	return table_add(&l->table, cells);
 }
 
 static fs_err
@@ -247,13 +303,22 @@ list_places(fs_store *store, void *ctx)
 static int
 place_list(int argc, char **argv)
 {
+	static const char *const headers[] = { "name", "lat", "lon", "items",
+					       "address" };
+	struct listing l;
+
 	if (argc > 1 && is_help(argv[1])) {
-		printf("usage: fieldschool place list [--json]\n");
+		printf("usage: fieldschool place list [--json]\n\nName, "
+		       "position, agenda items held there (not counting "
+		       "removed ones)\nand address of each place.\n");
 		return EXIT_OK;
 	}
 	if (reject_options(argc, argv, NULL))
 		return EXIT_USAGE;
-	return with_store(list_places, NULL);
+	if (argc > 1)
+		return cmd_usage_error("fieldschool place list [--json]",
+				       "too many arguments");
+	return with_store(list_places, &l, 5, headers);
 }
 
 static int
@@ -285,9 +350,109 @@ place_add(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int
+place_edit(int argc, char **argv)
+{
+	static const char *const names[] = { "name", "address", "lat", "lon" };
+	const char *usage = "fieldschool place edit NAME [--name NEW] "
+			    "[--address A] [--lat DEG --lon DEG]";
+	const char *values[4];
+	fs_store *store = NULL;
+	int first = 0, status;
+	bool changed;
+	fs_err err;
+
+	if ((status = simple_options(
+		     argc, argv, usage,
+		     "Changes a place: its name (agenda items keep it), "
+		     "address or position (WGS84\ndecimal degrees; an empty "
+		     "value clears).  Items held there whose location\n"
+		     "changes get a new SEQUENCE, so that calendars update "
+		     "them.", names, values, 4, &first)) >= 0)
+		return status;
+	if (first != argc - 1)
+		return cmd_usage_error(usage, "give one place name");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_place_edit(store, argv[first], values[0], values[1],
+			    values[2], values[3], &changed);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	printf("%s: %s\n", values[0] ? values[0] : argv[first],
+	       changed ? "changed" : "unchanged");
+	return EXIT_OK;
+}
+
+/* place remove and facilitator remove: [--force] NAME. */
+static int
+remove_args(int argc, char **argv, const char *usage, const char *help,
+	    bool *force)
+{
+	static const struct option options[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*force = false;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hf", options, NULL)) != -1) {
+		if (c == 'f') {
+			*force = true;
+		} else if (c == 'h') {
+			printf("usage: %s\n\n%s\n", usage, help);
+			return EXIT_OK;
+		} else {
+			return cmd_usage_error(usage, "%s: unknown option",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cmd_usage_error(usage, "give one name");
+	return -1;
+}
+
+static int
+removed(const char *name, long items)
+{
+	if (items)
+		printf("%s: removed, from %ld agenda item%s\n", name, items,
+		       items == 1 ? "" : "s");
+	else
+		printf("%s: removed\n", name);
+	return EXIT_OK;
+}
+
+static int
+place_remove(int argc, char **argv)
+{
+	fs_store *store = NULL;
+	bool force;
+	long items;
+	int status;
+	fs_err err;
+
+	if ((status = remove_args(
+		     argc, argv, "fieldschool place remove [--force] NAME",
+		     "Removes a place.  One that agenda items are held at "
+		     "(removed items too, as\nfeeds keep them) needs --force, "
+		     "which leaves those items without a place.", &force)) >= 0)
+		return status;
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_place_remove(store, argv[optind], force, &items);
+	fs_store_close(store);
+	return err ? cmd_fail(err) : removed(argv[argc - 1], items);
+}
+
 static const struct cmd place_commands[] = {
 	{ "add", place_add, "add or update a place" },
 	{ "list", place_list, "list places" },
+	{ "edit", place_edit, "rename a place, change its address or position" },
+	{ "remove", place_remove, "remove a place" },
 	{ NULL, NULL, NULL },
 };
 
@@ -302,9 +467,11 @@ cmd_place(int argc, char **argv)
 static fs_err
 print_facilitator(void *ctx, const fs_facilitator *f)
 {
-	(void)ctx;
+	struct listing *l = ctx;
+	char items[32];
+
 	if (global.json) {
-		json_sep();
+		json_sep(l);
 		printf("{\"name\": ");
 		fs_json_string(stdout, f->name);
 		printf(", \"email\": ");
@@ -312,12 +479,12 @@ print_facilitator(void *ctx, const fs_facilitator *f)
 		printf(", \"organization\": ");
 		fs_json_string(stdout, f->organization);
 		printf(", \"items\": %ld}", f->items);
-	} else {
-		printf("%-36s %-30s %3ld  %s\n", term_text(f->name),
-		       term_text(f->email), f->items,
-		       term_text(f->organization));
+		return FS_OK;
 	}
-	return FS_OK;
+	const char *cells[] = { f->name, f->email,
+				int_cell(items, f->items),
+				f->organization };
+	return table_add(&l->table, cells);
 }
 
 static fs_err
@@ -329,13 +496,22 @@ list_facilitators(fs_store *store, void *ctx)
 static int
 facilitator_list(int argc, char **argv)
 {
+	static const char *const headers[] = { "name", "email", "items",
+					       "organization" };
+	struct listing l;
+
 	if (argc > 1 && is_help(argv[1])) {
-		printf("usage: fieldschool facilitator list [--json]\n");
+		printf("usage: fieldschool facilitator list [--json]\n\nName, "
+		       "email, agenda items they lead (not counting removed "
+		       "ones)\nand organization of each facilitator.\n");
 		return EXIT_OK;
 	}
 	if (reject_options(argc, argv, NULL))
 		return EXIT_USAGE;
-	return with_store(list_facilitators, NULL);
+	if (argc > 1)
+		return cmd_usage_error("fieldschool facilitator list [--json]",
+				       "too many arguments");
+	return with_store(list_facilitators, &l, 4, headers);
 }
 
 static int
@@ -366,9 +542,66 @@ facilitator_add(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int
+facilitator_edit(int argc, char **argv)
+{
+	static const char *const names[] = { "name", "email", "organization" };
+	const char *usage = "fieldschool facilitator edit NAME [--name NEW] "
+			    "[--email E] [--organization O]";
+	const char *values[3];
+	fs_store *store = NULL;
+	int first = 0, status;
+	bool changed;
+	fs_err err;
+
+	if ((status = simple_options(
+		     argc, argv, usage,
+		     "Changes a facilitator: their name (agenda items keep "
+		     "them, and get a new\nSEQUENCE, as the name shows in "
+		     "their description), email or organization\n(an empty "
+		     "value clears).", names, values, 3, &first)) >= 0)
+		return status;
+	if (first != argc - 1)
+		return cmd_usage_error(usage, "give one facilitator name");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_facilitator_edit(store, argv[first], values[0], values[1],
+				  values[2], &changed);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	printf("%s: %s\n", values[0] ? values[0] : argv[first],
+	       changed ? "changed" : "unchanged");
+	return EXIT_OK;
+}
+
+static int
+facilitator_remove(int argc, char **argv)
+{
+	fs_store *store = NULL;
+	bool force;
+	long items;
+	int status;
+	fs_err err;
+
+	if ((status = remove_args(
+		     argc, argv, "fieldschool facilitator remove [--force] NAME",
+		     "Removes a facilitator.  One that agenda items name "
+		     "(removed items too, as\nfeeds keep them) needs --force, "
+		     "which takes them off those items.", &force)) >= 0)
+		return status;
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_facilitator_remove(store, argv[optind], force, &items);
+	fs_store_close(store);
+	return err ? cmd_fail(err) : removed(argv[argc - 1], items);
+}
+
 static const struct cmd facilitator_commands[] = {
 	{ "add", facilitator_add, "add or update a facilitator" },
 	{ "list", facilitator_list, "list facilitators" },
+	{ "edit", facilitator_edit, "rename a facilitator, change their email" },
+	{ "remove", facilitator_remove, "remove a facilitator" },
 	{ NULL, NULL, NULL },
 };
 

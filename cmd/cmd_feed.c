@@ -101,9 +101,8 @@ show_progress(void *ctx, long done, long total)
 {
 	(void)ctx;
 	if (total > 0)
-		fprintf(stderr, "\rpublishing: %ld of %ld feeds", done, total);
-	if (done >= total)
-		fputs("\n", stderr);
+		progress_show("publishing: %ld of %ld feed%s", done, total,
+			      fs_plural(total));
 }
 
 int
@@ -180,20 +179,24 @@ cmd_publish(int argc, char **argv)
 		opts.progress = show_progress;
 	err = fs_publish(store, (const char *const *)argv + optind,
 			 (size_t)(argc - optind), &opts, &stats);
+	progress_clear();
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);
 	if (stats.no_organizer)
-		fprintf(stderr, "fieldschool: warning: %ld mission(s) have no "
+		fprintf(stderr, "fieldschool: warning: %ld mission%s %s no "
 			"contact email, so their events have no ORGANIZER "
 			"(RFC 5546): set one with `mission edit CODE "
-			"--contact-email ...`\n", stats.no_organizer);
+			"--contact-email ...`\n", stats.no_organizer,
+			fs_plural(stats.no_organizer),
+			stats.no_organizer == 1 ? "has" : "have");
 	if (stats.no_base_url)
-		fprintf(stderr, "fieldschool: note: %ld mission(s) have no base "
+		fprintf(stderr, "fieldschool: note: %ld mission%s %s no base "
 			"URL, so their pages cannot give subscribe links: "
 			"publish once with --base-url https://... (the URL at "
 			"which %s is served); it is remembered\n",
-			stats.no_base_url, opts.dir);
+			stats.no_base_url, fs_plural(stats.no_base_url),
+			stats.no_base_url == 1 ? "has" : "have", opts.dir);
 	if (global.json)
 		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
 		       "\"removed\": %ld, \"bytes\": %lld, \"pages\": %ld, "
@@ -202,9 +205,11 @@ cmd_publish(int argc, char **argv)
 		       stats.removed, (long long)stats.bytes, stats.pages,
 		       (long long)stats.page_bytes, stats.page_seconds);
 	else
-		printf("%s: %ld feeds and %ld pages, %ld files written (%.1f "
-		       "MB), %ld unchanged, %ld removed\n",
-		       opts.dir, stats.feeds, stats.pages, stats.written,
+		printf("%s: %ld feed%s and %ld page%s, %ld file%s written "
+		       "(%.1f MB), %ld unchanged, %ld removed\n",
+		       opts.dir, stats.feeds, fs_plural(stats.feeds),
+		       stats.pages, fs_plural(stats.pages), stats.written,
+		       fs_plural(stats.written),
 		       (double)stats.bytes / 1e6, stats.unchanged,
 		       stats.removed);
 	return EXIT_OK;
@@ -326,23 +331,25 @@ token_show(int argc, char **argv)
 {
 	const char *mission = NULL, *ref = NULL;
 	fs_store *store = NULL;
-	char token[33];
+	char token[33], only[65];
+	fs_err err;
 	int status = token_args(
-		argc, argv, "fieldschool token show REF --mission M",
+		argc, argv, "fieldschool token show REF [--mission M]",
 		"Prints the participant's personal feed for mission M: its path "
 		"under the\ndirectory given to publish and, once the mission "
 		"has been published with\n--base-url, its address (a token is "
 		"issued if it has none yet).  With\n--json, also the webcal:// "
-		"address and the personal page's.",
+		"address and the personal page's.  --mission may be\nleft out "
+		"when the person has one registration that is not cancelled.",
 		&mission, &ref);
 	if (status >= 0)
 		return status;
-	if (!mission)
-		return cmd_usage_error("fieldschool token show REF --mission M",
-				       "give the mission (--mission M)");
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	fs_err err = fs_token_get(store, ref, mission, token);
+	if (!mission && !(err = fs_token_mission(store, ref, only)))
+		mission = only;
+	if (mission)
+		err = fs_token_get(store, ref, mission, token);
 	if (!err) {
 		struct token_job job = { store, ref };
 		print_token(&job, mission, token);

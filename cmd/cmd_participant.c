@@ -72,14 +72,17 @@ participant_show(int argc, char **argv)
 {
 	const char *usage = "fieldschool participant show REF [--json]";
 	if (argc > 1 && is_help(argv[1])) {
-		printf("usage: %s\n", usage);
+		printf("usage: %s\n\nThe person, then each of their "
+		       "registrations; with --json one object\nwhose "
+		       "\"registrations\" array holds them.\n", usage);
 		return EXIT_OK;
 	}
 	if (reject_options(argc, argv, NULL))
 		return EXIT_USAGE;
 	if (argc != 2)
 		return cmd_usage_error(usage, "give one participant ref");
-	return record_show(&fs_participants_format, NULL, argv[1]);
+	return record_show_parts(&fs_participants_format, NULL, argv[1],
+				 FS_PART_MISSION, "registrations");
 }
 
 static int

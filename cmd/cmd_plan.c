@@ -117,8 +117,10 @@ plan_groups(int argc, char **argv)
 				       plan.moves[i].to);
 		for (size_t i = 0; i < plan.n_moves; i++)
 			joined += !*plan.moves[i].from;
-		printf("%s: %zu confirmed participants in %d groups:",
-		       argv[optind], plan.n_people, plan.n_groups);
+		printf("%s: %zu confirmed participant%s in %d group%s:",
+		       argv[optind], plan.n_people,
+		       fs_plural((long)plan.n_people), plan.n_groups,
+		       fs_plural(plan.n_groups));
 		for (int g = 0; g < plan.n_groups && g < 26; g++)
 			printf(" %s %ld", plan.labels[g], plan.sizes[g]);
 		if (plan.n_groups > 26)
@@ -270,10 +272,12 @@ plan_visits(int argc, char **argv)
 			}
 			printf("\n");
 		}
-		printf("%s: %zu groups, %zu sites, %zu windows, by %s\n"
+		printf("%s: %zu group%s, %zu site%s, %zu window%s, by %s\n"
 		       "%sagenda: %ld added, %ld changed, %ld unchanged, "
-		       "%ld removed\n", argv[optind], r.n_groups, r.n_sites,
-		       r.n_windows, method_name(r.method),
+		       "%ld removed\n", argv[optind], r.n_groups,
+		       fs_plural((long)r.n_groups), r.n_sites,
+		       fs_plural((long)r.n_sites), r.n_windows,
+		       fs_plural((long)r.n_windows), method_name(r.method),
 		       opts.dry_run ? "dry run, nothing saved: " : "", r.added,
 		       r.changed, r.unchanged, r.removed);
 	}

@@ -86,9 +86,9 @@ cmd_roster(int argc, char **argv)
 		       "\"registrations\": %ld}\n", stats.missions,
 		       stats.sheets, stats.registrations);
 	} else {
-		printf("%s: %d mission%s, %d sheets, %ld registration%s\n",
+		printf("%s: %d mission%s, %d sheet%s, %ld registration%s\n",
 		       output, stats.missions, stats.missions == 1 ? "" : "s",
-		       stats.sheets, stats.registrations,
+		       stats.sheets, fs_plural(stats.sheets), stats.registrations,
 		       stats.registrations == 1 ? "" : "s");
 	}
 	return EXIT_OK;

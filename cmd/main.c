@@ -22,8 +22,9 @@ static const struct cmd commands[] = {
 	  "add, list, show, edit, cancel, remove, import, export agenda items" },
 	{ "category", cmd_category, "list and add participant categories" },
 	{ "module", cmd_module, "list the curriculum modules" },
-	{ "place", cmd_place, "add and list places" },
-	{ "facilitator", cmd_facilitator, "add and list facilitators" },
+	{ "place", cmd_place, "add, list, edit and remove places" },
+	{ "facilitator", cmd_facilitator,
+	  "add, list, edit and remove facilitators" },
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
 	{ "page", cmd_page, "write one HTML page of a mission's agenda" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
@@ -157,17 +158,69 @@ print_table(const struct cmd *table, const char *usage)
 	printf("\nRun '%s COMMAND --help' for a command's options.\n", usage);
 }
 
+/* The commands whose output has a JSON form; --json anywhere else is
+ * refused rather than ignored, so that a script never parses text it did
+ * not ask for.  Groups (their commands follow) are listed apart. */
+static const char *const json_commands[] = {
+	"mission add", "mission edit", "mission list", "mission show",
+	"mission import", "mission shift", "participant add",
+	"participant edit",
+	"participant list", "participant show", "participant import",
+	"agenda add", "agenda edit", "agenda list", "agenda show",
+	"agenda import", "category list", "module list", "place list",
+	"facilitator list", "publish", "token show", "token rotate", "check",
+	"plan groups", "plan visits", "roster", "attend mark", "attend import",
+	"attend list", "certificates", NULL,
+};
+static const char *const command_groups[] = {
+	"mission", "participant", "agenda", "category", "module", "place",
+	"facilitator", "token", "plan", "attend", NULL,
+};
+
+static bool
+listed(const char *const *list, const char *name)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, name))
+			return true;
+	return false;
+}
+
+/* EXIT_USAGE when --json was given to the command at path (after its
+ * group's name) and means nothing to it; --help always works. */
+static int
+check_json(const char *path, int argc, char **argv)
+{
+	if (!global.json || listed(command_groups, path) ||
+	    listed(json_commands, path))
+		return EXIT_OK;
+	for (int i = 1; i < argc; i++)
+		if (is_help(argv[i]))
+			return EXIT_OK;
+	return cmd_usage_error(NULL, "--json: '%s' has no JSON output "
+			       "(see 'fieldschool %s --help')", path, path);
+}
+
 int
 cmd_dispatch(const struct cmd *table, const char *usage, int argc, char **argv)
 {
+	static char path[64];
+
 	if (argc < 2 || is_help(argv[1])) {
 		cmd_complete_table(table);
 		print_table(table, usage);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	for (const struct cmd *c = table; c->name; c++)
-		if (!strcmp(c->name, argv[1]))
+		if (!strcmp(c->name, argv[1])) {
+			int status;
+			size_t n = strlen(path);
+			snprintf(path + n, sizeof(path) - n, "%s%s",
+				 n ? " " : "", c->name);
+			if ((status = check_json(path, argc - 1, argv + 1)))
+				return status;
 			return c->run(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "fieldschool: '%s' is not a command of '%s'\n", argv[1],
 		usage);
 	fprintf(stderr, "usage: %s COMMAND [ARGS] (see '%s --help')\n", usage,

@@ -131,10 +131,51 @@ show_progress(void *ctx, long done, long total)
 {
 	const char *name = ctx;
 	if (total > 0)
-		fprintf(stderr, "\rimporting %s: %3ld%%", name,
-			(long)(done * 100.0 / total));
-	if (done >= total && total > 0)
-		fputs("\n", stderr);
+		progress_show("importing %s: %3ld%%", name,
+			      (long)(done * 100.0 / total));
+}
+
+/* What identifies a row of the format's file, and where the README
+ * describes the file. */
+static void
+format_words(const fs_format *format, const char **key, const char **where)
+{
+	*where = "'CSV files'";
+	if (!strcmp(format->name, "missions")) {
+		*key = "A row whose code is known updates that mission";
+	} else if (!strcmp(format->name, "agenda")) {
+		*key = "A row whose mission and ref are known updates that item";
+	} else if (!strcmp(format->name, "attendance")) {
+		*key = "A row with the same ref, mission, date and session as "
+		       "one recorded\nupdates it";
+		*where = "'Attendance and certificates'";
+	} else {
+		*key = "A row whose ref (or, without a ref, whose email) is "
+		       "known updates\nthat person";
+	}
+}
+
+static void
+print_import_help(const fs_format *format, const char *usage)
+{
+	const char *key, *where;
+
+	format_words(format, &key, &where);
+	printf("usage: %s\n\nImports %s.csv, all or nothing: a file with any "
+	       "bad row changes nothing,\nand every bad row is reported as "
+	       "file:line: column: reason.\n%s.\nFILE '-' reads standard "
+	       "input.  The format: README.md, %s.\n\n"
+	       "  --dry-run          check the file, change nothing\n"
+	       "  --ignore-unknown   skip unknown columns\n\ncolumns (a "
+	       "header row names them, in any order and case):\n",
+	       usage, format->name, key, where);
+	for (size_t c = 0; c < format->n_columns; c++) {
+		if (format->columns[c].is_output)
+			continue;
+		printf("  %-16s %s%s\n", format->columns[c].name,
+		       format->columns[c].help,
+		       format->columns[c].required ? " (required)" : "");
+	}
 }
 
 int
@@ -169,16 +210,7 @@ record_import(const fs_format *format, int argc, char **argv)
 			dry_run = true;
 			break;
 		case 'h':
-			printf("usage: %s\n\nImports %s.csv (see FORMATS.md), "
-			       "all or nothing: a file with any bad row changes "
-			       "nothing\nand every bad row is reported as "
-			       "file:line: column: reason.  Rows whose ref is\n"
-			       "known update that record in place.  FILE '-' "
-			       "reads standard input.\n\n"
-			       "  --dry-run          check the file, change "
-			       "nothing\n"
-			       "  --ignore-unknown   skip unknown columns\n",
-			       usage, format->name);
+			print_import_help(format, usage);
 			return EXIT_OK;
 		default:
 			return cmd_usage_error(usage, "%s: unknown option",
@@ -199,6 +231,7 @@ record_import(const fs_format *format, int argc, char **argv)
 			     &stats);
 	if (dry_run)
 		fs_store_rollback(store);
+	progress_clear();
 done:
 	if (err) {
 		status = cmd_report(err, &problems, argv[optind]);
@@ -245,11 +278,15 @@ record_export(const fs_format *format, int argc, char **argv,
 		case 'o':
 			output = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n\nWrites %s.csv (see FORMATS.md) to "
-			       "standard output or, atomically, to FILE.\n",
-			       usage, format->name);
+		case 'h': {
+			const char *key, *where;
+			format_words(format, &key, &where);
+			printf("usage: %s\n\nWrites %s.csv (README.md, %s) to "
+			       "standard output or, atomically,\nto FILE; "
+			       "importing it again changes nothing.\n",
+			       usage, format->name, where);
 			return EXIT_OK;
+		}
 		default:
 			return cmd_usage_error(usage, "%s: unknown option or "
 					       "missing value",
@@ -270,7 +307,7 @@ record_export(const fs_format *format, int argc, char **argv,
 		err = fs_export(store, format, mission, stdout);
 		if (!err && (fflush(stdout) || ferror(stdout)))
 			err = fs_fail(FS_EIO, "standard output: %s",
-				      strerror(errno));
+				      fs_errno_text(errno));
 	}
 	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;
@@ -278,35 +315,22 @@ record_export(const fs_format *format, int argc, char **argv,
 
 /* --- list and show ------------------------------------------------------ */
 
-/* Display width of UTF-8 text: code points, not counting combining marks. */
-static size_t
-width(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xC0) != 0x80 &&
-		    !(p[0] == 0xCC || (p[0] == 0xCD && p[1] < 0xB0)))
-			n++;
-	return n;
-}
-
-struct table {
+struct list {
 	const fs_format *format;
 	const int *columns;
-	size_t n_columns;
-	char **cells; /* rows x n_columns */
-	size_t rows, cap;
 	bool json;
 	size_t printed;
+	struct table table;
 };
 
-static fs_err
-json_row(const fs_format *format, const char *const *values)
+void
+record_json_fields(const fs_format *format, const char *const *values,
+		   size_t from, size_t to)
 {
-	printf("{");
-	for (size_t c = 0; c < format->n_columns; c++) {
+	for (size_t c = from; c < to; c++) {
 		const char *v = values[c];
-		printf("%s\"%s\": ", c ? ", " : "", format->columns[c].name);
+		printf("%s\"%s\": ", c > from ? ", " : "",
+		       format->columns[c].name);
 		if (!*v)
 			printf(format->columns[c].is_number ? "null" : "\"\"");
 		else if (format->columns[c].is_number)
@@ -314,6 +338,13 @@ json_row(const fs_format *format, const char *const *values)
 		else
 			fs_json_string(stdout, v);
 	}
+}
+
+static fs_err
+json_row(const fs_format *format, const char *const *values)
+{
+	printf("{");
+	record_json_fields(format, values, 0, format->n_columns);
 	printf("}");
 	return FS_OK;
 }
@@ -321,96 +352,57 @@ json_row(const fs_format *format, const char *const *values)
 static fs_err
 collect_row(void *ctx, const char *const *values)
 {
-	struct table *t = ctx;
+	struct list *l = ctx;
+	const char *cells[MAX_COLUMNS];
 
-	if (t->json) {
-		printf("%s\n  ", t->printed++ ? "," : "");
-		return json_row(t->format, values);
+	if (l->json) {
+		printf("%s\n  ", l->printed++ ? "," : "[");
+		return json_row(l->format, values);
 	}
-	if (t->rows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		char **cells = realloc(t->cells,
-				       cap * t->n_columns * sizeof(*cells));
-		if (!cells)
-			return fs_fail(FS_ENOMEM, "out of memory");
-		t->cells = cells;
-		t->cap = cap;
-	}
-	for (size_t i = 0; i < t->n_columns; i++) {
-		char *cell = strdup(term_text(values[t->columns[i]]));
-		if (!cell)
-			return fs_fail(FS_ENOMEM, "out of memory");
-		t->cells[t->rows * t->n_columns + i] = cell;
-	}
-	t->rows++;
-	return FS_OK;
-}
-
-static void
-print_table(struct table *t)
-{
-	size_t widths[MAX_COLUMNS] = { 0 };
-
-	for (size_t i = 0; i < t->n_columns; i++)
-		widths[i] = width(t->format->columns[t->columns[i]].name);
-	for (size_t r = 0; r < t->rows; r++)
-		for (size_t i = 0; i < t->n_columns; i++) {
-			size_t w = width(t->cells[r * t->n_columns + i]);
-			if (w > widths[i])
-				widths[i] = w;
-		}
-	for (long r = -1; r < (long)t->rows; r++) {
-		for (size_t i = 0; i < t->n_columns; i++) {
-			const char *cell =
-				r < 0 ? t->format->columns[t->columns[i]].name
-				      : t->cells[r * t->n_columns + i];
-			bool last = i + 1 == t->n_columns;
-			fputs(cell, stdout);
-			if (!last)
-				printf("%*s", (int)(widths[i] - width(cell) + 2),
-				       "");
-		}
-		putchar('\n');
-	}
+	for (size_t i = 0; i < l->table.n_columns; i++)
+		cells[i] = values[l->columns[i]];
+	return table_add(&l->table, cells);
 }
 
 int
 record_list(const fs_format *format, const char *mission, const int *columns,
 	    size_t n_columns)
 {
-	struct table t = { format, columns, n_columns, NULL, 0, 0, global.json,
-			   0 };
+	struct list l = { format, columns, global.json, 0, { 0 } };
+	const char *headers[MAX_COLUMNS];
 	fs_store *store = NULL;
 	int status;
 	fs_err err;
 
+	for (size_t i = 0; i < n_columns; i++)
+		headers[i] = format->columns[columns[i]].name;
+	table_init(&l.table, n_columns, headers);
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	if (t.json)
-		printf("[");
-	err = format->each(store, mission, NULL, collect_row, &t);
-	if (t.json)
-		printf("%s]\n", t.printed ? "\n" : "");
+	err = format->each(store, mission, NULL, collect_row, &l);
+	if (l.json && !err)
+		printf("%s]\n", l.printed ? "\n" : "[");
 	else if (!err)
-		print_table(&t);
-	for (size_t i = 0; i < t.rows * t.n_columns; i++)
-		free(t.cells[i]);
-	free(t.cells);
+		table_print(&l.table, stdout);
+	table_release(&l.table);
 	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;
 }
 
-static fs_err
-show_row(void *ctx, const char *const *values)
-{
-	const fs_format *format = ctx;
+/* record_show: the columns before `shared` describe the record, those from
+ * `shared` on one of its parts (a participant's registrations), a row each. */
+struct show {
+	const fs_format *format;
+	size_t shared;
+	const char *parts;
+	size_t rows;
+};
 
-	if (global.json) {
-		json_row(format, values);
-		putchar('\n');
-		return FS_OK;
-	}
-	for (size_t c = 0; c < format->n_columns; c++) {
+static void
+show_columns(const fs_format *format, const char *const *values, size_t from,
+	     size_t to)
+{
+	for (size_t c = from; c < to; c++) {
 		printf("%-14s ", format->columns[c].name);
 		for (const char *p = term_lines(values[c]); *p; p++) {
 			putchar(*p);
@@ -419,19 +411,63 @@ show_row(void *ctx, const char *const *values)
 		}
 		putchar('\n');
 	}
+}
+
+static fs_err
+show_row(void *ctx, const char *const *values)
+{
+	struct show *s = ctx;
+	size_t n = s->format->n_columns;
+	/* a record without parts comes as one row of empty part columns */
+	bool has_part = s->shared < n && *values[s->shared];
+
+	if (global.json) {
+		if (s->rows++ == 0) {
+			printf("{");
+			record_json_fields(s->format, values, 0,
+					   s->parts ? s->shared : n);
+			if (s->parts)
+				printf(", \"%s\": [", s->parts);
+		} else {
+			printf(", ");
+		}
+		if (s->parts && has_part) {
+			printf("{");
+			record_json_fields(s->format, values, s->shared, n);
+			printf("}");
+		}
+		return FS_OK;
+	}
+	if (s->rows++ == 0)
+		show_columns(s->format, values, 0, s->parts ? s->shared : n);
+	if (s->parts && has_part) {
+		putchar('\n');
+		show_columns(s->format, values, s->shared, n);
+	}
 	return FS_OK;
 }
 
 int
 record_show(const fs_format *format, const char *mission, const char *key)
 {
+	return record_show_parts(format, mission, key, format->n_columns,
+				 NULL);
+}
+
+int
+record_show_parts(const fs_format *format, const char *mission,
+		  const char *key, size_t shared, const char *parts)
+{
+	struct show show = { format, shared, parts, 0 };
 	fs_store *store = NULL;
 	int status;
 	fs_err err;
 
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	err = format->each(store, mission, key, show_row, (void *)format);
+	err = format->each(store, mission, key, show_row, &show);
+	if (!err && global.json && show.rows)
+		printf("%s}\n", parts ? "]" : "");
 	fs_store_close(store);
 	return err ? cmd_fail(err) : EXIT_OK;
 }

@@ -613,10 +613,10 @@ check_items(struct ctx *c)
 			long n = audience_size(c, it);
 			if (n > it->capacity)
 				TRY(add(c, FS_ERROR, "visit-capacity", it->ref,
-					"%ld confirmed participants expected "
-					"(%s) but '%s' takes %ld at once; split "
+					"%ld confirmed participant%s expected "
+					"(%s) but \'%s\' takes %ld at once; split "
 					"the audience into smaller groups (see "
-					"'fieldschool plan visits')", n,
+					"\'fieldschool plan visits\')", n, fs_plural(n),
 					when(it, w),
 					it->place >= 0
 						? in->places[it->place].name
@@ -769,16 +769,18 @@ check_people(struct ctx *c)
 
 	if (in->capacity >= 0 && c->n_confirmed > in->capacity)
 		TRY(add(c, FS_ERROR, "mission-capacity", NULL,
-			"%ld confirmed participants for %ld seats; raise the "
+			"%ld confirmed participant%s for %ld seat%s; raise the "
 			"capacity or move %ld to the waiting list",
-			c->n_confirmed, in->capacity,
+			c->n_confirmed, fs_plural(c->n_confirmed),
+			in->capacity, fs_plural(in->capacity),
 			c->n_confirmed - in->capacity));
 	for (size_t k = 0; in->quotas && k < n_cat; k++)
 		if (in->quotas[k] >= 0 && cat_confirmed[k] > in->quotas[k])
 			TRY(add(c, FS_ERROR, "category-quota", NULL,
-				"%ld confirmed participants of category %s for "
+				"%ld confirmed participant%s of category %s for "
 				"a quota of %ld; raise the quota or move %ld to "
 				"the waiting list", cat_confirmed[k],
+				fs_plural(cat_confirmed[k]),
 				in->categories[k], in->quotas[k],
 				cat_confirmed[k] - in->quotas[k]));
 
@@ -931,8 +933,8 @@ fs_check_run(fs_findings *out, const fs_check_input *in)
 
 	if (in->days < 3 || in->days > 4)
 		err = add(&c, FS_ERROR, "mission-days", NULL,
-			  "lasts %d days; a field school has 3 or 4: change "
-			  "its days", in->days);
+			  "lasts %d day%s; a field school has 3 or 4: change "
+			  "its days", in->days, fs_plural(in->days));
 	if (!err)
 		err = check_items(&c);
 	if (!err)

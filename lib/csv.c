@@ -14,6 +14,7 @@ struct fs_csv {
 	long line;       /* current line of the input */
 	long row_line;   /* where the last record started */
 	long consumed;
+	bool started;    /* a record has been read: no byte order mark now */
 	char *text;      /* the record's fields, each NUL-terminated */
 	size_t text_len, text_cap;
 	size_t *starts;  /* offsets of the fields in text */
@@ -60,6 +61,30 @@ peek(fs_csv *csv)
 		}
 	}
 	return (unsigned char)csv->buf[csv->pos];
+}
+
+/* Do the next three bytes make a UTF-8 byte order mark?  Moves what is
+ * left of the buffer to its start to read them all. */
+static bool
+at_bom(fs_csv *csv)
+{
+	if (peek(csv) != 0xEF)
+		return false;
+	if (csv->len - csv->pos < 3 && !csv->eof) {
+		size_t left = csv->len - csv->pos;
+		memmove(csv->buf, csv->buf + csv->pos, left);
+		csv->pos = 0;
+		csv->len = left;
+		while (csv->len < 3) {
+			size_t got = fread(csv->buf + csv->len, 1,
+					   sizeof(csv->buf) - csv->len, csv->fp);
+			if (got == 0)
+				break;
+			csv->len += got;
+		}
+	}
+	return csv->len - csv->pos >= 3 &&
+	       !memcmp(csv->buf + csv->pos, "\xEF\xBB\xBF", 3);
 }
 
 static void
@@ -158,15 +183,16 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 	int c;
 
 	*has_row = false;
-	if (csv->consumed == 0 && peek(csv) == 0xEF) {
-		/* A UTF-8 byte order mark, as Excel writes it. */
-		if (csv->len >= 3 && memcmp(csv->buf, "\xEF\xBB\xBF", 3) == 0) {
-			csv->pos = 3;
-			csv->consumed = 3;
-		}
+	/* Empty lines, and before the first record a UTF-8 byte order mark
+	 * (as Excel writes it), also after empty lines some tools put first. */
+	for (;;) {
+		while (eat_newline(csv))
+			;
+		if (csv->started || !at_bom(csv))
+			break;
+		csv->pos += 3;
+		csv->consumed += 3;
 	}
-	while (eat_newline(csv))
-		; /* empty lines */
 	if ((c = peek(csv)) == -1)
 		return FS_OK;
 	csv->row_line = csv->line;
@@ -257,6 +283,7 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 		break;
 	}
 	*has_row = true;
+	csv->started = true;
 	return FS_OK;
 read_error:
 	return fs_fail(FS_EIO, "%s: %s", csv->name, strerror(errno));
@@ -364,6 +391,6 @@ fs_csv_write(FILE *fp, const char *const *fields, size_t n)
 	}
 	fputs_unlocked("\r\n", fp);
 	if (ferror(fp))
-		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+		return fs_fail(FS_EIO, "writing CSV: %s", fs_errno_text(errno));
 	return FS_OK;
 }

@@ -256,18 +256,40 @@ fs_category_each(fs_store *store, fs_category_fn fn, void *ctx)
 	return err;
 }
 
+/* FS_ENOTFOUND for an unknown curriculum, naming those there are. */
+static fs_err
+no_curriculum(fs_store *store, const char *curriculum)
+{
+	sqlite3_stmt *stmt;
+	char names[256] = "";
+	size_t len = 0;
+	fs_err err;
+
+	if ((err = store_stmt(store, Q_CURRICULA, &stmt)))
+		return err;
+	while (sqlite3_step(stmt) == SQLITE_ROW && len < sizeof(names))
+		len += (size_t)snprintf(names + len, sizeof(names) - len,
+					"%s%s", len ? ", " : "",
+					store_text(stmt, 0));
+	sqlite3_reset(stmt);
+	return fs_fail(FS_ENOTFOUND, "no curriculum '%s' (there are: %s)",
+		       curriculum, names);
+}
+
 fs_err
 fs_module_each(fs_store *store, const char *curriculum, fs_module_fn fn,
 	       void *ctx)
 {
 	sqlite3_stmt *stmt;
 	fs_err err;
+	long n = 0;
 	int rc;
 
 	if ((err = store_stmt(store, Q_MODULE_LIST, &stmt)))
 		return err;
 	store_bind_text(stmt, 1, curriculum);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		n++;
 		fs_module m = {
 			store_text(stmt, 0), store_text(stmt, 1),
 			store_text(stmt, 2), store_text(stmt, 3),
@@ -279,17 +301,17 @@ fs_module_each(fs_store *store, const char *curriculum, fs_module_fn fn,
 	sqlite3_reset(stmt);
 	if (!err && rc != SQLITE_DONE)
 		return store_fail(store, "listing modules");
+	if (!err && curriculum && n == 0)
+		return no_curriculum(store, curriculum);
 	return err;
 }
 
-fs_err
-fs_place_put(fs_store *store, const char *name, const char *address,
-	     const char *lat, const char *lon)
+/* The values of a place, checked; la and lo get the coordinates. */
+static fs_err
+check_place(const char *name, const char *address, const char *lat,
+	    const char *lon, double *la, double *lo)
 {
-	sqlite3_stmt *stmt;
-	double la = 0, lo = 0;
 	const char *why;
-	int64_t id;
 	int blame = 0;
 	fs_err err;
 
@@ -298,39 +320,225 @@ fs_place_put(fs_store *store, const char *name, const char *address,
 	if ((err = text_ok("place name", name, FS_TEXT_NAME)) ||
 	    (err = text_ok("--address", address, FS_TEXT_ADDRESS)))
 		return err;
-	if (lat && *lat && (why = parse_coordinate(lat, 90, &la)))
+	if (lat && *lat && (why = parse_coordinate(lat, 90, la)))
 		return fs_fail(FS_EINPUT, "--lat '%s': %s", lat, why);
-	if (lon && *lon && (why = parse_coordinate(lon, 180, &lo)))
+	if (lon && *lon && (why = parse_coordinate(lon, 180, lo)))
 		return fs_fail(FS_EINPUT, "--lon '%s': %s", lon, why);
 	if ((why = check_coordinate_pair(lat, lon, &blame)))
 		return fs_fail(FS_EINPUT, "--%s: %s", blame ? "lon" : "lat", why);
-	if ((err = fs_store_begin(store)))
+	return FS_OK;
+}
+
+/* Runs a two-parameter statement (id, then text or the time now) that
+ * changes rows; *changed is set when it changed any. */
+static fs_err
+run_on(fs_store *store, enum query q, int64_t id, const char *text,
+       bool *changed)
+{
+	sqlite3_stmt *stmt;
+	char now[21];
+	fs_err err;
+
+	if (!text) {
+		store_now(now);
+		text = now;
+	}
+	if ((err = store_stmt(store, q, &stmt)))
 		return err;
-	if ((err = place_ensure(store, name, &id)) ||
-	    (err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
-		goto fail;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, text, -1, SQLITE_TRANSIENT);
+	if ((err = store_done(store, stmt, "saving")))
+		return err;
+	if (changed && sqlite3_changes(store->db) > 0)
+		*changed = true;
+	return FS_OK;
+}
+
+/* Sets address and position of place id (NULL: keep); *changed when
+ * they changed.  A new address or position changes the LOCATION of every
+ * item held there (removed ones too: feeds keep them): SEQUENCE rises. */
+static fs_err
+update_place(fs_store *store, int64_t id, const char *address,
+	     const char *lat, double la, const char *lon, double lo,
+	     bool renamed, bool *changed)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	*changed = renamed;
+	if ((err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
+		return err;
 	sqlite3_bind_int64(stmt, 1, id);
 	store_bind_text(stmt, 2, address);
 	bind_optional_double(stmt, 3, lat, la);
 	bind_optional_double(stmt, 5, lon, lo);
 	if ((err = store_done(store, stmt, "saving a place")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		*changed = true;
+	if (*changed)
+		return run_on(store, Q_PLACE_TOUCH_ITEMS, id, NULL, NULL);
+	return FS_OK;
+}
+
+fs_err
+fs_place_put(fs_store *store, const char *name, const char *address,
+	     const char *lat, const char *lon)
+{
+	double la = 0, lo = 0;
+	bool changed;
+	int64_t id;
+	fs_err err;
+
+	if ((err = check_place(name, address, lat, lon, &la, &lo)))
+		return err;
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = place_ensure(store, name, &id)) ||
+	    (err = update_place(store, id, address, lat, la, lon, lo, false,
+				&changed)))
 		goto fail;
-	if (sqlite3_changes(store->db) > 0) {
-		/* a new address or position changes the LOCATION of every
-		 * item held there (removed ones too: feeds keep them) */
-		char now[21];
-		store_now(now);
-		if ((err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
-			goto fail;
-		sqlite3_bind_int64(stmt, 1, id);
-		sqlite3_bind_text(stmt, 2, now, -1, SQLITE_TRANSIENT);
-		if ((err = store_done(store, stmt, "saving a place")))
-			goto fail;
-	}
 	return fs_store_commit(store);
 fail:
 	fs_store_rollback(store);
 	return err;
+}
+
+/* Looks up a place or facilitator by name for edit and remove. */
+static fs_err
+find_named(fs_store *store, enum query q, const char *noun, const char *name,
+	   int64_t *id_out)
+{
+	fs_err err = lookup_id(store, q, name, id_out);
+	if (err == FS_ENOTFOUND)
+		return fs_fail(FS_ENOTFOUND, "no %s '%s' (see 'fieldschool %s "
+			       "list')", noun, name, noun);
+	return err;
+}
+
+/* Gives place or facilitator id the name new_name, unless another has it;
+ * *renamed when the name changed. */
+static fs_err
+rename_named(fs_store *store, enum query find, enum query rename,
+	     const char *noun, int64_t id, const char *name,
+	     const char *new_name, bool *renamed)
+{
+	int64_t other;
+	fs_err err;
+
+	*renamed = false;
+	if (!new_name || !strcmp(new_name, name))
+		return FS_OK;
+	if ((err = lookup_id(store, find, new_name, &other)) == FS_OK)
+		return fs_fail(FS_EEXISTS, "%s '%s' exists: remove it first, or "
+			       "choose another name", noun, new_name);
+	if (err != FS_ENOTFOUND)
+		return err;
+	*renamed = true;
+	return run_on(store, rename, id, new_name, NULL);
+}
+
+fs_err
+fs_place_edit(fs_store *store, const char *name, const char *new_name,
+	      const char *address, const char *lat, const char *lon,
+	      bool *changed)
+{
+	double la = 0, lo = 0;
+	bool renamed;
+	int64_t id;
+	fs_err err;
+
+	*changed = false;
+	if ((err = check_place(new_name ? new_name : name, address, lat, lon,
+			       &la, &lo)))
+		return err;
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = find_named(store, Q_PLACE_ID, "place", name, &id)) ||
+	    (err = rename_named(store, Q_PLACE_ID, Q_PLACE_RENAME, "place", id,
+				name, new_name, &renamed)) ||
+	    (err = update_place(store, id, address, lat, la, lon, lo, renamed,
+				changed)))
+		goto fail;
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+/* How many agenda items use place or facilitator id (q), and one ref. */
+static fs_err
+count_use(fs_store *store, enum query q, int64_t id, long *n, char ref[65])
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, q, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(store, "counting agenda items");
+	}
+	*n = sqlite3_column_int(stmt, 0);
+	snprintf(ref, 65, "%s", store_text(stmt, 1));
+	sqlite3_reset(stmt);
+	return FS_OK;
+}
+
+/* The shared body of place and facilitator remove. */
+struct removal {
+	const char *noun;
+	enum query find, use, clear, delete;
+	enum query touch; /* Q__COUNT: clear touches the items itself */
+};
+
+static fs_err
+remove_named(fs_store *store, const struct removal *r, const char *name,
+	     bool force, long *items_out)
+{
+	char ref[65];
+	int64_t id;
+	long n = 0;
+	fs_err err;
+
+	*items_out = 0;
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = find_named(store, r->find, r->noun, name, &id)) ||
+	    (err = count_use(store, r->use, id, &n, ref)))
+		goto fail;
+	if (n > 0 && !force) {
+		err = fs_fail(FS_EINPUT, "%s '%s' is used by %ld agenda "
+			      "item%s (such as '%s'; removed items count, as "
+			      "feeds keep them): give --force to take it off "
+			      "%s", r->noun, name, n, n == 1 ? "" : "s", ref,
+			      n == 1 ? "it" : "them");
+		goto fail;
+	}
+	if (n > 0 && r->touch != Q__COUNT &&
+	    (err = run_on(store, r->touch, id, NULL, NULL)))
+		goto fail;
+	if (n > 0 && (err = run_on(store, r->clear, id, NULL, NULL)))
+		goto fail;
+	if ((err = run_on(store, r->delete, id, NULL, NULL)))
+		goto fail;
+	*items_out = n;
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+fs_err
+fs_place_remove(fs_store *store, const char *name, bool force,
+		long *items_out)
+{
+	static const struct removal r = {
+		"place", Q_PLACE_ID, Q_PLACE_USE,
+		Q_PLACE_CLEAR_ITEMS, Q_PLACE_DELETE, Q__COUNT,
+	};
+	return remove_named(store, &r, name, force, items_out);
 }
 
 fs_err
@@ -359,13 +567,11 @@ fs_place_each(fs_store *store, fs_place_fn fn, void *ctx)
 	return err;
 }
 
-fs_err
-fs_facilitator_put(fs_store *store, const char *name, const char *email,
-		   const char *organization)
+static fs_err
+check_facilitator(const char *name, const char *email,
+		  const char *organization)
 {
-	sqlite3_stmt *stmt;
 	const char *why;
-	int64_t id;
 	fs_err err;
 
 	if (!name || !*name)
@@ -379,20 +585,94 @@ fs_facilitator_put(fs_store *store, const char *name, const char *email,
 		return err;
 	if (email && *email && (why = check_email(email)))
 		return fs_fail(FS_EINPUT, "--email '%s': %s", email, why);
-	if ((err = fs_store_begin(store)))
+	return FS_OK;
+}
+
+/* Email and organization are not in the feeds: no SEQUENCE for them. */
+static fs_err
+update_facilitator(fs_store *store, int64_t id, const char *email,
+		   const char *organization, bool *changed)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, Q_FACILITATOR_UPDATE, &stmt)))
 		return err;
-	if ((err = facilitator_ensure(store, name, &id)) ||
-	    (err = store_stmt(store, Q_FACILITATOR_UPDATE, &stmt)))
-		goto fail;
 	sqlite3_bind_int64(stmt, 1, id);
 	store_bind_text(stmt, 2, email);
 	store_bind_text(stmt, 3, organization);
 	if ((err = store_done(store, stmt, "saving a facilitator")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		*changed = true;
+	return FS_OK;
+}
+
+fs_err
+fs_facilitator_put(fs_store *store, const char *name, const char *email,
+		   const char *organization)
+{
+	bool changed = false;
+	int64_t id;
+	fs_err err;
+
+	if ((err = check_facilitator(name, email, organization)))
+		return err;
+	if ((err = fs_store_begin(store)))
+		return err;
+	if ((err = facilitator_ensure(store, name, &id)) ||
+	    (err = update_facilitator(store, id, email, organization,
+				      &changed)))
 		goto fail;
 	return fs_store_commit(store);
 fail:
 	fs_store_rollback(store);
 	return err;
+}
+
+fs_err
+fs_facilitator_edit(fs_store *store, const char *name, const char *new_name,
+		    const char *email, const char *organization, bool *changed)
+{
+	bool renamed;
+	int64_t id;
+	fs_err err;
+
+	*changed = false;
+	if ((err = check_facilitator(new_name ? new_name : name, email,
+				     organization)))
+		return err;
+	if ((err = fs_store_begin(store)))
+		return err;
+	/* the name is in the DESCRIPTION of the items they lead, and in
+	 * the address of their feed: a new name is a new version */
+	if ((err = find_named(store, Q_FACILITATOR_ID, "facilitator", name,
+			      &id)) ||
+	    (err = rename_named(store, Q_FACILITATOR_ID, Q_FACILITATOR_RENAME,
+				"facilitator", id, name, new_name,
+				&renamed)) ||
+	    (renamed && (err = run_on(store, Q_FACILITATOR_TOUCH_ITEMS, id,
+				      NULL, NULL))) ||
+	    (err = update_facilitator(store, id, email, organization,
+				      changed)))
+		goto fail;
+	*changed = *changed || renamed;
+	return fs_store_commit(store);
+fail:
+	fs_store_rollback(store);
+	return err;
+}
+
+fs_err
+fs_facilitator_remove(fs_store *store, const char *name, bool force,
+		      long *items_out)
+{
+	static const struct removal r = {
+		"facilitator", Q_FACILITATOR_ID, Q_FACILITATOR_USE,
+		Q_FACILITATOR_CLEAR_ITEMS, Q_FACILITATOR_DELETE,
+		Q_FACILITATOR_TOUCH_ITEMS,
+	};
+	return remove_named(store, &r, name, force, items_out);
 }
 
 fs_err

@@ -1,4 +1,5 @@
 /* error.c - fs_strerror(), the detail buffer and problem lists. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,14 @@ fs_strerror(fs_err err)
 		return "input rejected";
 	}
 	return "unknown error";
+}
+
+const char *
+fs_errno_text(int errnum)
+{
+	if (errnum == ENOSPC || errnum == EDQUOT)
+		return "the disk is full";
+	return strerror(errnum);
 }
 
 const char *

@@ -52,12 +52,12 @@ read_header(fs_csv *csv, const fs_format *format,
 		}
 		col = fs_format_column(format, trim(name));
 		if (col < 0 && !options->ignore_unknown)
-			err = fs_problems_add(problems, 1, NULL,
+			err = fs_problems_add(problems, fs_csv_line(csv), NULL,
 					      "unknown column '%s' (use "
 					      "--ignore-unknown to skip it)",
 					      name);
 		else if (col >= 0 && seen[col])
-			err = fs_problems_add(problems, 1, NULL,
+			err = fs_problems_add(problems, fs_csv_line(csv), NULL,
 					      "column '%s' appears twice", name);
 		if (col >= 0)
 			seen[col] = true;
@@ -69,7 +69,7 @@ read_header(fs_csv *csv, const fs_format *format,
 	for (size_t c = 0; c < format->n_columns && err != FS_ENOMEM; c++) {
 		const fs_column *column = &format->columns[c];
 		if (column->required && !seen[c])
-			err = fs_problems_add(problems, 1, NULL,
+			err = fs_problems_add(problems, fs_csv_line(csv), NULL,
 					      "missing required column '%s'",
 					      column->name);
 	}
@@ -145,8 +145,9 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		}
 		if (fs_csv_count(csv) != n_header) {
 			err = fs_problems_add(problems, line, NULL,
-					      "%zu fields where the header has "
-					      "%zu", fs_csv_count(csv), n_header);
+					      "%zu field%s where the header has "
+					      "%zu", fs_csv_count(csv),
+					      fs_plural((long)fs_csv_count(csv)), n_header);
 			if (err == FS_ENOMEM)
 				break;
 			continue;
@@ -249,12 +250,11 @@ fs_import_file(fs_store *store, const fs_format *format, const char *path,
 		return fs_import_stream(store, format, stdin, "<stdin>", 0,
 					options, problems, stats);
 	if (!(fp = fopen(path, "rb")))
-		return fs_fail(errno == ENOENT ? FS_ENOTFOUND : FS_EIO, "%s: %s",
-			       path, strerror(errno));
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 	if (fstat(fileno(fp), &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			fclose(fp);
-			return fs_fail(FS_EINPUT, "%s: is a directory", path);
+			return fs_fail(FS_EIO, "%s: is a directory", path);
 		}
 		size = (long)st.st_size;
 	}
@@ -268,14 +268,34 @@ struct export_ctx {
 	const fs_format *format;
 	FILE *out;
 	const char **row;
+	bool started; /* the header is written */
 };
+
+/* The header goes out with the first row (or at the end): a mission that
+ * does not exist fails before anything is written. */
+static fs_err
+export_header(struct export_ctx *ctx)
+{
+	size_t n = 0;
+
+	ctx->started = true;
+	for (size_t c = 0; c < ctx->format->n_columns; c++)
+		if (!ctx->format->columns[c].is_output)
+			ctx->row[n++] = ctx->format->columns[c].name;
+	/* a byte order mark, so that a spreadsheet reads UTF-8 */
+	fs_err err = fs_csv_write_bom(ctx->out);
+	return err ? err : fs_csv_write(ctx->out, ctx->row, n);
+}
 
 static fs_err
 export_row(void *ctx_, const char *const *values)
 {
 	struct export_ctx *ctx = ctx_;
 	size_t n = 0;
+	fs_err err;
 
+	if (!ctx->started && (err = export_header(ctx)))
+		return err;
 	for (size_t c = 0; c < ctx->format->n_columns; c++)
 		if (!ctx->format->columns[c].is_output)
 			ctx->row[n++] = values[c];
@@ -287,17 +307,15 @@ fs_export(fs_store *store, const fs_format *format, const char *mission,
 	  FILE *out)
 {
 	const char *row[64];
-	struct export_ctx ctx = { format, out, row };
+	struct export_ctx ctx = { format, out, row, false };
 	fs_err err;
 
-	for (size_t c = 0; c < format->n_columns; c++)
-		row[c] = format->columns[c].name;
-	if ((err = fs_csv_write_bom(out)) || (err = export_row(&ctx, row)))
-		return err;
 	if ((err = format->each(store, mission, NULL, export_row, &ctx)))
 		return err;
+	if (!ctx.started && (err = export_header(&ctx)))
+		return err;
 	if (fflush(out) != 0 || ferror(out))
-		return fs_fail(FS_EIO, "writing CSV: %s", strerror(errno));
+		return fs_fail(FS_EIO, "writing CSV: %s", fs_errno_text(errno));
 	return FS_OK;
 }
 

@@ -113,7 +113,7 @@ fs_atomic_open(fs_atomic *a, const char *path)
 	a->dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	if (a->dir < 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		fs_atomic_abort(a);
 		return err;
 	}
@@ -139,7 +139,7 @@ fs_atomic_open(fs_atomic *a, const char *path)
 			break;
 	}
 	if (a->fd < 0) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		a->temp[0] = '\0';
 		fs_atomic_abort(a);
 		return err;
@@ -158,7 +158,7 @@ fs_atomic_commit(fs_atomic *a)
 	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_WRITE");
 
 	if (fsync(a->fd) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", a->path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
 		goto done;
 	}
 	/* The test hook that kills a write when the file is complete but
@@ -180,12 +180,12 @@ fs_atomic_commit(fs_atomic *a)
 		}
 		if (!a->named) {
 			a->temp[0] = '\0';
-			err = fs_fail(FS_EIO, "%s: %s", a->path, strerror(errno));
+			err = fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
 			goto done;
 		}
 	}
 	if (renameat(a->dir, a->temp, a->dir, a->base) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", a->path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
 		goto done;
 	}
 	a->temp[0] = '\0'; /* renamed: nothing to remove */
@@ -218,7 +218,7 @@ fs_write_atomic(const char *path, fs_write_fn fn, void *ctx)
 	if ((err = fs_atomic_open(&a, path)))
 		return err;
 	if ((fd = dup(a.fd)) < 0 || !(out = fdopen(fd, "w"))) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		if (fd >= 0)
 			close(fd);
 		goto fail;
@@ -226,12 +226,12 @@ fs_write_atomic(const char *path, fs_write_fn fn, void *ctx)
 	if ((err = fn(out, ctx)))
 		goto fail;
 	if (fflush(out) != 0 || ferror(out)) {
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		goto fail;
 	}
 	if (fclose(out) != 0) {
 		out = NULL;
-		err = fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		goto fail;
 	}
 	return fs_atomic_commit(&a);
@@ -256,7 +256,7 @@ fs_mkdirs(const char *path)
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-			err = fs_fail(FS_EIO, "%s: %s", copy, strerror(errno));
+			err = fs_fail(FS_EIO, "%s: %s", copy, fs_errno_text(errno));
 			break;
 		}
 		*p = saved;

@@ -716,11 +716,11 @@ check_bounds(struct visits *v)
 				return fs_fail(FS_EINPUT, "too few windows: "
 					"site '%s' takes at most %zu group%s "
 					"per window (capacity %ld, smallest "
-					"group %ld); %zu groups need %zu "
+					"group %ld); %zu group%s need %zu "
 					"window%s there, only %zu %s",
 					site_name(p, j, b1), m,
 					m == 1 ? "" : "s", cap, v->sorted[0],
-					v->G, (v->G + m - 1) / m,
+					v->G, fs_plural((long)v->G), (v->G + m - 1) / m,
 					(v->G + m - 1) / m == 1 ? "" : "s", wj,
 					wj == 1 ? "is open" : "are open");
 			long people = 0;
@@ -752,8 +752,9 @@ check_bounds(struct visits *v)
 	if (total < (long)(v->G * v->K))
 		return fs_fail(FS_EINPUT, "too little capacity: the sites take "
 			       "at most %ld group visits in their open "
-			       "windows; %zu groups x %zu sites need %zu",
-			       total, v->G, v->K, v->G * v->K);
+			       "windows; %zu group%s x %zu site%s need %zu",
+			       total, v->G, fs_plural((long)v->G), v->K,
+			       fs_plural((long)v->K), v->G * v->K);
 	return FS_OK;
 }
 
@@ -829,8 +830,10 @@ colour(struct visits *v, int *out)
 			: blocking_flows(&net, s, t, (long)(G * v->K), false);
 	if (flow < (long)(G * v->K)) {
 		err = fs_fail(FS_EINPUT, "too little capacity: at most %ld of "
-			      "the %zu visits (%zu groups x %zu sites) fit in "
-			      "%zu windows", flow, G * v->K, G, v->K, W);
+			      "the %zu visits (%zu group%s x %zu site%s) fit in "
+			      "%zu window%s", flow, G * v->K, G,
+			      fs_plural((long)G), v->K, fs_plural((long)v->K), W,
+			      fs_plural((long)W));
 		goto done;
 	}
 	/* split each site into slots, its groups dealt round-robin */
@@ -1296,10 +1299,12 @@ search_rotation(struct visits *v, int *out)
 				      "--per-group", z.limit);
 		else
 			err = fs_fail(FS_EINPUT, "no rotation exists: every "
-				      "way of placing the %zu groups in %zu "
-				      "windows leaves a site over capacity, "
+				      "way of placing the %zu group%s in %zu "
+				      "window%s leaves a site over capacity, "
 				      "closed, or a group short of %zu "
-				      "visits%s", v->G, v->W, v->K,
+				      "visit%s%s", v->G, fs_plural((long)v->G),
+				      v->W, fs_plural((long)v->W), v->K,
+				      fs_plural((long)v->K),
 				      group_limited(p)
 					      ? " (with the time to travel "
 						"between windows and each "

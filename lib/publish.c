@@ -591,6 +591,48 @@ fail:
 	return err;
 }
 
+fs_err
+fs_token_mission(fs_store *store, const char *ref, char mission_out[65])
+{
+	sqlite3_stmt *stmt;
+	char list[200] = "";
+	size_t len = 0;
+	long n = 0, all = 0;
+	fs_err err;
+	int rc;
+
+	mission_out[0] = '\0';
+	if ((err = store_stmt(store, Q_FEED_TOKEN_REGISTRATIONS, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_null(stmt, 2);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *code = store_text(stmt, 1);
+		all++;
+		if (!strcmp(store_text(stmt, 3), "cancelled"))
+			continue;
+		if (n++ == 0)
+			snprintf(mission_out, 65, "%s", code);
+		if (len < sizeof(list))
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%s", len ? ", " : "", code);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "reading registrations");
+	if (n == 1)
+		return FS_OK;
+	mission_out[0] = '\0';
+	if (n > 1)
+		return fs_fail(FS_EINPUT, "participant '%s' has %ld "
+			       "registrations (%s): give --mission", ref, n,
+			       list);
+	return fs_fail(FS_ENOTFOUND, all ? "participant '%s' has no "
+			       "registration that is not cancelled"
+				       : "participant '%s' has no registration "
+					 "(or no such participant)", ref);
+}
+
 /* --- building feeds ----------------------------------------------------- */
 
 /* The columns of Q_FEED_PEOPLE. */
@@ -773,7 +815,7 @@ fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 	if (!err && (fwrite(text.data, 1, text.len, out) != text.len ||
 		     fflush(out) != 0))
 		err = fs_fail(FS_EIO, "writing the calendar: %s",
-			      strerror(errno));
+			      fs_errno_text(errno));
 done:
 	buf_release(&text);
 	cal_mission_free(m);

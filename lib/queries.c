@@ -87,6 +87,7 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_MODULE_SEED] =
 		"INSERT INTO module (curriculum, number, code, title, topics) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_CURRICULA] = "SELECT DISTINCT curriculum FROM module ORDER BY 1",
 
 	/* missions */
 	[Q_MISSION_INFO] =
@@ -182,12 +183,35 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_FACILITATOR_ADD] = "INSERT INTO facilitator (name) VALUES (?1)",
 	[Q_FACILITATOR_UPDATE] =
 		"UPDATE facilitator SET email = coalesce(?2, email), "
-		"organization = coalesce(?3, organization) WHERE id = ?1",
+		"organization = coalesce(?3, organization) WHERE id = ?1 AND "
+		"(email, organization) IS NOT (coalesce(?2, email), "
+		"coalesce(?3, organization))",
 	[Q_FACILITATOR_LIST] =
 		"SELECT name, email, organization, (SELECT count(*) "
 		"FROM item_facilitator x JOIN item i ON i.id = x.item_id "
 		"WHERE x.facilitator_id = f.id AND i.removed = 0) "
 		"FROM facilitator f ORDER BY name",
+	/* edit and remove: every item counts, removed ones too (feeds keep
+	 * showing them, with their place and facilitators) */
+	[Q_PLACE_RENAME] = "UPDATE place SET name = ?2 WHERE id = ?1",
+	[Q_PLACE_USE] =
+		"SELECT count(*), ifnull(min(ref), '') FROM item "
+		"WHERE place_id = ?1",
+	[Q_PLACE_CLEAR_ITEMS] =
+		"UPDATE item SET place_id = NULL, sequence = sequence + 1, "
+		"updated_at = ?2 WHERE place_id = ?1",
+	[Q_PLACE_DELETE] = "DELETE FROM place WHERE id = ?1",
+	[Q_FACILITATOR_RENAME] = "UPDATE facilitator SET name = ?2 WHERE id = ?1",
+	[Q_FACILITATOR_USE] =
+		"SELECT count(*), ifnull(min(i.ref), '') FROM item_facilitator x "
+		"JOIN item i ON i.id = x.item_id WHERE x.facilitator_id = ?1",
+	[Q_FACILITATOR_TOUCH_ITEMS] =
+		"UPDATE item SET sequence = sequence + 1, updated_at = ?2 "
+		"WHERE id IN (SELECT item_id FROM item_facilitator "
+		"WHERE facilitator_id = ?1)",
+	[Q_FACILITATOR_CLEAR_ITEMS] =
+		"DELETE FROM item_facilitator WHERE facilitator_id = ?1",
+	[Q_FACILITATOR_DELETE] = "DELETE FROM facilitator WHERE id = ?1",
 
 	/* participants and registrations */
 	[Q_PARTICIPANT_BY_REF] = "SELECT id FROM participant WHERE ref = ?1",

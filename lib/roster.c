@@ -557,11 +557,15 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 close:
 	/* workbook_close() writes the file and frees the workbook */
 	{
+		errno = 0;
 		lxw_error e = workbook_close(w->wb);
+		int saved = errno;
 		w->wb = NULL;
 		if (!err && (e || w->lerr))
 			err = fs_fail(FS_EIO, "%s: %s", w->where,
-				      lxw_strerror(e ? e : w->lerr));
+				      saved == ENOSPC || saved == EDQUOT
+					      ? fs_errno_text(saved)
+					      : lxw_strerror(e ? e : w->lerr));
 	}
 done:
 	for (size_t i = 0; i < loaded; i++)

@@ -768,8 +768,9 @@ plan_groups(fs_store *store, const char *mission,
 					 FS_GROUP_DEFAULT_SIZE);
 	}
 	if ((size_t)n_groups > n) {
-		err = fs_fail(FS_EINPUT, "%d groups for %zu confirmed "
-			      "participant%s: give at most %zu", n_groups, n,
+		err = fs_fail(FS_EINPUT, "%d group%s for %zu confirmed "
+			      "participant%s: give at most %zu", n_groups,
+			      fs_plural(n_groups), n,
 			      n == 1 ? "" : "s", n);
 		goto done;
 	}

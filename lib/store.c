@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "embedded.h"
 #include "store.h"
@@ -46,8 +47,19 @@ store_fail(fs_store *store, const char *what)
 		return fs_fail(FS_EBUSY,
 			       "%s: the database is locked by another command "
 			       "(waited %d s)", what, BUSY_TIMEOUT_MS / 1000);
-	if (code == SQLITE_FULL)
-		return fs_fail(FS_EIO, "%s: disk full", what);
+	/* SQLite says "disk I/O error" when a write of its log or of the
+	 * file meets a full disk; the errno behind it tells. */
+	if (code == SQLITE_FULL ||
+	    (code == SQLITE_IOERR && sqlite3_system_errno(store->db) == ENOSPC))
+		return fs_fail(FS_EIO, "%s: the disk is full (%s): nothing was "
+			       "changed; free some space and try again", what,
+			       store->path ? store->path : "database");
+	if (store->readonly &&
+	    (code == SQLITE_READONLY || code == SQLITE_CANTOPEN))
+		return fs_fail(FS_EIO, "%s: %s is read-only for this user (the "
+			       "file or its directory is not writable): "
+			       "commands that only read work, this one "
+			       "writes", what, store->path);
 	if (code == SQLITE_IOERR || code == SQLITE_CANTOPEN ||
 	    code == SQLITE_READONLY)
 		return fs_fail(FS_EIO, "%s: %s", what, sqlite3_errmsg(store->db));
@@ -298,6 +310,12 @@ migrate(fs_store *store, const char *path)
 				       "fieldschool", path, version, latest);
 		if (version == latest)
 			return FS_OK;
+		if (store->readonly)
+			return fs_fail(FS_EIO, "%s: schema version %d needs "
+				       "migrating to %d, but the file is "
+				       "read-only for this user: run "
+				       "'fieldschool init' as its owner", path,
+				       version, latest);
 		if ((err = fs_store_begin(store)))
 			return err;
 		/* Read again under the write lock: another process may have
@@ -363,6 +381,114 @@ store_register_functions(sqlite3 *db)
 				   NULL, sql_fold, NULL, NULL, NULL);
 }
 
+/* Can this user write the database?  SQLite also writes its log and
+ * shared-memory index (PATH-wal, PATH-shm) beside the file, so the
+ * directory counts too, unless both exist and are writable. */
+static bool
+is_writable(const char *path)
+{
+	char *dir = strdup(path), *slash, side[4096];
+	bool ok;
+
+	if (access(path, W_OK) != 0)
+		return false;
+	if (!dir)
+		return true;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		ok = access(".", W_OK) == 0;
+	else if (slash == dir)
+		ok = access("/", W_OK) == 0;
+	else
+		ok = (*slash = '\0', access(dir, W_OK) == 0);
+	free(dir);
+	if (ok)
+		return true;
+	snprintf(side, sizeof(side), "%s-wal", path);
+	ok = access(side, W_OK) == 0;
+	snprintf(side, sizeof(side), "%s-shm", path);
+	return ok && access(side, W_OK) == 0;
+}
+
+/* A file: URI for path (RFC 3986 escapes) with the query q. */
+static char *
+file_uri(const char *path, const char *q)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *uri = malloc(n * 3 + strlen(q) + 16), *o = uri;
+
+	if (!uri)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	}
+	sprintf(o, "?%s", q);
+	return uri;
+}
+
+/* Is the write-ahead log beside path absent or empty (every change is in
+ * the file itself)? */
+static bool
+log_is_empty(const char *path)
+{
+	char wal[4096];
+	struct stat st;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	return stat(wal, &st) != 0 || st.st_size == 0;
+}
+
+/*
+ * Opens a database this user may read but not write: "mode=ro", which
+ * needs the log's index (PATH-shm) to exist or be creatable; else, when
+ * the log holds nothing, "immutable=1", which reads the file alone.
+ */
+static fs_err
+open_readonly(fs_store *store, const char *path)
+{
+	int mode = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	const char *tries[] = { "mode=ro", "immutable=1" };
+
+	if (access(path, R_OK) != 0)
+		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
+	for (int i = 0; i < 2; i++) {
+		char *uri;
+		int version;
+
+		if (i == 1 && !log_is_empty(path))
+			break;
+		if (!(uri = file_uri(path, tries[i])))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		sqlite3_close(store->db);
+		store->db = NULL;
+		int rc = sqlite3_open_v2(uri, &store->db, mode, NULL);
+		free(uri);
+		if (rc == SQLITE_OK && read_version(store, &version) == FS_OK)
+			return FS_OK;
+		if (rc == SQLITE_OK &&
+		    sqlite3_errcode(store->db) == SQLITE_NOTADB)
+			return FS_OK; /* check_application says so */
+	}
+	if (log_is_empty(path))
+		return fs_fail(FS_EIO, "%s: read-only for this user and cannot "
+			       "be read: %s", path,
+			       store->db ? sqlite3_errmsg(store->db)
+					 : "cannot open");
+	return fs_fail(FS_EIO, "%s: read-only for this user, and its "
+		       "write-ahead log (%s-wal) holds changes that only a "
+		       "user who can write the directory can read: run any "
+		       "command as the owner first", path, path);
+}
+
 fs_err
 fs_store_open(fs_store **out, const char *path, unsigned flags)
 {
@@ -376,18 +502,26 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 		if (errno != ENOENT)
 			return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 		if (!(flags & FS_STORE_CREATE))
-			return fs_fail(FS_ENOTFOUND,
+			return fs_fail(FS_EIO,
 				       "no database at '%s' (run 'fieldschool "
 				       "init' first, or give --db)", path);
 		mode |= SQLITE_OPEN_CREATE;
 	} else if (S_ISDIR(st.st_mode)) {
-		return fs_fail(FS_EINPUT, "%s: is a directory", path);
+		return fs_fail(FS_EIO, "%s: is a directory", path);
 	}
 	/* Memory statistics take a global mutex on every allocation. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (!(store = calloc(1, sizeof(*store))))
 		return fs_fail(FS_ENOMEM, "out of memory");
-	if (sqlite3_open_v2(path, &store->db, mode, NULL) != SQLITE_OK) {
+	if (!(store->path = strdup(path))) {
+		free(store);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	store->readonly = !(mode & SQLITE_OPEN_CREATE) && !is_writable(path);
+	if (store->readonly) {
+		if ((err = open_readonly(store, path)))
+			goto fail;
+	} else if (sqlite3_open_v2(path, &store->db, mode, NULL) != SQLITE_OK) {
 		err = fs_fail(FS_EIO, "%s: %s", path,
 			      store->db ? sqlite3_errmsg(store->db)
 					: "cannot open");
@@ -398,7 +532,8 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 	sqlite3_busy_timeout(store->db, BUSY_TIMEOUT_MS);
 	if ((err = check_application(store, path)))
 		goto fail;
-	if ((err = exec_patiently(store, "PRAGMA journal_mode=WAL", path)) ||
+	if ((!store->readonly &&
+	     (err = exec_patiently(store, "PRAGMA journal_mode=WAL", path))) ||
 	    (err = exec(store, "PRAGMA foreign_keys=ON", path)) ||
 	    (err = exec(store, "PRAGMA synchronous=NORMAL", path)) ||
 	    (err = exec(store, "PRAGMA cache_size=-32768", path)) ||
@@ -422,5 +557,6 @@ fs_store_close(fs_store *store)
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(store->stmts[i]);
 	sqlite3_close(store->db);
+	free(store->path);
 	free(store);
 }

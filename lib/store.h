@@ -36,6 +36,8 @@ struct fs_store {
 	sqlite3 *db;
 	int depth;          /* fs_store_begin() nesting */
 	bool failed;        /* a nested rollback happened */
+	bool readonly;      /* opened read-only: this user cannot write it */
+	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;
 };

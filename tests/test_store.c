@@ -196,7 +196,17 @@ test_create_new(void **state)
 	assert_string_equal(mods.first_code, "policies");
 	assert_int_equal(count_modules(store, "seminar"), 4);
 	assert_int_equal(count_modules(store, "e-course"), 6);
-	assert_int_equal(count_modules(store, "no-such-curriculum"), 0);
+	{
+		/* an unknown curriculum is refused, naming those there are */
+		struct modules none = { 0 };
+		assert_int_equal(fs_module_each(store, "no-such-curriculum",
+						collect_module, &none),
+				 FS_ENOTFOUND);
+		assert_int_equal(none.n, 0);
+		assert_string_equal(fs_errdetail(),
+				    "no curriculum 'no-such-curriculum' (there "
+				    "are: e-course, seminar)");
+	}
 
 	fs_store_close(store);
 	/* WAL mode and foreign keys, as promised */
@@ -213,7 +223,7 @@ test_missing_without_create(void **state)
 	fs_store *store = (fs_store *)f; /* must be reset to NULL */
 	struct stat st;
 
-	assert_int_equal(fs_store_open(&store, f->db, 0), FS_ENOTFOUND);
+	assert_int_equal(fs_store_open(&store, f->db, 0), FS_EIO);
 	assert_null(store);
 	assert_non_null(strstr(fs_errdetail(), f->db));
 	assert_int_equal(stat(f->db, &st), -1);
@@ -228,7 +238,7 @@ test_directory_refused(void **state)
 	fs_store *store = NULL;
 
 	assert_int_equal(fs_store_open(&store, f->dir, FS_STORE_CREATE),
-			 FS_EINPUT);
+			 FS_EIO);
 	assert_null(store);
 }
 

@@ -53,8 +53,8 @@ ok fs --json mission list
 eq "missions in 'mission list --json'" "$(json_len <"$LAST_OUT")" 3
 
 ok fs agenda list mx-2027
-expect_stdout '^mx-2027 day 1, 2027-05-10$'
-expect_stdout '^mx-2027 day 4, 2027-05-13$'
+expect_stdout '^mx-2027 day 1, Monday 2027-05-10$'
+expect_stdout '^mx-2027 day 4, Thursday 2027-05-13$'
 expect_lines stdout '^mx-2027 day [0-9], ' 4
 expect_lines stdout '^  [0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9]  ' \
 	"$(csv_rows "$DEMO/agenda-mx-2027.csv")"

@@ -7,19 +7,19 @@
 for cmd in "mission list" "participant list" "agenda list m1" "category list" \
 	"mission show m1" "participant export" "agenda export m1"; do
 	# shellcheck disable=SC2086
-	fails 3 fs $cmd
+	fails 4 fs $cmd
 	expect_stderr_fixed "no database at '$FIELDSCHOOL_DB' (run 'fieldschool init' first, or give --db)"
 	expect_stdout_empty
 done
 printf 'given_name,family_name,category\nA,B,1\n' >p.csv
-fails 3 fs participant import p.csv
+fails 4 fs participant import p.csv
 expect_stderr_fixed "no database at '$FIELDSCHOOL_DB'"
-fails 3 fs mission add --title T --country PH --city Manila \
+fails 4 fs mission add --title T --country PH --city Manila \
 	--timezone Asia/Manila --start 2027-03-01 --days 3 m1
 expect_stderr_fixed "no database at '$FIELDSCHOOL_DB'"
 check "no database file was created by the failed commands" test ! -e "$FIELDSCHOOL_DB"
 # --db names the database in the message too
-fails 3 fs --db "$TMP/other.db" mission list
+fails 4 fs --db "$TMP/other.db" mission list
 expect_stderr_fixed "no database at '$TMP/other.db'"
 check "--db file not created" test ! -e "$TMP/other.db"
 

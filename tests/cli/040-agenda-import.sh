@@ -70,7 +70,7 @@ eq "A5 audience default" "$(field audience)" all
 item B1
 eq "B1 module from the e-course" "$(field module)" ec-6
 ok fs agenda list m1
-expect_stdout '^m1 day 2, 2027-03-02$'
+expect_stdout '^m1 day 2, Tuesday 2027-03-02$'
 expect_stdout '^  08:00-08:30  travel    Bus to the site  \(A5\)$'
 expect_stdout '^  10:00-12:00  visit     Site visit @ Barangay hall \[group:A;group:B\]  \(A2\)$'
 ok fs agenda export m1

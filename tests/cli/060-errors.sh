@@ -11,13 +11,13 @@ snapshot start
 
 # --- files that are not CSV files ---------------------------------------------------
 for kind in participant agenda mission; do
-	fails 3 fs $kind import missing.csv
+	fails 4 fs $kind import missing.csv
 	expect_stderr_fixed "fieldschool: missing.csv: No such file or directory"
-	fails 3 fs $kind import "$TMP/no/such/dir/file.csv"
+	fails 4 fs $kind import "$TMP/no/such/dir/file.csv"
 	expect_stderr_fixed "$TMP/no/such/dir/file.csv: No such file or directory"
 done
 mkdir adir
-fails 3 fs participant import adir
+fails 4 fs participant import adir
 expect_stderr_fixed "fieldschool: adir: is a directory"
 : >empty.csv
 fails 3 fs participant import empty.csv
@@ -59,7 +59,7 @@ expect_stderr_fixed "bad-then-broken.csv:3: quote inside an unquoted field"
 unchanged_since start
 
 # --- databases that cannot be used ----------------------------------------------------
-fails 3 fs --db "$TMP/adir" mission list
+fails 4 fs --db "$TMP/adir" mission list
 expect_stderr_fixed "fieldschool: $TMP/adir: is a directory"
 echo "just some text, not a database" >text.db
 sum=$(md5sum <text.db)

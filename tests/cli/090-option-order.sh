@@ -60,10 +60,12 @@ expect_stdout '^8 ngo-staff$'
 # usage: fieldschool place add NAME [--address A] [--lat DEG --lon DEG]
 ok fs place add "Main hall" --address "Roxas Blvd" --lat 14.55 --lon 121.02
 ok fs place list
-expect_stdout '^Main hall$'
+expect_stdout '^name +lat +lon +items +address$'
+expect_stdout '^Main hall +14\.55 +121\.02 +0 +Roxas Blvd$'
 # usage: fieldschool facilitator add NAME [--email E] [--organization O]
 ok fs facilitator add "Dr. Ana Reyes" --email ana@example.org
 ok fs facilitator list
-expect_stdout '^Dr\. Ana Reyes +ana@example\.org'
+expect_stdout '^name +email +items +organization$'
+expect_stdout '^Dr\. Ana Reyes +ana@example\.org +0$'
 
 finish

@@ -844,7 +844,9 @@ fails 2 fs publish m1
 expect_stderr_fixed "--out"
 fails 2 fs ics
 fails 2 fs ics m1 --group A --facilitator "Dr. Ana Reyes"
-fails 2 fs token show P1
+# one registration: --mission may be left out
+ok fs token show P1
+expect_stdout '^P1	m1	m1/p/[0-9a-f]{32}\.ics'
 # -o: an error leaves an existing file as it was and no temporary file
 printf 'precious\n' >keep.ics
 fails 3 fs ics m1 --group Z -o keep.ics

@@ -75,7 +75,7 @@ expect_stderr_fixed "unknown.csv:1: unknown column 'mood'"
 printf 'ref,present\nA1,yes\n' >nodate.csv
 fails 3 fs attend import nodate.csv
 expect_stderr_fixed "nodate.csv:1: missing required column 'date'"
-fails 3 fs attend import missing.csv
+fails 4 fs attend import missing.csv
 expect_stderr_fixed "fieldschool: missing.csv: No such file or directory"
 unchanged_since start
 

@@ -49,7 +49,8 @@ fs_err fs_category_add(fs_store *store, const char *code, const char *name,
 		       const char *description, int *number_out);
 fs_err fs_category_each(fs_store *store, fs_category_fn fn, void *ctx);
 
-/* Modules of one curriculum ("seminar", "e-course"), or all when NULL. */
+/* Modules of one curriculum ("seminar", "e-course"), or all when NULL.
+ * FS_ENOTFOUND: no such curriculum (fn is not called). */
 fs_err fs_module_each(fs_store *store, const char *curriculum, fs_module_fn fn,
 		      void *ctx);
 
@@ -59,10 +60,40 @@ fs_err fs_place_put(fs_store *store, const char *name, const char *address,
 		    const char *lat, const char *lon);
 fs_err fs_place_each(fs_store *store, fs_place_fn fn, void *ctx);
 
+/* Changes the place called name: its name (new_name; NULL keeps it), its
+ * address and position (as for fs_place_put; NULL keeps them).  Agenda
+ * items keep the place under its new name; when what their LOCATION shows
+ * changes (name, address, position), their SEQUENCE rises.  *changed says
+ * whether anything changed.  FS_ENOTFOUND, FS_EEXISTS (the new name is
+ * another place's), FS_EINPUT. */
+fs_err fs_place_edit(fs_store *store, const char *name, const char *new_name,
+		     const char *address, const char *lat, const char *lon,
+		     bool *changed);
+
+/* Removes a place.  FS_EINPUT when agenda items (removed ones too) are held
+ * there, unless force: then they lose their place and their SEQUENCE
+ * rises; *items_out gets how many.  FS_ENOTFOUND. */
+fs_err fs_place_remove(fs_store *store, const char *name, bool force,
+		       long *items_out);
+
 /* Adds a facilitator, or updates the email and organization of the one with
  * this name.  FS_EINPUT: empty name, bad email. */
 fs_err fs_facilitator_put(fs_store *store, const char *name, const char *email,
 			  const char *organization);
 fs_err fs_facilitator_each(fs_store *store, fs_facilitator_fn fn, void *ctx);
+
+/* Changes the facilitator called name: name (new_name; NULL keeps it),
+ * email, organization.  Their items keep them; a new name raises the
+ * SEQUENCE of the items they lead (the name is in their DESCRIPTION).
+ * FS_ENOTFOUND, FS_EEXISTS, FS_EINPUT. */
+fs_err fs_facilitator_edit(fs_store *store, const char *name,
+			   const char *new_name, const char *email,
+			   const char *organization, bool *changed);
+
+/* Removes a facilitator.  FS_EINPUT when agenda items (removed ones too)
+ * name them, unless force: then the items lose them and their SEQUENCE
+ * rises; *items_out gets how many.  FS_ENOTFOUND. */
+fs_err fs_facilitator_remove(fs_store *store, const char *name, bool force,
+			     long *items_out);
 
 #endif

@@ -24,6 +24,17 @@ typedef enum fs_err {
 /* "not found", "input rejected"...: a fixed phrase, never NULL. */
 const char *fs_strerror(fs_err err);
 
+/* "s" unless n is 1, for counts in messages: "%ld item%s", n, fs_plural(n). */
+static inline const char *
+fs_plural(long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* strerror(errnum), but "the disk is full" for ENOSPC and EDQUOT (the
+ * C library's "No space left on device" leaves people guessing). */
+const char *fs_errno_text(int errnum);
+
 /* The detail of the last failure in this thread, or "" when none was set. */
 const char *fs_errdetail(void);
 

@@ -107,4 +107,10 @@ fs_err fs_token_rotate(fs_store *store, const char *ref, const char *mission,
 fs_err fs_token_get(fs_store *store, const char *ref, const char *mission,
 		    char token_out[33]);
 
+/* The mission of a participant's only registration that is not cancelled
+ * (65 bytes with the NUL), for commands where --mission may be left out.
+ * FS_ENOTFOUND: none; FS_EINPUT: several (the message lists them). */
+fs_err fs_token_mission(fs_store *store, const char *ref,
+			char mission_out[65]);
+
 #endif

@@ -23,8 +23,11 @@ enum fs_store_flags {
  * Opens (and with FS_STORE_CREATE creates) the database at path, migrates it
  * to the current schema and loads the shipped categories and curricula into
  * a new one.  *out is the caller's, closed with fs_store_close().
- * FS_ENOTFOUND: no file and no FS_STORE_CREATE.  FS_EINPUT: not a
- * fieldschool database, or one from a newer version.
+ * A file this user cannot write (or whose directory they cannot write) is
+ * opened read-only: reads work, writes fail with FS_EIO and a message that
+ * says why.  FS_EIO: no file and no FS_STORE_CREATE, a directory, a file
+ * that cannot be opened.  FS_EINPUT: not a fieldschool database, or one
+ * from a newer version.
  */
 fs_err fs_store_open(fs_store **out, const char *path, unsigned flags);
 void fs_store_close(fs_store *store);
