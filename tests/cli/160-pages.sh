@@ -87,7 +87,7 @@ printf '%s\n' "$HOSTILE_TITLE" 'Hall & <b>Main</b>' 'javascript:alert(1)' \
 
 # --- without a base URL: pages say that links need one -------------------
 ok fs publish m1 --out "$OUT"
-expect_stderr 'note: 1 mission\(s\) have no base URL'
+expect_stderr 'note: 1 mission has no base URL'
 page_check "pages without a base URL" "$OUT" --text "$TMP/hostile.txt"
 for f in "$OUT/index.html" "$OUT/m1/index.html" "$OUT/m1/group-A.html" \
 	"$OUT/m1/group-B.html" "$OUT/m1/schedule.xml" "$OUT/m1/schedule.json"; do
@@ -214,6 +214,8 @@ expect_stderr "cancelled their registration"
 fails 3 fs page m1 --participant NOBODY
 fails 2 fs page m1 --group A --participant P1
 expect_stderr 'give at most one of'
+fails 2 fs --json page m1
+expect_stderr "--json: 'page' has no JSON output"
 fails 2 fs page
 expect_stderr 'give one mission code'
 fails 2 fs page m1 --colour red
