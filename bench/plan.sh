@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # bench/plan.sh - the scheduling benchmark: `check` and `plan groups` on the
 # large bench data set (3 missions x 50,000 participants), `plan visits` for
-# 100 groups x 40 sites, and `check` on agendas of 1k, 10k and 100k items.
+# 100 groups x 40 sites, and `check` on agendas of 1k, 10k, 100k and 1M
+# items.
 #
-#   bench/plan.sh [RUNS]        median of RUNS (default 3)
+#   bench/plan.sh [SIZE] [RUNS]   median of RUNS (default 3); SIZE: small
+#                                 (data 3 x 60, agendas to 10k), medium
+#                                 (3 x 2,000, to 100k) or large (default:
+#                                 3 x 50,000, to 1M).  A lone number is RUNS.
 #
 # The large data set comes from ../shared/bench/gen-dataset (generated once
 # under $BENCH_WORK, default /tmp/fieldschool-bench); the visit and agenda
@@ -12,16 +16,27 @@
 # runs on a copy of a prepared database, so that each run starts the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+size=large
+case ${1:-} in
+small | medium | large) size=$1; shift ;;
+'' | [0-9]*) ;;
+*) echo "usage: bench/plan.sh [small|medium|large] [RUNS]" >&2; exit 2 ;;
+esac
 runs=${1:-3}
+case $size in
+small) people=60; sizes="1k 10k" ;;
+medium) people=2000; sizes="1k 10k 100k" ;;
+large) people=50000; sizes="1k 10k 100k 1m" ;;
+esac
 gen=${FIELDSCHOOL_BENCH:-../shared/bench}/gen-dataset
 work=${BENCH_WORK:-/tmp/fieldschool-bench}
-data=$work/data-large
+data=$work/data-$size
 run=$work/plan-run
 bin=$(realpath "${FIELDSCHOOL:-build/fieldschool}")
 [ -x "$bin" ] || { echo "bench: build first (./dev build)" >&2; exit 2; }
 if [ ! -f "$data/participants.csv" ]; then
 	[ -x "$gen" ] || { echo "bench: $gen not found" >&2; exit 2; }
-	"$gen" --missions 3 --participants 50000 --seed 1 --out "$data" >/dev/null
+	"$gen" --missions 3 --participants "$people" --seed 1 --out "$data" >/dev/null
 fi
 mkdir -p "$run"
 rm -f "$run"/*.times
@@ -47,9 +62,11 @@ fs participant import "$data/participants.csv"
 # group: busy, with some clashes to report.  (Items for everyone would
 # clash with every item at their time, and the findings, not the check,
 # would grow with the square of N.)
-python3 - "$run" <<'EOF'
+python3 - "$run" $sizes <<'EOF'
 import csv, random, sys
 out = sys.argv[1]
+counts = {"1k": 1000, "10k": 10000, "100k": 100000, "1m": 1000000}
+wanted = sys.argv[2:]
 def label(i):
     s = ""
     i += 1
@@ -68,7 +85,7 @@ cats = ["lgu-official", "agency-head", "md-council", "mrc-staff", "lgu-focal",
 with open(f"{out}/missions.csv", "w", newline="") as f:
     w = csv.writer(f)
     w.writerow(M)
-    for code in ["bv-visits"] + [f"bc-{n}" for n in ("1k", "10k", "100k")]:
+    for code in ["bv-visits"] + [f"bc-{n}" for n in ("1k", "10k", "100k", "1m")]:
         w.writerow([code, "Bench " + code, "PH", "Manila", "Asia/Manila",
                     "2027-09-13", 4, "PICC", "", 14.5543, 120.9826, "", "", "", ""])
 rnd = random.Random(1)
@@ -91,7 +108,7 @@ with open(f"{out}/visits-participants.csv", "w", newline="") as f:
 slots = [f"{d} {h:02d}:00-{h:02d}:50" for d in range(1, 5) for h in range(8, 18)]
 open(f"{out}/slots-40", "w").write(",".join(slots))
 open(f"{out}/slots-8", "w").write(",".join(slots[:8]))
-for name, n in (("1k", 1000), ("10k", 10000), ("100k", 100000)):
+for name, n in ((w, counts[w]) for w in wanted):
     # about ten items per place, facilitator and group over the four
     # days: a busy but plausible agenda, with some clashes to report
     places = max(4, n // 10)
@@ -151,7 +168,7 @@ db.executemany("UPDATE registration SET status = 'waitlisted', group_label = '' 
                "WHERE id = ?", [(i,) for i in ids[k:]])
 db.commit()
 EOF
-for n in 1k 10k 100k; do
+for n in $sizes; do
 	fresh "check-$n"
 	fs mission import "$run/missions.csv"
 	fs agenda import "$run/agenda-$n.csv"
@@ -159,17 +176,18 @@ for n in 1k 10k 100k; do
 done
 
 # measure NAME DB CMD...: runs CMD on a fresh copy of DB; appends
-# "wall rss_kb" to $run/NAME.times.  Exit status 1 (check found errors)
-# is a result, not a failure.
+# "wall rss_kb user" to $run/NAME.times.  Exit status 1 (check found
+# errors) is a result, not a failure; so is 3 (input refused) when
+# REFUSED=1: the planner proved the instance has no rotation.
 measure() {
 	local name=$1 src=$2 status=0
 	shift 2
 	cp "$src" "$run/copy.db"
 	rm -f "$run/copy.db-wal" "$run/copy.db-shm"
 	sync
-	/usr/bin/time -f "%e %M" -o "$run/time" "$bin" --db "$run/copy.db" "$@" \
+	/usr/bin/time -f "%e %M %U" -o "$run/time" "$bin" --db "$run/copy.db" "$@" \
 		>"$run/$name.out" 2>"$run/$name.err" || status=$?
-	if [ "$status" -gt 1 ]; then
+	if [ "$status" -gt 1 ] && ! { [ "$status" = 3 ] && [ "${REFUSED:-0}" = 1 ]; }; then
 		echo "bench: $name failed ($status):" >&2
 		cat "$run/$name.err" >&2
 		exit 1
@@ -188,10 +206,15 @@ for ((i = 1; i <= runs; i++)); do
 	measure groups-replan "$run/large.db" plan groups mx-2027
 	measure groups-max25 "$run/large.db" plan groups mx-2027 --max-size 25
 	measure groups-max25-dry "$run/large.db" plan groups mx-2027 --max-size 25 --dry-run
-	measure visits-all "$run/visits.db" plan visits bv-visits --slots "$(cat "$run/slots-40")"
+	# 10 min between windows, every trip between two sites 16+ min
+	# (buffer included): a group can use at most 20 of the 40 windows,
+	# so the planner refuses every site for every group, and says why
+	REFUSED=1 measure visits-all "$run/visits.db" plan visits bv-visits --slots "$(cat "$run/slots-40")"
+	measure visits-20 "$run/visits.db" plan visits bv-visits --slots "$(cat "$run/slots-40")" --per-group 20
 	measure visits-4 "$run/visits.db" plan visits bv-visits --slots "$(cat "$run/slots-8")" --per-group 4
-	measure visits-uneven "$run/uneven.db" plan visits bv-visits --slots "$(cat "$run/slots-40")"
-	for n in 1k 10k 100k; do
+	REFUSED=1 measure visits-uneven "$run/uneven.db" plan visits bv-visits --slots "$(cat "$run/slots-40")"
+	measure visits-uneven-20 "$run/uneven.db" plan visits bv-visits --slots "$(cat "$run/slots-40")" --per-group 20
+	for n in $sizes; do
 		measure "check-$n" "$run/check-$n.db" check "bc-$n"
 	done
 done
@@ -201,22 +224,28 @@ findings() { # NAME: "N errors, M warnings" from check's summary line
 }
 printf '\nScheduling benchmark, median of %d runs on %s (%s cores)\n\n' \
 	"$runs" "$(uname -n)" "$(nproc)"
-printf '| command | data | wall s | peak RSS MB | result |\n|---|---|---|---|---|\n'
+printf '| command | data | wall s | user CPU s | peak RSS MB | result |\n|---|---|---|---|---|---|\n'
 row() { # NAME COMMAND DATA RESULT
-	local wall rss
+	local wall rss user
 	wall=$(median "$run/$1.times" 1)
 	rss=$(median "$run/$1.times" 2)
-	awk -v c="$2" -v d="$3" -v w="$wall" -v r="$rss" -v x="$4" \
-		'BEGIN { printf "| %s | %s | %s | %.1f | %s |\n", c, d, w, r / 1024, x }'
+	user=$(median "$run/$1.times" 3)
+	awk -v c="$2" -v d="$3" -v w="$wall" -v r="$rss" -v u="$user" -v x="$4" \
+		'BEGIN { printf "| %s | %s | %s | %s | %.1f | %s |\n", c, d, w, u, r / 1024, x }'
 }
 items=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))))' "$data/agenda.csv")
-row check-large "check (3 missions)" "large: 3 x 50,000 participants, $items agenda items" "$(findings check-large)"
-row groups-replan "plan groups mx-2027" "large, re-plan of the groups in use" "$(tail -1 "$run/groups-replan.out")"
-row groups-max25 "plan groups mx-2027 --max-size 25" "large, ~2,000 new groups, saved" "$(tail -1 "$run/groups-max25.out")"
-row groups-max25-dry "plan groups mx-2027 --max-size 25 --dry-run" "large, ~2,000 groups, not saved" "$(tail -1 "$run/groups-max25-dry.out")"
-row visits-all "plan visits (every site)" "100 groups x 40 sites, 40 windows" "$(grep -c '^day' "$run/visits-all.out") windows; $(tail -1 "$run/visits-all.out")"
+row check-large "check (3 missions)" "$size: 3 x $people participants, $items agenda items" "$(findings check-large)"
+row groups-replan "plan groups mx-2027" "$size, re-plan of the groups in use" "$(tail -1 "$run/groups-replan.out")"
+row groups-max25 "plan groups mx-2027 --max-size 25" "$size, new groups of at most 25, saved" "$(tail -1 "$run/groups-max25.out")"
+row groups-max25-dry "plan groups mx-2027 --max-size 25 --dry-run" "$size, new groups of at most 25, not saved" "$(tail -1 "$run/groups-max25-dry.out")"
+refusal() { # NAME: why the planner refused, up to its first ';'
+	sed -n 's/^fieldschool: //p' "$run/$1.err" | tail -1 | cut -d';' -f1
+}
+row visits-all "plan visits (every site)" "100 groups x 40 sites, 40 windows" "refused: $(refusal visits-all)"
+row visits-20 "plan visits --per-group 20" "100 groups x 40 sites, 40 windows" "$(grep -o 'by [a-z ()]*' "$run/visits-20.out" | head -1); $(tail -1 "$run/visits-20.out")"
 row visits-4 "plan visits --per-group 4" "100 groups x 40 sites, 8 windows" "$(tail -1 "$run/visits-4.out")"
-row visits-uneven "plan visits (every site)" "$(grep -o '[0-9]* groups' "$run/visits-uneven.out" | head -1) of 5-35 people x 40 sites, 40 windows" "$(grep -o 'by [a-z ]*' "$run/visits-uneven.out" | head -1); $(tail -1 "$run/visits-uneven.out")"
-for n in 1k 10k 100k; do
+row visits-uneven "plan visits (every site)" "100 groups of 5-35 people x 40 sites, 40 windows" "refused: $(refusal visits-uneven)"
+row visits-uneven-20 "plan visits --per-group 20" "$(grep -o '[0-9]* groups' "$run/visits-uneven-20.out" | head -1) of 5-35 people x 40 sites, 40 windows" "$(grep -o 'by [a-z ()]*' "$run/visits-uneven-20.out" | head -1); $(tail -1 "$run/visits-uneven-20.out")"
+for n in $sizes; do
 	row "check-$n" "check" "$n agenda items, 1,000 participants" "$(findings "check-$n")"
 done

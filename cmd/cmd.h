@@ -180,5 +180,9 @@ int cmd_travel_options(const char *usage, int c, const char *arg,
 int cmd_roster(int argc, char **argv);
 int cmd_attend(int argc, char **argv);
 int cmd_certificates(int argc, char **argv);
+int cmd_badges(int argc, char **argv);
+/* Keeps freed heap memory for reuse (mallopt) in the PDF commands. */
+void cmd_keep_heap(void);
+int cmd_links(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "fieldschool/attendance.h"
 #include "fieldschool/csv.h"
+#include "fieldschool/handout.h"
 #include "fieldschool/json.h"
 
 static int
@@ -229,17 +230,78 @@ print_certificate(void *ctx, const char *const *v)
 	return FS_OK;
 }
 
+static int
+certificates_pdf(const char *mission, int min_percent, const char *dir)
+{
+	fs_store *store = NULL;
+	size_t n = 0;
+	int status;
+	fs_err err;
+
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	cmd_keep_heap();
+	err = fs_certificates_pdf(store, mission, min_percent, dir, &n);
+	fs_store_close(store);
+	fs_handouts_cleanup();
+	if (err)
+		return cmd_fail(err);
+	if (global.json) {
+		printf("{\"dir\": ");
+		fs_json_string(stdout, dir);
+		printf(", \"certificates\": %zu}\n", n);
+	} else {
+		printf("%s: %zu certificate%s, and all.pdf with every one\n",
+		       dir, n, n == 1 ? "" : "s");
+	}
+	return EXIT_OK;
+}
+
+static int
+certificate_verify(const char *number)
+{
+	char *mission = NULL, *ref = NULL;
+	fs_store *store = NULL;
+	int status;
+	fs_err err;
+
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = fs_certificate_verify(store, number, &mission, &ref);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
+	if (global.json) {
+		printf("{\"number\": ");
+		fs_json_string(stdout, number);
+		printf(", \"mission\": ");
+		fs_json_string(stdout, mission);
+		printf(", \"ref\": ");
+		fs_json_string(stdout, ref);
+		printf("}\n");
+	} else {
+		printf("%s\t%s\t%s\n", number, mission, ref);
+	}
+	free(mission);
+	free(ref);
+	return EXIT_OK;
+}
+
 int
 cmd_certificates(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "min-percent", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "pdf", required_argument, NULL, 'P' },
+		{ "verify", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage = "fieldschool certificates MISSION "
-			    "[--min-percent 80] [--all] [--json]";
+			    "[--min-percent 80] [--all] [--json] [--pdf DIR]\n"
+			    "       fieldschool certificates --verify NUMBER";
+	const char *pdf_dir = NULL, *verify = NULL;
 	struct cert_out out = { stdout, 0, false };
 	fs_store *store = NULL;
 	long min_percent = 80;
@@ -264,6 +326,12 @@ cmd_certificates(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case 'P':
+			pdf_dir = optarg;
+			break;
+		case 'V':
+			verify = optarg;
+			break;
 		case 'h':
 			printf("usage: %s\n\nLists, as CSV (or JSON with "
 			       "--json), the confirmed participants who\n"
@@ -274,7 +342,16 @@ cmd_certificates(int argc, char **argv)
 			       "recorded for the mission, else from arrival "
 			       "and departure\n(column basis).  --all lists "
 			       "every confirmed participant, with a\n"
-			       "qualifies column.\n", usage);
+			       "qualifies column.\n\n"
+			       "  --pdf DIR        print the certificates instead: "
+			       "DIR/REF.pdf for each\n"
+			       "                   person who qualifies and "
+			       "DIR/all.pdf with every one\n"
+			       "                   (A4 landscape, ready to sign), "
+			       "written whole or not at all\n"
+			       "  --verify NUMBER  say whose certificate a number "
+			       "is (exit 3: not one this\n"
+			       "                   database issued)\n", usage);
 			return EXIT_OK;
 		default:
 			return cmd_usage_error(usage, "%s: unknown option or "
@@ -282,8 +359,21 @@ cmd_certificates(int argc, char **argv)
 					       argv[optind - 1]);
 		}
 	}
+	if (verify) {
+		if (optind != argc || pdf_dir || all)
+			return cmd_usage_error(usage, "--verify takes a number "
+					       "and nothing else");
+		return certificate_verify(verify);
+	}
 	if (optind != argc - 1)
 		return cmd_usage_error(usage, "give one mission code");
+	if (pdf_dir && (!*pdf_dir || all))
+		return cmd_usage_error(usage, !*pdf_dir ? "--pdf: name a "
+				       "directory" : "--pdf prints those who "
+				       "qualify: not with --all");
+	if (pdf_dir)
+		return certificates_pdf(argv[optind], (int)min_percent,
+					pdf_dir);
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
 	err = fs_certificates(store, argv[optind], (int)min_percent, all,

@@ -35,7 +35,9 @@ static const struct cmd commands[] = {
 	{ "roster", cmd_roster, "write the Excel rosters for finance staff" },
 	{ "attend", cmd_attend, "record, import, export and list attendance" },
 	{ "certificates", cmd_certificates,
-	  "list who qualifies for a certificate of completion" },
+	  "list who qualifies for a certificate of completion, or print them" },
+	{ "badges", cmd_badges, "print name badges with QR codes (PDF)" },
+	{ "links", cmd_links, "list everyone's page and feed addresses (CSV)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -331,7 +331,7 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	const char *why;
 	int64_t day_date = -1, module = 0, place = 0;
 	int start = -1, end = -1;
-	bool place_moved = false, clears;
+	bool place_moved = false, new_place = false, clears;
 	int blame = 0;
 	long day = 0, capacity = 0;
 	double lat = 0, lon = 0;
@@ -496,7 +496,8 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 		return err;
 	if (given(v[FS_ITEM_PLACE]) || place) {
 		if ((!place &&
-		     (err = place_ensure(store, v[FS_ITEM_PLACE], &place))) ||
+		     (err = place_ensure_new(store, v[FS_ITEM_PLACE], &place,
+					     &new_place))) ||
 		    (err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
 			goto fail;
 		sqlite3_bind_int64(stmt, 1, place);
@@ -514,12 +515,17 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	store_now(now);
 	if (place_moved) {
 		/* a new address or position changes the LOCATION of every
-		 * item held there: subscribers must get them again */
-		if ((err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
+		 * item held there: subscribers must get them again (none
+		 * when the place is new: a scan of every item, skipped) */
+		if (!new_place &&
+		    (err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
 			goto fail;
-		sqlite3_bind_int64(stmt, 1, place);
-		sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
-		if ((err = store_done(store, stmt, "saving a place")))
+		if (!new_place) {
+			sqlite3_bind_int64(stmt, 1, place);
+			sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
+		}
+		if (!new_place &&
+		    (err = store_done(store, stmt, "saving a place")))
 			goto fail;
 		if (old.id)
 			*outcome = FS_PUT_CHANGED;

@@ -96,6 +96,8 @@ struct ctx {
 	long n_confirmed;
 	double speed;
 	int buffer;
+	char groups_used[256]; /* groups_in_use(), made once when first asked */
+	bool has_groups_used;
 };
 
 static fs_err __attribute__((format(printf, 5, 6)))
@@ -449,15 +451,23 @@ fs_group_label_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-/* "A, B, C" (the groups with confirmed people, in order), at most 12 */
+/* "A, B, C" (the groups with confirmed people, in order), at most 12:
+ * made once, as every empty-audience warning names them (sorting the
+ * labels for each would make check quadratic) */
 static fs_err
-groups_in_use(const struct ctx *c, char *buf, size_t size)
+groups_in_use(struct ctx *c, const char **out)
 {
+	char *buf = c->groups_used;
+	size_t size = sizeof(c->groups_used);
 	size_t len = 0, n = 0, all = c->in->n_group_labels;
-	const char **labels = malloc((all + 1) * sizeof(char *));
+	const char **labels;
 
-	if (!labels)
+	*out = buf;
+	if (c->has_groups_used)
+		return FS_OK;
+	if (!(labels = malloc((all + 1) * sizeof(char *))))
 		return fs_fail(FS_ENOMEM, "out of memory");
+	c->has_groups_used = true;
 	for (size_t g = 0; g < all; g++)
 		if (c->group_size[g])
 			labels[n++] = c->in->groups[g];
@@ -482,13 +492,13 @@ static fs_err
 check_empty_audience(struct ctx *c, const fs_check_item *it)
 {
 	const fs_check_input *in = c->in;
-	char used[256];
+	const char *used;
 
 	for (size_t i = 0; i < it->n_groups; i++) {
 		int g = it->groups[i];
 		if (c->group_size[g])
 			continue;
-		TRY(groups_in_use(c, used, sizeof(used)));
+		TRY(groups_in_use(c, &used));
 		TRY(add(c, FS_WARNING, "empty-audience", it->ref,
 			"is for group %s, which has no confirmed participant "
 			"(groups in use: %s); correct its audience (agenda "
@@ -892,7 +902,7 @@ done:
 fs_err
 fs_check_run(fs_findings *out, const fs_check_input *in)
 {
-	struct ctx c = { in, out, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 };
+	struct ctx c = { .in = in, .out = out };
 	size_t n_groups = in->n_group_labels, n_cat = in->n_category_codes;
 	int *order = NULL;
 	fs_err err = FS_OK;

@@ -141,11 +141,13 @@ replace_quotas(fs_store *store, int64_t mission_id, const int64_t *cats,
 
 static fs_err
 ensure(fs_store *store, enum query find, enum query add, const char *name,
-       int64_t *id_out)
+       int64_t *id_out, bool *created)
 {
 	sqlite3_stmt *stmt;
 	fs_err err = lookup_id(store, find, name, id_out);
 
+	if (created)
+		*created = false;
 	if (err != FS_ENOTFOUND)
 		return err;
 	if ((err = store_stmt(store, add, &stmt)))
@@ -154,19 +156,29 @@ ensure(fs_store *store, enum query find, enum query add, const char *name,
 	if ((err = store_done(store, stmt, "adding")))
 		return err;
 	*id_out = sqlite3_last_insert_rowid(store->db);
+	if (created)
+		*created = true;
 	return FS_OK;
 }
 
 fs_err
 place_ensure(fs_store *store, const char *name, int64_t *id_out)
 {
-	return ensure(store, Q_PLACE_ID, Q_PLACE_ADD, name, id_out);
+	return ensure(store, Q_PLACE_ID, Q_PLACE_ADD, name, id_out, NULL);
+}
+
+fs_err
+place_ensure_new(fs_store *store, const char *name, int64_t *id_out,
+		 bool *created)
+{
+	return ensure(store, Q_PLACE_ID, Q_PLACE_ADD, name, id_out, created);
 }
 
 fs_err
 facilitator_ensure(fs_store *store, const char *name, int64_t *id_out)
 {
-	return ensure(store, Q_FACILITATOR_ID, Q_FACILITATOR_ADD, name, id_out);
+	return ensure(store, Q_FACILITATOR_ID, Q_FACILITATOR_ADD, name, id_out,
+		      NULL);
 }
 
 /* Is there a category whose code equals code ignoring case?  (Codes are

@@ -33,6 +33,9 @@ fs_err replace_quotas(fs_store *store, int64_t mission_id, const int64_t *cats,
 
 /* Find-or-create, by name; FS_EINPUT when the name is empty. */
 fs_err place_ensure(fs_store *store, const char *name, int64_t *id_out);
+/* The same; *created says whether the place is new (no item is there) */
+fs_err place_ensure_new(fs_store *store, const char *name, int64_t *id_out,
+			bool *created);
 fs_err facilitator_ensure(fs_store *store, const char *name, int64_t *id_out);
 
 /*

@@ -662,6 +662,82 @@ long_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Travel between windows as a bound: two windows whose gap is shorter than
+ * the shortest trip between two different sites cannot both be used by one
+ * group (its visits are at different sites).  Those windows conflict; any
+ * partition of a group's usable windows into sets that all conflict
+ * pairwise (cliques, built greedily in window order) bounds how many
+ * windows the group can use, one per set.  Sound for any order; exact for
+ * windows in time order (each clique is a run of windows too close
+ * together).  FS_EINPUT naming the group when the bound is below K.
+ */
+static fs_err
+check_travel_bound(const struct visits *v)
+{
+	const fs_visit_problem *p = v->p;
+	size_t G = v->G, S = v->S, W = v->W, *clique = NULL;
+	int shortest = INT_MAX;
+	fs_err err = FS_OK;
+	char b1[32];
+
+	if (!p->window_gap || !p->site_trip)
+		return FS_OK;
+	for (size_t j = 0; j < S; j++)
+		for (size_t k = 0; k < S; k++)
+			if (j != k && p->site_trip[j * S + k] < shortest)
+				shortest = p->site_trip[j * S + k];
+	if (shortest <= 0 || shortest == INT_MAX)
+		return FS_OK;
+	if (!(clique = malloc((W + 1) * sizeof(size_t))))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t g = 0; g < G && !err; g++) {
+		size_t n_cliques = 0, usable = 0;
+		for (size_t w = 0; w < W; w++)
+			clique[w] = SIZE_MAX;
+		for (size_t w = 0; w < W; w++) {
+			bool open = false;
+			for (size_t j = 0; j < S && !open; j++)
+				open = is_open(p, j, w) &&
+				       p->group_size[g] <= capacity_of(p, j) &&
+				       (!p->group_allowed ||
+					p->group_allowed[(g * S + j) * W + w]);
+			if (!open)
+				clique[w] = SIZE_MAX - 1; /* not usable */
+			else
+				usable++;
+		}
+		for (size_t w = 0; w < W; w++) {
+			if (clique[w] != SIZE_MAX)
+				continue;
+			clique[w] = n_cliques;
+			for (size_t x = w + 1; x < W; x++) {
+				bool all = clique[x] == SIZE_MAX;
+				for (size_t y = w; y < x && all; y++) {
+					int gap = p->window_gap[y * W + x];
+					all = clique[y] != n_cliques ||
+					      (gap >= 0 && gap < shortest);
+				}
+				if (all)
+					clique[x] = n_cliques;
+			}
+			n_cliques++;
+		}
+		if (n_cliques < v->K)
+			err = fs_fail(FS_EINPUT, "too little time between "
+				      "windows: group %s can be at a site in "
+				      "at most %zu of its %zu usable windows "
+				      "(two windows with less than %d min "
+				      "between them, the shortest trip between "
+				      "two sites, buffer included, cannot both "
+				      "be used), and must visit %zu sites",
+				      group_name(p, g, b1), n_cliques, usable,
+				      shortest, v->K);
+	}
+	free(clique);
+	return err;
+}
+
 /* The bounds any rotation obeys; FS_EINPUT naming the first that fails. */
 static fs_err
 check_bounds(struct visits *v)
@@ -669,6 +745,7 @@ check_bounds(struct visits *v)
 	const fs_visit_problem *p = v->p;
 	char b1[32], b2[32];
 	long total = 0;
+	fs_err err;
 
 	if (v->K > v->W)
 		return fs_fail(FS_EINPUT, "too few windows: each group visits "
@@ -694,6 +771,8 @@ check_bounds(struct visits *v)
 				       v->K, v->K == 1 ? "" : "s", usable,
 				       v->W);
 	}
+	if ((err = check_travel_bound(v)))
+		return err;
 	for (size_t j = 0; j < v->S; j++) {
 		long cap = capacity_of(p, j), sum = 0;
 		size_t m = 0;

@@ -500,6 +500,14 @@ done:
 }
 
 fs_err
+fs_tokens_issue(fs_store *store, const char *mission)
+{
+	struct mission_info info;
+	fs_err err = mission_lookup(store, mission, &info);
+	return err ? err : issue_tokens(store, info.id);
+}
+
+fs_err
 fs_token_rotate(fs_store *store, const char *ref, const char *mission,
 		void (*fn)(void *ctx, const char *mission, const char *token),
 		void *ctx)
@@ -868,18 +876,24 @@ shared_names(const struct cal_mission *m, struct shared_names *out)
 	for (size_t i = 0; i < m->n_groups; i++)
 		snprintf(out->rel[1 + i], sizeof(out->rel[0]), "%s/group-%s.ics",
 			 m->code, m->groups[i]);
-	/* The name as ASCII, and a hash of the exact name: "José Pérez" and
-	 * "Jose Perez" get different addresses, which do not depend on who
-	 * else is in the agenda. */
-	for (size_t i = 0; i < m->n_facilitators; i++) {
-		const char *name = m->facilitators[i];
-		char s[81]; /* 80 characters of a name tell it apart */
-		slug(name, s, sizeof(s));
-		snprintf(out->rel[1 + m->n_groups + i], sizeof(out->rel[0]),
-			 "%s/facilitator-%s%s%08x.ics", m->code, s, *s ? "-" : "",
-			 (unsigned)hash_bytes(name, strlen(name), 0));
-	}
+	for (size_t i = 0; i < m->n_facilitators; i++)
+		fs_path_facilitator(out->rel[1 + m->n_groups + i],
+				    sizeof(out->rel[0]), m->code,
+				    m->facilitators[i]);
 	return FS_OK;
+}
+
+/* The name as ASCII, and a hash of the exact name: "José Pérez" and
+ * "Jose Perez" get different addresses, which do not depend on who else is
+ * in the agenda. */
+int
+fs_path_facilitator(char *out, size_t size, const char *mission,
+		    const char *name)
+{
+	char s[81]; /* 80 characters of a name tell it apart */
+	slug(name, s, sizeof(s));
+	return snprintf(out, size, "%s/facilitator-%s%s%08x.ics", mission, s,
+			*s ? "-" : "", (unsigned)hash_bytes(name, strlen(name), 0));
 }
 
 static void

@@ -616,4 +616,61 @@ const char *const fs_queries[Q__COUNT] = {
 		"JOIN category c ON c.id = p.category_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
 		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	/* hand-outs: badges, links, certificates (handout.c, badge.c,
+	 * certificate.c) */
+	[Q_HANDOUT_MISSION] =
+		"SELECT m.id, m.code, m.title, m.city, m.country, m.start_date, "
+		"m.days, m.contact_name, m.contact_email, m.venue "
+		"FROM mission m WHERE m.code = ?1",
+	/* confirmed participants, for badges, in roster order */
+	[Q_HANDOUT_PEOPLE] =
+		"SELECT p.ref, p.given_name, p.family_name, p.organization, "
+		"p.country, c.number, c.name, r.group_label, "
+		"ifnull(r.feed_token, '') "
+		"FROM registration r JOIN participant p ON p.id = r.participant_id "
+		"JOIN category c ON c.id = p.category_id "
+		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	/* the facilitators of the mission's items (removed ones aside) */
+	[Q_HANDOUT_FACILITATORS] =
+		"SELECT f.name, f.organization FROM facilitator f "
+		"WHERE EXISTS (SELECT 1 FROM item_facilitator x JOIN item i "
+		"  ON i.id = x.item_id WHERE x.facilitator_id = f.id "
+		"  AND i.mission_id = ?1 AND i.removed = 0) "
+		"ORDER BY fs_fold(f.name), f.name",
+	/* every registration not cancelled, for the links list */
+	[Q_HANDOUT_LINKS] =
+		"SELECT p.ref, p.given_name, p.family_name, p.email, p.language, "
+		"ifnull(r.feed_token, '') "
+		"FROM registration r JOIN participant p ON p.id = r.participant_id "
+		"WHERE r.mission_id = ?1 AND r.status <> 'cancelled' "
+		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	[Q_CERT_PERSON] =
+		"SELECT r.id, r.group_label, r.arrival, r.departure "
+		"FROM registration r JOIN participant p ON p.id = r.participant_id "
+		"WHERE p.ref = ?1 AND r.mission_id = ?2",
+	[Q_CERT_ATTENDANCE] =
+		"SELECT day_date, ifnull(item_id, 0), present FROM attendance "
+		"WHERE registration_id = ?1",
+	/* what a certificate counts: sessions, visits and ceremonies */
+	[Q_CERT_ITEMS] =
+		"SELECT i.id, i.day_date, i.start_time, i.end_time, i.audience, "
+		"ifnull(mo.number, 0), ifnull(mo.title, ''), ifnull(mo.id, 0) "
+		"FROM item i LEFT JOIN module mo ON mo.id = i.module_id "
+		"WHERE i.mission_id = ?1 AND i.removed = 0 "
+		"AND i.status = 'active' AND (i.kind = 'session' OR "
+		"i.kind = 'visit' OR i.kind = 'ceremony') "
+		"ORDER BY i.day_date, i.start_time, i.id",
+	[Q_CERT_KEY_GET] = "SELECT key FROM certificate_key WHERE id = 1",
+	[Q_CERT_KEY_PUT] =
+		"INSERT OR IGNORE INTO certificate_key (id, key) VALUES (1, ?1)",
+	[Q_CERT_ISSUE] =
+		"INSERT OR IGNORE INTO certificate (mission_code, "
+		"participant_ref, issued_at) VALUES (?1, ?2, ?3)",
+	[Q_CERT_NUMBER] =
+		"SELECT id, issued_at FROM certificate "
+		"WHERE mission_code = ?1 AND participant_ref = ?2",
+	[Q_CERT_BY_ID] =
+		"SELECT mission_code, participant_ref, issued_at FROM certificate "
+		"WHERE id = ?1",
 };

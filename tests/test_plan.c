@@ -802,6 +802,62 @@ test_visits_back_to_back(void **state)
 	assert_true(fs_visit_rotation_valid(w_of, &p));
 }
 
+/* The shape of bench/plan.sh's `plan visits` with 40 windows: 100 groups
+ * of 25 and 40 sites for 80 people, 4 days of 10 one-hour windows with 10
+ * minutes between them, every trip longer than that.  No group can use
+ * two windows in a row, so at most 20 of the 40: the bound refuses it
+ * at once (it used to run out of search steps).  With an hour between
+ * windows, the rotation exists and is found; every group can also visit
+ * 20 sites, one window in two. */
+static void
+test_visits_bench_shape(void **state)
+{
+	enum { G = 100, S = 40, W = 40 };
+	static long size[G], cap[S];
+	static int gap[W * W], trip[S * S], w_of[G * S];
+	fs_visit_problem p = { 0 };
+	fs_visit_method method;
+	(void)state;
+	seed(4040);
+	for (size_t g = 0; g < G; g++)
+		size[g] = 25;
+	for (size_t j = 0; j < S; j++)
+		cap[j] = 80;
+	for (size_t j = 0; j < S; j++)
+		for (size_t k = j; k < S; k++)
+			trip[j * S + k] = trip[k * S + j] =
+				j == k ? 0 : 16 + (int)rnd(20);
+	for (size_t w = 0; w < W; w++)
+		for (size_t x = 0; x < W; x++)
+			gap[w * W + x] = w == x || w / 10 != x / 10
+						 ? -1
+						 : 60 * abs((int)x - (int)w) - 50;
+	p.n_groups = G;
+	p.n_sites = S;
+	p.n_windows = W;
+	p.group_size = size;
+	p.site_capacity = cap;
+	p.window_gap = gap;
+	p.site_trip = trip;
+	p.per_group = S;
+	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_EINPUT);
+	assert_non_null(strstr(fs_errdetail(), "too little time between "
+				"windows: group 1 can be at a site in at most "
+				"20 of its 40 usable windows"));
+	p.per_group = 21;
+	assert_int_equal(fs_plan_visits(w_of, &p, NULL), FS_EINPUT);
+	assert_non_null(strstr(fs_errdetail(), "at most 20 of its 40"));
+	/* an hour between windows: every trip fits, the colouring answers */
+	for (size_t w = 0; w < W; w++)
+		for (size_t x = 0; x < W; x++)
+			if (gap[w * W + x] >= 0)
+				gap[w * W + x] += 50;
+	p.per_group = S;
+	assert_int_equal(fs_plan_visits(w_of, &p, &method), FS_OK);
+	assert_int_equal(method, FS_VISITS_COLOURING);
+	assert_true(fs_visit_rotation_valid(w_of, &p));
+}
+
 int
 main(void)
 {
@@ -819,6 +875,7 @@ main(void)
 		cmocka_unit_test(test_visits_align),
 		cmocka_unit_test(test_visits_travel_between_windows),
 		cmocka_unit_test(test_visits_back_to_back),
+		cmocka_unit_test(test_visits_bench_shape),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,13 +20,13 @@ GROUPS_AND_COMMANDS=(
 	ics page publish serve "token show" "token rotate"
 	check "plan groups" "plan visits"
 	roster "attend mark" "attend import" "attend export" "attend list"
-	certificates
+	certificates badges links
 )
 CMD_GROUPS=(mission participant agenda category module place facilitator token plan attend)
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
-for g in init demo ics page publish serve check roster certificates "${CMD_GROUPS[@]}"; do
+for g in init demo ics page publish serve check roster certificates badges links "${CMD_GROUPS[@]}"; do
 	expect_stdout "^  $g +[a-z]"
 done
 ok fs -h

@@ -241,7 +241,7 @@ expect_stderr_fixed "give mission codes or --all, not both"
 fails 2 fs roster ph-t -o -
 fails 2 fs roster ph-t -o x.xlsx --frobnicate
 check "no x.xlsx after usage errors" test ! -e x.xlsx
-FIELDSCHOOL_DB=$TMP/none.db fails 3 fs roster ph-t -o x.xlsx
+FIELDSCHOOL_DB=$TMP/none.db fails 4 fs roster ph-t -o x.xlsx
 expect_stderr_fixed "no database at"
 ok fs roster --help
 expect_stdout '^usage: fieldschool roster'

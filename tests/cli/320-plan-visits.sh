@@ -112,7 +112,7 @@ ok fs agenda add t2 --ref VX --day 2 --start 14:00 --end 15:00 --kind visit --ti
 ok fs agenda add t2 --ref VY --day 2 --start 16:00 --end 17:00 --kind visit --title Y --place SiteY --lat 14.6058 --lon 121.0 --capacity 5
 snapshot t2
 fails 3 fs plan visits t2 --slots "2 09:30-10:30,2 10:30-11:30"
-expect_stderr_fixed "no rotation exists"
+expect_stderr_fixed "too little time between windows: group A can be at a site in at most 1 of its 2 usable windows (two windows with less than 34 min between them, the shortest trip between two sites, buffer included, cannot both be used), and must visit 2 sites"
 expect_stderr_fixed "a group cannot visit both 'SiteX' and 'SiteY' in day 2 09:30-10:30 and day 2 10:30-11:30: 0 min between them, and the trip takes 34 min, buffer included"
 expect_stdout_empty
 unchanged_since t2

@@ -113,4 +113,9 @@ fs_err fs_token_get(fs_store *store, const char *ref, const char *mission,
 fs_err fs_token_mission(fs_store *store, const char *ref,
 			char mission_out[65]);
 
+/* Gives every registration of the mission that is not cancelled and has
+ * no feed token one, in one transaction: before hand-outs print their
+ * addresses.  FS_ENOTFOUND. */
+fs_err fs_tokens_issue(fs_store *store, const char *mission);
+
 #endif

@@ -63,4 +63,10 @@ char *fs_url_encode(const char *s);
 int fs_path_personal(char *out, size_t size, const char *mission,
 		     const char *token, const char *ext);
 
+/* The path of a facilitator's feed, relative to the publish directory:
+ * "M/facilitator-NAME-HASH.ics" (the name as ASCII, and 8 hex digits of a
+ * hash of the exact name).  Returns what snprintf returns. */
+int fs_path_facilitator(char *out, size_t size, const char *mission,
+			const char *name);
+
 #endif

@@ -1,0 +1,393 @@
+/* pdf.c - PDF documents with cairo and pango: streamed pages, fitted text,
+ * QR codes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+
+#include "fieldschool/handout.h"
+#include "pdf.h"
+
+static cairo_status_t
+write_out(void *closure, const unsigned char *data, unsigned int length)
+{
+	struct pdf *pdf = closure;
+	if (fwrite(data, 1, length, pdf->out) != length) {
+		pdf->write_failed = true;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+fs_err
+pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title)
+{
+	memset(pdf, 0, sizeof(*pdf));
+	pdf->out = out;
+	pdf->surface = cairo_pdf_surface_create_for_stream(write_out, pdf, w, h);
+	if (cairo_surface_status(pdf->surface) != CAIRO_STATUS_SUCCESS)
+		goto fail;
+	cairo_pdf_surface_set_metadata(pdf->surface, CAIRO_PDF_METADATA_TITLE,
+				       title);
+	cairo_pdf_surface_set_metadata(pdf->surface,
+				       CAIRO_PDF_METADATA_CREATOR,
+				       "fieldschool");
+	pdf->cr = cairo_create(pdf->surface);
+	if (cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
+		goto fail;
+	pdf->layout = pango_cairo_create_layout(pdf->cr);
+	if (!pdf->layout)
+		goto fail;
+	/* Metrics as the font designs them, not snapped to a screen's
+	 * pixels: the same layout whatever the output. */
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(
+		pango_layout_get_context(pdf->layout), fo);
+	cairo_font_options_destroy(fo);
+	pango_layout_context_changed(pdf->layout);
+	pango_layout_set_auto_dir(pdf->layout, FALSE);
+	return FS_OK;
+fail:
+	pdf_close(pdf);
+	return fs_fail(FS_ENOMEM, "cannot start a PDF document");
+}
+
+fs_err
+pdf_page(struct pdf *pdf)
+{
+	cairo_show_page(pdf->cr);
+	pdf->pages++;
+	if (pdf->write_failed || cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
+		return fs_fail(FS_EIO, "writing a PDF page: %s",
+			       pdf->write_failed ? "write error"
+				: cairo_status_to_string(cairo_status(pdf->cr)));
+	return FS_OK;
+}
+
+fs_err
+pdf_close(struct pdf *pdf)
+{
+	cairo_status_t status = CAIRO_STATUS_SUCCESS;
+
+	if (pdf->layout)
+		g_object_unref(pdf->layout);
+	if (pdf->cr) {
+		status = cairo_status(pdf->cr);
+		cairo_destroy(pdf->cr);
+	}
+	if (pdf->surface) {
+		cairo_surface_finish(pdf->surface);
+		if (status == CAIRO_STATUS_SUCCESS)
+			status = cairo_surface_status(pdf->surface);
+		cairo_surface_destroy(pdf->surface);
+	}
+	bool failed = pdf->write_failed || status != CAIRO_STATUS_SUCCESS;
+	const char *why = pdf->write_failed ? "write error"
+					    : cairo_status_to_string(status);
+	memset(pdf, 0, sizeof(*pdf));
+	return failed ? fs_fail(FS_EIO, "writing a PDF document: %s", why)
+		      : FS_OK;
+}
+
+void
+fs_handouts_cleanup(void)
+{
+	/* the font map holds the fonts, which hold cairo's scaled fonts,
+	 * which hold fontconfig's patterns: freed in that order */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
+}
+
+void
+pdf_rgb(cairo_t *cr, uint32_t rgb)
+{
+	cairo_set_source_rgb(cr, ((rgb >> 16) & 255) / 255.0,
+			     ((rgb >> 8) & 255) / 255.0, (rgb & 255) / 255.0);
+}
+
+/* --- text in a box ------------------------------------------------------- */
+
+struct extent {
+	double x, y, w, h; /* from the layout's origin, points */
+	int lines;
+};
+
+/* Sizes in quarter points: each size is a font instance for pango,
+ * cairo and HarfBuzz, made once and cached, so sizes computed in
+ * proportion would make a new one for nearly every text. */
+static double
+quarter(double size)
+{
+	return floor(size * 4) / 4;
+}
+
+static void
+set_font(PangoLayout *layout, const struct pdf_style *st, double size)
+{
+	PangoFontDescription *d = pango_font_description_new();
+	pango_font_description_set_family(d, st->fonts);
+	pango_font_description_set_absolute_size(d, size * PANGO_SCALE);
+	pango_font_description_set_weight(d, st->weight ? st->weight
+						       : PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_style(d, st->italic ? PANGO_STYLE_ITALIC
+						       : PANGO_STYLE_NORMAL);
+	pango_layout_set_font_description(layout, d);
+	pango_font_description_free(d);
+}
+
+/* The union of the ink and logical rectangles: what pdftotext and the eye
+ * both see. */
+static struct extent
+measure(PangoLayout *layout)
+{
+	PangoRectangle ink, logical;
+	struct extent e;
+
+	pango_layout_get_extents(layout, &ink, &logical);
+	double x0 = logical.x, y0 = logical.y;
+	double x1 = logical.x + logical.width, y1 = logical.y + logical.height;
+	if (ink.width > 0 && ink.height > 0) {
+		x0 = fmin(x0, ink.x);
+		y0 = fmin(y0, ink.y);
+		x1 = fmax(x1, ink.x + ink.width);
+		y1 = fmax(y1, ink.y + ink.height);
+	}
+	e.x = x0 / PANGO_SCALE;
+	e.y = y0 / PANGO_SCALE;
+	e.w = (x1 - x0) / PANGO_SCALE;
+	e.h = (y1 - y0) / PANGO_SCALE;
+	e.lines = pango_layout_get_line_count(layout);
+	return e;
+}
+
+static bool
+fits(const struct extent *e, double w, double h, int max_lines)
+{
+	return e->w <= w && e->h <= h && e->lines <= max_lines;
+}
+
+/* Line breaks and tabs typed into a name become spaces: a name is one
+ * paragraph. */
+static char *
+one_paragraph(const char *text)
+{
+	if (!strpbrk(text, "\n\r\t\v\f"))
+		return NULL;
+	char *copy = strdup(text);
+	for (char *p = copy; p && *p; p++)
+		if (strchr("\n\r\t\v\f", *p))
+			*p = ' ';
+	return copy;
+}
+
+/* Is c drawn from the emoji font?  Pictographs, dingbats and symbols,
+ * flags (regional indicators, tags), and the joiners and modifiers that
+ * build sequences. */
+static bool
+is_emoji(gunichar c)
+{
+	return (c >= 0x1f000 && c <= 0x1faff) || (c >= 0x2600 && c <= 0x27bf) ||
+	       (c >= 0x2300 && c <= 0x23ff) || (c >= 0x2b00 && c <= 0x2bff) ||
+	       (c >= 0xe0020 && c <= 0xe007f) || c == 0x200d || c == 0xfe0f ||
+	       c == 0x20e3 || c == 0x3030 || c == 0x303d || c == 0x3297 ||
+	       c == 0x3299 || c == 0x00a9 || c == 0x00ae || c == 0x2122;
+}
+
+/*
+ * Gives the emoji in text the emoji font, and nothing else.  Naming Noto
+ * Color Emoji in the font list would be simpler, but pango then draws
+ * some digits with it (digits are keycap bases), as blank boxes; and
+ * fontconfig's own fallback does not pick a colour font.  A digit, '#' or
+ * '*' goes with the emoji only as a keycap (followed by U+FE0F or U+20E3).
+ */
+static bool
+emoji_runs(PangoAttrList *attrs, const char *text)
+{
+	const char *p = text, *run = NULL, *prev = NULL;
+	bool any = false;
+	for (;;) {
+		gunichar c = *p ? g_utf8_get_char(p) : 0;
+		bool emoji = c && is_emoji(c);
+		if (emoji && !run) {
+			run = p;
+			if ((c == 0xfe0f || c == 0x20e3) && prev &&
+			    ((*prev >= '0' && *prev <= '9') || *prev == '#' ||
+			     *prev == '*'))
+				run = prev;
+		} else if (!emoji && run) {
+			PangoAttribute *a =
+				pango_attr_family_new("Noto Color Emoji");
+			a->start_index = (guint)(run - text);
+			a->end_index = (guint)(p - text);
+			pango_attr_list_insert(attrs, a);
+			run = NULL;
+			any = true;
+		}
+		if (!c)
+			break;
+		prev = p;
+		p = g_utf8_next_char(p);
+	}
+	return any;
+}
+
+double
+pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
+	 double x, double y, double w, double h, enum pdf_valign valign)
+{
+	PangoLayout *l = pdf->layout;
+	int max_lines = st->max_lines > 1 ? st->max_lines : 1;
+	double size = st->size, min = st->min_size > 0 ? st->min_size : size;
+	struct extent e;
+	char *copy;
+
+	if (!text || !*text)
+		return 0;
+	copy = one_paragraph(text);
+	pango_layout_set_text(l, copy ? copy : text, -1);
+	free(copy);
+	pango_layout_set_width(l, -1);
+	pango_layout_set_height(l, -1);
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, st->align == PDF_CENTER ? PANGO_ALIGN_CENTER
+				      : st->align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
+							       : PANGO_ALIGN_LEFT);
+	PangoAttrList *attrs = pango_attr_list_new();
+	if (st->tracking)
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
+					       (int)(st->tracking * PANGO_SCALE)));
+	bool has_emoji = emoji_runs(attrs, pango_layout_get_text(l));
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
+	/* Colour emoji are bitmaps that cairo draws somewhat larger than
+	 * the extents pango reports: fit such a text in a smaller box. */
+	if (has_emoji) {
+		double ix = fmin(0.25 * st->size, 0.08 * w);
+		double iy = fmin(0.125 * st->size, 0.12 * h);
+		x += ix;
+		w -= 2 * ix;
+		y += iy;
+		h -= 2 * iy;
+	}
+
+	/* 1. one line, shrinking: the size scales the extent nearly in
+	 * proportion, so the first guess is close */
+	set_font(l, st, size);
+	e = measure(l);
+	if (!fits(&e, w, h, 1)) {
+		size = fmax(min, quarter(size * fmin(w / e.w, h / e.h)));
+		for (;;) {
+			set_font(l, st, size);
+			e = measure(l);
+			if (fits(&e, w, h, 1) || size <= min)
+				break;
+			size = fmax(min, quarter(size * 0.95));
+		}
+	}
+	/* 2. wrapped on up to max_lines lines, shrinking further */
+	if (!fits(&e, w, h, 1) && max_lines > 1) {
+		double floor = min * 2 / 3;
+		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+		for (size = min;; size = fmax(floor, quarter(size * 0.93))) {
+			set_font(l, st, size);
+			e = measure(l);
+			if (fits(&e, w, h, max_lines) || size <= floor)
+				break;
+		}
+	}
+	/* 3. cut short with an ellipsis; smaller still only for what no
+	 * ellipsis helps (a tower of combining marks) */
+	if (!fits(&e, w, h, max_lines)) {
+		pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+		pango_layout_set_height(l, -max_lines);
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		e = measure(l);
+		while (!fits(&e, w, h, max_lines) && size > 1) {
+			size = quarter(size * 0.85);
+			set_font(l, st, size);
+			e = measure(l);
+		}
+	}
+
+	double ox = x - e.x, oy = y - e.y;
+	if (st->align == PDF_CENTER)
+		ox += (w - e.w) / 2;
+	else if (st->align == PDF_RIGHT)
+		ox += w - e.w;
+	if (valign == PDF_MIDDLE)
+		oy += (h - e.h) / 2;
+	else if (valign == PDF_BOTTOM)
+		oy += h - e.h;
+	cairo_t *cr = pdf->cr;
+	cairo_save(cr);
+	if (!fits(&e, w, h, max_lines)) { /* never seen; a last guard */
+		cairo_rectangle(cr, x, y, w, h);
+		cairo_clip(cr);
+	}
+	pdf_rgb(cr, st->rgb);
+	cairo_move_to(cr, ox, oy);
+	pango_cairo_show_layout(cr, l);
+	cairo_restore(cr);
+	return fmin(e.h, h);
+}
+
+/* --- QR codes -------------------------------------------------------------- */
+
+double
+pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
+{
+	cairo_t *cr = pdf->cr;
+	int side = qr->width + 2 * FS_QR_QUIET;
+	double m = size / side;
+
+	/* One image of the modules, a pixel each, scaled up without
+	 * smoothing: a few hundred bytes where rectangles would take tens of
+	 * kilobytes of path per code (and most of the time). */
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1,
+							  side, side);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return 0;
+	}
+	cairo_surface_flush(img);
+	unsigned char *data = cairo_image_surface_get_data(img);
+	int stride = cairo_image_surface_get_stride(img);
+	/* A1: a bit per pixel in 32-bit words, the first pixel in the
+	 * least significant bit on little-endian machines (pixman's order);
+	 * a one-bit mask with a solid source becomes a PDF stencil mask */
+	memset(data, 0, (size_t)stride * side);
+	for (int row = 0; row < side; row++) {
+		uint32_t *words = (uint32_t *)(void *)(data + row * stride);
+		for (int col = 0; col < side; col++) {
+			if (!fs_qr_dark(qr, col - FS_QR_QUIET, row - FS_QR_QUIET))
+				continue;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+			words[col >> 5] |= 0x80000000u >> (col & 31);
+#else
+			words[col >> 5] |= 1u << (col & 31);
+#endif
+		}
+	}
+	cairo_surface_mark_dirty(img);
+
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_rectangle(cr, x, y, size, size);
+	cairo_fill(cr);
+	cairo_translate(cr, x, y);
+	cairo_scale(cr, m, m);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_pattern_t *mask = cairo_pattern_create_for_surface(img);
+	cairo_pattern_set_filter(mask, CAIRO_FILTER_NEAREST);
+	cairo_mask(cr, mask);
+	cairo_pattern_destroy(mask);
+	cairo_restore(cr);
+	cairo_surface_destroy(img);
+	return m;
+}
