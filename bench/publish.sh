@@ -53,7 +53,7 @@ fresh() { rm -rf "$out"; sync; }
 # measure NAME CMD...: appends "wall rss_kb bytes files" to $run/NAME.times
 measure() {
 	local name=$1; shift
-	/usr/bin/time -f "%e %M" -o "$run/time" "$@" >/dev/null 2>"$run/$name.err" ||
+	/usr/bin/time -f "%e %M" -o "$run/time" "$@" >"$run/out.json" 2>"$run/$name.err" ||
 		{ cat "$run/$name.err" >&2; exit 1; }
 	local bytes files
 	bytes=$(find "$out" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
@@ -68,7 +68,8 @@ median() { # FILE COLUMN
 for ((i = 1; i <= runs; i++)); do
 	fresh
 	# shellcheck disable=SC2086
-	measure fieldschool "$bin" --db "$db" publish $missions --out "$out"
+	measure fieldschool "$bin" --db "$db" --json publish $missions --out "$out"
+	cp "$run/out.json" "$run/fieldschool-$i.json"
 	# shellcheck disable=SC2086
 	measure republish "$bin" --db "$db" publish $missions --out "$out"
 	for p in $peers; do
@@ -92,3 +93,20 @@ for name in fieldschool republish $(for p in $peers; do echo "peer-$p"; done); d
 		'BEGIN { printf "| %s | %s | %.1f | %d | %.0f | %.1fx |\n",
 			 l, w, r / 1024, n, b / 1e6, w / o }'
 done
+
+# Feeds and pages apart, as publish reports them (its pages phase, timed
+# inside publish, runs once every feed is written).
+printf '\nFeeds and pages of one fieldschool publish (the median run):\n\n'
+printf '| part | files | MB written | wall s |\n|---|---|---|---|\n'
+/usr/bin/python3 - "$run" "$runs" <<'PYEOF'
+import json, sys
+run, runs = sys.argv[1], int(sys.argv[2])
+walls = [float(l.split()[0]) for l in open(f"{run}/fieldschool.times")]
+stats = [json.load(open(f"{run}/fieldschool-{i}.json")) for i in range(1, runs + 1)]
+k = sorted(range(runs), key=lambda i: walls[i])[(runs - 1) // 2]
+s, wall = stats[k], walls[k]
+feeds_s = wall - s["page_seconds"]
+print(f"| feeds | {s['feeds']} | {(s['bytes'] - s['page_bytes']) / 1e6:.0f} | {feeds_s:.1f} |")
+print(f"| pages, schedules, index | {s['pages']} | {s['page_bytes'] / 1e6:.0f} | {s['page_seconds']:.1f} |")
+print(f"| publish, both | {s['feeds'] + s['pages']} | {s['bytes'] / 1e6:.0f} | {wall:.1f} ({wall / feeds_s:.2f}x the feeds) |")
+PYEOF

@@ -167,6 +167,7 @@ int cmd_module(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_facilitator(int argc, char **argv);
 int cmd_ics(int argc, char **argv);
+int cmd_page(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_serve(int argc, char **argv);

@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "cmd.h"
+
+/* The address of `fieldschool serve --dir DIR/feeds` by default. */
+#define DEMO_BASE_URL "http://127.0.0.1:8080"
 #include "fieldschool/demo.h"
 #include "fieldschool/feed.h"
 #include "fieldschool/file.h"
@@ -341,7 +344,9 @@ cmd_demo(int argc, char **argv)
 		goto done;
 	summary.files++;
 
-	/* calendar feeds of the three missions */
+	/* calendar feeds and pages of the three missions, addressed as
+	 * `fieldschool serve --dir DIR/feeds` serves them by default, so
+	 * that their subscribe links and QR codes work on this machine */
 	{
 		const char *codes[8];
 		fs_publish_stats stats;
@@ -350,11 +355,14 @@ cmd_demo(int argc, char **argv)
 			codes[i] = summary.codes[i];
 		snprintf(path, sizeof(path), "%s/feeds", dir);
 		opts.dir = path;
+		opts.base_url = DEMO_BASE_URL;
 		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
 				      &opts, &stats)))
 			goto done;
-		printf("published %ld calendar feed%s in %s/\n", stats.feeds,
-		       fs_plural(stats.feeds), path);
+		printf("published %ld calendar feed%s and %ld page%s in %s/ "
+		       "(for %s)\n", stats.feeds, fs_plural(stats.feeds),
+		       stats.pages, fs_plural(stats.pages), path,
+		       DEMO_BASE_URL);
 	}
 	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
 	for (int i = 0; i < summary.n_codes; i++) {
@@ -375,6 +383,7 @@ cmd_demo(int argc, char **argv)
 	printf("\nwrote %d file%s to %s/: missions.csv, agenda-MISSION.csv, "
 	       "participants-MISSION.csv, roster-MISSION.xlsx\n", summary.files,
 	       fs_plural(summary.files), dir);
+	printf("\nopen first: %s/feeds/index.html\n", dir);
 	print_try(db, summary.n_codes ? summary.codes[0] : "mx-2027");
 done:
 	fs_store_close(store);

@@ -145,6 +145,10 @@ cmd_publish(int argc, char **argv)
 			       "its URL (private: it\n"
 			       "                                lists the "
 			       "personal addresses)\n"
+			       "then the pages: MISSION/index.html, "
+			       "MISSION/group-LABEL.html,\nMISSION/p/TOKEN.html, "
+			       "MISSION/schedule.xml and .json (conference apps),\n"
+			       "and index.html, the missions published in DIR.\n"
 			       "Each file is replaced atomically and only when "
 			       "it changed; feeds of\nrevoked tokens and gone "
 			       "groups are removed after the new ones are in "
@@ -195,14 +199,17 @@ cmd_publish(int argc, char **argv)
 			stats.no_base_url == 1 ? "has" : "have", opts.dir);
 	if (global.json)
 		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
-		       "\"removed\": %ld, \"bytes\": %lld}\n",
+		       "\"removed\": %ld, \"bytes\": %lld, \"pages\": %ld, "
+		       "\"page_bytes\": %lld, \"page_seconds\": %.3f}\n",
 		       stats.feeds, stats.written, stats.unchanged,
-		       stats.removed, (long long)stats.bytes);
+		       stats.removed, (long long)stats.bytes, stats.pages,
+		       (long long)stats.page_bytes, stats.page_seconds);
 	else
-		printf("%s: %ld feed%s, %ld file%s written (%.1f MB), %ld "
-		       "unchanged, %ld removed\n",
+		printf("%s: %ld feed%s and %ld page%s, %ld file%s written "
+		       "(%.1f MB), %ld unchanged, %ld removed\n",
 		       opts.dir, stats.feeds, fs_plural(stats.feeds),
-		       stats.written, fs_plural(stats.written),
+		       stats.pages, fs_plural(stats.pages), stats.written,
+		       fs_plural(stats.written),
 		       (double)stats.bytes / 1e6, stats.unchanged,
 		       stats.removed);
 	return EXIT_OK;

@@ -26,6 +26,7 @@ static const struct cmd commands[] = {
 	{ "facilitator", cmd_facilitator,
 	  "add, list, edit and remove facilitators" },
 	{ "ics", cmd_ics, "write one calendar feed of a mission" },
+	{ "page", cmd_page, "write one HTML page of a mission's agenda" },
 	{ "publish", cmd_publish, "write every feed of missions into a directory" },
 	{ "serve", cmd_serve, "serve a publish directory over HTTP" },
 	{ "token", cmd_token, "show or rotate a participant's feed address" },

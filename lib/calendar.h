@@ -29,6 +29,20 @@ fs_err buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_release(struct buf *b);
 
+/* What an agenda item is, field by field: what pages and schedules show.
+ * Every string is set (maybe ""); the VEVENT's text carries all of it, so
+ * the event's hash covers it. */
+struct cal_item {
+	int64_t id;         /* the item's row: stable, unique */
+	int64_t day;        /* days since 1970-01-01, local */
+	int start, end;     /* minutes after local midnight */
+	char *uid, *kind, *title, *module, *module_title, *place, *address,
+	     *host, *description;
+	bool has_geo;
+	double lat, lon;
+	bool cancelled, removed;
+};
+
 /* One agenda item, as a VEVENT. */
 struct cal_event {
 	char *text;         /* "BEGIN:VEVENT\r\n...END:VEVENT\r\n" */
@@ -36,6 +50,7 @@ struct cal_event {
 	uint64_t hash;      /* of text */
 	char *audience;     /* "all" or "group:A;category:lgu-focal" */
 	char *facilitators; /* names joined by ';' */
+	struct cal_item item;
 };
 
 struct cal_mission {

@@ -421,7 +421,46 @@ describe_audience(struct buf *out, const char *audience)
 enum { I_UID, I_SEQUENCE, I_CREATED, I_UPDATED, I_DAY, I_START, I_END,
        I_KIND, I_TITLE, I_MODULE, I_MODULE_TITLE, I_PLACE, I_ADDRESS, I_LAT,
        I_LON, I_HOST, I_AUDIENCE, I_DESCRIPTION, I_STATUS, I_REMOVED,
-       I_FACILITATORS };
+       I_FACILITATORS, I_ID };
+
+/* The item's fields, for pages and schedules. */
+static fs_err
+item_of(struct cal_item *it, sqlite3_stmt *row, int64_t day, int start,
+	int end)
+{
+	char **const fields[] = { &it->uid, &it->kind, &it->title, &it->module,
+				  &it->module_title, &it->place, &it->address,
+				  &it->host, &it->description };
+	const int columns[] = { I_UID, I_KIND, I_TITLE, I_MODULE,
+				I_MODULE_TITLE, I_PLACE, I_ADDRESS, I_HOST,
+				I_DESCRIPTION };
+
+	it->id = sqlite3_column_int64(row, I_ID);
+	it->day = day;
+	it->start = start;
+	it->end = end;
+	it->removed = sqlite3_column_int(row, I_REMOVED);
+	it->cancelled = it->removed ||
+			!strcmp(store_text(row, I_STATUS), "cancelled");
+	it->has_geo = sqlite3_column_type(row, I_LAT) != SQLITE_NULL &&
+		      sqlite3_column_type(row, I_LON) != SQLITE_NULL;
+	it->lat = sqlite3_column_double(row, I_LAT);
+	it->lon = sqlite3_column_double(row, I_LON);
+	for (size_t i = 0; i < sizeof(columns) / sizeof(*columns); i++)
+		if (!(*fields[i] = dupe(store_text(row, columns[i]))))
+			return fs_fail(FS_ENOMEM, "out of memory");
+	return FS_OK;
+}
+
+static void
+item_release(struct cal_item *it)
+{
+	char *fields[] = { it->uid, it->kind, it->title, it->module,
+			   it->module_title, it->place, it->address, it->host,
+			   it->description };
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		free(fields[i]);
+}
 
 static fs_err
 build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
@@ -560,7 +599,7 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 	    !(out->facilitators = dupe(facilitators)))
 		return fs_fail(FS_ENOMEM, "out of memory");
 	out->hash = hash_bytes(out->text, out->len, 0);
-	return FS_OK;
+	return item_of(&out->item, row, day, start, end);
 }
 
 /* --- the mission -------------------------------------------------------- */
@@ -760,6 +799,7 @@ cal_mission_free(struct cal_mission *m)
 		free(m->events[i].text);
 		free(m->events[i].audience);
 		free(m->events[i].facilitators);
+		item_release(&m->events[i].item);
 	}
 	for (size_t i = 0; i < m->n_groups; i++)
 		free(m->groups[i]);

@@ -357,7 +357,7 @@ const char *const fs_queries[Q__COUNT] = {
 		"(SELECT group_concat(name, ';') FROM (SELECT f.name "
 		"  FROM item_facilitator x JOIN facilitator f "
 		"  ON f.id = x.facilitator_id WHERE x.item_id = i.id "
-		"  ORDER BY x.position)) "
+		"  ORDER BY x.position)), i.id "
 		"FROM item i LEFT JOIN module mo ON mo.id = i.module_id "
 		"LEFT JOIN place p ON p.id = i.place_id "
 		"WHERE i.mission_id = ?1 "
@@ -406,6 +406,21 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_FEED_FILE_LIST] =
 		"SELECT path FROM feed_file WHERE dir = ?1 ORDER BY path",
 	/* where a mission was last published (url.c, publish.c) */
+	[Q_PAGE_MISSION] =
+		"SELECT country, venue, address, lat, lon, start_date, days "
+		"FROM mission WHERE id = ?1",
+	[Q_PAGE_MODULES] =
+		"SELECT DISTINCT CASE WHEN mo.curriculum = 'seminar' "
+		" THEN 'Module ' || mo.number ELSE mo.code END, mo.title, "
+		"mo.topics, mo.curriculum, mo.number "
+		"FROM item i JOIN module mo ON mo.id = i.module_id "
+		"WHERE i.mission_id = ?1 AND i.removed = 0 "
+		"ORDER BY mo.curriculum, mo.number",
+	[Q_PAGE_LISTED] =
+		"SELECT m.code, m.title, m.city, m.start_date, m.days, "
+		"p.base_url FROM publication p JOIN mission m "
+		"ON m.id = p.mission_id WHERE p.dir = ?1 "
+		"ORDER BY m.start_date, m.code",
 	[Q_PUBLICATION_GET] =
 		"SELECT p.base_url, p.dir, p.published_at FROM publication p "
 		"JOIN mission m ON m.id = p.mission_id WHERE m.code = ?1",

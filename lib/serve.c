@@ -40,6 +40,7 @@
 
 #include "fieldschool/manifest.h"
 #include "fieldschool/serve.h"
+#include "page.h"
 
 /* Longer request headers than this (all of them, with the request line)
  * get 431: a calendar client sends under 1 KiB. */
@@ -594,15 +595,29 @@ common_headers(struct MHD_Response *r)
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 }
 
+/* Our pages have no frame and no form; their style sheet is inline, and
+ * so is their one script (page.c), allowed by its hash. */
+static char page_csp[400];
+static pthread_once_t page_csp_once = PTHREAD_ONCE_INIT;
+
+static void
+make_page_csp(void)
+{
+	char script[45];
+	page_script_hash(script);
+	snprintf(page_csp, sizeof(page_csp),
+		 "default-src 'none'; style-src 'self' 'unsafe-inline'; "
+		 "script-src 'sha256-%s'; img-src 'self' data:; "
+		 "base-uri 'none'; form-action 'none'; "
+		 "frame-ancestors 'none'",
+		 script);
+}
+
 static void
 add_page_headers(struct MHD_Response *r)
 {
-	/* our pages have no script, no frame, no form; styles inline */
-	MHD_add_response_header(
-		r, "Content-Security-Policy",
-		"default-src 'none'; style-src 'self' 'unsafe-inline'; "
-		"img-src 'self' data:; base-uri 'none'; form-action 'none'; "
-		"frame-ancestors 'none'");
+	pthread_once(&page_csp_once, make_page_csp);
+	MHD_add_response_header(r, "Content-Security-Policy", page_csp);
 	/* a page's address may hold a personal token */
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 }

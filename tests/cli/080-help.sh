@@ -17,7 +17,7 @@ GROUPS_AND_COMMANDS=(
 	"category list" "category add" "module list" "place add" "place list"
 	"place edit" "place remove" "facilitator add" "facilitator list"
 	"facilitator edit" "facilitator remove"
-	ics publish serve "token show" "token rotate"
+	ics page publish serve "token show" "token rotate"
 	check "plan groups" "plan visits"
 	roster "attend mark" "attend import" "attend export" "attend list"
 	certificates badges links
@@ -26,7 +26,7 @@ CMD_GROUPS=(mission participant agenda category module place facilitator token p
 
 ok fs --help
 expect_stdout '^usage: fieldschool \[--db FILE\] \[--json\] COMMAND \[ARGS\]$'
-for g in init demo ics publish serve check roster certificates badges links "${CMD_GROUPS[@]}"; do
+for g in init demo ics page publish serve check roster certificates badges links "${CMD_GROUPS[@]}"; do
 	expect_stdout "^  $g +[a-z]"
 done
 ok fs -h

@@ -424,8 +424,9 @@ bad = [f for f in idx["feeds"] if f.get("url") != "https://cal.example.org/feeds
 print(bad[:3] or f"{len(idx['feeds'])} feeds")
 sys.exit(1 if bad or not idx["feeds"] else 0)
 EOF
-check "the same feeds with or without a base URL" \
-	diff -r -x index.json "$TMP/based/rw-2027" "$DEMO/feeds/rw-2027"
+check "the same feeds with or without a base URL (pages differ: their links)" \
+	diff -r -x index.json -x '*.html' -x 'schedule.*' "$TMP/based/rw-2027" \
+	"$DEMO/feeds/rw-2027"
 
 # ============================================================================
 # Hand-made data: audiences, travel, hostile names.
@@ -563,7 +564,7 @@ eq "re-publish with no change: removed" "$(json_field removed <"$LAST_OUT")" 0
 tree_state "$OUT" >s1.state
 same_file "re-publish with no change: every file's inode, bytes, mtime" s0.state s1.state
 ok fs publish m1 --out "$OUT"
-expect_stdout ': [0-9]+ feeds, 0 files written \(0\.0 MB\), [0-9]+ unchanged, 0 removed$'
+expect_stdout ': [0-9]+ feeds and [0-9]+ pages, 0 files written \(0\.0 MB\), [0-9]+ unchanged, 0 removed$'
 ok fs agenda import agenda.csv
 expect_stdout ' 0 added, 0 changed, 10 unchanged$'
 ok fs --json publish m1 --out "$OUT"
@@ -685,8 +686,8 @@ old=$(fs token show P1 --mission m1 </dev/null | cut -f3)
 check "token show: MISSION/p/<32 hex>.ics" grep -Eq '^m1/p/[0-9a-f]{32}\.ics$' <<<"$old"
 cp "$OUT/$old" p1-old.ics
 # index.json and serve's manifest list the personal paths: they change
-tree_state "$OUT" | grep -v -e "^$old " -e '^m1/index.json ' \
-	-e '^\.fieldschool-manifest ' >t0.state
+tree_state "$OUT" | grep -v -e "^$old " -e "^${old%.ics}.html " \
+	-e '^m1/index.json ' -e '^\.fieldschool-manifest ' >t0.state
 ok fs token rotate P1 --mission m1
 expect_stdout '^P1	m1	m1/p/[0-9a-f]{32}\.ics$'
 new=$(cut -f3 "$LAST_OUT")
@@ -694,14 +695,14 @@ check "rotate gives a new path" test "$new" != "$old"
 eq "token show gives the new path" "$(fs token show P1 --mission m1 </dev/null | cut -f3)" "$new"
 check "the old file stays until the next publish" test -f "$OUT/$old"
 ok fs --json publish m1 --out "$OUT"
-eq "publish after rotate: removed" "$(json_field removed <"$LAST_OUT")" 1
-eq "publish after rotate: written (new feed, index.json)" "$(json_field written <"$LAST_OUT")" 2
+eq "publish after rotate: removed (old feed and page)" "$(json_field removed <"$LAST_OUT")" 2
+eq "publish after rotate: written (new feed and page, index.json)" "$(json_field written <"$LAST_OUT")" 3
 check "the old personal feed is gone" test ! -e "$OUT/$old"
 same_file "the new personal feed holds what the old one did" "$OUT/$new" p1-old.ics
 check "index.json lists the new path" grep -q "\"path\": \"$new\"" "$OUT/m1/index.json"
 eq "index.json no longer lists the old path" "$(grep -c "$old" "$OUT/m1/index.json")" 0
-tree_state "$OUT" | grep -v -e "^$new " -e '^m1/index.json ' \
-	-e '^\.fieldschool-manifest ' >t1.state
+tree_state "$OUT" | grep -v -e "^$new " -e "^${new%.ics}.html " \
+	-e '^m1/index.json ' -e '^\.fieldschool-manifest ' >t1.state
 same_file "rotate: every other file untouched" t0.state t1.state
 check "the manifest lists the new path" grep -qx "$new" "$OUT/.fieldschool-manifest"
 eq "the manifest no longer lists the old path" \
@@ -713,7 +714,7 @@ check "P2's feed is there" test -f "$OUT/$p2"
 ok fs participant edit P2 --mission m1 --status cancelled
 ok fs --json publish m1 --out "$OUT"
 check "cancelled registration: feed removed" test ! -e "$OUT/$p2"
-eq "cancelled registration: removed count" "$(json_field removed <"$LAST_OUT")" 1
+eq "cancelled registration: removed count (feed and page)" "$(json_field removed <"$LAST_OUT")" 2
 eq "cancelled registration: not in index.json" "$(grep -c '"ref": "P2"' "$OUT/m1/index.json")" 0
 fails 3 fs ics m1 --participant P2
 fails 3 fs token show P2 --mission m1
@@ -787,7 +788,7 @@ idx = json.load(open(os.path.join(out, code, "index.json"), encoding="utf-8"))
 listed = {f["path"] for f in idx["feeds"]}
 have = {os.path.relpath(os.path.join(d, n), out)
         for d, _, names in os.walk(os.path.join(out, code)) for n in names
-        if n != "index.json"}
+        if n.endswith(".ics")}  # beside them: index.json and the pages
 print("missing:", sorted(listed - have), "unlisted:", sorted(have - listed))
 sys.exit(0 if listed == have else 1)
 PYEOF

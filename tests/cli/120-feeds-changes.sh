@@ -67,7 +67,7 @@ eq "P2's arrival in the DST gap" "$(field "out/$p2" arrival DTSTART)" \
 before=$(stat -c '%Y %s' out/be-2027/be-2027.ics; sha256sum <out/be-2027/be-2027.ics)
 ok fs participant edit P1 --mission be-2027 --departure 2027-12-01
 ok fs publish be-2027 --out out
-expect_stdout ' 1 file written'
+expect_stdout ' 2 files written' # their feed and their page
 eq "the mission feed is untouched" \
 	"$(stat -c '%Y %s' out/be-2027/be-2027.ics; sha256sum <out/be-2027/be-2027.ics)" "$before"
 

@@ -20,8 +20,15 @@ MANIFEST=feeds/.fieldschool-manifest
 eq "the manifest is private" "$(stat -c %a $MANIFEST)" 600
 check "the manifest lists no index.json" not grep -q 'index\.json' $MANIFEST
 check "the manifest lists the mission feed" grep -qx "$M/$M.ics" $MANIFEST
-eq "the manifest lists every feed" "$(($(wc -l <$MANIFEST) - 1))" \
-	"$(find feeds -name '*.ics' | wc -l)"
+eq "the manifest lists every feed, page and schedule" \
+	"$(($(wc -l <$MANIFEST) - 1))" \
+	"$(find feeds -type f \( -name '*.ics' -o -name '*.html' -o \
+		-name 'schedule.*' \) | wc -l)"
+for f in index.html $M/index.html $M/group-A.html $M/schedule.xml \
+	$M/schedule.json; do
+	check "the manifest lists $f" grep -qx "$f" $MANIFEST
+done
+check "the manifest lists the personal pages" grep -Eqx "$M/p/[0-9a-f]{32}\.html" $MANIFEST
 # one directory, however it is spelled: a publish of one mission into
 # ./feeds/ keeps the other missions' files listed
 DIRS=$(sql 'select count(distinct dir) from feed_file')
@@ -30,22 +37,17 @@ eq "one directory key per directory in feed_file" \
 	"$(sql 'select count(distinct dir) from feed_file')" "$DIRS"
 check "other missions stay listed" grep -qx "rw-2027/rw-2027.ics" $MANIFEST
 
-# Pages and schedules are recorded by publish like feeds; until the pages
-# land, plant some and record them as publish would (feed_file), so that
-# the next publish lists them.
-mkdir -p feeds/$M
-printf '<!doctype html><title>x</title><p>top</p>\n' >feeds/index.html
-printf '<!doctype html><title>x</title><p>%s</p>\n' "$M" >feeds/$M/index.html
-printf '<?xml version="1.0"?><schedule/>\n' >feeds/$M/schedule.xml
-printf '{"schedule": []}\n' >feeds/$M/schedule.json
-head -c 2000000 /dev/urandom | base64 >feeds/$M/big.html
-ln -s /etc/passwd feeds/$M/evil.html
-for f in index.html $M/index.html $M/schedule.xml $M/schedule.json \
-	$M/big.html $M/evil.html; do
+# Files publish recorded (feed_file) but does not sweep (only .ics and
+# .html are its own there): a big one, and one made a symlink.  A stale
+# .html would be swept by the next publish.
+head -c 2000000 /dev/urandom | base64 >feeds/$M/big.txt
+ln -s /etc/passwd feeds/$M/evil.txt
+for f in $M/big.txt $M/evil.txt; do
 	sql "insert or replace into feed_file values ('$DIR', '$f', 1, 0, 0)"
 done
 ok fs publish $M --out feeds
-check "the manifest lists the pages" grep -qx "$M/schedule.xml" $MANIFEST
+check "the manifest lists what publish recorded" grep -qx "$M/big.txt" $MANIFEST
+check "the manifest still lists the pages" grep -qx "$M/schedule.xml" $MANIFEST
 
 # planted things that must stay unreachable
 printf 'secret\n' >feeds/.secret
@@ -120,7 +122,7 @@ eq "Last-Modified is the file's mtime" "$LASTMOD" \
 	"$(TZ=GMT LC_ALL=C date -r feeds/$M/$M.ics '+%a, %d %b %Y %H:%M:%S GMT')"
 check "no CSP on a feed" test -z "$(header Content-Security-Policy)"
 
-TOKEN=$(ls feeds/$M/p | head -1)
+TOKEN=$(ls feeds/$M/p | grep '\.ics$' | head -1)
 TOKEN=${TOKEN%.ics}
 get /$M/p/$TOKEN.ics
 eq "personal feed" "$CODE" 200
@@ -136,14 +138,27 @@ eq "no Accept header" "$CODE" 200
 get /$M/p/$TOKEN.ics -H 'Accept: */*;q=0, garbage'
 eq "a nonsense Accept header" "$CODE" 200
 
-for page in / /$M/ /$M/big.html; do
+for page in / /$M/ /$M/group-A.html; do
 	get "$page"
 	eq "page $page" "$CODE" 200
 	eq "page type" "$(header Content-Type)" "text/html; charset=utf-8"
 	check "CSP on $page" grep -q "default-src 'none'" <<<"$(header Content-Security-Policy)"
 	eq "no referrer from $page" "$(header Referrer-Policy)" no-referrer
 	eq "pages cached a minute" "$(header Cache-Control)" "public, max-age=60"
+	# the header policy allows the page's one script, as its own does
+	script=$(grep -o "script-src 'sha256-[^']*'" "$TMP/body")
+	check "the CSP allows the page's script ($page)" grep -qF "$script" \
+		<<<"$(header Content-Security-Policy)"
 done
+get /$M/p/$TOKEN.html
+eq "personal page" "$CODE" 200
+same_file "personal page body" "$TMP/body" feeds/$M/p/$TOKEN.html
+eq "personal pages are private to caches" "$(header Cache-Control)" \
+	"private, max-age=60"
+get /$M/schedule.xml
+eq "schedule.xml type" "$(header Content-Type)" "application/xml"
+get /$M/schedule.json
+eq "schedule.json type" "$(header Content-Type)" "application/json"
 get /
 same_file "/ is index.html" "$TMP/body" feeds/index.html
 get /$M/
@@ -229,7 +244,7 @@ unreachable //$M/$M.ics "a double slash"
 unreachable /$M//$M.ics "a double slash inside"
 unreachable "/$M\\$M.ics" "a backslash"
 unreachable "/$M%5c$M.ics" "an escaped backslash"
-unreachable /$M/evil.html "a symlink in the manifest"
+unreachable /$M/evil.txt "a symlink in the manifest"
 unreachable /link/$M.ics "a path through a symlinked directory"
 unreachable /$M/etc/passwd "a symlink out of DIR"
 unreachable "/$M/$M.ics%00.html" "a NUL byte"
@@ -448,13 +463,13 @@ ok fs serve --help
 expect_stdout '^usage: fieldschool serve --dir DIR'
 
 # --- a clean stop: a request in flight finishes --------------------------------------
-curl -s --max-time 30 --limit-rate 700K -o "$TMP/big.body" "$URL/$M/big.html" &
+curl -s --max-time 30 --limit-rate 700K -o "$TMP/big.body" "$URL/$M/big.txt" &
 CURL=$!
 sleep 1
 stop_server TERM
 wait $CURL
 eq "a download in flight at SIGTERM finishes" "$?" 0
-same_file "the download is whole" "$TMP/big.body" feeds/$M/big.html
+same_file "the download is whole" "$TMP/big.body" feeds/$M/big.txt
 eq "SIGTERM: exit 0" "$STOP_STATUS" 0
 check "it says it stops" grep -q 'stopping' "$TMP/serve.err"
 start_server

@@ -53,6 +53,11 @@ typedef struct fs_publish_stats {
 			      have no ORGANIZER, which RFC 5546 requires */
 	long no_base_url;  /* missions without a base URL: no subscribe
 			      links can be given for them */
+	/* The pages (and schedules) among the files above: how many were
+	 * published, the bytes written, and the seconds spent on them. */
+	long pages;
+	int64_t page_bytes;
+	double page_seconds;
 } fs_publish_stats;
 
 /*
@@ -68,6 +73,14 @@ typedef struct fs_publish_stats {
  *   .fieldschool-manifest         every file that publishes into dir wrote
  *                                 and still own, but index.json: what
  *                                 `serve` answers with (fieldschool/manifest.h)
+ *
+ * and, after the feeds they link to, the pages (fieldschool/page.h):
+ *
+ *   MISSION/index.html            the mission's agenda
+ *   MISSION/group-LABEL.html      a group's
+ *   MISSION/p/TOKEN.html          a participant's, beside their feed
+ *   MISSION/schedule.xml, .json   the voc/frab schedule of conference apps
+ *   index.html                    the missions published in the directory
  *
  * Registrations without a token get one (128 bits from getrandom).  Each
  * file is written under a temporary name in its directory and renamed, and
