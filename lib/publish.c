@@ -789,8 +789,10 @@ fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 	sqlite3_stmt *stmt;
 	fs_err err;
 
+	/* a database this user may only read gives its feeds all the same
+	 * (the items are marked by the next publish or ics that can write) */
 	if ((err = cal_mission_load(&m, store, mission)) ||
-	    (err = mark_published(store, m->id)))
+	    (!store->readonly && (err = mark_published(store, m->id))))
 		goto done;
 	if (kind == FS_FEED_PARTICIPANT) {
 		struct cal_person p;

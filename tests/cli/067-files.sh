@@ -99,6 +99,10 @@ else
 	expect_stdout '^given_name +Ana$'
 	ok "${as_reader[@]}" "$FIELDSCHOOL" --db ro/fieldschool.db participant export
 	expect_stdout '^P1,Ana,Cruz,'
+	# a feed is a read too (the items are marked published by the next
+	# command that can write)
+	ok "${as_reader[@]}" "$FIELDSCHOOL" --db ro/fieldschool.db ics m1
+	expect_stdout '^BEGIN:VCALENDAR'
 	fails 4 "${as_reader[@]}" "$FIELDSCHOOL" --db ro/fieldschool.db participant edit --phone 1 P1
 	expect_stderr_fixed "ro/fieldschool.db is read-only for this user (the file or its directory is not writable): commands that only read work, this one writes"
 	expect_lines stderr . 1
