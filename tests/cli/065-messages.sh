@@ -113,7 +113,7 @@ expect_stderr_fixed "bom-bad.csv:3: missing required column 'category'"
 # --- one and many ---------------------------------------------------------------
 add_mission solo 2027-06-01
 ok fs publish solo --out feeds
-expect_stdout '^feeds: 1 feed, 2 files written \([0-9.]+ MB\), 0 unchanged, 0 removed$'
+expect_stdout '^feeds: 1 feed and 4 pages, 6 files written \([0-9.]+ MB\), 0 unchanged, 0 removed$'
 expect_stderr_fixed "fieldschool: warning: 1 mission has no contact email"
 printf 'ref,given_name,family_name,category\nQ1\n' >short.csv
 fails 3 fs participant import short.csv
