@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 
 #include "fieldschool/handout.h"
 #include "pdf.h"
@@ -96,11 +95,11 @@ pdf_close(struct pdf *pdf)
 void
 fs_handouts_cleanup(void)
 {
-	/* the font map holds the fonts, which hold cairo's scaled fonts,
-	 * which hold fontconfig's patterns: freed in that order */
+	/* The font map holds the fonts, which hold cairo's scaled fonts.
+	 * cairo's and fontconfig's own caches stay: they are reachable
+	 * from their globals until exit, and cairo_debug_reset_static_data()
+	 * asserts (and aborts) when pango still holds a scaled font. */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 }
 
 void

@@ -387,12 +387,12 @@ store_register_functions(sqlite3 *db)
 static bool
 is_writable(const char *path)
 {
-	char *dir = strdup(path), *slash, side[4096];
+	char *dir, *slash, side[4096];
 	bool ok;
 
 	if (access(path, W_OK) != 0)
 		return false;
-	if (!dir)
+	if (!(dir = strdup(path)))
 		return true;
 	slash = strrchr(dir, '/');
 	if (!slash)

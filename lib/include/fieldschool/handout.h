@@ -101,9 +101,10 @@ fs_err fs_certificates_pdf(fs_store *store, const char *mission,
 fs_err fs_certificate_verify(fs_store *store, const char *number,
 			     char **mission_out, char **ref_out);
 
-/* Frees the fonts and font caches the PDF hand-outs loaded (pango,
- * cairo, fontconfig), so that leak checkers see a clean exit.  Call at
- * most once, at the end, when no hand-out is being written. */
+/* Frees the font map the PDF hand-outs loaded, and with it pango's
+ * fonts, so that leak checkers see a clean exit (cairo's and
+ * fontconfig's caches stay reachable from their globals).  Call at most
+ * once, at the end, when no hand-out is being written. */
 void fs_handouts_cleanup(void);
 
 #endif
