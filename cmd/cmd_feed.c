@@ -1,5 +1,6 @@
 /*
- * cmd_feed.c - fieldschool ics, publish and token: calendar feeds.
+ * cmd_feed.c - fieldschool publish and token: every feed and page at once,
+ * and the personal addresses.  `ics` (one feed) is in cmd_view.c.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,87 +13,6 @@
 #include "fieldschool/file.h"
 #include "fieldschool/json.h"
 #include "fieldschool/url.h"
-
-/* --- ics ---------------------------------------------------------------- */
-
-struct ics_job {
-	fs_store *store;
-	const char *mission, *key;
-	fs_feed_kind kind;
-};
-
-static fs_err
-write_ics(FILE *out, void *ctx)
-{
-	struct ics_job *job = ctx;
-	return fs_feed_write(job->store, job->mission, job->kind, job->key, out);
-}
-
-int
-cmd_ics(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "participant", required_argument, NULL, 'p' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "facilitator", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *usage = "fieldschool ics MISSION [--participant REF | "
-			    "--group G | --facilitator NAME] [-o FILE]";
-	struct ics_job job = { NULL, NULL, NULL, FS_FEED_MISSION };
-	const char *output = NULL;
-	int c, status, picked = 0;
-	fs_err err;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-		case 'g':
-		case 'f':
-			job.kind = c == 'p'   ? FS_FEED_PARTICIPANT
-				   : c == 'g' ? FS_FEED_GROUP
-					      : FS_FEED_FACILITATOR;
-			job.key = optarg;
-			picked++;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			printf("usage: %s\n\n"
-			       "Writes one iCalendar feed of the mission to "
-			       "standard output or, atomically, to FILE:\n"
-			       "every item, or what a participant, a group or "
-			       "a facilitator is expected at.\n"
-			       "Cancelled and removed items stay, marked "
-			       "cancelled.  `publish` writes them all.\n",
-			       usage);
-			return EXIT_OK;
-		default:
-			return cmd_usage_error(usage, "%s: unknown option or "
-					       "missing value",
-					       argv[optind - 1]);
-		}
-	}
-	if (picked > 1)
-		return cmd_usage_error(usage, "give at most one of "
-				       "--participant, --group, --facilitator");
-	if (optind != argc - 1)
-		return cmd_usage_error(usage, "give one mission code");
-	job.mission = argv[optind];
-	if ((status = cmd_open_store(&job.store, 0)))
-		return status;
-	if (output && strcmp(output, "-"))
-		err = fs_write_atomic(output, write_ics, &job);
-	else
-		err = write_ics(stdout, &job);
-	fs_store_close(job.store);
-	return err ? cmd_fail(err) : EXIT_OK;
-}
 
 /* --- publish ------------------------------------------------------------ */
 
