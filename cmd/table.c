@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "cmd.h"
+#include "fieldschool/text.h"
 
 static locale_t utf8_locale;
 static bool utf8_tried;
@@ -44,41 +45,6 @@ init_locale(void)
 	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 }
 
-/* Decodes one UTF-8 sequence at s (n bytes left); its length, or 0 when it
- * is not valid UTF-8. */
-static size_t
-decode(const unsigned char *s, size_t n, wchar_t *out)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned cp;
-
-	if (c < 0x80) {
-		*out = (wchar_t)c;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-		return 0;
-	*out = (wchar_t)cp;
-	return len;
-}
-
 char *
 cell_text(const char *s)
 {
@@ -89,8 +55,8 @@ cell_text(const char *s)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n;) {
-		wchar_t wc;
-		size_t len = decode(p + i, n - i, &wc);
+		uint32_t wc;
+		size_t len = fs_utf8_next(s + i, &wc);
 		const char *show = NULL;
 
 		if (len == 0) {
@@ -128,19 +94,18 @@ cell_text(const char *s)
 size_t
 display_width(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), w = 0;
 
 	init_locale();
 	for (size_t i = 0; i < n;) {
-		wchar_t wc;
-		size_t len = decode(p + i, n - i, &wc);
+		uint32_t wc;
+		size_t len = fs_utf8_next(s + i, &wc);
 		if (len == 0) {
 			w++;
 			i++;
 			continue;
 		}
-		w += (size_t)char_width(wc);
+		w += (size_t)char_width((wchar_t)wc);
 		i += len;
 	}
 	return w;

@@ -13,36 +13,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fieldschool/text.h"
 
 #define RING 8
-
-/* The length of the valid UTF-8 sequence at p, 0 if none is. */
-static size_t
-sequence(const unsigned char *p)
-{
-	unsigned c = p[0], cp;
-	size_t n;
-
-	if (c < 0x80)
-		return c ? 1 : 0;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 1, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 2, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 3, cp = c & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i <= n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return n + 1;
-}
 
 static const char *
 neutralise(const char *s, bool lines)
@@ -58,7 +31,7 @@ neutralise(const char *s, bool lines)
 		return "(out of memory)";
 	ring[next++ % RING] = o = out;
 	while (*p) {
-		size_t n = sequence(p);
+		size_t n = fs_utf8_next((const char *)p, NULL);
 		if (!n) {
 			memcpy(o, "\xEF\xBF\xBD", 3);
 			o += 3;

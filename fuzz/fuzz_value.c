@@ -49,7 +49,7 @@ check_utf8(const char *s)
 {
 	const char *p = s;
 	size_t n;
-	while ((n = utf8_sequence(p)))
+	while ((n = fs_utf8_next(p, NULL)))
 		p += n;
 	CHECK(utf8_valid(s) == (*p == '\0'));
 }

@@ -50,7 +50,7 @@ utf8_clean(const char *text, char *out, size_t max)
 	if (strlen(text) <= max && utf8_valid(text))
 		return text;
 	while (*p) {
-		size_t len = utf8_sequence(p);
+		size_t len = fs_utf8_next(p, NULL);
 		const char *from = len ? p : "\xEF\xBF\xBD";
 		size_t put = len ? len : 3;
 		if (n + put > max)
@@ -183,7 +183,7 @@ hf_escape(const char *text, char *out, size_t size)
 	const char *p = text;
 
 	while (*p) {
-		size_t len = utf8_sequence(p);
+		size_t len = fs_utf8_next(p, NULL);
 		const char *from = len ? p : "\xEF\xBF\xBD";
 		size_t put = len ? len : 3;
 		size_t need = *p == '&' ? 2 : put;

@@ -348,7 +348,7 @@ utf8_valid(const char *s)
 {
 	size_t n;
 	while (*s) {
-		if (!(n = utf8_sequence(s)))
+		if (!(n = fs_utf8_next(s, NULL)))
 			return false;
 		s += n;
 	}
@@ -403,7 +403,7 @@ check_text(const char *s, fs_text_kind kind, char *why, size_t size)
 	bool lines = kind == FS_TEXT_NOTE || kind == FS_TEXT_ADDRESS;
 
 	while (*s) {
-		size_t n = utf8_sequence(s);
+		size_t n = fs_utf8_next(s, NULL);
 		const unsigned char *p = (const unsigned char *)s;
 		unsigned cp;
 		if (!n)
@@ -528,35 +528,40 @@ fold_key(const char *s, char *buf, size_t size)
 }
 
 
-/* The length of the valid UTF-8 sequence at p, 0 if none is. */
 size_t
-utf8_sequence(const char *s)
+fs_utf8_next(const char *s, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned c = *p, cp;
+	unsigned c = *p;
+	uint32_t code;
 	size_t n;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		if (cp)
+			*cp = c;
 		return c ? 1 : 0;
+	}
 	if (c >= 0xC2 && c <= 0xDF) {
 		n = 1;
-		cp = c & 0x1F;
+		code = c & 0x1F;
 	} else if (c >= 0xE0 && c <= 0xEF) {
 		n = 2;
-		cp = c & 0x0F;
+		code = c & 0x0F;
 	} else if (c >= 0xF0 && c <= 0xF4) {
 		n = 3;
-		cp = c & 0x07;
+		code = c & 0x07;
 	} else {
 		return 0;
 	}
 	for (size_t i = 1; i <= n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
+		if ((p[i] & 0xC0) != 0x80) /* a NUL stops here too */
 			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
+		code = (code << 6) | (p[i] & 0x3F);
 	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+	if ((n == 2 && code < 0x800) || (n == 3 && code < 0x10000) ||
+	    (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
 		return 0;
+	if (cp)
+		*cp = code;
 	return n + 1;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "fieldschool/record.h"
+#include "fieldschool/text.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t days_from_civil(int y, int m, int d);
@@ -48,9 +49,6 @@ const char *check_text(const char *s, fs_text_kind kind, char *why,
 		       size_t size);
 /* The limit in characters of a kind of text (0: none of its own). */
 size_t text_limit(fs_text_kind kind);
-/* The length in bytes of the valid UTF-8 character at s, 0 if there is
- * none (invalid, or the end of the string). */
-size_t utf8_sequence(const char *s);
 
 void format_date(int64_t days, char buf[11]);
 void format_money(int64_t cents, char buf[32]);

@@ -45,8 +45,8 @@ tree_state() { # every page's inode, size, mtime and content
 
 new_db
 HOSTILE_TITLE='Field & "school" <i>x</i> 🎓'
-ok fs mission add --title "$HOSTILE_TITLE" --country MD --city Chișinău \
-	--timezone Europe/Chisinau --start 2027-03-27 --days 3 \
+ok fs mission add --title "$HOSTILE_TITLE" --country RO --city Iași \
+	--timezone Europe/Bucharest --start 2027-03-27 --days 3 \
 	--venue 'Hall & <b>Main</b>' --address 'javascript:alert(1)' \
 	--lat 47.0105 --lon 28.8638 --contact-name Org \
 	--contact-email org@example.org m1
@@ -60,7 +60,7 @@ A1,m1,1,09:00,10:00,session,Opening <script>alert(1)</script>,1,Hall & <b>Main</
 A2,m1,1,10:00,12:00,visit,Visit A,3,Site <one>,Str. 1,47.02,28.85,Host 'A',group:A,,
 A3,m1,1,10:00,12:00,visit,Visit B,3,Site two,Str. 2,,,,group:B,,
 A4,m1,1,13:00,14:00,meal,Lunch 🍲,,,,,,,all,,
-A5,m1,2,03:30,04:30,session,After the change,,,,,,,all,,
+A5,m1,2,04:30,05:30,session,After the change,,,,,,,all,,
 A6,m1,2,09:00,10:00,session,$RTL,2,,,,,,category:lgu-focal,,
 A7,m1,2,11:00,12:00,session,To cancel,,,,,,,all,,
 A8,m1,3,09:00,10:00,session,To remove,,,,,,,all,,
@@ -70,7 +70,7 @@ cat >"$TMP/people.csv" <<EOF
 ref,given_name,family_name,category,mission,status,arrival,departure,group
 P1,<img src=x onerror=alert(1)>,"""onmouseover=",lgu-focal,m1,confirmed,2027-03-26T18:30,2027-03-29,A
 P2,javascript:alert(1),محمد,mrc-staff,m1,confirmed,,,B
-P3,Zoë 🎉,$NAME200,lgu-official,m1,confirmed,2027-03-28T02:30,,A
+P3,Zoë 🎉,$NAME200,lgu-official,m1,confirmed,2027-03-28T03:30,,A
 P4,Gone,Person,lgu-official,m1,confirmed,,,B
 EOF
 ok fs agenda import "$TMP/agenda.csv"
@@ -101,13 +101,14 @@ expect_stdout '"written": [1-9]'
 page_check "pages with subscribe links and QR codes" "$OUT" --base "$BASE" \
 	--qr --text "$TMP/hostile.txt"
 
-# offsets of each instant: Chisinau moves to summer time on 28 March 2027
+# offsets of each instant: Bucharest moves to summer time on 28 March 2027
+# (03:00 becomes 04:00, as in all of the EU)
 check "day 1 at +02:00" grep -q 'datetime="2027-03-27T09:00+02:00"' "$OUT/m1/index.html"
 check "day 3 at +03:00" grep -q 'datetime="2027-03-29T09:00+03:00"' "$OUT/m1/index.html"
 check "the zone said once, both offsets" grep -q \
-	'Europe/Chisinau, UTC+02:00 / UTC+03:00' "$OUT/m1/index.html"
+	'Europe/Bucharest, UTC+02:00 / UTC+03:00' "$OUT/m1/index.html"
 check "a time the clocks skip shown as they show it" grep -q \
-	'datetime="2027-03-28T03:30+03:00">03:30' "$OUT/m1/p/$(sql "select feed_token from registration r join participant p on p.id = r.participant_id where p.ref = 'P3'").html"
+	'datetime="2027-03-28T04:30+03:00">04:30' "$OUT/m1/p/$(sql "select feed_token from registration r join participant p on p.id = r.participant_id where p.ref = 'P3'").html"
 
 # the mission page against the CSV, not against the tool's feed
 py_check() {
