@@ -385,67 +385,66 @@ place_edit(int argc, char **argv)
 }
 
 /* place remove and facilitator remove: [--force] NAME. */
+struct remover {
+	const char *usage, *help;
+	fs_err (*remove)(fs_store *store, const char *name, bool force,
+			 long *items);
+};
+
 static int
-remove_args(int argc, char **argv, const char *usage, const char *help,
-	    bool *force)
+remove_named(int argc, char **argv, const struct remover *r)
 {
 	static const struct option options[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	fs_store *store = NULL;
+	bool force = false;
+	long items;
+	int c, status;
+	fs_err err;
 
-	*force = false;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "hf", options, NULL)) != -1) {
 		if (c == 'f') {
-			*force = true;
+			force = true;
 		} else if (c == 'h') {
-			printf("usage: %s\n\n%s\n", usage, help);
+			printf("usage: %s\n\n%s\n", r->usage, r->help);
 			return EXIT_OK;
 		} else {
-			return cmd_usage_error(usage, "%s: unknown option",
+			return cmd_usage_error(r->usage, "%s: unknown option",
 					       argv[optind - 1]);
 		}
 	}
 	if (optind != argc - 1)
-		return cmd_usage_error(usage, "give one name");
-	return -1;
-}
-
-static int
-removed(const char *name, long items)
-{
+		return cmd_usage_error(r->usage, "give one name");
+	if ((status = cmd_open_store(&store, 0)))
+		return status;
+	err = r->remove(store, argv[optind], force, &items);
+	fs_store_close(store);
+	if (err)
+		return cmd_fail(err);
 	if (items)
-		printf("%s: removed, from %ld agenda item%s\n", name, items,
-		       items == 1 ? "" : "s");
+		printf("%s: removed, from %ld agenda item%s\n", argv[optind],
+		       items, items == 1 ? "" : "s");
 	else
-		printf("%s: removed\n", name);
+		printf("%s: removed\n", argv[optind]);
 	return EXIT_OK;
 }
 
 static int
 place_remove(int argc, char **argv)
 {
-	fs_store *store = NULL;
-	bool force;
-	long items;
-	int status;
-	fs_err err;
-
-	if ((status = remove_args(
-		     argc, argv, "fieldschool place remove [--force] NAME",
-		     "Removes a place.  One that agenda items are held at "
-		     "(removed items too, as\nfeeds keep them) needs --force, "
-		     "which leaves those items without a place.", &force)) >= 0)
-		return status;
-	if ((status = cmd_open_store(&store, 0)))
-		return status;
-	err = fs_place_remove(store, argv[optind], force, &items);
-	fs_store_close(store);
-	return err ? cmd_fail(err) : removed(argv[argc - 1], items);
+	static const struct remover r = {
+		"fieldschool place remove [--force] NAME",
+		"Removes a place.  One that agenda items are held at (removed "
+		"items too, as\nfeeds keep them) needs --force, which leaves "
+		"those items without a place.",
+		fs_place_remove,
+	};
+	return remove_named(argc, argv, &r);
 }
 
 static const struct cmd place_commands[] = {
@@ -578,23 +577,14 @@ facilitator_edit(int argc, char **argv)
 static int
 facilitator_remove(int argc, char **argv)
 {
-	fs_store *store = NULL;
-	bool force;
-	long items;
-	int status;
-	fs_err err;
-
-	if ((status = remove_args(
-		     argc, argv, "fieldschool facilitator remove [--force] NAME",
-		     "Removes a facilitator.  One that agenda items name "
-		     "(removed items too, as\nfeeds keep them) needs --force, "
-		     "which takes them off those items.", &force)) >= 0)
-		return status;
-	if ((status = cmd_open_store(&store, 0)))
-		return status;
-	err = fs_facilitator_remove(store, argv[optind], force, &items);
-	fs_store_close(store);
-	return err ? cmd_fail(err) : removed(argv[argc - 1], items);
+	static const struct remover r = {
+		"fieldschool facilitator remove [--force] NAME",
+		"Removes a facilitator.  One that agenda items name (removed "
+		"items too, as\nfeeds keep them) needs --force, which takes "
+		"them off those items.",
+		fs_facilitator_remove,
+	};
+	return remove_named(argc, argv, &r);
 }
 
 static const struct cmd facilitator_commands[] = {
