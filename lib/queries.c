@@ -536,6 +536,15 @@ const char *const fs_queries[Q__COUNT] = {
 		"AND (?3 IS NULL OR c.code = ?3) "
 		"ORDER BY r.group_label, fs_fold(p.family_name), "
 		"fs_fold(p.given_name), p.ref",
+	/* how many ride a bus: group ?2, category ?3, or everyone (no
+	 * participant rows read unless a category is asked for) */
+	[Q_ROSTER_RIDER_COUNT] =
+		"SELECT count(*) FROM registration r "
+		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
+		"AND (?2 IS NULL OR r.group_label = ?2) "
+		"AND (?3 IS NULL OR r.participant_id IN (SELECT p.id "
+		"  FROM participant p JOIN category c ON c.id = p.category_id "
+		"  WHERE c.code = ?3))",
 	/* the groups of the confirmed ("" for those without one) */
 	[Q_ROSTER_GROUPS] =
 		"SELECT DISTINCT group_label FROM registration "
@@ -545,25 +554,27 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT start_time, title FROM item WHERE mission_id = ?1 "
 		"AND day_date = ?2 AND kind = 'meal' AND removed = 0 "
 		"AND status = 'active' ORDER BY start_time, end_time, ref",
-	/* the confirmed expected on day ?2 (arrival to departure, as the
-	 * sign-in sheets), by dietary need (ignoring case) */
+	/* the confirmed by dietary need (ignoring case) and by the dates of
+	 * their stay: few rows (needs x arrival dates x departure dates),
+	 * from which roster_sheets.c counts who eats on each day, as the
+	 * sign-in sheets expect them (arrival to departure) */
 	[Q_ROSTER_DIETARY] =
-		"SELECT min(trim(p.dietary)), count(*) FROM registration r "
+		"SELECT min(trim(p.dietary)), lower(trim(p.dietary)) AS need, "
+		"substr(r.arrival, 1, 10), substr(r.departure, 1, 10), count(*) "
+		"FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
-		"AND (r.arrival = '' OR substr(r.arrival, 1, 10) <= ?2) "
-		"AND (r.departure = '' OR substr(r.departure, 1, 10) >= ?2) "
-		"GROUP BY lower(trim(p.dietary)) "
-		"ORDER BY lower(trim(p.dietary)) <> '', lower(trim(p.dietary))",
+		"GROUP BY need, 3, 4 ORDER BY need <> '', need",
 	/* riders of a visit (group ?2, category ?3, or everyone) with an
 	 * accessibility need */
 	[Q_ROSTER_ACCESS] =
 		"SELECT p.family_name, p.given_name, r.group_label, "
-		"p.accessibility FROM registration r "
-		"JOIN participant p ON p.id = r.participant_id "
+		"p.accessibility FROM participant p "
+		/* from the few with a need (partial index, 009) */
+		"CROSS JOIN registration r ON r.participant_id = p.id "
+		"AND r.mission_id = ?1 "
 		"JOIN category c ON c.id = p.category_id "
-		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
-		"AND p.accessibility <> '' "
+		"WHERE p.accessibility <> '' AND r.status = 'confirmed' "
 		"AND (?2 IS NULL OR r.group_label = ?2) "
 		"AND (?3 IS NULL OR c.code = ?3) "
 		"ORDER BY r.group_label, fs_fold(p.family_name), "

@@ -462,16 +462,38 @@ rider_row(struct writer *w, struct sheet *s, sqlite3_stmt *stmt, long n)
 			 c >= 3 ? w->wrap : NULL);
 }
 
+/* How many ride bus b (its heading says so before the list). */
+static fs_err
+riders_count(struct writer *w, struct mission *m, const struct bus *b,
+	     long *count)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(w->store, Q_ROSTER_RIDER_COUNT, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	store_bind_text(stmt, 2, b->group);
+	store_bind_text(stmt, 3, b->group ? NULL : b->category);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(w->store, "counting a visit's riders");
+	}
+	*count = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return FS_OK;
+}
+
 /* One bus: its heading block, then its riders. */
 static fs_err
 bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	 struct visit *v, const struct bus *b)
 {
-	long count;
+	long count = 0;
 	fs_err err;
 
 	if ((err = visit_departure(w, m, v, b->group)) ||
-	    (err = riders_each(w, m, b, &count, NULL, NULL)))
+	    (err = riders_count(w, m, b, &count)))
 		return err;
 	char title[16200];
 	snprintf(title, sizeof(title), "Bus: %s to %s", b->who, v->title);
@@ -584,42 +606,62 @@ static const char *const MEAL_HEAD[] = { "Day", "Date", "Meal",
 static const char *const ACCESS_HEAD[] = { "Visit", "Date", "Site",
 	"Host", "Group", "Family name", "Given name", "Accessibility need" };
 
-struct need {
-	char *text;
+/* Who stays on which dates, by dietary need (Q_ROSTER_DIETARY). */
+struct span {
+	char *text, *key;	  /* the need as shown, and folded */
+	char arrival[11], departure[11]; /* "" when not given */
 	long n;
 };
 
-static fs_err
-day_needs(struct writer *w, struct mission *m, const char *date,
-	  struct need **out, size_t *n_out)
+struct spans {
+	struct span *items;
+	size_t n;
+};
+
+static void
+spans_release(struct spans *l)
 {
-	struct need *needs = NULL;
-	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].text);
+		free(l->items[i].key);
+	}
+	free(l->items);
+	*l = (struct spans){ NULL, 0 };
+}
+
+static fs_err
+spans_load(struct writer *w, struct mission *m, struct spans *l)
+{
+	size_t cap = 0;
 	sqlite3_stmt *stmt;
 	fs_err err;
 	int rc;
 
-	*out = NULL;
-	*n_out = 0;
+	*l = (struct spans){ NULL, 0 };
 	if ((err = store_stmt(w->store, Q_ROSTER_DIETARY, &stmt)))
 		return err;
 	sqlite3_bind_int64(stmt, 1, m->id);
-	sqlite3_bind_text(stmt, 2, date, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			struct need *nn = realloc(needs, c * sizeof(*nn));
+		if (l->n == cap) {
+			size_t c = cap ? cap * 2 : 16;
+			struct span *nn = realloc(l->items, c * sizeof(*nn));
 			if (!nn) {
 				err = fs_fail(FS_ENOMEM, "out of memory");
 				break;
 			}
-			needs = nn;
+			l->items = nn;
 			cap = c;
 		}
-		const char *text = store_text(stmt, 0);
-		needs[n].text = strdup(*text ? text : "none");
-		needs[n].n = sqlite3_column_int(stmt, 1);
-		if (!needs[n++].text) {
+		struct span *sp = &l->items[l->n];
+		sp->text = strdup(store_text(stmt, 0));
+		sp->key = strdup(store_text(stmt, 1));
+		snprintf(sp->arrival, sizeof(sp->arrival), "%s",
+			 store_text(stmt, 2));
+		snprintf(sp->departure, sizeof(sp->departure), "%s",
+			 store_text(stmt, 3));
+		sp->n = sqlite3_column_int64(stmt, 4);
+		l->n++;
+		if (!sp->text || !sp->key) {
 			err = fs_fail(FS_ENOMEM, "out of memory");
 			break;
 		}
@@ -627,34 +669,66 @@ day_needs(struct writer *w, struct mission *m, const char *date,
 	sqlite3_reset(stmt);
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(w->store, "counting dietary needs");
-	*out = needs;
-	*n_out = n;
+	if (err)
+		spans_release(l);
 	return err;
+}
+
+struct need {
+	const char *key, *text; /* into a span */
+	long n;
+};
+
+/* The needs of those expected on date, into out (room for every span):
+ * one entry per need (a need's spans are neighbours, in the order of the
+ * folded need), shown as its smallest spelling among that day's people,
+ * as min(trim(dietary)) over them would. */
+static size_t
+day_needs(const struct spans *l, const char *date, struct need *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct span *sp = &l->items[i];
+		if ((*sp->arrival && strcmp(sp->arrival, date) > 0) ||
+		    (*sp->departure && strcmp(sp->departure, date) < 0))
+			continue;
+		if (n > 0 && !strcmp(out[n - 1].key, sp->key)) {
+			out[n - 1].n += sp->n;
+			if (strcmp(sp->text, out[n - 1].text) < 0)
+				out[n - 1].text = sp->text;
+		} else {
+			out[n++] = (struct need){ sp->key, sp->text, sp->n };
+		}
+	}
+	return n;
 }
 
 static fs_err
 meals_write(struct writer *w, struct mission *m, struct sheet *s)
 {
-	fs_err err = FS_OK;
+	struct spans spans;
+	struct need *needs;
 	long n_meals = 0;
+	fs_err err;
 
 	put_header(w, s, s->row++, MEAL_HEAD, 5);
+	if ((err = spans_load(w, m, &spans)))
+		return err;
+	if (!(needs = calloc(spans.n + 1, sizeof(*needs)))) {
+		spans_release(&spans);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
 	for (int d = 0; d < m->days && !err; d++) {
 		char date[11], day[16];
-		struct need *needs = NULL;
-		size_t n_needs = 0;
 		sqlite3_stmt *stmt;
 		int rc;
 
 		format_date(m->first + d, date);
 		snprintf(day, sizeof(day), "Day %d", d + 1);
-		if ((err = day_needs(w, m, date, &needs, &n_needs)) ||
-		    (err = store_stmt(w->store, Q_ROSTER_MEALS, &stmt))) {
-			for (size_t k = 0; k < n_needs; k++)
-				free(needs[k].text);
-			free(needs);
+		size_t n_needs = day_needs(&spans, date, needs);
+		if ((err = store_stmt(w->store, Q_ROSTER_MEALS, &stmt)))
 			break;
-		}
 		sqlite3_bind_int64(stmt, 1, m->id);
 		sqlite3_bind_text(stmt, 2, date, -1, SQLITE_TRANSIENT);
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -669,7 +743,9 @@ meals_write(struct writer *w, struct mission *m, struct sheet *s)
 				put_number(w, s, s->row, 1, day_value(date),
 					   w->date);
 				put_text(w, s, s->row, 2, meal, NULL);
-				put_text(w, s, s->row, 3, needs[k].text, NULL);
+				put_text(w, s, s->row, 3,
+					 *needs[k].text ? needs[k].text
+							: "none", NULL);
 				put_number(w, s, s->row, 4,
 					   (double)needs[k].n, NULL);
 				people += (double)needs[k].n;
@@ -684,10 +760,9 @@ meals_write(struct writer *w, struct mission *m, struct sheet *s)
 		sqlite3_reset(stmt);
 		if (rc != SQLITE_DONE)
 			err = store_fail(w->store, "reading meals");
-		for (size_t k = 0; k < n_needs; k++)
-			free(needs[k].text);
-		free(needs);
 	}
+	free(needs);
+	spans_release(&spans);
 	if (!err && n_meals == 0)
 		put_text(w, s, s->row++, 0, "No meal on the agenda.", NULL);
 	return err;
