@@ -518,33 +518,39 @@ const char *const fs_queries[Q__COUNT] = {
 		"AND (i.audience = 'all' OR ?4 IS NULL OR instr(';' || i.audience "
 		"  || ';', ';group:' || ?4 || ';') > 0) " /* exact, not LIKE */
 		"ORDER BY i.end_time DESC, i.start_time DESC LIMIT 1",
-	/* one group's riders (by the registration_group index) */
-	[Q_ROSTER_RIDERS_GROUP] =
-		"SELECT p.family_name, p.given_name, p.phone, p.dietary, "
-		"p.accessibility FROM registration r "
-		"JOIN participant p ON p.id = r.participant_id "
-		"WHERE r.mission_id = ?1 AND r.group_label = ?2 "
-		"AND r.status = 'confirmed' "
-		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
-	/* everyone (?3 NULL) or a category's riders, group by group */
-	[Q_ROSTER_RIDERS] =
-		"SELECT p.family_name, p.given_name, p.phone, p.dietary, "
-		"p.accessibility FROM registration r "
+	/* The riders of every bus of a mission, read once into a temporary
+	 * table (a file: temp_store is FILE while a roster is written) in
+	 * the order the bus lists show them, so that each bus reads its
+	 * rows in rowid order, without a sort or a lookup per rider. */
+	[Q_ROSTER_RIDERS_CLEAR] = "DROP TABLE IF EXISTS temp.roster_rider",
+	[Q_ROSTER_RIDERS_LOAD] =
+		"CREATE TEMP TABLE roster_rider AS "
+		"SELECT r.group_label AS group_label, c.code AS category, "
+		"p.family_name AS family_name, p.given_name AS given_name, "
+		"p.phone AS phone, p.dietary AS dietary, "
+		"p.accessibility AS accessibility FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"JOIN category c ON c.id = p.category_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
-		"AND (?3 IS NULL OR c.code = ?3) "
 		"ORDER BY r.group_label, fs_fold(p.family_name), "
 		"fs_fold(p.given_name), p.ref",
-	/* how many ride a bus: group ?2, category ?3, or everyone (no
-	 * participant rows read unless a category is asked for) */
+	[Q_ROSTER_RIDERS_INDEX] =
+		"CREATE INDEX temp.roster_rider_group "
+		"ON roster_rider (group_label)",
+	/* one group's riders (by its index: rowid order within a group) */
+	[Q_ROSTER_RIDERS_GROUP] =
+		"SELECT family_name, given_name, phone, dietary, accessibility "
+		"FROM temp.roster_rider WHERE group_label = ?2 ORDER BY rowid",
+	/* everyone (?3 NULL) or a category's riders, group by group */
+	[Q_ROSTER_RIDERS] =
+		"SELECT family_name, given_name, phone, dietary, accessibility "
+		"FROM temp.roster_rider WHERE ?3 IS NULL OR category = ?3 "
+		"ORDER BY rowid",
+	/* how many ride a bus: group ?2, category ?3, or everyone */
 	[Q_ROSTER_RIDER_COUNT] =
-		"SELECT count(*) FROM registration r "
-		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
-		"AND (?2 IS NULL OR r.group_label = ?2) "
-		"AND (?3 IS NULL OR r.participant_id IN (SELECT p.id "
-		"  FROM participant p JOIN category c ON c.id = p.category_id "
-		"  WHERE c.code = ?3))",
+		"SELECT count(*) FROM temp.roster_rider "
+		"WHERE (?2 IS NULL OR group_label = ?2) "
+		"AND (?3 IS NULL OR category = ?3)",
 	/* the groups of the confirmed ("" for those without one) */
 	[Q_ROSTER_GROUPS] =
 		"SELECT DISTINCT group_label FROM registration "

@@ -524,6 +524,27 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	return riders_each(w, m, b, &count, rider_row, s);
 }
 
+/* Reads the mission's riders into temp.roster_rider (or, m NULL, drops
+ * the table). */
+static fs_err
+riders_load(struct writer *w, struct mission *m)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(w->store, Q_ROSTER_RIDERS_CLEAR, &stmt)) ||
+	    (err = store_done(w->store, stmt, "clearing the riders")) || !m)
+		return err;
+	if ((err = store_stmt(w->store, Q_ROSTER_RIDERS_LOAD, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, m->id);
+	if ((err = store_done(w->store, stmt, "reading the riders")) ||
+	    (err = store_stmt(w->store, Q_ROSTER_RIDERS_INDEX, &stmt)) ||
+	    (err = store_done(w->store, stmt, "reading the riders")))
+		return err;
+	return FS_OK;
+}
+
 fs_err
 visits_write(struct writer *w, struct mission *m, struct sheet *s)
 {
@@ -535,6 +556,8 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	put_header(w, s, 0, VISIT_HEAD, VISIT_COLS);
 	worksheet_freeze_panes(s->ws, 1, 0);
 	s->row = 1;
+	if ((err = riders_load(w, m)))
+		return err;
 	err = visit_list_load(w, m, &l);
 	for (size_t i = 0; i < l.n && !err; i++) {
 		struct visit *v = &l.items[i];
@@ -574,6 +597,9 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 		}
 	}
 	visit_list_release(&l);
+	fs_err cleared = riders_load(w, NULL);
+	if (!err)
+		err = cleared;
 	breaks[n_breaks] = 0;
 	if (n_breaks)
 		xl(w, worksheet_set_h_pagebreaks(s->ws, breaks));
