@@ -50,15 +50,19 @@ done
 
 fresh() { rm -rf "$out"; sync; }
 
-# measure NAME CMD...: appends "wall rss_kb bytes files" to $run/NAME.times
+# measure NAME PERSONAL CMD...: appends "wall rss_kb bytes files personal"
+# to $run/NAME.times, personal being the mean bytes of the personal feeds
+# (the files under $out whose path matches the find pattern PERSONAL)
 measure() {
-	local name=$1; shift
+	local name=$1 personal=$2; shift 2
 	/usr/bin/time -f "%e %M" -o "$run/time" "$@" >"$run/out.json" 2>"$run/$name.err" ||
 		{ cat "$run/$name.err" >&2; exit 1; }
-	local bytes files
+	local bytes files mean
 	bytes=$(find "$out" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%.0f", s}')
 	files=$(find "$out" -type f | wc -l)
-	echo "$(cat "$run/time") $bytes $files" >>"$run/$name.times"
+	mean=$(find "$out" -type f -path "$personal" -printf '%s\n' |
+		awk '{s+=$1; n++} END {printf "%.0f", n ? s / n : 0}')
+	echo "$(cat "$run/time") $bytes $files $mean" >>"$run/$name.times"
 }
 
 median() { # FILE COLUMN
@@ -68,20 +72,20 @@ median() { # FILE COLUMN
 for ((i = 1; i <= runs; i++)); do
 	fresh
 	# shellcheck disable=SC2086
-	measure fieldschool "$bin" --db "$db" --json publish $missions --out "$out"
+	measure fieldschool "$out/*/p/*.ics" "$bin" --db "$db" --json publish $missions --out "$out"
 	cp "$run/out.json" "$run/fieldschool-$i.json"
 	# shellcheck disable=SC2086
-	measure republish "$bin" --db "$db" publish $missions --out "$out"
+	measure republish "$out/*/p/*.ics" "$bin" --db "$db" publish $missions --out "$out"
 	for p in $peers; do
 		fresh
-		measure "peer-$p" "$shared/peer-$p" "$data" "$out" --stage feeds
+		measure "peer-$p" "$out/feeds/*/*.ics" "$shared/peer-$p" "$data" "$out" --stage feeds
 	done
 done
 
 printf '\nFeeds of %s (3 missions, %s participants each), median of %d runs on %s\n\n' \
 	"$data" "$n" "$runs" "$(uname -n)"
-printf '| tool | wall s | peak RSS MB | files | output MB | vs fieldschool |\n'
-printf '|---|---|---|---|---|---|\n'
+printf '| tool | wall s | peak RSS MB | files | output MB | bytes per personal feed | vs fieldschool |\n'
+printf '|---|---|---|---|---|---|---|\n'
 ours=$(median "$run/fieldschool.times" 1)
 for name in fieldschool republish $(for p in $peers; do echo "peer-$p"; done); do
 	f=$run/$name.times
@@ -89,9 +93,10 @@ for name in fieldschool republish $(for p in $peers; do echo "peer-$p"; done); d
 	[ "$name" = fieldschool ] && label="fieldschool publish"
 	[ "$name" = republish ] && label="fieldschool re-publish (no change)"
 	awk -v l="$label" -v w="$(median "$f" 1)" -v r="$(median "$f" 2)" \
-		-v b="$(median "$f" 3)" -v n="$(median "$f" 4)" -v o="$ours" \
-		'BEGIN { printf "| %s | %s | %.1f | %d | %.0f | %.1fx |\n",
-			 l, w, r / 1024, n, b / 1e6, w / o }'
+		-v b="$(median "$f" 3)" -v n="$(median "$f" 4)" \
+		-v pf="$(median "$f" 5)" -v o="$ours" \
+		'BEGIN { printf "| %s | %s | %.1f | %d | %.0f | %d | %.1fx |\n",
+			 l, w, r / 1024, n, b / 1e6, pf, w / o }'
 done
 
 # Feeds and pages apart, as publish reports them (its pages phase, timed

@@ -5,12 +5,22 @@
  *  - TZID is the plain IANA name and the VTIMEZONE is built here from the
  *    system zone database for the feed's dates only (zone.c), because
  *    libical's built-in zones carry a prefixed TZID and a century of rules.
- *  - UID is the item's random uid; SEQUENCE, CREATED and LAST-MODIFIED come
- *    from the store, and so does DTSTAMP (the item's last change, not the
- *    clock), so that publishing twice gives the same bytes.
+ *  - UID is the item's random uid; SEQUENCE comes from the store, and so
+ *    does DTSTAMP (the item's last change, not the clock), so that
+ *    publishing twice gives the same bytes.  SEQUENCE, then DTSTAMP, is
+ *    what orders the versions of an event (RFC 5546 2.1.5).
+ *  - No CREATED and no LAST-MODIFIED (both optional, RFC 5545 3.8.7.1 and
+ *    3.8.7.3; together 6.5% of a personal feed): LAST-MODIFIED would
+ *    repeat DTSTAMP byte for byte, since both are the item's last change,
+ *    and no client we know of shows CREATED or takes an update by it.
  *  - A cancelled or removed item stays, with STATUS:CANCELLED and
  *    "Cancelled: " before its title: some clients hide cancelled events,
- *    others show them unmarked.
+ *    others show them unmarked.  Any other event has no STATUS: RFC 5545
+ *    (3.8.1.11) gives STATUS no default, and calendars draw an event
+ *    without one as a CONFIRMED one (only TENTATIVE and CANCELLED look
+ *    different; a dialog that lists the status, as Thunderbird's can, says
+ *    none instead of "confirmed").  A feed replaces the whole event, so an
+ *    item no longer cancelled loses its STATUS:CANCELLED with the rest.
  *  - ORGANIZER is the mission's contact: RFC 5546 requires one in a
  *    METHOD:PUBLISH calendar, so a mission without a contact email gets
  *    no METHOD (libical's icalrestriction_check would refuse every event).
@@ -18,7 +28,8 @@
  *    escaped) so that clients that read X- values as TEXT only when told
  *    get back the exact name.
  *  - X-APPLE-STRUCTURED-LOCATION beside GEO makes Apple's clients open the
- *    map at the place rather than geocode the address text.
+ *    map at the place rather than geocode the address text (they ignore
+ *    GEO).  See add_apple_location() for the parameters it keeps.
  * libical escapes text, quotes parameters (RFC 6868), writes CRLF and folds
  * lines at 75 octets without splitting a UTF-8 sequence.
  */
@@ -396,12 +407,15 @@ build_head(struct cal_mission *m)
 
 /* --- events ------------------------------------------------------------ */
 
-/* "For: everyone", "For: group A, group B", "For: category lgu-focal". */
+/* "For: group A, group B", "For: category lgu-focal"; nothing for an item
+ * for everyone, the usual case: only a line that names someone says more
+ * than the event's being in the feed (it was "For: everyone" on most
+ * events). */
 static fs_err
 describe_audience(struct buf *out, const char *audience)
 {
 	if (!strcmp(audience, "all"))
-		return buf_addf(out, "For: everyone");
+		return FS_OK;
 	fs_err err = buf_addf(out, "For: ");
 	const char *p = audience;
 	for (bool first = true; !err && *p; first = false) {
@@ -418,7 +432,7 @@ describe_audience(struct buf *out, const char *audience)
 }
 
 /* The columns of Q_FEED_ITEMS. */
-enum { I_UID, I_SEQUENCE, I_CREATED, I_UPDATED, I_DAY, I_START, I_END,
+enum { I_UID, I_SEQUENCE, I_UPDATED, I_DAY, I_START, I_END,
        I_KIND, I_TITLE, I_MODULE, I_MODULE_TITLE, I_PLACE, I_ADDRESS, I_LAT,
        I_LON, I_HOST, I_AUDIENCE, I_DESCRIPTION, I_STATUS, I_REMOVED,
        I_FACILITATORS, I_ID };
@@ -462,6 +476,90 @@ item_release(struct cal_item *it)
 		free(fields[i]);
 }
 
+/* A coordinate to 6 decimals (about 0.1 m) without trailing zeros, at the
+ * end of out: "19.4504" (RFC 5870 wants no fixed number of decimals). */
+static void
+add_geo_number(char *out, size_t size, double value)
+{
+	size_t len = strlen(out);
+	snprintf(out + len, size - len, "%.6f", value);
+	char *end = out + strlen(out);
+	while (end[-1] == '0')
+		*--end = '\0';
+	if (end[-1] == '.')
+		end[-1] = '\0';
+}
+
+/*
+ * Apple's structured location.  Apple documents it only as EventKit's
+ * EKStructuredLocation: a title, a position and a radius in metres (0 for
+ * the default); no address.  What its clients write in iCalendar is known
+ * from their files, and from the libraries that copied them:
+ *  - VALUE=URI, the position as a geo: URI (RFC 5870), X-APPLE-RADIUS and
+ *    X-TITLE are in every structured location Calendar writes; X-ADDRESS
+ *    only in some: not for a city (ical-generator issue 236), nor for an
+ *    address picked as the place, where X-TITLE is the whole LOCATION text
+ *    ("3140 Bay Rd\nRedwood City, CA 94063, United States"), nor in an
+ *    iOS 26 location alarm (X-APPLE-RADIUS=100 and X-TITLE only).
+ *  - Calendar shows the map only when LOCATION matches the structured
+ *    location (collective/icalendar issue 116, ical-generator pull request
+ *    170): LOCATION "title\naddress" with X-TITLE and X-ADDRESS, or
+ *    LOCATION equal to X-TITLE; the latter is the fix that made the map
+ *    show in ical-generator issue 236.
+ * Our LOCATION is "place, address", neither "title\naddress" nor a title
+ * alone; so X-TITLE is that text exactly and there is no X-ADDRESS.  The
+ * property still repeats LOCATION (its share of a feed hardly changes:
+ * X-TITLE and X-ADDRESS held the place and the address before), as every
+ * form known to show the map does; what could go was the second
+ * parameter.  The radius stays, as in every structured location known to
+ * show a map (100 m: a building).  GEO keeps the coordinates for other
+ * clients (Apple's ignore it).  A parameter cannot hold a line break or a
+ * double quote (see param_text()), so an address written on several
+ * lines makes a title with spaces instead.
+ */
+static fs_err
+add_apple_location(icalcomponent *ev, const char *location, double lat,
+		   double lon)
+{
+	char uri[80];
+	char *title = param_text(location);
+
+	if (!title)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	strcpy(uri, "geo:");
+	add_geo_number(uri, sizeof(uri), lat);
+	strcat(uri, ",");
+	add_geo_number(uri, sizeof(uri), lon);
+	icalproperty *apple = icalproperty_new_x(uri);
+	icalproperty_set_x_name(apple, "X-APPLE-STRUCTURED-LOCATION");
+	icalproperty_add_parameter(apple,
+				   icalparameter_new_value(ICAL_VALUE_URI));
+	icalparameter *radius = icalparameter_new_x("100");
+	icalparameter_set_xname(radius, "X-APPLE-RADIUS");
+	icalproperty_add_parameter(apple, radius);
+	icalparameter *t = icalparameter_new_x(title);
+	icalparameter_set_xname(t, "X-TITLE");
+	icalproperty_add_parameter(apple, t);
+	icalcomponent_add_property(ev, apple);
+	free(title);
+	return FS_OK;
+}
+
+/* The module's line of a DESCRIPTION: "Module 1: Policies ..."; the name
+ * alone when the item's description already gives the module's title
+ * (most sessions are described by their module's title).  The name stays
+ * although CATEGORIES holds it too, as most clients show no CATEGORIES. */
+static fs_err
+describe_module(struct buf *out, const char *module, const char *title,
+		const char *description)
+{
+	if (!*module)
+		return FS_OK;
+	if (!*title || strstr(description, title))
+		return buf_addf(out, "%s\n", module);
+	return buf_addf(out, "%s: %s\n", module, title);
+}
+
 static fs_err
 build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 	    const char *zone, const char *organizer_name,
@@ -491,10 +589,6 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 	icalcomponent_add_property(
 		ev, icalproperty_new_dtstamp(utc_time(store_text(row, I_UPDATED))));
 	icalcomponent_add_property(
-		ev, icalproperty_new_created(utc_time(store_text(row, I_CREATED))));
-	icalcomponent_add_property(ev, icalproperty_new_lastmodified(utc_time(
-					       store_text(row, I_UPDATED))));
-	icalcomponent_add_property(
 		ev, icalproperty_new_sequence(sqlite3_column_int(row, I_SEQUENCE)));
 	add_times(ev, tz, zone, day, start, day, end, false);
 
@@ -512,50 +606,26 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 			       address);
 	if (!err && text.len)
 		icalcomponent_add_property(ev, icalproperty_new_location(text.data));
+	/* GEO, and Apple's copy of it, titled with the LOCATION (coordinates
+	 * are a place's, so an item with them has a LOCATION) */
 	if (!err && sqlite3_column_type(row, I_LAT) != SQLITE_NULL &&
 	    sqlite3_column_type(row, I_LON) != SQLITE_NULL) {
 		struct icalgeotype geo = { sqlite3_column_double(row, I_LAT),
 					   sqlite3_column_double(row, I_LON) };
-		char uri[80];
 		icalcomponent_add_property(ev, icalproperty_new_geo(geo));
-		/* Apple's structured location: the title and address as
-		 * parameters, the coordinates as a geo: URI */
-		snprintf(uri, sizeof(uri), "geo:%.6f,%.6f", geo.lat, geo.lon);
-		icalproperty *apple = icalproperty_new_x(uri);
-		icalproperty_set_x_name(apple, "X-APPLE-STRUCTURED-LOCATION");
-		icalproperty_add_parameter(apple,
-					   icalparameter_new_value(ICAL_VALUE_URI));
-		char *a = param_text(*address ? address : place);
-		char *t = param_text(place);
-		if (!a || !t) {
-			free(a);
-			free(t);
-			icalproperty_free(apple);
-			err = fs_fail(FS_ENOMEM, "out of memory");
-		} else {
-			icalparameter *pa = icalparameter_new_x(a);
-			icalparameter_set_xname(pa, "X-ADDRESS");
-			icalproperty_add_parameter(apple, pa);
-			icalparameter *pr = icalparameter_new_x("100");
-			icalparameter_set_xname(pr, "X-APPLE-RADIUS");
-			icalproperty_add_parameter(apple, pr);
-			icalparameter *pt = icalparameter_new_x(t);
-			icalparameter_set_xname(pt, "X-TITLE");
-			icalproperty_add_parameter(apple, pt);
-			icalcomponent_add_property(ev, apple);
-			free(a);
-			free(t);
-		}
+		err = add_apple_location(ev, text.len ? text.data : "",
+					 geo.lat, geo.lon);
 	}
 
 	/* DESCRIPTION: what it is, the module, who leads it, the host, who
-	 * is expected */
+	 * is expected (when not everyone); none when there is nothing */
 	text.len = 0;
 	if (!err && *store_text(row, I_DESCRIPTION))
 		err = buf_addf(&text, "%s\n\n", store_text(row, I_DESCRIPTION));
-	if (!err && *store_text(row, I_MODULE))
-		err = buf_addf(&text, "%s: %s\n", store_text(row, I_MODULE),
-			       store_text(row, I_MODULE_TITLE));
+	if (!err)
+		err = describe_module(&text, store_text(row, I_MODULE),
+				      store_text(row, I_MODULE_TITLE),
+				      store_text(row, I_DESCRIPTION));
 	if (!err && *facilitators) {
 		err = buf_addf(&text, "Facilitators: ");
 		for (const char *p = facilitators; !err && *p;) {
@@ -569,11 +639,13 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 		err = buf_addf(&text, "Host: %s\n", store_text(row, I_HOST));
 	if (!err)
 		err = describe_audience(&text, store_text(row, I_AUDIENCE));
-	if (!err && removed)
-		err = buf_addf(&text, "\n\nRemoved from the agenda.");
-	else if (!err && cancelled)
-		err = buf_addf(&text, "\n\nThis item is cancelled.");
-	if (!err)
+	while (text.len && text.data[text.len - 1] == '\n')
+		text.data[--text.len] = '\0';
+	if (!err && (removed || cancelled))
+		err = buf_addf(&text, "%s%s", text.len ? "\n\n" : "",
+			       removed ? "Removed from the agenda."
+				       : "This item is cancelled.");
+	if (!err && text.len)
 		icalcomponent_add_property(ev,
 					   icalproperty_new_description(text.data));
 
@@ -584,9 +656,9 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 	if (*store_text(row, I_MODULE))
 		icalcomponent_add_property(
 			ev, icalproperty_new_categories(store_text(row, I_MODULE)));
-	icalcomponent_add_property(
-		ev, icalproperty_new_status(cancelled ? ICAL_STATUS_CANCELLED
-						      : ICAL_STATUS_CONFIRMED));
+	if (cancelled) /* and no STATUS otherwise: see the top of this file */
+		icalcomponent_add_property(
+			ev, icalproperty_new_status(ICAL_STATUS_CANCELLED));
 	if (!err)
 		err = add_organizer(ev, organizer_name, organizer_email);
 	buf_release(&text);
@@ -907,11 +979,6 @@ travel_event(struct buf *out, const struct cal_mission *m,
 	char *uid = NULL, *summary = NULL;
 	const char *changed = *p->changed ? p->changed
 			      : *p->since ? p->since : m->last_change;
-	const char *created = *p->since ? p->since : changed;
-
-	/* travel edited before the first publish: created then, not later */
-	if (strcmp(changed, created) < 0)
-		created = changed;
 
 	if (!*when || parse_date_time(when, &day, &minutes))
 		return FS_OK;
@@ -936,9 +1003,6 @@ travel_event(struct buf *out, const struct cal_mission *m,
 	icalcomponent *ev = icalcomponent_new_vevent();
 	icalcomponent_add_property(ev, icalproperty_new_uid(uid));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc_time(changed)));
-	icalcomponent_add_property(ev, icalproperty_new_created(utc_time(created)));
-	icalcomponent_add_property(ev,
-				   icalproperty_new_lastmodified(utc_time(changed)));
 	icalcomponent_add_property(ev, icalproperty_new_sequence((int)p->sequence));
 	if (minutes >= 0) {
 		int end = minutes + 30;
@@ -958,8 +1022,6 @@ travel_event(struct buf *out, const struct cal_mission *m,
 	}
 	add_text(ev, icalproperty_new_summary, summary);
 	icalcomponent_add_property(ev, icalproperty_new_categories("travel"));
-	icalcomponent_add_property(ev,
-				   icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	free(uid);
 	free(summary);
 	fs_err err = add_organizer(ev, m->contact_name, m->contact_email);

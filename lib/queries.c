@@ -348,7 +348,7 @@ const char *const fs_queries[Q__COUNT] = {
 		"(SELECT max(updated_at) FROM item WHERE mission_id = m.id) "
 		"FROM mission m WHERE m.code = ?1",
 	[Q_FEED_ITEMS] =
-		"SELECT i.uid, i.sequence, i.created_at, i.updated_at, "
+		"SELECT i.uid, i.sequence, i.updated_at, "
 		"i.day_date, i.start_time, i.end_time, i.kind, i.title, "
 		"CASE WHEN mo.curriculum = 'seminar' "
 		" THEN 'Module ' || mo.number ELSE mo.code END, mo.title, "

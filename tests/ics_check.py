@@ -20,12 +20,14 @@ as "FILE: problem"; the exit status is 1 when any was found, 0 otherwise.
     has VERSION:2.0, PRODID, NAME, X-WR-CALNAME (VALUE=TEXT, equal to
     NAME), X-WR-TIMEZONE, REFRESH-INTERVAL, X-PUBLISHED-TTL, DESCRIPTION,
     each once, and at most one METHOD, PUBLISH; every VEVENT has UID
-    (unique in the file), DTSTAMP, CREATED, LAST-MODIFIED (UTC), SEQUENCE,
-    DTSTART, DTEND, SUMMARY, STATUS (CONFIRMED or CANCELLED, and CANCELLED
-    exactly when the SUMMARY starts "Cancelled: "), and ORGANIZER when
-    --organizer is given or the calendar has METHOD:PUBLISH (RFC 5546);
-    DTEND after DTSTART; a GEO agrees with the geo: URI of
-    X-APPLE-STRUCTURED-LOCATION.
+    (unique in the file), DTSTAMP (UTC), SEQUENCE, DTSTART, DTEND, SUMMARY,
+    STATUS:CANCELLED exactly when the SUMMARY starts "Cancelled: " (any
+    other STATUS, at most one, is CONFIRMED; fieldschool writes none), and
+    ORGANIZER when --organizer is given or the calendar has METHOD:PUBLISH
+    (RFC 5546); CREATED and LAST-MODIFIED, each at most once, in UTC;
+    DTEND after DTSTART; a GEO has an X-APPLE-STRUCTURED-LOCATION whose
+    geo: URI agrees with it and whose X-TITLE is the LOCATION (Apple's
+    clients show no map otherwise), with VALUE=URI and X-APPLE-RADIUS.
  3. Time zones: every TZID used names exactly one VTIMEZONE with that exact
     TZID, a plain IANA name that zoneinfo knows (an unused VTIMEZONE is
     allowed: a feed may hold only all-day events).  The UTC instant of every
@@ -85,8 +87,10 @@ UTC = dt.timezone.utc
 REQUIRED_CALENDAR = ["VERSION", "PRODID", "NAME", "X-WR-CALNAME",
                      "X-WR-TIMEZONE", "REFRESH-INTERVAL", "X-PUBLISHED-TTL",
                      "DESCRIPTION"]
-REQUIRED_EVENT = ["UID", "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE",
-                  "DTSTART", "DTEND", "SUMMARY", "STATUS"]
+REQUIRED_EVENT = ["UID", "DTSTAMP", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY"]
+# optional (RFC 5545), but never twice
+AT_MOST_ONCE = ["CREATED", "LAST-MODIFIED", "STATUS", "LOCATION", "GEO",
+                "DESCRIPTION", "X-APPLE-STRUCTURED-LOCATION"]
 # libical 3.0.16 writes the TEXT of X- properties with only '\\' and
 # newlines escaped; fieldschool escapes X-WR-CALNAME in full (VALUE=TEXT)
 # because vobject cuts the name at an unescaped ',' and ical.js keeps '\\'
@@ -517,6 +521,11 @@ def check_file(path, args, expect_obs):
             if n != 1:
                 pr.add(f"event {ev.one('UID').value if ev.one('UID') else '?'}"
                        f": {n} {name}, expected 1")
+        for name in AT_MOST_ONCE:
+            n = len(ev.all(name))
+            if n > 1:
+                pr.add(f"event {ev.one('UID').value if ev.one('UID') else '?'}"
+                       f": {n} {name}, expected at most 1")
         if (args.organizer or info["method"]) and not ev.one("ORGANIZER"):
             pr.add(f"event {ev.one('UID').value if ev.one('UID') else '?'}: "
                    f"no ORGANIZER (RFC 5546 requires one in PUBLISH)")
@@ -549,7 +558,7 @@ def check_file(path, args, expect_obs):
         e["organizer_cn"] = org.params.get("CN", [None])[0] if org else None
         e["transp"] = ev.one("TRANSP").value if ev.one("TRANSP") else None
         status = e.get("status")
-        if status not in ("CONFIRMED", "CANCELLED"):
+        if status not in (None, "CONFIRMED", "CANCELLED"):
             pr.add(f"event {uid}: STATUS {status!r}")
         summary = e.get("summary") or ""
         if (status == "CANCELLED") != summary.startswith("Cancelled: "):
@@ -642,6 +651,21 @@ def check_file(path, args, expect_obs):
                     pr.add(f"event {uid}: X-APPLE-STRUCTURED-LOCATION "
                            f"{apple.value!r} does not match GEO {geo.value}")
                 e["apple_title"] = apple.params.get("X-TITLE", [None])[0]
+                # a parameter holds no line break or '"' (fieldschool
+                # writes a space and an apostrophe), RFC 6868 aside
+                title = re.sub(r"\^(n|'|\^)",
+                               lambda g: {"n": "\n", "'": '"', "^": "^"}[
+                                   g.group(1)], e["apple_title"] or "")
+                wanted = re.sub(r"[\x00-\x1f\x7f]", " ",
+                                e.get("location") or "").replace('"', "'")
+                if title != wanted:
+                    pr.add(f"event {uid}: X-APPLE-STRUCTURED-LOCATION "
+                           f"X-TITLE {e['apple_title']!r} is not the "
+                           f"LOCATION {e.get('location')!r}")
+                if apple.params.get("VALUE") != ["URI"] or \
+                        not apple.params.get("X-APPLE-RADIUS"):
+                    pr.add(f"event {uid}: X-APPLE-STRUCTURED-LOCATION "
+                           f"without VALUE=URI and X-APPLE-RADIUS")
         info["events"].append(e)
 
     for tzid in sorted(used):

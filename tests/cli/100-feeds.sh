@@ -242,7 +242,7 @@ for path, (calname, keys, travel) in sorted(expected.items()):
             if e["end"] != nxt or e["transp"] != "TRANSPARENT":
                 fail(f"{path}: all-day {what} ends {e['end']} ({e['transp']}), "
                      f"expected {nxt} and TRANSPARENT")
-        if e["status"] != "CONFIRMED":
+        if e["status"] is not None:  # only a cancelled event has one
             fail(f"{path}: {what} status {e['status']}")
 for msg in problems:
     print(msg)
@@ -368,7 +368,7 @@ extra = (b"BEGIN:STANDARD\r\nDTSTART:20251026T030000\r\nTZOFFSETFROM:+0300\r\n"
 open(sys.argv[2], "wb").write(d.replace(b"BEGIN:STANDARD\r\n", extra + b"BEGIN:STANDARD\r\n", 1))
 EOF
 invalid "checker: a needless observance" 'observances, but' extra.ics
-sed 's/^STATUS:CONFIRMED/STATUS:CANCELLED/' good.ics >status.ics
+sed 's/^SUMMARY:Friday\r$/&\nSTATUS:CANCELLED\r/' good.ics >status.ics
 invalid "checker: CANCELLED without the prefix" 'STATUS CANCELLED but SUMMARY' status.ics
 grep -v '^X-WR-CALNAME' good.ics >noname.ics
 invalid "checker: no X-WR-CALNAME" 'X-WR-CALNAME' noname.ics
@@ -396,6 +396,31 @@ eq "demo: Mexico City 2027 needs one observance" \
 	"$(sed -n '/^BEGIN:VTIMEZONE/,/^END:VTIMEZONE/p' "$DEMO/feeds/mx-2027/mx-2027.ics" | grep -c '^BEGIN:\(STANDARD\|DAYLIGHT\)')" 1
 valid "demo shared feeds: every event has an ORGANIZER" --organizer \
 	"$DEMO"/feeds/*/*.ics
+# Apple's map needs X-TITLE to be the LOCATION (feed.c): the checker says so
+"$PYTHON" - "$DEMO/feeds/mx-2027/mx-2027.ics" apple.ics <<'EOF'
+import sys
+d = open(sys.argv[1], "rb").read()
+bad = d.replace(b'X-TITLE="Centro', b'X-TITLE="Cintro', 1)
+open(sys.argv[2], "wb").write(bad)
+sys.exit(bad == d)
+EOF
+invalid "checker: Apple's X-TITLE other than the LOCATION" \
+	'X-TITLE .* is not the LOCATION' apple.ics
+check "demo feeds: no CREATED, LAST-MODIFIED or STATUS:CONFIRMED" \
+	bash -c "! grep -rlE '^(CREATED|LAST-MODIFIED|STATUS:CONFIRMED)' '$DEMO/feeds'"
+check "demo feeds: no X-ADDRESS" \
+	bash -c "! grep -rl 'X-ADDRESS' '$DEMO/feeds' --include='*.ics'"
+py "demo feeds: audience only when not everyone, STATUS only when cancelled" \
+	"$TMP/demo.json" <<'EOF'
+import json, sys
+bad = [(e["uid"], e["description"], e["status"])
+       for f in json.load(open(sys.argv[1], encoding="utf-8"))
+       for e in f["events"]
+       if "For: everyone" in (e["description"] or "")
+       or e["status"] not in (None, "CANCELLED")]
+print(bad[:3] or "as expected")
+sys.exit(1 if bad else 0)
+EOF
 # personal feeds hold arrival and departure events too: RFC 5546 wants an
 # ORGANIZER in every VEVENT of a PUBLISH calendar, and feed.c says so.
 p=$(grep -l '^SUMMARY:Arrival in' "$DEMO"/feeds/mx-2027/p/*.ics | head -1)
@@ -503,6 +528,24 @@ emile=$(fac_path "Émile Zoë Çelik")
 check "facilitator file name: the name with accents dropped ($emile)" \
 	grep -q '^m1/facilitator-emile-zoe-celik' <<<"$emile"
 check "the facilitator's feed is there" test -f "$OUT/$emile"
+# DESCRIPTION: the audience only when not everyone; nothing at all when
+# there is nothing to say
+feed_json desc.json "$OUT/m1/m1.ics"
+py "DESCRIPTION of each kind of item" desc.json <<'EOF'
+import json, sys
+want = {"Opening": 'Welcome, and "why we are here"\n\nFacilitators: Dr. Ana '
+                   'Reyes, Prof. Jean Habimana',
+        "Visit A": "Facilitators: Dr. Ana Reyes\nHost: Barangay Maligaya\n"
+                   "For: group A",
+        "Visit B": "For: group B",
+        "Lunch for MRC staff": "For: category mrc-staff",
+        "Closing": None}
+got = {e["summary"]: e["description"]
+       for e in json.load(open(sys.argv[1], encoding="utf-8"))[0]["events"]}
+bad = {k: (got.get(k, "<missing>"), v) for k, v in want.items() if got.get(k, "<missing>") != v}
+print(bad or "as expected")
+sys.exit(1 if bad else 0)
+EOF
 check "group C exists from a registration alone" test -f "$OUT/m1/group-C.ics"
 eq "no feed for the cancelled registration P4 (its token is unknown)" \
 	"$(grep -c '"ref": "P4"' "$OUT/m1/index.json")" 0
@@ -587,7 +630,7 @@ import json, sys
 path, uid, field = sys.argv[1:4]
 for e in json.load(open(path, encoding="utf-8"))[0]["events"]:
     if e["uid"] == uid:
-        print(e[field])
+        print(e.get(field))  # None: the event has no such property
         break
 else:
     print("<no event with uid %s>" % uid)
@@ -614,13 +657,15 @@ step() {
 	ok fs --json publish m1 --out "$OUT"
 	feed_json "$1.json" "$OUT/m1/m1.ics"
 }
-sleep 1 # so that a new LAST-MODIFIED differs
+sleep 1 # so that a new DTSTAMP differs
 ok fs agenda edit E1 --description "Second description, only"
 step v1
 eq "description only: SEQUENCE stays" "$(ev v1.json "$E1" sequence)" 0
 eq "description only: DESCRIPTION" "$(ev v1.json "$E1" description | sed -n 1p)" "Second description, only"
 check "description only: DTSTAMP moves" test "$(ev v1.json "$E1" dtstamp)" '>' "$stamp0"
-eq "description only: LAST-MODIFIED = DTSTAMP" "$(ev v1.json "$E1" last_modified)" "$(ev v1.json "$E1" dtstamp)"
+# no LAST-MODIFIED (it would repeat DTSTAMP) and no CREATED (feed.c says why)
+eq "description only: no LAST-MODIFIED" "$(ev v1.json "$E1" last_modified)" None
+eq "description only: no CREATED" "$(ev v1.json "$E1" created)" None
 ok fs agenda edit E1 --start 15:30 --end 16:30
 step v2
 eq "moved: SEQUENCE" "$(ev v2.json "$E1" sequence)" 1
@@ -674,7 +719,9 @@ valid "feeds after the edits pass the checker" --organizer \
 # undo the cancel: confirmed again, SEQUENCE up again
 ok fs agenda cancel --undo X1
 step v9
-eq "un-cancelled: STATUS" "$(ev v9.json "$X1" status)" CONFIRMED
+# no STATUS, as every event not cancelled (the new version replaces the
+# cancelled one whole, RFC 5546)
+eq "un-cancelled: no STATUS" "$(ev v9.json "$X1" status)" None
 eq "un-cancelled: SUMMARY" "$(ev v9.json "$X1" summary)" "To cancel"
 eq "un-cancelled: SEQUENCE" "$(ev v9.json "$X1" sequence)" 2
 
@@ -866,5 +913,33 @@ LAST_CMD="fs ics m1 >/dev/full"
 fs ics m1 >/dev/full 2>"$LAST_ERR" </dev/null
 LAST_STATUS=$?
 eq "ics to a full disk (stdout on /dev/full): exit status" "$LAST_STATUS" 4
+
+# ============================================================================
+# The module's line: its title, unless the description already gives it.
+# ============================================================================
+export FIELDSCHOOL_DB=$TMP/modules.db
+new_db
+ok fs mission add --title "Modules" --country PH --city Manila \
+	--timezone Asia/Manila --start 2027-03-01 --days 3 mo
+ok fs agenda add mo --ref M1 --day 1 --start 09:00 --end 10:00 \
+	--kind session --title "One" --module 2 \
+	--description "Migration and development 101"
+ok fs agenda add mo --ref M2 --day 1 --start 10:00 --end 11:00 \
+	--kind session --title "Two" --module 2 --description "Case studies"
+ok fs agenda add mo --ref M3 --day 1 --start 11:00 --end 12:00 \
+	--kind session --title "Three" --module 2
+ok fs ics mo -o mo.ics
+feed_json mo.json mo.ics
+py "the module's line: its title unless the description gives it" mo.json <<'EOF'
+import json, sys
+want = {"One": "Migration and development 101\n\nModule 2",
+        "Two": "Case studies\n\nModule 2: Migration and development 101",
+        "Three": "Module 2: Migration and development 101"}
+got = {e["summary"]: e["description"]
+       for e in json.load(open(sys.argv[1], encoding="utf-8"))[0]["events"]}
+bad = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+print(bad or "as expected")
+sys.exit(1 if bad else 0)
+EOF
 
 finish
