@@ -1,7 +1,7 @@
 /*
  * calendar.h - a mission's calendar, serialized by libical once and
- * assembled into feeds (lib-internal; feed.c is the only file that includes
- * libical).
+ * assembled into feeds (lib-internal; only feed.c and feed_head.c, through
+ * calendar_ical.h, include libical).
  *
  * A feed is: the calendar's head (its properties), the mission's VTIMEZONE,
  * the events it selects, a participant's arrival and departure, and the

@@ -1,9 +1,10 @@
 /*
- * feed.c - iCalendar text, through libical: the only file that includes it.
+ * feed.c - iCalendar text, through libical (with feed_head.c, which builds
+ * the calendar's head and VTIMEZONE): a mission's events, and the feeds.
  *
  * What real clients need, and where it comes from:
- *  - TZID is the plain IANA name and the VTIMEZONE is built here from the
- *    system zone database for the feed's dates only (zone.c), because
+ *  - TZID is the plain IANA name and the VTIMEZONE is built (feed_head.c)
+ *    from the system zone database for the feed's dates only (zone.c), because
  *    libical's built-in zones carry a prefixed TZID and a century of rules.
  *  - UID is the item's random uid; SEQUENCE comes from the store, and so
  *    does DTSTAMP (the item's last change, not the clock), so that
@@ -33,20 +34,17 @@
  * libical escapes text, quotes parameters (RFC 6868), writes CRLF and folds
  * lines at 75 octets without splitting a UTF-8 sequence.
  */
-#include <libical/ical.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "calendar_ical.h"
 #include "store.h"
 #include "strmap.h"
 #include "value.h"
 #include "zone.h"
 
-#define PRODID "-//fieldschool//fieldschool//EN"
-static const char END_LINE[] = "END:VCALENDAR\r\n";
 
 /* --- buffers ----------------------------------------------------------- */
 
@@ -223,8 +221,8 @@ add_text(icalcomponent *c, icalproperty *(*make)(const char *),
 		icalcomponent_add_property(c, make(text));
 }
 
-static void
-add_x(icalcomponent *c, const char *name, const char *value)
+void
+cal_add_x(icalcomponent *c, const char *name, const char *value)
 {
 	icalproperty *p = icalproperty_new_x(value);
 	icalproperty_set_x_name(p, name);
@@ -255,9 +253,8 @@ x_text_line(const char *name, const char *value)
 	return line;
 }
 
-/* Serializes a component and frees it; *len gets the length. */
-static char *
-serialize(icalcomponent *c, size_t *len)
+char *
+cal_serialize(icalcomponent *c, size_t *len)
 {
 	char *text = icalcomponent_as_ical_string_r(c);
 	icalcomponent_free(c);
@@ -290,118 +287,6 @@ add_organizer(icalcomponent *ev, const char *name, const char *email)
 	icalcomponent_add_property(ev, o);
 	free(mailto);
 	free(cn);
-	return FS_OK;
-}
-
-/* --- the VTIMEZONE ------------------------------------------------------ */
-
-/*
- * Whether an observance is DAYLIGHT: the larger offset of a summer-time
- * pair.  The zone database marks Dublin's winter time and Casablanca's
- * Ramadan time as the "DST" half (negative DST); clients, Outlook above all,
- * expect DAYLIGHT to be the one the clocks go forward to.  An offset change
- * that is no summer time at all (Kathmandu, 1986) is STANDARD.
- */
-static bool
-is_daylight(const struct zone_state *s)
-{
-	if (s->onset == ZONE_NO_ONSET || s->onset < 0)
-		return s->is_dst && !s->was_dst;
-	return (s->is_dst || s->was_dst) && s->utoff > s->utoff_before;
-}
-
-static void
-add_observance(icalcomponent *vtz, const struct zone_state *s)
-{
-	icalcomponent *obs = is_daylight(s) ? icalcomponent_new_xdaylight()
-					    : icalcomponent_new_xstandard();
-	struct icaltimetype start = icaltime_null_time();
-	int32_t before = s->utoff_before;
-	int64_t local;
-
-	/* An observance that began before 1970, or always was, is given as
-	 * in force since 1970: clients need no older history. */
-	if (s->onset == ZONE_NO_ONSET || s->onset < 0) {
-		local = 0;
-		before = s->utoff;
-	} else {
-		local = s->onset + before; /* DTSTART is in the old offset */
-	}
-	int64_t day = local / 86400 - (local % 86400 < 0);
-	int64_t secs = local - day * 86400;
-	civil_from_days(day, &start.year, &start.month, &start.day);
-	start.hour = (int)(secs / 3600);
-	start.minute = (int)(secs / 60 % 60);
-	start.second = (int)(secs % 60);
-	icalcomponent_add_property(obs, icalproperty_new_dtstart(start));
-	icalcomponent_add_property(obs, icalproperty_new_tzoffsetfrom(before));
-	icalcomponent_add_property(obs, icalproperty_new_tzoffsetto(s->utoff));
-	if (s->abbr[0])
-		icalcomponent_add_property(obs, icalproperty_new_tzname(s->abbr));
-	icalcomponent_add_component(vtz, obs);
-}
-
-/* The zone's state on the first day and every change up to the last.  A
- * range that falls in summer time also gets the standard time before it:
- * Outlook mishandles a VTIMEZONE that has a DAYLIGHT and no STANDARD. */
-static char *
-build_vtimezone(const struct cal_mission *m, int64_t first_day,
-		int64_t last_day, size_t *len)
-{
-	struct zone_state state, before;
-	int64_t t = (first_day - 1) * 86400, end = (last_day + 2) * 86400;
-
-	icalcomponent *vtz = icalcomponent_new_vtimezone();
-	icalcomponent_add_property(vtz, icalproperty_new_tzid(m->zone));
-	zone_state_at(m->tz, t, &state);
-	if (is_daylight(&state) && state.onset != ZONE_NO_ONSET &&
-	    state.onset > 0) {
-		zone_state_at(m->tz, state.onset - 1, &before);
-		if (!is_daylight(&before))
-			add_observance(vtz, &before);
-	}
-	add_observance(vtz, &state);
-	while (zone_next_change(m->tz, t, &t) && t < end) {
-		zone_state_at(m->tz, t, &state);
-		add_observance(vtz, &state);
-	}
-	return serialize(vtz, len);
-}
-
-/* --- the head ----------------------------------------------------------- */
-
-static fs_err
-build_head(struct cal_mission *m)
-{
-	icalcomponent *cal = icalcomponent_new_vcalendar();
-	icalcomponent_add_property(cal, icalproperty_new_prodid(PRODID));
-	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
-	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	if (*m->contact_email)
-		icalcomponent_add_property(
-			cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
-	add_x(cal, "X-WR-TIMEZONE", m->zone);
-	/* RFC 7986 and its common predecessor: ask for hourly refreshes */
-	icalproperty *refresh = icalproperty_new_refreshinterval(
-		icaldurationtype_from_int(3600));
-	icalproperty_add_parameter(refresh,
-				   icalparameter_new_value(ICAL_VALUE_DURATION));
-	icalcomponent_add_property(cal, refresh);
-	add_x(cal, "X-PUBLISHED-TTL", "PT1H");
-
-	size_t len;
-	char *text = serialize(cal, &len);
-	if (!text)
-		return fs_fail(FS_ENOMEM, "out of memory");
-	if (len < sizeof(END_LINE) - 1 ||
-	    strcmp(text + len - (sizeof(END_LINE) - 1), END_LINE)) {
-		free(text);
-		return fs_fail(FS_EIO, "libical wrote an unexpected calendar");
-	}
-	len -= sizeof(END_LINE) - 1;
-	text[len] = '\0';
-	m->head = text;
-	m->head_len = len;
 	return FS_OK;
 }
 
@@ -666,7 +551,7 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 		icalcomponent_free(ev);
 		return err;
 	}
-	if (!(out->text = serialize(ev, &out->len)) ||
+	if (!(out->text = cal_serialize(ev, &out->len)) ||
 	    !(out->audience = dupe(store_text(row, I_AUDIENCE))) ||
 	    !(out->facilitators = dupe(facilitators)))
 		return fs_fail(FS_ENOMEM, "out of memory");
@@ -793,12 +678,12 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	}
 	if ((err = zone_load(&m->tz, m->zone)))
 		goto done;
-	if (!(m->vtimezone = build_vtimezone(m, first, last, &m->vtimezone_len)) ||
+	if (!(m->vtimezone = cal_vtimezone(m, first, last, &m->vtimezone_len)) ||
 	    !(m->wide = calloc(1, sizeof(*m->wide)))) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((err = build_head(m)))
+	if ((err = cal_head(m)))
 		goto done;
 
 	if ((err = store_stmt(store, Q_FEED_ITEMS, &stmt)))
@@ -954,7 +839,7 @@ cal_feed_begin(struct buf *out, const struct cal_mission *m, const char *name,
 	struct cal_wide *w = m->wide;
 	if (w->first != first || w->last != last || !w->text.len) {
 		size_t len;
-		char *text = build_vtimezone(m, first, last, &len);
+		char *text = cal_vtimezone(m, first, last, &len);
 		if (!text)
 			return fs_fail(FS_ENOMEM, "out of memory");
 		w->text.len = 0;
@@ -1031,7 +916,7 @@ travel_event(struct buf *out, const struct cal_mission *m,
 	}
 
 	size_t len;
-	char *text = serialize(ev, &len);
+	char *text = cal_serialize(ev, &len);
 	if (!text)
 		return fs_fail(FS_ENOMEM, "out of memory");
 	err = buf_add(out, text, len);
@@ -1050,7 +935,7 @@ cal_feed_travel(struct buf *out, const struct cal_mission *m,
 fs_err
 cal_feed_end(struct buf *out)
 {
-	return buf_add(out, END_LINE, sizeof(END_LINE) - 1);
+	return buf_add(out, CAL_END_LINE, sizeof(CAL_END_LINE) - 1);
 }
 
 /* Whether the audience names kind:value ("group", "A"). */

@@ -524,7 +524,7 @@ const char *const fs_queries[Q__COUNT] = {
 	 * rows in rowid order, without a sort or a lookup per rider. */
 	[Q_ROSTER_RIDERS_CLEAR] = "DROP TABLE IF EXISTS temp.roster_rider",
 	[Q_ROSTER_RIDERS_LOAD] =
-		"CREATE TEMP TABLE roster_rider AS "
+		"CREATE TEMP TABLE IF NOT EXISTS roster_rider AS "
 		"SELECT r.group_label AS group_label, c.code AS category, "
 		"p.family_name AS family_name, p.given_name AS given_name, "
 		"p.phone AS phone, p.dietary AS dietary, "
@@ -535,7 +535,7 @@ const char *const fs_queries[Q__COUNT] = {
 		"ORDER BY r.group_label, fs_fold(p.family_name), "
 		"fs_fold(p.given_name), p.ref",
 	[Q_ROSTER_RIDERS_INDEX] =
-		"CREATE INDEX temp.roster_rider_group "
+		"CREATE INDEX IF NOT EXISTS temp.roster_rider_group "
 		"ON roster_rider (group_label)",
 	/* one group's riders (by its index: rowid order within a group) */
 	[Q_ROSTER_RIDERS_GROUP] =

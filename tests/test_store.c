@@ -363,6 +363,12 @@ test_queries_prepare(void **state)
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL),
 			 SQLITE_OK);
 	store_register_functions(db); /* as fs_store_open() does */
+	/* the roster's temporary table, as the roster makes it first */
+	sqlite3_stmt *make = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, fs_queries[Q_ROSTER_RIDERS_LOAD],
+					    -1, &make, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(make), SQLITE_DONE);
+	sqlite3_finalize(make);
 	for (int q = 0; q < Q__COUNT; q++) {
 		sqlite3_stmt *stmt = NULL;
 		const char *tail = NULL;
