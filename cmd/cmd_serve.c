@@ -156,6 +156,11 @@ cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "fieldschool: serving %s at http://%s/\n", dir,
 		fs_serve_address(server));
+	if (fs_serve_max_connections(server) < opts.max_connections)
+		fprintf(stderr, "fieldschool: note: at most %u connection%s at "
+			"once: the limit of open files (ulimit -n) allows no "
+			"more\n", fs_serve_max_connections(server),
+			fs_serve_max_connections(server) == 1 ? "" : "s");
 	struct timespec second = { 1, 0 };
 	while ((sig = sigtimedwait(&stop, NULL, &second)) < 0)
 		fflush(stdout);

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -51,10 +52,16 @@
  * reason: a revoked token looks like one that never was. */
 #define NOT_FOUND "not found\n"
 #define NOT_ALLOWED "method not allowed\n"
+/* A listed file that cannot be opened now: out of descriptors or memory
+ * (503, try again: a calendar client must not take it for a deleted
+ * calendar, as it may a 404), or unreadable to the server (500). */
+#define BUSY "busy, try again shortly\n"
+#define BROKEN "this file cannot be read\n"
 
 struct fs_server {
 	int dirfd;
 	char *dir;
+	struct stat dir_st; /* the directory dirfd is: DIR may be replaced */
 	/* the manifest in use, and the identity of the file it came from */
 	pthread_rwlock_t lock;
 	fs_manifest *manifest;
@@ -66,7 +73,9 @@ struct fs_server {
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
 	atomic_long in_flight;
-	struct MHD_Response *not_found, *not_allowed;
+	struct MHD_Response *not_found, *not_allowed, *busy, *broken;
+	unsigned max_connections; /* as started: the option, or what the
+				     descriptor limit allows */
 };
 
 /* --- dates and tags ---------------------------------------------------- */
@@ -212,8 +221,12 @@ fs_http_redact(const char *path, char *out, size_t size)
 			n += (size_t)snprintf(out + n, size - n, "[token]");
 			p += hex;
 		} else if (hex) {
-			memcpy(out + n, p, hex);
-			n += hex;
+			/* a short run of hex: kept, as far as out has room
+			 * (the loop leaves 8 bytes, a run may be 15) */
+			size_t room = size - n - 1;
+			size_t k = hex < room ? hex : room;
+			memcpy(out + n, p, k);
+			n += k;
 			p += hex;
 		} else if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\') {
 			n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p++);
@@ -225,6 +238,8 @@ fs_http_redact(const char *path, char *out, size_t size)
 }
 
 /* --- the manifest ------------------------------------------------------ */
+
+static int open_beneath(int dirfd, const char *path);
 
 static bool
 same_file(const struct stat *a, const struct stat *b)
@@ -261,24 +276,76 @@ reload(fs_server *s, const struct stat *st)
 	pthread_mutex_unlock(&s->reloading);
 }
 
-/* Whether the manifest lists path, read again first if it changed. */
-static bool
-listed(fs_server *s, const char *path, size_t len)
+/* DIR is now another directory (removed and published anew, or a link
+ * turned to a new release): serve that one, once it holds a manifest;
+ * until then, the old one stays in use and this is tried again. */
+static void
+reopen(fs_server *s)
+{
+	fs_manifest *fresh = NULL;
+	struct stat dir_st, st;
+	int fd;
+
+	pthread_mutex_lock(&s->reloading);
+	if (stat(s->dir, &dir_st) != 0 || (dir_st.st_ino == s->dir_st.st_ino &&
+					    dir_st.st_dev == s->dir_st.st_dev) ||
+	    (fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		pthread_mutex_unlock(&s->reloading);
+		return;
+	}
+	if (fstat(fd, &dir_st) != 0 ||
+	    fstatat(fd, FS_MANIFEST_NAME, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    fs_manifest_load(&fresh, fd) != FS_OK) {
+		close(fd);
+		pthread_mutex_unlock(&s->reloading);
+		return;
+	}
+	pthread_rwlock_wrlock(&s->lock);
+	int old_fd = s->dirfd;
+	fs_manifest *old = s->manifest;
+	s->dirfd = fd;
+	s->dir_st = dir_st;
+	s->manifest = fresh;
+	s->manifest_st = st;
+	pthread_rwlock_unlock(&s->lock);
+	close(old_fd);
+	fs_manifest_free(old);
+	pthread_mutex_unlock(&s->reloading);
+}
+
+/* Opens path if the manifest lists it, the directory and the manifest
+ * read again first if either changed: the descriptor, or -1 with errno
+ * (ENOENT for a path not listed).  The lock is held while the file is
+ * opened, so that the directory it is opened in is the one whose manifest
+ * listed it. */
+static int
+open_listed(fs_server *s, const char *path, size_t len)
 {
 	struct stat st;
-	bool found;
+	int fd = -1, saved;
 
-	if (fstatat(s->dirfd, FS_MANIFEST_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		pthread_rwlock_rdlock(&s->lock);
-		bool stale = !same_file(&st, &s->manifest_st);
-		pthread_rwlock_unlock(&s->lock);
-		if (stale)
-			reload(s, &st);
-	}
 	pthread_rwlock_rdlock(&s->lock);
-	found = fs_manifest_has(s->manifest, path, len);
+	ino_t ino = s->dir_st.st_ino;
+	dev_t dev = s->dir_st.st_dev;
 	pthread_rwlock_unlock(&s->lock);
-	return found;
+	if (stat(s->dir, &st) == 0 && (st.st_ino != ino || st.st_dev != dev))
+		reopen(s);
+	pthread_rwlock_rdlock(&s->lock);
+	bool stale = fstatat(s->dirfd, FS_MANIFEST_NAME, &st,
+			     AT_SYMLINK_NOFOLLOW) == 0 &&
+		     !same_file(&st, &s->manifest_st);
+	pthread_rwlock_unlock(&s->lock);
+	if (stale)
+		reload(s, &st);
+	pthread_rwlock_rdlock(&s->lock);
+	if (fs_manifest_has(s->manifest, path, len))
+		fd = open_beneath(s->dirfd, path);
+	else
+		errno = ENOENT;
+	saved = errno;
+	pthread_rwlock_unlock(&s->lock);
+	errno = saved;
+	return fd;
 }
 
 /* --- files ------------------------------------------------------------- */
@@ -392,10 +459,20 @@ fs_serve_answer(fs_server *s, const char *method, const char *path,
 		memcpy(out->path + len, "index.html", 11);
 		len += 10;
 	}
-	if (!fs_manifest_path_ok(out->path, len) ||
-	    !listed(s, out->path, len) ||
-	    (fd = open_beneath(s->dirfd, out->path)) < 0)
+	if (!fs_manifest_path_ok(out->path, len))
 		goto not_found;
+	if ((fd = open_listed(s, out->path, len)) < 0) {
+		/* a link (ELOOP, EXDEV), or gone since the manifest was read */
+		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP ||
+		    errno == EXDEV)
+			goto not_found;
+		out->status = errno == EMFILE || errno == ENFILE ||
+					      errno == ENOMEM || errno == EAGAIN
+				      ? 503
+				      : 500;
+		out->path[0] = '\0';
+		return FS_OK;
+	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		goto not_found;
@@ -408,14 +485,21 @@ fs_serve_answer(fs_server *s, const char *method, const char *path,
 		 (unsigned long long)st.st_size,
 		 (unsigned long long)st.st_mtim.tv_sec,
 		 (unsigned long)st.st_mtim.tv_nsec);
-	fs_http_date_format(st.st_mtim.tv_sec, out->last_modified);
+	/* Last-Modified has whole seconds: a file written in this second
+	 * may be written again in it, and a client holding the first
+	 * version would then be told (If-Modified-Since) that it has the
+	 * second.  So such a file gets no date (its ETag serves), until its
+	 * second is over; publish writes files with the time of writing. */
+	bool dated = st.st_mtim.tv_sec < now;
+	if (dated)
+		fs_http_date_format(st.st_mtim.tv_sec, out->last_modified);
 	/* RFC 9110 section 13.2.2: If-None-Match first; If-Modified-Since
 	 * only without it, and a date in the future is no date */
 	time_t since;
 	out->fd = fd;
 	out->status = 200;
 	if (if_none_match ? fs_http_etag_matches(if_none_match, out->etag)
-			  : if_modified_since &&
+			  : dated && if_modified_since &&
 				    fs_http_date_parse(if_modified_since,
 						       &since) &&
 				    since <= now && st.st_mtim.tv_sec <= since)
@@ -451,14 +535,18 @@ fs_serve_open(fs_server **out, const char *dir)
 						strerror(errno));
 		goto fail;
 	}
+	if (fstat(s->dirfd, &s->dir_st) != 0)
+		memset(&s->dir_st, 0, sizeof(s->dir_st));
 	if (fstatat(s->dirfd, FS_MANIFEST_NAME, &s->manifest_st,
 		    AT_SYMLINK_NOFOLLOW) != 0)
 		memset(&s->manifest_st, 0, sizeof(s->manifest_st));
 	if ((err = fs_manifest_load(&s->manifest, s->dirfd))) {
-		if (err == FS_ENOTFOUND || err == FS_EINPUT)
+		if (err == FS_ENOTFOUND || err == FS_EINPUT) {
+			char why[256]; /* fs_fail() writes over the detail */
+			snprintf(why, sizeof(why), "%s", fs_errdetail());
 			err = fs_fail(FS_EINPUT, "%s: not a publish directory "
-				      "(%s): publish into it first",
-				      dir, fs_errdetail());
+				      "(%s): publish into it first", dir, why);
+		}
 		goto fail;
 	}
 	*out = s;
@@ -472,6 +560,12 @@ const char *
 fs_serve_address(const fs_server *s)
 {
 	return s->address;
+}
+
+unsigned
+fs_serve_max_connections(const fs_server *s)
+{
+	return s->max_connections;
 }
 
 /* Parses "ADDR:PORT" or "[ADDR]:PORT" and binds a listening socket. */
@@ -655,7 +749,8 @@ has_large_body(struct MHD_Connection *conn)
 	       (length && strtoull(length, NULL, 10) > MAX_DRAINED_BODY);
 }
 
-/* The answer to a request: a file (200 or 304), or a fixed 404 or 405. */
+/* The answer to a request: a file (200 or 304), or a fixed 404, 405, 500
+ * or 503. */
 static enum MHD_Result
 answer(fs_server *s, struct MHD_Connection *conn, const char *url,
        const char *method, const char *version)
@@ -671,13 +766,18 @@ answer(fs_server *s, struct MHD_Connection *conn, const char *url,
 							MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
 			    time(NULL), &reply))
 		return MHD_NO;
-	if (reply.status == 405 || reply.status == 404) {
-		r = reply.status == 405 ? s->not_allowed : s->not_found;
+	if (reply.status >= 400) {
+		const char *body = reply.status == 405	 ? NOT_ALLOWED
+				   : reply.status == 503 ? BUSY
+				   : reply.status == 500 ? BROKEN
+							 : NOT_FOUND;
+		r = reply.status == 405	  ? s->not_allowed
+		    : reply.status == 503 ? s->busy
+		    : reply.status == 500 ? s->broken
+					  : s->not_found;
 		ret = MHD_queue_response(conn, (unsigned)reply.status, r);
 		log_request(s, conn, method, url, version, reply.status,
-			    strcmp(method, "HEAD") ? (int64_t)strlen(
-				    reply.status == 405 ? NOT_ALLOWED : NOT_FOUND)
-						   : 0);
+			    strcmp(method, "HEAD") ? (int64_t)strlen(body) : 0);
 		return ret;
 	}
 	/* a 304 says the length a 200 would have (RFC 9110 section 8.6):
@@ -691,7 +791,8 @@ answer(fs_server *s, struct MHD_Connection *conn, const char *url,
 	if (reply.status == 200)
 		MHD_add_response_header(r, "Content-Type", reply.content_type);
 	MHD_add_response_header(r, "ETag", reply.etag);
-	MHD_add_response_header(r, "Last-Modified", reply.last_modified);
+	if (*reply.last_modified)
+		MHD_add_response_header(r, "Last-Modified", reply.last_modified);
 	MHD_add_response_header(r, "Cache-Control", reply.cache_control);
 	common_headers(r);
 	if (reply.is_page)
@@ -791,20 +892,36 @@ fs_serve_start(fs_server *s, const fs_serve_options *opts)
 	s->log = opts->log;
 	s->log_ctx = opts->log_ctx;
 	if (!(s->not_found = fixed_response(NOT_FOUND, NULL)) ||
-	    !(s->not_allowed = fixed_response(NOT_ALLOWED,
-					      "GET, HEAD")))
+	    !(s->not_allowed = fixed_response(NOT_ALLOWED, "GET, HEAD")) ||
+	    !(s->busy = fixed_response(BUSY, NULL)) ||
+	    !(s->broken = fixed_response(BROKEN, NULL)))
 		return fs_fail(FS_ENOMEM, "out of memory");
+	MHD_add_response_header(s->busy, "Retry-After", "5");
 	if ((err = listen_on(s, opts->listen)))
 		return err;
+	/* A connection holds its socket and, while a file goes out, the
+	 * file: no more connections than the descriptors can serve, so that
+	 * a crowd of idle ones cannot turn every request into a 503. */
+	unsigned connections = opts->max_connections ? opts->max_connections
+						     : DEFAULT_CONNECTIONS;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		/* kept back: standard streams, the directory, and the
+		 * server's own (an epoll and a pipe per thread) */
+		rlim_t keep = 16 + 4 * (rlim_t)threads;
+		rlim_t fit = rl.rlim_cur > keep + 2 ? (rl.rlim_cur - keep) / 2
+						    : 1;
+		if (connections > fit)
+			connections = (unsigned)fit;
+	}
+	s->max_connections = connections;
 	s->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			MHD_USE_TURBO,
 		0, NULL, NULL, on_request, s,
 		MHD_OPTION_LISTEN_SOCKET, s->listen_fd,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
-		MHD_OPTION_CONNECTION_LIMIT,
-		opts->max_connections ? opts->max_connections
-				      : DEFAULT_CONNECTIONS,
+		MHD_OPTION_CONNECTION_LIMIT, connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, opts->max_per_ip,
 		MHD_OPTION_CONNECTION_TIMEOUT,
 		opts->timeout ? opts->timeout : DEFAULT_TIMEOUT,
@@ -843,6 +960,10 @@ fs_serve_close(fs_server *s, unsigned grace)
 		MHD_destroy_response(s->not_found);
 	if (s->not_allowed)
 		MHD_destroy_response(s->not_allowed);
+	if (s->busy)
+		MHD_destroy_response(s->busy);
+	if (s->broken)
+		MHD_destroy_response(s->broken);
 	if (s->dirfd >= 0)
 		close(s->dirfd);
 	fs_manifest_free(s->manifest);

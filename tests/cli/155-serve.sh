@@ -104,6 +104,9 @@ header() {
 		sed 's/^ *//; s/\r$//'
 }
 
+# a file gets its Last-Modified once the second it was written in is over
+# (it could be written again in that second): wait for it
+sleep 1.1
 start_server
 check "it says where it listens" grep -q "serving feeds at http://127.0.0.1:$PORT/" "$TMP/serve.err"
 
@@ -449,7 +452,7 @@ fails 4 timeout 10 "$FIELDSCHOOL" serve --dir feeds --listen 127.0.0.1:$PORT
 expect_stderr "127\.0\.0\.1:$PORT: Address already in use"
 mkdir empty
 fails 3 timeout 10 "$FIELDSCHOOL" serve --dir empty --listen 127.0.0.1:0
-expect_stderr "^fieldschool: empty: not a publish directory"
+expect_stderr_fixed "fieldschool: empty: not a publish directory (no .fieldschool-manifest): publish into it first"
 fails 3 timeout 10 "$FIELDSCHOOL" serve --dir nowhere --listen 127.0.0.1:0
 expect_stderr "^fieldschool: nowhere: no such directory"
 fails 2 fs serve
@@ -461,6 +464,23 @@ fails 2 fs serve --dir feeds --timeout 0
 fails 2 fs serve --dir feeds extra
 ok fs serve --help
 expect_stdout '^usage: fieldschool serve --dir DIR'
+
+# --- DIR replaced while serving: removed and published anew ----------------------
+get /$M/$M.ics
+eq "before the directory is replaced" "$CODE" 200
+mv feeds feeds.old
+get /$M/$M.ics
+eq "moved away: still the old directory, until a new one has a manifest" "$CODE" 200
+ok fs publish $M --out feeds
+get /$M/$M.ics
+eq "published anew into DIR: served from the new directory" "$CODE" 200
+same_file "the new directory's file" "$TMP/body" feeds/$M/$M.ics
+get /rw-2027/rw-2027.ics
+eq "the new directory's manifest: another mission's feed is not there" "$CODE" 404
+rm -rf feeds
+mv feeds.old feeds
+get /rw-2027/rw-2027.ics
+eq "the old directory moved back: served again" "$CODE" 200
 
 # --- a clean stop: a request in flight finishes --------------------------------------
 curl -s --max-time 30 --limit-rate 700K -o "$TMP/big.body" "$URL/$M/big.txt" &

@@ -51,6 +51,11 @@ fs_err fs_serve_start(fs_server *server, const fs_serve_options *opts);
 /* The address it listens on, "127.0.0.1:8080" or "[::1]:8080" (borrowed). */
 const char *fs_serve_address(const fs_server *server);
 
+/* How many connections it takes at once: opts->max_connections, or fewer
+ * when the limit of open files (RLIMIT_NOFILE) cannot hold that many, as
+ * each needs its socket and the file it sends. */
+unsigned fs_serve_max_connections(const fs_server *server);
+
 /*
  * Stops accepting connections, lets requests in flight finish (for at most
  * grace seconds), closes every connection and frees the server.  NULL is
@@ -60,7 +65,7 @@ void fs_serve_close(fs_server *server, unsigned grace);
 
 /* What the server answers to one request (fs_serve_answer). */
 typedef struct fs_serve_reply {
-	int status;               /* 200, 304, 404 or 405 */
+	int status;               /* 200, 304, 404, 405, 500 or 503 */
 	int fd;                   /* 200, 304: the open file, the caller's;
 				     else -1 */
 	int64_t size;             /* of the file */
@@ -68,7 +73,8 @@ typedef struct fs_serve_reply {
 	const char *cache_control;
 	bool is_page;             /* HTML: add the pages' security headers */
 	char etag[64];            /* "\"...\"" for 200 and 304 */
-	char last_modified[32];   /* an IMF-fixdate */
+	char last_modified[32];   /* an IMF-fixdate, or "" for a file
+				     written in the current second */
 	char path[1040];          /* the manifest path answered, or "" */
 } fs_serve_reply;
 
