@@ -242,9 +242,10 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			return err;
 	}
 	if (given(v[FS_PART_COUNTRY])) {
-		snprintf(country, sizeof(country), "%c%c",
-			 toupper_ascii(v[FS_PART_COUNTRY][0]),
-			 toupper_ascii(v[FS_PART_COUNTRY][1]));
+		country[0] = (char)toupper_ascii(v[FS_PART_COUNTRY][0]);
+		country[1] = country[0] ? (char)toupper_ascii(v[FS_PART_COUNTRY][1])
+					: '\0';
+		country[2] = '\0';
 		if (strlen(v[FS_PART_COUNTRY]) != 2 || check_country(country))
 			PROBLEM(FS_PART_COUNTRY, "'%s': %s", v[FS_PART_COUNTRY],
 				check_country("?"));
@@ -459,17 +460,40 @@ participant_each(fs_store *store, const char *mission, const char *key,
 	return FS_OK;
 }
 
+/* Writes tag, US, a, US, b to buf, cut to size (as snprintf would: this
+ * runs on every row of an import). */
+static void
+join_key(char *buf, size_t size, char tag, const char *a, const char *b)
+{
+	size_t n = 0;
+	const char *parts[2] = { a, b };
+
+	if (size < 2) {
+		if (size)
+			buf[0] = '\0';
+		return;
+	}
+	buf[n++] = tag;
+	for (int i = 0; i < 2; i++) {
+		if (n + 1 < size)
+			buf[n++] = '\x1f';
+		for (const char *p = parts[i]; *p && n + 1 < size; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+}
+
 static const char *
 participant_identity(const char *const *v, char *buf, size_t size)
 {
 	const char *mission = v[FS_PART_MISSION] ? v[FS_PART_MISSION] : "";
 
 	if (given(v[FS_PART_REF])) {
-		snprintf(buf, size, "r\x1f%s\x1f%s", v[FS_PART_REF], mission);
+		join_key(buf, size, 'r', v[FS_PART_REF], mission);
 		return "ref";
 	}
 	if (given(v[FS_PART_EMAIL])) {
-		snprintf(buf, size, "e\x1f%s\x1f%s", v[FS_PART_EMAIL], mission);
+		join_key(buf, size, 'e', v[FS_PART_EMAIL], mission);
 		for (char *p = buf; *p; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 		return "email";

@@ -673,4 +673,15 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_CERT_BY_ID] =
 		"SELECT mission_code, participant_ref, issued_at FROM certificate "
 		"WHERE id = ?1",
+
+	/* the identities an import has read, and the line of each (store.c):
+	 * a temporary table, kept on disk past a small cache during imports */
+	[Q_IMPORT_KEY_TABLE] =
+		"CREATE TEMP TABLE IF NOT EXISTS import_key (key TEXT PRIMARY "
+		"KEY, line INTEGER NOT NULL) WITHOUT ROWID",
+	[Q_IMPORT_KEY_CLEAR] = "DELETE FROM temp.import_key",
+	[Q_IMPORT_KEY_ADD] =
+		"INSERT INTO temp.import_key (key, line) VALUES (?1, ?2) "
+		"ON CONFLICT (key) DO NOTHING",
+	[Q_IMPORT_KEY_LINE] = "SELECT line FROM temp.import_key WHERE key = ?1",
 };

@@ -22,6 +22,11 @@
 #include "value.h"
 
 #define BUSY_TIMEOUT_MS 60000
+/* The page cache, and the one an import works with (store_import_start):
+ * an import touches the pages at the end of each table and index, and
+ * seldom one twice once it is full. */
+#define CACHE_SIZE "-32768"
+#define IMPORT_CACHE_SIZE "-2048"
 
 int
 fs_store_schema_version(void)
@@ -193,6 +198,72 @@ store_zone(fs_store *store, const char *name, const struct zone **out)
 		snprintf(c->zone_name, sizeof(c->zone_name), "%s", name);
 	}
 	*out = c->zone;
+	return FS_OK;
+}
+
+fs_err
+store_import_start(fs_store *store)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	/* Changing temp_store drops the temporary tables, and SQLite refuses
+	 * it inside a transaction: only an import on its own is made lean. */
+	if (store->depth == 0 && !store->is_lean) {
+		const char *env = getenv("FS_IMPORT_CACHE");
+		char sql[128];
+		snprintf(sql, sizeof(sql), "PRAGMA temp_store=FILE; PRAGMA cache_size=%s", env ? env : IMPORT_CACHE_SIZE);
+		if ((err = exec(store, sql, "making the caches small")))
+			return err;
+		store->is_lean = true;
+	}
+	if ((err = store_stmt(store, Q_IMPORT_KEY_TABLE, &stmt)) ||
+	    (err = store_done(store, stmt, "creating a temporary table")) ||
+	    (err = store_stmt(store, Q_IMPORT_KEY_CLEAR, &stmt)) ||
+	    (err = store_done(store, stmt, "emptying a temporary table")))
+		return err;
+	return FS_OK;
+}
+
+void
+store_import_end(fs_store *store)
+{
+	sqlite3_stmt *stmt;
+
+	if (store->is_lean && store->depth == 0) {
+		/* temp_store drops the table, and its file with it */
+		sqlite3_exec(store->db, "PRAGMA temp_store=MEMORY; "
+			     "PRAGMA cache_size=" CACHE_SIZE, NULL, NULL, NULL);
+		store->is_lean = false;
+	} else if (store_stmt(store, Q_IMPORT_KEY_CLEAR, &stmt) == FS_OK) {
+		store_done(store, stmt, "emptying a temporary table");
+	}
+}
+
+fs_err
+store_import_key(fs_store *store, const char *key, long line,
+		 long *first_out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	*first_out = 0;
+	if ((err = store_stmt(store, Q_IMPORT_KEY_ADD, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, line);
+	if ((err = store_done(store, stmt, "noting a row")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		return FS_OK;
+	if ((err = store_stmt(store, Q_IMPORT_KEY_LINE, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*first_out = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (*first_out == 0)
+		return store_fail(store, "looking up a row");
 	return FS_OK;
 }
 
@@ -536,7 +607,7 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 	     (err = exec_patiently(store, "PRAGMA journal_mode=WAL", path))) ||
 	    (err = exec(store, "PRAGMA foreign_keys=ON", path)) ||
 	    (err = exec(store, "PRAGMA synchronous=NORMAL", path)) ||
-	    (err = exec(store, "PRAGMA cache_size=-32768", path)) ||
+	    (err = exec(store, "PRAGMA cache_size=" CACHE_SIZE, path)) ||
 	    (err = exec(store, "PRAGMA temp_store=MEMORY", path)))
 		goto fail;
 	if ((err = migrate(store, path)))
