@@ -215,6 +215,7 @@ const char *const fs_queries[Q__COUNT] = {
 
 	/* participants and registrations */
 	[Q_PARTICIPANT_BY_REF] = "SELECT id FROM participant WHERE ref = ?1",
+	[Q_PARTICIPANT_REFS] = "SELECT ref FROM participant",
 	[Q_PARTICIPANT_EMAILS] =
 		"SELECT id, email FROM participant WHERE email <> ''",
 	[Q_PARTICIPANT_INSERT] =

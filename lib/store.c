@@ -210,13 +210,16 @@ store_import_start(fs_store *store)
 	/* Changing temp_store drops the temporary tables, and SQLite refuses
 	 * it inside a transaction: only an import on its own is made lean. */
 	if (store->depth == 0 && !store->is_lean) {
-		const char *env = getenv("FS_IMPORT_CACHE");
-		char sql[128];
-		snprintf(sql, sizeof(sql), "PRAGMA temp_store=FILE; PRAGMA cache_size=%s", env ? env : IMPORT_CACHE_SIZE);
-		if ((err = exec(store, sql, "making the caches small")))
+		if ((err = exec(store, "PRAGMA temp_store=FILE; "
+				"PRAGMA cache_size=" IMPORT_CACHE_SIZE,
+				"making the caches small")))
 			return err;
 		store->is_lean = true;
 	}
+	free(store->import_refs);
+	store->import_refs = NULL;
+	store->has_no_refs = false;
+	store->in_import = true;
 	if ((err = store_stmt(store, Q_IMPORT_KEY_TABLE, &stmt)) ||
 	    (err = store_done(store, stmt, "creating a temporary table")) ||
 	    (err = store_stmt(store, Q_IMPORT_KEY_CLEAR, &stmt)) ||
@@ -230,6 +233,9 @@ store_import_end(fs_store *store)
 {
 	sqlite3_stmt *stmt;
 
+	free(store->import_refs);
+	store->import_refs = NULL;
+	store->in_import = false;
 	if (store->is_lean && store->depth == 0) {
 		/* temp_store drops the table, and its file with it */
 		sqlite3_exec(store->db, "PRAGMA temp_store=MEMORY; "
@@ -625,6 +631,7 @@ fs_store_close(fs_store *store)
 	if (!store)
 		return;
 	store_forget(store);
+	free(store->import_refs);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(store->stmts[i]);
 	sqlite3_close(store->db);

@@ -38,6 +38,11 @@ struct fs_store {
 	bool failed;        /* a nested rollback happened */
 	bool readonly;      /* opened read-only: this user cannot write it */
 	bool is_lean;       /* an import made the caches small (store_import_*) */
+	bool in_import;     /* between store_import_start() and _end() */
+	/* during an import, a Bloom filter of the participants' refs
+	 * (participant.c), made when first needed; has_no_refs: not made */
+	unsigned char *import_refs;
+	bool has_no_refs;
 	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;
