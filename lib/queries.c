@@ -60,6 +60,11 @@
 	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
 	"coalesce(?18, audience), coalesce(?19, description)"
 
+/* 64 rows of (key, line) for one INSERT */
+#define KEYS_4 "(?, ?), (?, ?), (?, ?), (?, ?)"
+#define KEYS_16 KEYS_4 ", " KEYS_4 ", " KEYS_4 ", " KEYS_4
+#define KEYS_64 KEYS_16 ", " KEYS_16 ", " KEYS_16 ", " KEYS_16
+
 const char *const fs_queries[Q__COUNT] = {
 	/* categories and curriculum modules */
 	[Q_CATEGORY_ID] =
@@ -681,8 +686,8 @@ const char *const fs_queries[Q__COUNT] = {
 		"CREATE TEMP TABLE IF NOT EXISTS import_key (key TEXT PRIMARY "
 		"KEY, line INTEGER NOT NULL) WITHOUT ROWID",
 	[Q_IMPORT_KEY_CLEAR] = "DELETE FROM temp.import_key",
+	/* IMPORT_KEY_BATCH (store.h) rows at once */
 	[Q_IMPORT_KEY_ADD] =
-		"INSERT INTO temp.import_key (key, line) VALUES (?1, ?2) "
-		"ON CONFLICT (key) DO NOTHING",
+		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_64,
 	[Q_IMPORT_KEY_LINE] = "SELECT line FROM temp.import_key WHERE key = ?1",
 };

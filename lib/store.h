@@ -43,6 +43,7 @@ struct fs_store {
 	 * (participant.c), made when first needed; has_no_refs: not made */
 	unsigned char *import_refs;
 	bool has_no_refs;
+	struct import_keys *import_keys; /* store_import_key(), store.c */
 	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;
