@@ -356,8 +356,8 @@ check_audiences(struct ctx *c, const int *order)
 	fs_err err = FS_OK;
 
 	cand = malloc((n_groups + n_cat + 4) * 2 * sizeof(int));
-	/* which item a slot of cand holds: the item's position in the sweep
-	 * when it is already a candidate of the item at that position */
+	/* per item, the sweep position o of the last item that took it as a
+	 * candidate: a list is deduplicated without being searched */
 	cand_of = malloc((in->n_items + 1) * sizeof(int));
 	if (!last_group || !last_cat || !cand || !cand_of || !cat_at) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
@@ -768,7 +768,8 @@ check_travel(struct ctx *c, const int *order)
 	/* A group's timeline is its items and the items for all, merged in
 	 * start order; consecutive items for all were checked above, so only
 	 * the pairs that hold one of the group's items are left: each of its
-	 * items with the item just before it and, for the last, just after.
+	 * items with the item just before it, and with the item for all just
+	 * after it when one comes before the group's next item.
 	 * The items for all between two of the group's are found by binary
 	 * search: a group costs O(its items x log items for all), not a walk
 	 * through every item for all. */
