@@ -363,6 +363,10 @@ test_queries_prepare(void **state)
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL),
 			 SQLITE_OK);
 	store_register_functions(db); /* as fs_store_open() does */
+	/* the temporary table of imports, as store_import_start() makes it */
+	assert_int_equal(sqlite3_exec(db, fs_queries[Q_IMPORT_KEY_TABLE], NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
 	for (int q = 0; q < Q__COUNT; q++) {
 		sqlite3_stmt *stmt = NULL;
 		const char *tail = NULL;
