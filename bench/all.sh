@@ -3,7 +3,7 @@
 #
 #   bench/all.sh [SIZE] [RUNS]    SIZE: small, medium (default) or large
 #
-# Runs each bench/*.sh that is there (import, publish, roster, plan, and
+# Runs each bench/*.sh that is there (import, publish, roster, plan, check and
 # serve and handouts when they exist), one after the other, with SIZE and
 # RUNS (default 1), so that fieldschool, its peers and the floor in the
 # table all come from the same run on the same machine.  Each script's own
@@ -54,7 +54,7 @@ fold() { # NAME FILE: the rows of FILE's Markdown table(s), as our rows
 }
 
 names=()
-for name in import publish roster plan serve handouts; do
+for name in import publish roster plan check serve handouts; do
 	[ -x "bench/$name.sh" ] && names+=("$name")
 done
 started=$(date -u '+%Y-%m-%d %H:%M UTC')

@@ -3,8 +3,8 @@
  *
  * Every rule is a pass over the items or the people, and the passes that
  * look for clashes sort once and sweep, so a check costs O(n log n) in
- * agenda items plus O(people) (plus O(groups) per item with a category
- * audience, and O(groups x items for all) for travel):
+ * agenda items plus O(people) (plus, per item with a category audience,
+ * the groups that share people with the category):
  *
  * Double bookings.  Each item is expanded into one (key, start, end) row
  * per resource it holds: its place, each facilitator.  Sorted by key then
@@ -346,15 +346,40 @@ check_audiences(struct ctx *c, const int *order)
 	size_t n_groups = in->n_group_labels, n_cat = in->n_category_codes;
 	int *last_group = malloc((n_groups + 1) * sizeof(int));
 	int *last_cat = malloc((n_cat + 1) * sizeof(int));
-	int *cand = NULL;
+	int *cand = NULL, *cand_of = NULL;
+	/* per category, the groups that share people with it, in group order
+	 * (a category item looks at those, not at every group) */
+	size_t *cat_at = calloc(n_cat + 2, sizeof(size_t));
+	int *cat_groups = NULL;
+	size_t n_links = 0;
 	int last_all = -1, last_any = -1;
 	fs_err err = FS_OK;
 
 	cand = malloc((n_groups + n_cat + 4) * 2 * sizeof(int));
-	if (!last_group || !last_cat || !cand) {
+	/* per item, the sweep position o of the last item that took it as a
+	 * candidate: a list is deduplicated without being searched */
+	cand_of = malloc((in->n_items + 1) * sizeof(int));
+	if (!last_group || !last_cat || !cand || !cand_of || !cat_at) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
+	for (size_t g = 0; g < n_groups; g++)
+		for (size_t k = 0; k < n_cat; k++)
+			if (c->pairs[g * n_cat + k])
+				cat_at[k + 2]++, n_links++;
+	for (size_t k = 0; k < n_cat; k++)
+		cat_at[k + 2] += cat_at[k + 1];
+	if (!(cat_groups = malloc((n_links + 1) * sizeof(int)))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t g = 0; g < n_groups; g++)
+		for (size_t k = 0; k < n_cat; k++)
+			if (c->pairs[g * n_cat + k])
+				cat_groups[cat_at[k + 1]++] = (int)g;
+	/* now the groups of category k are cat_groups[cat_at[k]..cat_at[k+1]) */
+	for (size_t i = 0; i < in->n_items; i++)
+		cand_of[i] = -1;
 	for (size_t g = 0; g < n_groups; g++)
 		last_group[g] = -1;
 	for (size_t k = 0; k < n_cat; k++)
@@ -365,12 +390,10 @@ check_audiences(struct ctx *c, const int *order)
 #define CAND(i)                                                              \
 	do {                                                                 \
 		int ci_ = (i);                                               \
-		if (ci_ >= 0 && c->abs_end[ci_] > c->abs_start[x]) {         \
-			bool seen_ = false;                                  \
-			for (int s_ = 0; s_ < n_cand; s_++)                  \
-				seen_ |= cand[s_] == ci_;                    \
-			if (!seen_)                                          \
-				cand[n_cand++] = ci_;                        \
+		if (ci_ >= 0 && c->abs_end[ci_] > c->abs_start[x] &&         \
+		    cand_of[ci_] != (int)o) {                                \
+			cand_of[ci_] = (int)o;                               \
+			cand[n_cand++] = ci_;                                \
 		}                                                            \
 	} while (0)
 		if (it->for_all) {
@@ -387,9 +410,8 @@ check_audiences(struct ctx *c, const int *order)
 			for (size_t i = 0; i < it->n_categories; i++) {
 				int k = it->categories[i];
 				CAND(last_cat[k]);
-				for (size_t g = 0; g < n_groups; g++)
-					if (c->pairs[g * n_cat + (size_t)k])
-						CAND(last_group[g]);
+				for (size_t l = cat_at[k]; l < cat_at[k + 1]; l++)
+					CAND(last_group[cat_groups[l]]);
 			}
 		}
 #undef CAND
@@ -417,6 +439,9 @@ done:
 	free(last_group);
 	free(last_cat);
 	free(cand);
+	free(cand_of);
+	free(cat_at);
+	free(cat_groups);
 	return err;
 }
 
@@ -679,6 +704,24 @@ travel_pair(struct ctx *c, int a, int b, const char *who)
 	return FS_OK;
 }
 
+/* The end of the run alls[from..) of items that come before item x in
+ * start order (alls is in that order). */
+static size_t
+alls_before(const struct ctx *c, const int *alls, size_t from, size_t n_alls,
+	    int x)
+{
+	size_t lo = from, hi = n_alls;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (item_start_cmp_ctx(c, alls[mid], x) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static fs_err
 check_travel(struct ctx *c, const int *order)
 {
@@ -722,29 +765,38 @@ check_travel(struct ctx *c, const int *order)
 		for (size_t i = 0; i < it->n_groups; i++)
 			group_items[group_at[it->groups[i]]++] = order[o];
 	}
+	/* A group's timeline is its items and the items for all, merged in
+	 * start order; consecutive items for all were checked above, so only
+	 * the pairs that hold one of the group's items are left: each of its
+	 * items with the item just before it, and with the item for all just
+	 * after it when one comes before the group's next item.
+	 * The items for all between two of the group's are found by binary
+	 * search: a group costs O(its items x log items for all), not a walk
+	 * through every item for all. */
 	for (size_t g = 0; g < n_groups && !err; g++) {
-		size_t end = group_at[g], begin = end - group_n[g];
-		size_t a = 0, b = begin;
+		size_t end = group_at[g], begin = end - group_n[g], a = 0;
 		int prev = -1;
-		bool prev_all = false;
 		char who[64];
-		snprintf(who, sizeof(who), "group %s", in->groups[g]);
 		if (!group_n[g])
 			continue;
-		while ((a < n_alls || b < end) && !err) {
-			int next;
-			bool is_all;
-			if (b >= end || (a < n_alls &&
-					 item_start_cmp_ctx(c, alls[a],
-							    group_items[b]) < 0))
-				next = alls[a++], is_all = true;
-			else
-				next = group_items[b++], is_all = false;
-			if (prev >= 0 && !(prev_all && is_all))
-				err = travel_pair(c, prev, next, who);
-			prev = next;
-			prev_all = is_all;
+		snprintf(who, sizeof(who), "group %s", in->groups[g]);
+		for (size_t b = begin; b < end && !err; b++) {
+			int x = group_items[b];
+			size_t until = alls_before(c, alls, a, n_alls, x);
+			if (until > a) {
+				if (prev >= 0)
+					err = travel_pair(c, prev, alls[a], who);
+				if (!err)
+					err = travel_pair(c, alls[until - 1], x,
+							  who);
+			} else if (prev >= 0) {
+				err = travel_pair(c, prev, x, who);
+			}
+			prev = x;
+			a = until;
 		}
+		if (!err && prev >= 0 && a < n_alls)
+			err = travel_pair(c, prev, alls[a], who);
 	}
 done:
 	free(alls);

@@ -127,13 +127,17 @@ put_bytes(fs_csv *csv, const char *bytes, size_t n)
 	return true;
 }
 
+/* The bytes that end a run of plain text in an unquoted field. */
+static const bool ends_plain[256] = {
+	[','] = true, ['\n'] = true, ['\r'] = true, ['"'] = true, ['\0'] = true,
+};
+
 /* The length of the leading run of bytes that end no unquoted field. */
 static size_t
 strcspn_plain(const char *p, size_t len)
 {
 	size_t i = 0;
-	while (i < len && p[i] != ',' && p[i] != '\n' && p[i] != '\r' &&
-	       p[i] != '"' && p[i] != '\0')
+	while (i < len && !ends_plain[(unsigned char)p[i]])
 		i++;
 	return i;
 }

@@ -16,7 +16,7 @@
 #include "fieldschool/csv.h"
 #include "fieldschool/file.h"
 #include "fieldschool/record.h"
-#include "strmap.h"
+#include "store.h"
 #include "value.h"
 
 int
@@ -88,13 +88,12 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		 fs_problems *problems, fs_import_stats *stats)
 {
 	static const fs_import_options no_options;
-	struct strmap seen = STRMAP_INIT;
 	const char *values[64];
 	char *cells[256];
 	fs_csv *csv = NULL;
 	int *map = NULL;
 	size_t n_header = 0;
-	bool has_row, began = false, syntax_error = false;
+	bool has_row, began = false, syntax_error = false, keyed = false;
 	size_t first_problem = problems->n;
 	long next_report = 0;
 	fs_err err;
@@ -123,6 +122,9 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		err = FS_EINPUT;
 		goto done;
 	}
+	if ((err = store_import_start(store)))
+		goto done;
+	keyed = true;
 	if ((err = fs_store_begin(store)))
 		goto done;
 	began = true;
@@ -184,19 +186,19 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 			continue;
 		if (format->identity &&
 		    (blame = format->identity(values, key, sizeof(key)))) {
-			struct strmap_entry *e = strmap_get(&seen, key);
-			if (e) {
+			long first;
+			if ((err = store_import_key(store, key, line, &first)))
+				break;
+			if (first) {
 				err = fs_problems_add(
 					problems, line, blame,
 					"'%s' again: line %ld has the same %s",
 					values[fs_format_column(format, blame)],
-					e->line, blame);
+					first, blame);
 				if (err == FS_ENOMEM)
 					break;
 				continue;
 			}
-			if ((err = strmap_put(&seen, key, line, 0)))
-				break;
 		}
 		err = format->put(store, values, FS_PUT_UPSERT, line, problems,
 				  &outcome, NULL);
@@ -230,7 +232,8 @@ done:
 			problems->n - first_problem == 1 ? "" : "s");
 	if (err)
 		*stats = (fs_import_stats){ 0 };
-	strmap_release(&seen);
+	if (keyed)
+		store_import_end(store);
 	free(map);
 	fs_csv_free(csv);
 	return err;

@@ -119,6 +119,75 @@ email_map(fs_store *store, struct strmap **out)
 	return FS_OK;
 }
 
+/*
+ * An import of many new people would look each ref up only to find it
+ * absent.  During an import (store.h) a Bloom filter of the refs in the
+ * database answers first: 2^23 bits (1 MB, whatever the number of rows)
+ * and two hashes; "absent" is certain, "maybe" is looked up.  Refs are
+ * added as people are; a person given no ref gets one made by SQL, and
+ * then the filter is dropped for the rest of the import.
+ */
+#define REF_BITS (1u << 23)
+
+static void
+ref_bits(const char *ref, uint32_t bit[2])
+{
+	uint64_t h = hash_bytes(ref, strlen(ref), 0);
+	bit[0] = (uint32_t)h & (REF_BITS - 1);
+	bit[1] = (uint32_t)(h >> 32) & (REF_BITS - 1);
+}
+
+static void
+ref_note(unsigned char *filter, const char *ref)
+{
+	uint32_t bit[2];
+	ref_bits(ref, bit);
+	for (int i = 0; i < 2; i++)
+		filter[bit[i] / 8] |= (unsigned char)(1u << (bit[i] % 8));
+}
+
+static bool
+ref_maybe(const unsigned char *filter, const char *ref)
+{
+	uint32_t bit[2];
+	ref_bits(ref, bit);
+	for (int i = 0; i < 2; i++)
+		if (!(filter[bit[i] / 8] & (1u << (bit[i] % 8))))
+			return false;
+	return true;
+}
+
+/* The import's filter, made on first use; NULL outside an import. */
+static fs_err
+ref_filter(fs_store *store, unsigned char **out)
+{
+	sqlite3_stmt *stmt;
+	unsigned char *filter;
+	fs_err err;
+	int rc;
+
+	*out = NULL;
+	if (!store->in_import || store->has_no_refs)
+		return FS_OK;
+	if ((*out = store->import_refs))
+		return FS_OK;
+	if (!(filter = calloc(REF_BITS / 8, 1)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((err = store_stmt(store, Q_PARTICIPANT_REFS, &stmt))) {
+		free(filter);
+		return err;
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ref_note(filter, store_text(stmt, 0));
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		free(filter);
+		return store_fail(store, "reading refs");
+	}
+	*out = store->import_refs = filter;
+	return FS_OK;
+}
+
 /* The stored person, found by ref or else by email: id 0 when none. */
 static fs_err
 find_person(fs_store *store, const char *ref, const char *email,
@@ -130,6 +199,11 @@ find_person(fs_store *store, const char *ref, const char *email,
 
 	*id_out = 0;
 	if (given(ref)) {
+		unsigned char *filter;
+		if ((err = ref_filter(store, &filter)))
+			return err;
+		if (filter && !ref_maybe(filter, ref))
+			return FS_OK;
 		if ((err = store_stmt(store, Q_PARTICIPANT_BY_REF, &stmt)))
 			return err;
 		sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
@@ -242,9 +316,10 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			return err;
 	}
 	if (given(v[FS_PART_COUNTRY])) {
-		snprintf(country, sizeof(country), "%c%c",
-			 toupper_ascii(v[FS_PART_COUNTRY][0]),
-			 toupper_ascii(v[FS_PART_COUNTRY][1]));
+		country[0] = (char)toupper_ascii(v[FS_PART_COUNTRY][0]);
+		country[1] = country[0] ? (char)toupper_ascii(v[FS_PART_COUNTRY][1])
+					: '\0';
+		country[2] = '\0';
 		if (strlen(v[FS_PART_COUNTRY]) != 2 || check_country(country))
 			PROBLEM(FS_PART_COUNTRY, "'%s': %s", v[FS_PART_COUNTRY],
 				check_country("?"));
@@ -371,6 +446,13 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if (!person) {
 		person = sqlite3_last_insert_rowid(store->db);
 		*outcome = FS_PUT_ADDED;
+		if (store->import_refs && given(v[FS_PART_REF])) {
+			ref_note(store->import_refs, v[FS_PART_REF]);
+		} else if (store->import_refs) {
+			free(store->import_refs);
+			store->import_refs = NULL;
+			store->has_no_refs = true;
+		}
 		if (!given(v[FS_PART_REF])) {
 			if ((err = store_stmt(store, Q_PARTICIPANT_NAME_REF,
 					      &stmt)))
@@ -459,17 +541,40 @@ participant_each(fs_store *store, const char *mission, const char *key,
 	return FS_OK;
 }
 
+/* Writes tag, US, a, US, b to buf, cut to size (as snprintf would: this
+ * runs on every row of an import). */
+static void
+join_key(char *buf, size_t size, char tag, const char *a, const char *b)
+{
+	size_t n = 0;
+	const char *parts[2] = { a, b };
+
+	if (size < 2) {
+		if (size)
+			buf[0] = '\0';
+		return;
+	}
+	buf[n++] = tag;
+	for (int i = 0; i < 2; i++) {
+		if (n + 1 < size)
+			buf[n++] = '\x1f';
+		for (const char *p = parts[i]; *p && n + 1 < size; p++)
+			buf[n++] = *p;
+	}
+	buf[n] = '\0';
+}
+
 static const char *
 participant_identity(const char *const *v, char *buf, size_t size)
 {
 	const char *mission = v[FS_PART_MISSION] ? v[FS_PART_MISSION] : "";
 
 	if (given(v[FS_PART_REF])) {
-		snprintf(buf, size, "r\x1f%s\x1f%s", v[FS_PART_REF], mission);
+		join_key(buf, size, 'r', v[FS_PART_REF], mission);
 		return "ref";
 	}
 	if (given(v[FS_PART_EMAIL])) {
-		snprintf(buf, size, "e\x1f%s\x1f%s", v[FS_PART_EMAIL], mission);
+		join_key(buf, size, 'e', v[FS_PART_EMAIL], mission);
 		for (char *p = buf; *p; p++)
 			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
 		return "email";

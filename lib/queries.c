@@ -60,6 +60,11 @@
 	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
 	"coalesce(?18, audience), coalesce(?19, description)"
 
+/* 64 rows of (key, line) for one INSERT */
+#define KEYS_4 "(?, ?), (?, ?), (?, ?), (?, ?)"
+#define KEYS_16 KEYS_4 ", " KEYS_4 ", " KEYS_4 ", " KEYS_4
+#define KEYS_64 KEYS_16 ", " KEYS_16 ", " KEYS_16 ", " KEYS_16
+
 const char *const fs_queries[Q__COUNT] = {
 	/* categories and curriculum modules */
 	[Q_CATEGORY_ID] =
@@ -215,6 +220,7 @@ const char *const fs_queries[Q__COUNT] = {
 
 	/* participants and registrations */
 	[Q_PARTICIPANT_BY_REF] = "SELECT id FROM participant WHERE ref = ?1",
+	[Q_PARTICIPANT_REFS] = "SELECT ref FROM participant",
 	[Q_PARTICIPANT_EMAILS] =
 		"SELECT id, email FROM participant WHERE email <> ''",
 	[Q_PARTICIPANT_INSERT] =
@@ -690,4 +696,15 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_CERT_BY_ID] =
 		"SELECT mission_code, participant_ref, issued_at FROM certificate "
 		"WHERE id = ?1",
+
+	/* the identities an import has read, and the line of each (store.c):
+	 * a temporary table, kept on disk past a small cache during imports */
+	[Q_IMPORT_KEY_TABLE] =
+		"CREATE TEMP TABLE IF NOT EXISTS import_key (key TEXT PRIMARY "
+		"KEY, line INTEGER NOT NULL) WITHOUT ROWID",
+	[Q_IMPORT_KEY_CLEAR] = "DELETE FROM temp.import_key",
+	/* IMPORT_KEY_BATCH (store.h) rows at once */
+	[Q_IMPORT_KEY_ADD] =
+		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_64,
+	[Q_IMPORT_KEY_LINE] = "SELECT line FROM temp.import_key WHERE key = ?1",
 };

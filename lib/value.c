@@ -298,20 +298,62 @@ check_currency(const char *code)
 	return NULL;
 }
 
+/* The lengths of the leading runs of ASCII letters, of letters and digits,
+ * and of what a code may hold (strspn with a long set costs a table built
+ * on each call: these run on every row of an import). */
+static bool
+is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool
+is_letter_digit(char c)
+{
+	return is_letter(c) || (c >= '0' && c <= '9');
+}
+
+static size_t
+span_letters(const char *s)
+{
+	size_t n = 0;
+	while (is_letter(s[n]))
+		n++;
+	return n;
+}
+
+static size_t
+span_letters_digits(const char *s)
+{
+	size_t n = 0;
+	while (is_letter_digit(s[n]))
+		n++;
+	return n;
+}
+
+static size_t
+span_code(const char *s)
+{
+	size_t n = 0;
+	while (is_letter_digit(s[n]) || s[n] == '-' || s[n] == '_' ||
+	       s[n] == '.')
+		n++;
+	return n;
+}
+
 const char *
 check_language(const char *tag)
 {
 	/* language[-script][-region][-variant]: 2-3 letters, then subtags of
 	 * 1-8 letters or digits (RFC 5646, by shape only). */
 	const char *p = tag;
-	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+	size_t n = span_letters(p);
 	if (n < 2 || n > 3)
 		return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
 	for (p += n; *p; p += n) {
 		if (*p++ != '-')
 			return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			      "0123456789");
+		n = span_letters_digits(p);
 		if (n < 1 || n > 8)
 			return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
 	}
@@ -323,8 +365,7 @@ check_code(const char *code)
 {
 	if (!*code)
 		return "must not be empty";
-	if (code[strspn(code, "abcdefghijklmnopqrstuvwxyz"
-			      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")] != '\0')
+	if (code[span_code(code)] != '\0')
 		return "use only letters, digits, '-', '_' and '.'";
 	if (code[0] == '.') /* codes name files: no "..", no hidden files */
 		return "must not start with '.'";
@@ -403,6 +444,12 @@ check_text(const char *s, fs_text_kind kind, char *why, size_t size)
 	bool lines = kind == FS_TEXT_NOTE || kind == FS_TEXT_ADDRESS;
 
 	while (*s) {
+		/* most text is printable ASCII: one byte, one character */
+		if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7F) {
+			chars++;
+			s++;
+			continue;
+		}
 		size_t n = fs_utf8_next(s, NULL);
 		const unsigned char *p = (const unsigned char *)s;
 		unsigned cp;

@@ -1447,6 +1447,59 @@ test_import_duplicates_and_text(void **state)
 	assert_int_equal(count(f, &fs_participants_format, NULL), 0);
 }
 
+/* Rows' identities are written to the database 64 at a time (store.c):
+ * a repeat is found whether the first row is still waiting or written
+ * long before, and the file is still refused whole. */
+static void
+test_import_duplicates_far_apart(void **state)
+{
+	struct fixture *f = *state;
+	fs_import_stats stats;
+	char *csv = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&csv, &len);
+
+	assert_non_null(fp);
+	fprintf(fp, "ref,given_name,family_name,email,category\n");
+	for (int i = 1; i <= 300; i++) {
+		fprintf(fp, "R%d,Given,Family %d,p%d@example.org,1\n", i, i, i);
+		if (i == 200) /* line 202: the ref of line 4, written by now */
+			fprintf(fp, "R3,Again,Family,again@example.org,1\n");
+		if (i == 250) /* line 253: the ref of line 252, not yet */
+			fprintf(fp, "R250,Again,Family,again2@example.org,1\n");
+	}
+	/* line 304: by email, no ref: the email of line 11 (its row has a
+	 * ref, so not the same identity), then line 305 repeats 304 */
+	fprintf(fp, ",No,Ref,lone@example.org,1\n");
+	fprintf(fp, ",No,Ref,LONE@example.org,1\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(import_text(f, &fs_participants_format, csv, NULL,
+				     &stats),
+			 FS_EINPUT);
+	expect_problem(&f->problems, 202, "ref", "line 4 has the same ref");
+	expect_problem(&f->problems, 253, "ref", "line 252 has the same ref");
+	expect_problem(&f->problems, 305, "email",
+		       "line 304 has the same email");
+	assert_int_equal(f->problems.n, 3);
+	assert_int_equal(count(f, &fs_participants_format, NULL), 0);
+	free(csv);
+
+	/* the same file without its repeats imports whole */
+	fs_problems_release(&f->problems);
+	fp = open_memstream(&csv, &len);
+	assert_non_null(fp);
+	fprintf(fp, "ref,given_name,family_name,email,category\n");
+	for (int i = 1; i <= 300; i++)
+		fprintf(fp, "R%d,Given,Family %d,p%d@example.org,1\n", i, i, i);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(import_text(f, &fs_participants_format, csv, NULL,
+				     &stats),
+			 FS_OK);
+	assert_int_equal(stats.added, 300);
+	assert_int_equal(count(f, &fs_participants_format, NULL), 300);
+	free(csv);
+}
+
 struct progress {
 	int calls;
 	long last_done, last_total;
@@ -1760,6 +1813,7 @@ main(void)
 		T(test_import_malformed_csv),
 		T(test_import_header_problems),
 		T(test_import_duplicates_and_text),
+		T(test_import_duplicates_far_apart),
 		T(test_import_stats_and_progress),
 		T(test_export_import_unchanged),
 		T(test_export_import_demo),

@@ -363,12 +363,14 @@ test_queries_prepare(void **state)
 	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READWRITE, NULL),
 			 SQLITE_OK);
 	store_register_functions(db); /* as fs_store_open() does */
-	/* the roster's temporary table, as the roster makes it first */
-	sqlite3_stmt *make = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db, fs_queries[Q_ROSTER_RIDERS_LOAD],
-					    -1, &make, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(make), SQLITE_DONE);
-	sqlite3_finalize(make);
+	/* the temporary tables, as the roster and store_import_start()
+	 * make them before their other statements */
+	assert_int_equal(sqlite3_exec(db, fs_queries[Q_ROSTER_RIDERS_LOAD],
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, fs_queries[Q_IMPORT_KEY_TABLE], NULL,
+				      NULL, NULL),
+			 SQLITE_OK);
 	for (int q = 0; q < Q__COUNT; q++) {
 		sqlite3_stmt *stmt = NULL;
 		const char *tail = NULL;
