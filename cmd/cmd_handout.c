@@ -66,6 +66,19 @@ badges_help(const char *usage)
 		       l == fs_badge_layouts ? " (default)" : "");
 }
 
+/* Pages that the QR codes or links lead to, but that no publish wrote
+ * yet, answer 404: say so (the hand-out itself is right). */
+static void
+note_unpublished(fs_store *store, const char *mission)
+{
+	long n;
+	if (fs_handouts_unpublished(store, mission, &n) == FS_OK && n > 0)
+		fprintf(stderr, "fieldschool: note: %ld personal page%s of %s "
+			"%s not published yet (new people or tokens): publish "
+			"the mission before handing these out\n", n,
+			n == 1 ? "" : "s", mission, n == 1 ? "is" : "are");
+}
+
 int
 cmd_badges(int argc, char **argv)
 {
@@ -127,6 +140,8 @@ cmd_badges(int argc, char **argv)
 	}
 	cmd_keep_heap();
 	err = fs_write_atomic(output, badge_job_run, &job);
+	if (!err && !job.opts.facilitators)
+		note_unpublished(job.store, job.mission);
 	fs_store_close(job.store);
 	fs_handouts_cleanup();
 	if (err) {
@@ -243,6 +258,8 @@ cmd_links(int argc, char **argv)
 			err = fs_fail(FS_EIO, "standard output: %s",
 				      strerror(errno));
 	}
+	if (!err)
+		note_unpublished(job.store, job.mission);
 	fs_store_close(job.store);
 	if (err)
 		return cmd_fail(err);

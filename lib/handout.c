@@ -87,6 +87,33 @@ handout_base_url(fs_store *store, const char *mission, char **out)
 	return err;
 }
 
+fs_err
+fs_handouts_unpublished(fs_store *store, const char *mission, long *out)
+{
+	fs_publication pub = FS_PUBLICATION_INIT;
+	sqlite3_stmt *stmt;
+	struct mission_info info;
+	fs_err err;
+
+	*out = 0;
+	if ((err = mission_lookup(store, mission, &info)) ||
+	    (err = fs_publication_get(store, mission, &pub)))
+		return err;
+	if ((err = store_stmt(store, Q_HANDOUT_UNPUBLISHED, &stmt)))
+		goto done;
+	sqlite3_bind_int64(stmt, 1, info.id);
+	store_bind_text(stmt, 2, pub.dir ? pub.dir : "");
+	store_bind_text(stmt, 3, info.code);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*out = sqlite3_column_int64(stmt, 0);
+	else
+		err = store_fail(store, "counting unpublished pages");
+	sqlite3_reset(stmt);
+done:
+	fs_publication_release(&pub);
+	return err;
+}
+
 const char *
 handout_country(const char *code)
 {

@@ -668,6 +668,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"FROM registration r JOIN participant p ON p.id = r.participant_id "
 		"WHERE r.mission_id = ?1 AND r.status <> 'cancelled' "
 		"ORDER BY fs_fold(p.family_name), fs_fold(p.given_name), p.ref",
+	/* registrations whose personal page the last publish of the mission
+	 * (into ?2) did not write: their addresses answer 404 until the next
+	 * publish */
+	[Q_HANDOUT_UNPUBLISHED] =
+		"SELECT count(*) FROM registration r "
+		"WHERE r.mission_id = ?1 AND r.status <> 'cancelled' "
+		"AND NOT EXISTS (SELECT 1 FROM feed_file f WHERE f.dir = ?2 "
+		"AND f.path = ?3 || '/p/' || r.feed_token || '.html')",
 	[Q_CERT_PERSON] =
 		"SELECT r.id, r.group_label, r.arrival, r.departure "
 		"FROM registration r JOIN participant p ON p.id = r.participant_id "

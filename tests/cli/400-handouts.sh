@@ -56,6 +56,21 @@ check "links page_url is token show's page" grep -qF "$token" l.csv
 check "webcal address" grep -qE ',webcal://example\.org/fs/ph/p/[0-9a-f]{32}\.ics' l.csv
 ok fs links ph
 eq "links to stdout = links -o" "$(last_stdout | tr -d '\r')" "$(tr -d '\r' <l.csv)"
+check "every page published: no note" test ! -s "$LAST_ERR"
+# someone registered after the publish: their page answers 404 until the
+# next one, and links and badges say so (their output is still right)
+ok fs participant add --ref N1 --given-name Nora --family-name Late \
+	--category lgu-official --mission ph --status confirmed
+ok fs links ph -o l2.csv
+expect_stderr_fixed "note: 1 personal page of ph is not published yet"
+ok fs badges ph -o b2.pdf
+expect_stderr_fixed "note: 1 personal page of ph is not published yet"
+ok fs publish ph --out site
+ok fs links ph -o l2.csv
+check "published again: no note" bash -c "! grep -q note: '$LAST_ERR'"
+ok fs participant remove N1 --mission ph
+ok fs publish ph --out site
+rm -f l2.csv b2.pdf
 
 # badges: one per confirmed participant, 8 a page
 ok fs badges ph -o b.pdf

@@ -80,6 +80,15 @@ fs_err fs_links(fs_store *store, const char *mission,
 		fs_err (*fn)(void *ctx, const char *const *values), void *ctx);
 
 /*
+ * *out = how many of those registrations have a personal page that the
+ * last publish of mission did not write (new people, or new tokens): the
+ * addresses that links and badges give them answer 404 until the mission
+ * is published again.  FS_ENOTFOUND.
+ */
+fs_err fs_handouts_unpublished(fs_store *store, const char *mission,
+			       long *out);
+
+/*
  * Writes a certificate of completion for every person who qualifies, as
  * fs_certificates() decides (min_percent of the mission's days), into dir
  * (created if needed): dir/REF.pdf each (the ref with bytes other than
