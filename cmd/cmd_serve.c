@@ -1,6 +1,6 @@
 /*
  * cmd_serve.c - fieldschool serve: the publish directory over HTTP until
- * SIGINT or SIGTERM.
+ * SIGINT, SIGTERM or SIGHUP.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -115,7 +115,7 @@ cmd_serve(int argc, char **argv)
 			       "clients (default 30)\n\n"
 			       "Prints an access log line per request on "
 			       "standard output (Common Log\nFormat, personal "
-			       "tokens redacted).  SIGINT or SIGTERM stops it "
+			       "tokens redacted).  SIGINT, SIGTERM or SIGHUP stops it "
 			       "once the\nrequests in flight are answered.  It "
 			       "speaks plain HTTP: put nginx or Caddy\nin front "
 			       "for HTTPS (see the README).\n",
@@ -139,6 +139,7 @@ cmd_serve(int argc, char **argv)
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP); /* the terminal gone: stop as cleanly */
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* the log goes out a line at a time to a terminal; elsewhere in

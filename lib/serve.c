@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -450,6 +451,12 @@ fs_serve_answer(fs_server *s, const char *method, const char *path,
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		out->status = 405;
 		return FS_OK;
+	}
+	/* the absolute form a client may send to a server (RFC 9112
+	 * section 3.2.2): the authority is the client's business */
+	if (!strncasecmp(path, "http://", 7) || !strncasecmp(path, "https://", 8)) {
+		const char *rest = strchr(path + (path[4] == ':' ? 7 : 8), '/');
+		path = rest ? rest : "/";
 	}
 	if (path[0] != '/' || (len = strlen(path + 1)) > 1024)
 		return FS_OK;

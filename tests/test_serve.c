@@ -232,6 +232,11 @@ test_answers(void **state)
 		const char *type;
 	} cases[] = {
 		{ "GET", "/m/m.ics", 200, "text/calendar; charset=utf-8" },
+		/* the absolute form (RFC 9112 section 3.2.2) */
+		{ "GET", "http://example.org/m/m.ics", 200,
+		  "text/calendar; charset=utf-8" },
+		{ "GET", "HTTPS://example.org", 404, NULL }, /* as "/" */
+		{ "GET", "http://example.org/../secret", 404, NULL },
 		{ "HEAD", "/m/m.ics", 200, "text/calendar; charset=utf-8" },
 		{ "GET", "/m/", 200, "text/html; charset=utf-8" },
 		{ "GET", "/m/index.html", 200, "text/html; charset=utf-8" },
