@@ -727,7 +727,8 @@ write_one(struct certifier *c, const struct cert *ct, const char *ref)
 		free(path);
 		return err;
 	}
-	err = pdf_open(&pdf, fp, 297 * PDF_MM, 210 * PDF_MM, c->m->title);
+	err = pdf_open(&pdf, fp, 297 * PDF_MM, 210 * PDF_MM, c->m->title,
+		       &c->all);
 	if (!err) {
 		draw_certificate(c, &pdf, ct);
 		err = pdf_page(&pdf);
@@ -899,7 +900,7 @@ fs_certificates_pdf(fs_store *store, const char *mission, int min_percent,
 		goto done;
 	}
 	if ((err = pdf_open(&c.all, all, 297 * PDF_MM, 210 * PDF_MM,
-			    m.title)))
+			    m.title, NULL)))
 		goto done;
 	err = fs_certificates(store, m.code, min_percent, false, render_one,
 			      &c);

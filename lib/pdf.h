@@ -34,19 +34,28 @@
 	"Noto Serif, Noto Naskh Arabic, Noto Serif Devanagari, "             \
 	"Noto Serif CJK SC"
 
+/* Texts already fitted, with their layouts, shared by the documents of
+ * one run (pdf.c). */
+struct pdf_texts;
+
 struct pdf {
-	cairo_surface_t *surface;
+	cairo_surface_t *surface; /* NULL when drawing to a caller's cr */
 	cairo_t *cr;
-	PangoLayout *layout;
+	struct pdf_texts *texts;
 	FILE *out;
 	bool write_failed;
 	size_t pages;
 };
 
 /* Starts a document of pages w x h points written to out as it goes.
- * title goes into the document's metadata.  FS_ENOMEM. */
+ * title goes into the document's metadata.  When like is not NULL, the
+ * texts fitted for it (and for the documents opened like it) are reused:
+ * the certificates of a run repeat most of their lines.  FS_ENOMEM. */
 fs_err pdf_open(struct pdf *pdf, FILE *out, double w, double h,
-		const char *title);
+		const char *title, const struct pdf *like);
+/* Draws with pdf_text() and pdf_qr() to cr instead (the tests' recording
+ * surfaces); pdf_close() then only lets go of cr.  FS_ENOMEM. */
+fs_err pdf_open_cr(struct pdf *pdf, cairo_t *cr);
 /* Ends the page drawn so far and starts the next one.  FS_EIO when
  * writing failed. */
 fs_err pdf_page(struct pdf *pdf);
@@ -76,6 +85,11 @@ struct pdf_style {
  * two-thirds of min_size; else ellipsized.  Nothing is drawn outside the
  * box, counting both the glyphs' ink and the lines' logical extents.
  * Returns the height the text takes (0 for an empty text).
+ *
+ * The fitting (several layouts, each shaped by HarfBuzz) is done once per
+ * text, style and box: a bounded cache keeps the last few hundred fitted
+ * layouts, so that a category, a city or a common name is shaped once
+ * for a whole run.  The colour (style->rgb) is not part of the fitting.
  */
 double pdf_text(struct pdf *pdf, const char *text,
 		const struct pdf_style *style, double x, double y, double w,
