@@ -104,6 +104,9 @@ struct encoder {
 	bool stopping;
 };
 
+/* The codes of a page, drawn together when it ends (pdf_qrs) */
+#define PAGE_QRS 16
+
 struct sheet {
 	struct pdf pdf;
 	const fs_badge_layout *layout;
@@ -111,7 +114,34 @@ struct sheet {
 	size_t on_page;
 	size_t badges;
 	struct encoder enc;
+	fs_qr qrs[PAGE_QRS];
+	struct pdf_qr_at qr_at[PAGE_QRS];
+	int n_qrs;
 };
+
+/* Draws the codes kept for the page and lets them go. */
+static void
+draw_qrs(struct sheet *s)
+{
+	for (int i = 0; i < s->n_qrs; i++)
+		s->qr_at[i].qr = &s->qrs[i];
+	pdf_qrs(&s->pdf, s->qr_at, s->n_qrs);
+	for (int i = 0; i < s->n_qrs; i++)
+		fs_qr_release(&s->qrs[i]);
+	s->n_qrs = 0;
+}
+
+/* Keeps qr (taken from the caller) to be drawn in its square when the
+ * page ends. */
+static void
+keep_qr(struct sheet *s, fs_qr *qr, double x, double y, double size)
+{
+	if (s->n_qrs == PAGE_QRS)
+		draw_qrs(s);
+	s->qrs[s->n_qrs] = *qr;
+	*qr = (fs_qr)FS_QR_INIT;
+	s->qr_at[s->n_qrs++] = (struct pdf_qr_at){ NULL, x, y, size };
+}
 
 static void
 cut_marks(struct sheet *s)
@@ -148,7 +178,7 @@ cut_marks(struct sheet *s)
 
 /* Draws one badge with its top left corner at x, y (points). */
 static void
-draw_badge(struct sheet *s, const struct badge *b, const fs_qr *qr, double x,
+draw_badge(struct sheet *s, const struct badge *b, fs_qr *qr, double x,
 	   double y)
 {
 	struct pdf *pdf = &s->pdf;
@@ -205,7 +235,7 @@ draw_badge(struct sheet *s, const struct badge *b, const fs_qr *qr, double x,
 		pdf_text(pdf, b->group, &letter, cx + 1 * mm, top + 3.4 * mm,
 			 cw - 2 * mm, gh - 4.2 * mm, PDF_MIDDLE);
 	}
-	pdf_qr(pdf, qr, cx + (cw - qr_size) / 2, qr_y, qr_size);
+	keep_qr(s, qr, cx + (cw - qr_size) / 2, qr_y, qr_size);
 
 	/* the left-hand column, from the bottom up */
 	double lx = x + pad, lw = w - pad - col - 3 * mm - pad;
@@ -232,7 +262,7 @@ draw_badge(struct sheet *s, const struct badge *b, const fs_qr *qr, double x,
 }
 
 static fs_err
-add_badge(struct sheet *s, const struct badge *b, const fs_qr *qr)
+add_badge(struct sheet *s, const struct badge *b, fs_qr *qr)
 {
 	const fs_badge_layout *l = s->layout;
 	size_t per_page = (size_t)l->cols * l->rows;
@@ -247,6 +277,7 @@ add_badge(struct sheet *s, const struct badge *b, const fs_qr *qr)
 	s->badges++;
 	if (++s->on_page == per_page) {
 		s->on_page = 0;
+		draw_qrs(s);
 		return pdf_page(&s->pdf);
 	}
 	return FS_OK;
@@ -534,8 +565,12 @@ fs_badges_write(fs_store *store, const char *mission,
 				 : "mission '%s' has no confirmed "
 				   "participants: no badges to print",
 			      m.code);
-	if (!err && s.on_page > 0)
+	if (!err && s.on_page > 0) {
+		draw_qrs(&s);
 		err = pdf_page(&s.pdf);
+	}
+	for (int i = 0; i < s.n_qrs; i++)
+		fs_qr_release(&s.qrs[i]);
 	size_t pages = s.pdf.pages;
 	closed = pdf_close(&s.pdf);
 	if (!err)

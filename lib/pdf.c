@@ -509,21 +509,28 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 
 /* --- QR codes -------------------------------------------------------------- */
 
-double
-pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
+void
+pdf_qrs(struct pdf *pdf, const struct pdf_qr_at *codes, int n)
 {
 	cairo_t *cr = pdf->cr;
-	int side = qr->width + 2 * FS_QR_QUIET;
-	double m = size / side;
+	int width = 0, height = 0;
 
+	for (int i = 0; i < n; i++) {
+		int side = codes[i].qr->width + 2 * FS_QR_QUIET;
+		width += side;
+		if (side > height)
+			height = side;
+	}
+	if (n == 0)
+		return;
 	/* One image of the modules, a pixel each, scaled up without
-	 * smoothing: a few hundred bytes where rectangles would take tens of
-	 * kilobytes of path per code (and most of the time). */
+	 * smoothing: a few hundred bytes a code where rectangles would take
+	 * tens of kilobytes of path (and most of the time). */
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1,
-							  side, side);
+							  width, height);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(img);
-		return 0;
+		return;
 	}
 	cairo_surface_flush(img);
 	unsigned char *data = cairo_image_surface_get_data(img);
@@ -531,33 +538,48 @@ pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
 	/* A1: a bit per pixel in 32-bit words, the first pixel in the
 	 * least significant bit on little-endian machines (pixman's order);
 	 * a one-bit mask with a solid source becomes a PDF stencil mask */
-	memset(data, 0, (size_t)stride * side);
-	for (int row = 0; row < side; row++) {
-		uint32_t *words = (uint32_t *)(void *)(data + row * stride);
-		for (int col = 0; col < side; col++) {
-			if (!fs_qr_dark(qr, col - FS_QR_QUIET, row - FS_QR_QUIET))
-				continue;
+	memset(data, 0, (size_t)stride * height);
+	for (int i = 0, left = 0; i < n; i++) {
+		const fs_qr *qr = codes[i].qr;
+		int side = qr->width + 2 * FS_QR_QUIET;
+		for (int row = 0; row < side; row++) {
+			uint32_t *words = (uint32_t *)(void *)(data + row * stride);
+			for (int col = 0; col < side; col++) {
+				if (!fs_qr_dark(qr, col - FS_QR_QUIET,
+						row - FS_QR_QUIET))
+					continue;
+				int at = left + col;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-			words[col >> 5] |= 0x80000000u >> (col & 31);
+				words[at >> 5] |= 0x80000000u >> (at & 31);
 #else
-			words[col >> 5] |= 1u << (col & 31);
+				words[at >> 5] |= 1u << (at & 31);
 #endif
+			}
 		}
+		left += side;
 	}
 	cairo_surface_mark_dirty(img);
 
-	cairo_save(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, size, size);
-	cairo_fill(cr);
-	cairo_translate(cr, x, y);
-	cairo_scale(cr, m, m);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_pattern_t *mask = cairo_pattern_create_for_surface(img);
-	cairo_pattern_set_filter(mask, CAIRO_FILTER_NEAREST);
-	cairo_mask(cr, mask);
-	cairo_pattern_destroy(mask);
-	cairo_restore(cr);
+	for (int i = 0, left = 0; i < n; i++) {
+		const struct pdf_qr_at *c = &codes[i];
+		int side = c->qr->width + 2 * FS_QR_QUIET;
+		cairo_matrix_t to_code;
+		cairo_save(cr);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_rectangle(cr, c->x, c->y, c->size, c->size);
+		cairo_fill_preserve(cr);
+		cairo_clip(cr);
+		cairo_translate(cr, c->x, c->y);
+		cairo_scale(cr, c->size / side, c->size / side);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_pattern_t *mask = cairo_pattern_create_for_surface(img);
+		cairo_pattern_set_filter(mask, CAIRO_FILTER_NEAREST);
+		cairo_matrix_init_translate(&to_code, left, 0);
+		cairo_pattern_set_matrix(mask, &to_code);
+		cairo_mask(cr, mask);
+		cairo_pattern_destroy(mask);
+		cairo_restore(cr);
+		left += side;
+	}
 	cairo_surface_destroy(img);
-	return m;
 }

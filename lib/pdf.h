@@ -95,10 +95,18 @@ double pdf_text(struct pdf *pdf, const char *text,
 		const struct pdf_style *style, double x, double y, double w,
 		double h, enum pdf_valign valign);
 
-/* Draws qr in a square of side size at x, y, its quiet zone included
- * (white), the modules black.  Returns the module size. */
-double pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y,
-	      double size);
+/* A QR code and the square (side size, corner x, y) it goes in, its quiet
+ * zone included. */
+struct pdf_qr_at {
+	const fs_qr *qr;
+	double x, y, size;
+};
+
+/* Draws n codes, each in its square: white, the modules black.  The
+ * codes are side by side in one image, each drawn clipped to its own:
+ * one PDF image a page rather than one a code, which cairo keeps
+ * account of until the document ends. */
+void pdf_qrs(struct pdf *pdf, const struct pdf_qr_at *codes, int n);
 
 /* The source colour 0xRRGGBB. */
 void pdf_rgb(cairo_t *cr, uint32_t rgb);
