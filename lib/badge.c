@@ -540,6 +540,7 @@ fs_badges_write(fs_store *store, const char *mission,
 		*n_pages = 0;
 	if ((err = handout_mission_load(store, mission, &m)))
 		return err;
+	store_memory_small(store, true);
 	if ((err = handout_base_url(store, mission, &base)))
 		goto done;
 	s.layout = opts && opts->layout ? opts->layout : &fs_badge_layouts[0];
@@ -582,6 +583,7 @@ fs_badges_write(fs_store *store, const char *mission,
 			*n_pages = pages;
 	}
 done:
+	store_memory_small(store, false);
 	free(title);
 	free(base);
 	handout_mission_release(&m);

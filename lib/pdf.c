@@ -85,8 +85,16 @@ fitted_clear(struct fitted *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static void
-texts_unref(struct pdf_texts *t)
+struct pdf_texts *
+pdf_texts_ref(const struct pdf *pdf)
+{
+	if (pdf->texts)
+		pdf->texts->refs++;
+	return pdf->texts;
+}
+
+void
+pdf_texts_unref(struct pdf_texts *t)
 {
 	if (!t || --t->refs > 0)
 		return;
@@ -100,7 +108,7 @@ texts_unref(struct pdf_texts *t)
 
 fs_err
 pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title,
-	 const struct pdf *like)
+	 struct pdf_texts *texts)
 {
 	memset(pdf, 0, sizeof(*pdf));
 	pdf->out = out;
@@ -115,8 +123,8 @@ pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title,
 	pdf->cr = cairo_create(pdf->surface);
 	if (cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
 		goto fail;
-	if (like && like->texts) {
-		pdf->texts = like->texts;
+	if (texts) {
+		pdf->texts = texts;
 		pdf->texts->refs++;
 	} else if (!(pdf->texts = texts_new(pdf->cr))) {
 		goto fail;
@@ -156,7 +164,7 @@ pdf_close(struct pdf *pdf)
 {
 	cairo_status_t status = CAIRO_STATUS_SUCCESS;
 
-	texts_unref(pdf->texts);
+	pdf_texts_unref(pdf->texts);
 	if (pdf->cr) {
 		status = cairo_status(pdf->cr);
 		cairo_destroy(pdf->cr);
@@ -173,6 +181,12 @@ pdf_close(struct pdf *pdf)
 	memset(pdf, 0, sizeof(*pdf));
 	return failed ? fs_fail(FS_EIO, "writing a PDF document: %s", why)
 		      : FS_OK;
+}
+
+void
+pdf_thread_done(void)
+{
+	pango_cairo_font_map_set_default(NULL);
 }
 
 void

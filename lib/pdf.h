@@ -48,11 +48,19 @@ struct pdf {
 };
 
 /* Starts a document of pages w x h points written to out as it goes.
- * title goes into the document's metadata.  When like is not NULL, the
- * texts fitted for it (and for the documents opened like it) are reused:
- * the certificates of a run repeat most of their lines.  FS_ENOMEM. */
+ * title goes into the document's metadata.  When texts is not NULL (from
+ * pdf_texts_ref() of an earlier document, in the same thread: pango's
+ * fonts are the thread's), the texts fitted there are reused: the
+ * certificates of a run repeat most of their lines.  FS_ENOMEM. */
 fs_err pdf_open(struct pdf *pdf, FILE *out, double w, double h,
-		const char *title, const struct pdf *like);
+		const char *title, struct pdf_texts *texts);
+/* A reference to the document's fitted texts, to open the next documents
+ * with; pdf_texts_unref() lets go of it. */
+struct pdf_texts *pdf_texts_ref(const struct pdf *pdf);
+void pdf_texts_unref(struct pdf_texts *texts); /* NULL is fine */
+/* Lets go of the thread's fonts (pango's default font map is one a
+ * thread): for threads that drew, before they end. */
+void pdf_thread_done(void);
 /* Draws with pdf_text() and pdf_qr() to cr instead (the tests' recording
  * surfaces); pdf_close() then only lets go of cr.  FS_ENOMEM. */
 fs_err pdf_open_cr(struct pdf *pdf, cairo_t *cr);

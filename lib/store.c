@@ -74,6 +74,21 @@ exec(fs_store *store, const char *sql, const char *what)
 	return FS_OK;
 }
 
+/* SQLite's page cache: 32 MB (negative: in KiB) */
+#define CACHE_KIB "-32768"
+
+void
+store_memory_small(fs_store *store, bool small)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		return;
+	sqlite3_exec(store->db, small ? "PRAGMA cache_size=-2048; "
+					"PRAGMA temp_store=FILE"
+				      : "PRAGMA cache_size=" CACHE_KIB "; "
+					"PRAGMA temp_store=MEMORY",
+		     NULL, NULL, NULL);
+}
+
 /* Like exec, for the set-up statements that SQLite does not retry itself
  * (journal_mode when another process creates the same file). */
 static fs_err
@@ -536,7 +551,7 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 	     (err = exec_patiently(store, "PRAGMA journal_mode=WAL", path))) ||
 	    (err = exec(store, "PRAGMA foreign_keys=ON", path)) ||
 	    (err = exec(store, "PRAGMA synchronous=NORMAL", path)) ||
-	    (err = exec(store, "PRAGMA cache_size=-32768", path)) ||
+	    (err = exec(store, "PRAGMA cache_size=" CACHE_KIB, path)) ||
 	    (err = exec(store, "PRAGMA temp_store=MEMORY", path)))
 		goto fail;
 	if ((err = migrate(store, path)))
