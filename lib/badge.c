@@ -16,7 +16,9 @@
  * of about 12 L* units, so that they stay apart on a grey printer; the band
  * also names the category in words.  Every text is fitted in its box by
  * pdf_text() (shrink, wrap, ellipsize), so a long name never runs off.
- * Pages are streamed: one badge is drawn at a time, nothing is kept.
+ * Pages are streamed: one badge is drawn at a time, and nothing is kept
+ * past its page (a page's QR codes are drawn together as it ends, from
+ * one image: pdf_qrs()).
  *
  * Encoding a QR code (libqrencode tries the eight masks and scores each)
  * costs about as much as drawing the rest of the badge, so a second
@@ -95,8 +97,8 @@ struct encoder {
 	pthread_mutex_t lock;
 	pthread_cond_t queued_more, encoded_one;
 	struct pending ring[AHEAD];
-	/* counters, slot = counter % AHEAD: queued >= taken >= drawn, and
-	 * queued >= drawn; taken: by the encoding thread */
+	/* counters, slot = counter % AHEAD: queued >= taken >= drawn;
+	 * taken: by the encoding thread */
 	unsigned long queued, taken, drawn;
 	/* who sleeps: each thread wakes the other only then, and the
 	 * encoder only once a few badges wait, not at every badge */

@@ -20,8 +20,9 @@
  *   `certificates --verify` telling.
  *
  * Each certificate is drawn twice: as a page of all.pdf, here, and as the
- * person's own PDF, by one of WRITERS threads (most of a certificate's
- * time goes into its own file: subsetting and compressing its fonts).
+ * person's own PDF, by a second thread (most of a certificate's time
+ * goes into its own file: subsetting and compressing its fonts), or here
+ * too when that thread is behind.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -487,14 +488,17 @@ struct person_job {
 	char *file; /* the file's name in tmpdir; the strings of ct follow */
 };
 
-#define WRITERS 2
+/* One writing thread: with this one, two on a two-core machine.  Two
+ * writing threads were faster by a fifth, but each has its own fonts (a
+ * thread's pango font map): 131 MB at the peak instead of 97. */
+#define WRITERS 1
 #define JOBS 16
 
 struct writers {
 	pthread_t threads[WRITERS];
 	int n_threads;
 	pthread_mutex_t lock;
-	pthread_cond_t more, room;
+	pthread_cond_t more;
 	struct person_job jobs[JOBS];
 	unsigned long queued, taken; /* slot = counter % JOBS */
 	bool stopping;
@@ -793,7 +797,6 @@ writer_main(void *arg)
 			break; /* stopping, and nothing left */
 		struct person_job job = w->jobs[w->taken++ % JOBS];
 		bool failed = w->err != FS_OK;
-		pthread_cond_signal(&w->room);
 		pthread_mutex_unlock(&w->lock);
 		fs_err err = failed ? FS_OK
 				    : write_one(w->c, &texts, &job.ct, job.file);
@@ -818,7 +821,6 @@ writers_start(struct writers *w, const struct certifier *c)
 	w->c = c;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->more, NULL);
-	pthread_cond_init(&w->room, NULL);
 	while (w->n_threads < WRITERS &&
 	       pthread_create(&w->threads[w->n_threads], NULL, writer_main,
 			      w) == 0)
@@ -838,13 +840,13 @@ writers_stop(struct writers *w)
 		pthread_join(w->threads[i], NULL);
 	for (; w->taken < w->queued; w->taken++) /* no thread ran */
 		free(w->jobs[w->taken % JOBS].file);
-	pthread_cond_destroy(&w->room);
 	pthread_cond_destroy(&w->more);
 	pthread_mutex_destroy(&w->lock);
 }
 
-/* Has the person's own PDF written, by a thread (or here, when there is
- * none). */
+/* Has the person's own PDF written, by the writing thread; here when
+ * there is none, or when the thread is JOBS files behind (a file takes
+ * longer than a page of all.pdf: both threads then write files). */
 static fs_err
 queue_one(struct certifier *c, const struct cert *ct, const char *ref)
 {
@@ -853,7 +855,13 @@ queue_one(struct certifier *c, const struct cert *ct, const char *ref)
 	fs_err err;
 
 	ref_file_name(file, sizeof(file), ref);
-	if (w->n_threads == 0) {
+	pthread_mutex_lock(&w->lock);
+	bool here = w->n_threads == 0 || w->queued - w->taken == JOBS;
+	err = w->err;
+	pthread_mutex_unlock(&w->lock);
+	if (err)
+		return fs_fail(err, "%s", w->detail);
+	if (here) {
 		struct pdf_texts *texts = pdf_texts_ref(&c->all);
 		err = write_one(c, &texts, ct, file);
 		pdf_texts_unref(texts);
@@ -869,13 +877,6 @@ queue_one(struct certifier *c, const struct cert *ct, const char *ref)
 	job.ct.number = memcpy(job.file + lf + ln, ct->number, lu);
 	job.ct.modules = memcpy(job.file + lf + ln + lu, ct->modules, lm);
 	pthread_mutex_lock(&w->lock);
-	while (!w->err && w->queued - w->taken == JOBS)
-		pthread_cond_wait(&w->room, &w->lock);
-	if ((err = w->err)) {
-		pthread_mutex_unlock(&w->lock);
-		free(job.file);
-		return fs_fail(err, "%s", w->detail);
-	}
 	w->jobs[w->queued++ % JOBS] = job;
 	pthread_cond_signal(&w->more);
 	pthread_mutex_unlock(&w->lock);
