@@ -12,8 +12,11 @@
 # the publication table (publishing its 50,000 feeds is publish's
 # benchmark, not this one).  Then, RUNS times: `badges M -o FILE` (one
 # PDF) and `certificates M --pdf DIR` (a PDF per person and all.pdf).
-# Prints a Markdown table with the median of the runs.  ONLY=badges or
-# ONLY=certificates runs one of the two.
+# Prints a Markdown table with the median of the runs, and the load
+# average before and after (other work on the machine makes wall times
+# long; CPU times much less so).  ONLY=badges or ONLY=certificates runs
+# one of the two.  Both commands use a second thread: on a machine with
+# a free core, wall time is below CPU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-large}
@@ -66,6 +69,7 @@ median() { # FILE COLUMN
 }
 
 rm -f "$run/badges" "$run/certificates"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 0; i < runs; i++)); do
 	if [ "${ONLY:-badges}" = badges ]; then
 		rm -f "$run/badges.pdf"
@@ -89,3 +93,5 @@ printf '| certificates --pdf | %s | %s | %.1f | %s files, %s MB |\n' \
 	"$(median "$run/certificates" 1)" "$(median "$run/certificates" 3)" \
 	"$(echo "$(median "$run/certificates" 2) / 1024" | bc -l)" \
 	"$(ls "$run/certs" | wc -l)" "$(du -sm "$run/certs" | cut -f1)"
+echo
+echo "load average (1, 5, 15 min): $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"

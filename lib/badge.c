@@ -16,9 +16,19 @@
  * of about 12 L* units, so that they stay apart on a grey printer; the band
  * also names the category in words.  Every text is fitted in its box by
  * pdf_text() (shrink, wrap, ellipsize), so a long name never runs off.
- * Pages are streamed: one badge is drawn at a time, nothing is kept.
+ * Pages are streamed: one badge is drawn at a time, and nothing is kept
+ * past its page (a page's QR codes are drawn together as it ends, from
+ * one image: pdf_qrs()).
+ *
+ * Encoding a QR code (libqrencode tries the eight masks and scores each)
+ * costs about as much as drawing the rest of the badge, so a second
+ * thread encodes the codes of the next badges while this one draws: the
+ * rows read from the database wait in a ring of AHEAD badges, each with
+ * its own copy of its texts, until their code is ready.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,13 +79,71 @@ struct badge {
 	const char *url;       /* in the QR code */
 };
 
+/* A badge read, its QR code being encoded (or encoded). */
+struct pending {
+	struct badge b;
+	char *texts; /* the strings of b, in one allocation */
+	fs_qr qr;
+	fs_err err;
+	char detail[256];
+	bool encoded;
+};
+
+#define AHEAD 64
+
+struct encoder {
+	pthread_t thread;
+	bool has_thread;
+	pthread_mutex_t lock;
+	pthread_cond_t queued_more, encoded_one;
+	struct pending ring[AHEAD];
+	/* counters, slot = counter % AHEAD: queued >= taken >= drawn;
+	 * taken: by the encoding thread */
+	unsigned long queued, taken, drawn;
+	/* who sleeps: each thread wakes the other only then, and the
+	 * encoder only once a few badges wait, not at every badge */
+	bool encoder_idle, drawer_waiting;
+	bool stopping;
+};
+
+/* The codes of a page, drawn together when it ends (pdf_qrs) */
+#define PAGE_QRS 16
+
 struct sheet {
 	struct pdf pdf;
 	const fs_badge_layout *layout;
 	const struct handout_mission *mission;
 	size_t on_page;
 	size_t badges;
+	struct encoder enc;
+	fs_qr qrs[PAGE_QRS];
+	struct pdf_qr_at qr_at[PAGE_QRS];
+	int n_qrs;
 };
+
+/* Draws the codes kept for the page and lets them go. */
+static void
+draw_qrs(struct sheet *s)
+{
+	for (int i = 0; i < s->n_qrs; i++)
+		s->qr_at[i].qr = &s->qrs[i];
+	pdf_qrs(&s->pdf, s->qr_at, s->n_qrs);
+	for (int i = 0; i < s->n_qrs; i++)
+		fs_qr_release(&s->qrs[i]);
+	s->n_qrs = 0;
+}
+
+/* Keeps qr (taken from the caller) to be drawn in its square when the
+ * page ends. */
+static void
+keep_qr(struct sheet *s, fs_qr *qr, double x, double y, double size)
+{
+	if (s->n_qrs == PAGE_QRS)
+		draw_qrs(s);
+	s->qrs[s->n_qrs] = *qr;
+	*qr = (fs_qr)FS_QR_INIT;
+	s->qr_at[s->n_qrs++] = (struct pdf_qr_at){ NULL, x, y, size };
+}
 
 static void
 cut_marks(struct sheet *s)
@@ -111,16 +179,15 @@ cut_marks(struct sheet *s)
 }
 
 /* Draws one badge with its top left corner at x, y (points). */
-static fs_err
-draw_badge(struct sheet *s, const struct badge *b, double x, double y)
+static void
+draw_badge(struct sheet *s, const struct badge *b, fs_qr *qr, double x,
+	   double y)
 {
 	struct pdf *pdf = &s->pdf;
 	cairo_t *cr = pdf->cr;
 	const double mm = PDF_MM;
 	double w = s->layout->badge_w * mm, h = s->layout->badge_h * mm;
 	double pad = 4 * mm, band = 10 * mm, col = 24 * mm;
-	fs_qr qr = FS_QR_INIT;
-	fs_err err;
 
 	/* a hairline outline, for cutting by hand */
 	cairo_save(cr);
@@ -170,10 +237,7 @@ draw_badge(struct sheet *s, const struct badge *b, double x, double y)
 		pdf_text(pdf, b->group, &letter, cx + 1 * mm, top + 3.4 * mm,
 			 cw - 2 * mm, gh - 4.2 * mm, PDF_MIDDLE);
 	}
-	if ((err = fs_qr_encode(&qr, b->url)))
-		return err;
-	pdf_qr(pdf, &qr, cx + (cw - qr_size) / 2, qr_y, qr_size);
-	fs_qr_release(&qr);
+	keep_qr(s, qr, cx + (cw - qr_size) / 2, qr_y, qr_size);
 
 	/* the left-hand column, from the bottom up */
 	double lx = x + pad, lw = w - pad - col - 3 * mm - pad;
@@ -197,30 +261,185 @@ draw_badge(struct sheet *s, const struct badge *b, double x, double y)
 		 org_h, PDF_TOP);
 	pdf_text(pdf, b->country, &country, lx, bottom - country_h, lw,
 		 country_h, PDF_BOTTOM);
-	return FS_OK;
 }
 
 static fs_err
-add_badge(struct sheet *s, const struct badge *b)
+add_badge(struct sheet *s, const struct badge *b, fs_qr *qr)
 {
 	const fs_badge_layout *l = s->layout;
 	size_t per_page = (size_t)l->cols * l->rows;
-	fs_err err;
 
 	if (s->on_page == 0)
 		cut_marks(s);
 	double x0 = (l->page_w - l->cols * l->badge_w) / 2;
 	double y0 = (l->page_h - l->rows * l->badge_h) / 2;
 	int c = (int)(s->on_page % l->cols), r = (int)(s->on_page / l->cols);
-	if ((err = draw_badge(s, b, (x0 + c * l->badge_w) * PDF_MM,
-			      (y0 + r * l->badge_h) * PDF_MM)))
-		return err;
+	draw_badge(s, b, qr, (x0 + c * l->badge_w) * PDF_MM,
+		   (y0 + r * l->badge_h) * PDF_MM);
 	s->badges++;
 	if (++s->on_page == per_page) {
 		s->on_page = 0;
+		draw_qrs(s);
 		return pdf_page(&s->pdf);
 	}
 	return FS_OK;
+}
+
+/* --- the badges waiting for their QR codes ------------------------------- */
+
+static void
+encode_pending(struct pending *p)
+{
+	if ((p->err = fs_qr_encode(&p->qr, p->b.url)))
+		snprintf(p->detail, sizeof(p->detail), "%s", fs_errdetail());
+}
+
+static void
+pending_clear(struct pending *p)
+{
+	free(p->texts);
+	fs_qr_release(&p->qr);
+	memset(p, 0, sizeof(*p));
+}
+
+/* p gets b, with copies of its strings (the row's go with the next
+ * step).  FS_ENOMEM. */
+static fs_err
+pending_copy(struct pending *p, const struct badge *b)
+{
+	const char *from[] = { b->given, b->family, b->organization,
+			       b->country, b->group, b->band, b->url };
+	const char **to[] = { &p->b.given, &p->b.family,
+			      &p->b.organization, &p->b.country,
+			      &p->b.group, &p->b.band, &p->b.url };
+	size_t len[7], total = 0;
+
+	for (int i = 0; i < 7; i++)
+		total += (len[i] = strlen(from[i])) + 1;
+	if (!(p->texts = malloc(total)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	p->b = *b;
+	char *at = p->texts;
+	for (int i = 0; i < 7; i++) {
+		memcpy(at, from[i], len[i] + 1);
+		*to[i] = at;
+		at += len[i] + 1;
+	}
+	return FS_OK;
+}
+
+/* The second thread: encodes the queued badges' codes in order. */
+static void *
+encoder_main(void *arg)
+{
+	struct encoder *e = arg;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		while (!e->stopping && e->taken == e->queued) {
+			e->encoder_idle = true;
+			pthread_cond_wait(&e->queued_more, &e->lock);
+		}
+		e->encoder_idle = false;
+		if (e->stopping)
+			break;
+		struct pending *p = &e->ring[e->taken++ % AHEAD];
+		pthread_mutex_unlock(&e->lock);
+		encode_pending(p);
+		pthread_mutex_lock(&e->lock);
+		p->encoded = true;
+		if (e->drawer_waiting)
+			pthread_cond_signal(&e->encoded_one);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+/* Starts the encoding thread; without one (none could be made), each
+ * code is encoded just before its badge is drawn. */
+static void
+encoder_start(struct encoder *e)
+{
+	memset(e, 0, sizeof(*e));
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->queued_more, NULL);
+	pthread_cond_init(&e->encoded_one, NULL);
+	e->has_thread = pthread_create(&e->thread, NULL, encoder_main, e) == 0;
+}
+
+/* Stops the thread and drops the badges not drawn. */
+static void
+encoder_stop(struct encoder *e)
+{
+	if (e->has_thread) {
+		pthread_mutex_lock(&e->lock);
+		e->stopping = true;
+		pthread_cond_signal(&e->queued_more);
+		pthread_mutex_unlock(&e->lock);
+		pthread_join(e->thread, NULL);
+	}
+	for (; e->drawn < e->queued; e->drawn++)
+		pending_clear(&e->ring[e->drawn % AHEAD]);
+	pthread_cond_destroy(&e->encoded_one);
+	pthread_cond_destroy(&e->queued_more);
+	pthread_mutex_destroy(&e->lock);
+}
+
+/* Draws the oldest badge queued, once its code is ready. */
+static fs_err
+draw_next(struct sheet *s)
+{
+	struct encoder *e = &s->enc;
+	struct pending *p = &e->ring[e->drawn % AHEAD];
+	fs_err err;
+
+	if (e->has_thread) {
+		pthread_mutex_lock(&e->lock);
+		if (!p->encoded && e->encoder_idle)
+			pthread_cond_signal(&e->queued_more);
+		while (!p->encoded) {
+			e->drawer_waiting = true;
+			pthread_cond_wait(&e->encoded_one, &e->lock);
+		}
+		e->drawer_waiting = false;
+		pthread_mutex_unlock(&e->lock);
+	} else {
+		encode_pending(p);
+	}
+	err = p->err ? fs_fail(p->err, "%s", p->detail)
+		     : add_badge(s, &p->b, &p->qr);
+	pending_clear(p);
+	e->drawn++;
+	return err;
+}
+
+/* Queues a badge, drawing the oldest when AHEAD are waiting. */
+static fs_err
+queue_badge(struct sheet *s, const struct badge *b)
+{
+	struct encoder *e = &s->enc;
+	fs_err err;
+
+	if (e->queued - e->drawn == AHEAD && (err = draw_next(s)))
+		return err;
+	if ((err = pending_copy(&e->ring[e->queued % AHEAD], b)))
+		return err;
+	pthread_mutex_lock(&e->lock);
+	e->queued++;
+	if (e->encoder_idle && e->queued - e->taken >= AHEAD / 4)
+		pthread_cond_signal(&e->queued_more);
+	pthread_mutex_unlock(&e->lock);
+	return FS_OK;
+}
+
+/* Draws every badge still queued. */
+static fs_err
+draw_queued(struct sheet *s)
+{
+	fs_err err = FS_OK;
+	while (!err && s->enc.drawn < s->enc.queued)
+		err = draw_next(s);
+	return err;
 }
 
 static fs_err
@@ -255,7 +474,7 @@ participant_badges(fs_store *store, struct sheet *s, const char *base)
 			break;
 		}
 		b.url = url;
-		err = add_badge(s, &b);
+		err = queue_badge(s, &b);
 		free(url);
 		if (err)
 			break;
@@ -296,7 +515,7 @@ facilitator_badges(fs_store *store, struct sheet *s, const char *base)
 			break;
 		}
 		b.url = url;
-		err = add_badge(s, &b);
+		err = queue_badge(s, &b);
 		free(url);
 		if (err)
 			break;
@@ -323,6 +542,7 @@ fs_badges_write(fs_store *store, const char *mission,
 		*n_pages = 0;
 	if ((err = handout_mission_load(store, mission, &m)))
 		return err;
+	store_memory_small(store, true);
 	if ((err = handout_base_url(store, mission, &base)))
 		goto done;
 	s.layout = opts && opts->layout ? opts->layout : &fs_badge_layouts[0];
@@ -333,10 +553,14 @@ fs_badges_write(fs_store *store, const char *mission,
 		goto done;
 	}
 	if ((err = pdf_open(&s.pdf, out, s.layout->page_w * PDF_MM,
-			    s.layout->page_h * PDF_MM, title)))
+			    s.layout->page_h * PDF_MM, title, NULL)))
 		goto done;
+	encoder_start(&s.enc);
 	err = opts && opts->facilitators ? facilitator_badges(store, &s, base)
 					 : participant_badges(store, &s, base);
+	if (!err)
+		err = draw_queued(&s);
+	encoder_stop(&s.enc);
 	if (!err && s.badges == 0)
 		err = fs_fail(FS_EINPUT, opts && opts->facilitators
 				 ? "mission '%s' has no facilitators: no "
@@ -344,8 +568,12 @@ fs_badges_write(fs_store *store, const char *mission,
 				 : "mission '%s' has no confirmed "
 				   "participants: no badges to print",
 			      m.code);
-	if (!err && s.on_page > 0)
+	if (!err && s.on_page > 0) {
+		draw_qrs(&s);
 		err = pdf_page(&s.pdf);
+	}
+	for (int i = 0; i < s.n_qrs; i++)
+		fs_qr_release(&s.qrs[i]);
 	size_t pages = s.pdf.pages;
 	closed = pdf_close(&s.pdf);
 	if (!err)
@@ -357,6 +585,7 @@ fs_badges_write(fs_store *store, const char *mission,
 			*n_pages = pages;
 	}
 done:
+	store_memory_small(store, false);
 	free(title);
 	free(base);
 	handout_mission_release(&m);

@@ -20,8 +20,95 @@ write_out(void *closure, const unsigned char *data, unsigned int length)
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/* --- fitted texts, kept -------------------------------------------------- */
+
+/*
+ * Fitting a text shapes it several times (pdf_text); drawing the result
+ * shapes nothing more.  A run of badges or certificates repeats most of
+ * its texts (the category, the city, "GROUP", the group's letter, the
+ * country, common names; on certificates every line but the name, the
+ * hours and the number), so each fitted layout is kept in a slot chosen
+ * by a hash of the text, the style and the box, and a text that comes
+ * again is drawn from there.  A new text takes its slot's place: the
+ * cache holds at most TEXT_SLOTS layouts (a few kilobytes each), however
+ * long the run.
+ */
+#define TEXT_SLOTS 512
+
+struct fitted {
+	char *text; /* NULL: an empty slot; style.fonts follows it */
+	uint64_t hash;
+	struct pdf_style style; /* rgb unused */
+	double w, h;
+	enum pdf_valign valign;
+	PangoLayout *layout;
+	double dx, dy;     /* the layout's origin from the box's corner */
+	double height;     /* what pdf_text() returns */
+	bool clip;         /* clip to the box cx, cy, cw, ch (a last guard) */
+	double cx, cy, cw, ch;
+};
+
+struct pdf_texts {
+	int refs;
+	PangoContext *context;
+	struct fitted slots[TEXT_SLOTS];
+};
+
+static struct pdf_texts *
+texts_new(cairo_t *cr)
+{
+	struct pdf_texts *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->refs = 1;
+	t->context = pango_cairo_create_context(cr);
+	if (!t->context) {
+		free(t);
+		return NULL;
+	}
+	/* Metrics as the font designs them, not snapped to a screen's
+	 * pixels: the same layout whatever the output. */
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(t->context, fo);
+	cairo_font_options_destroy(fo);
+	return t;
+}
+
+static void
+fitted_clear(struct fitted *f)
+{
+	free(f->text);
+	if (f->layout)
+		g_object_unref(f->layout);
+	memset(f, 0, sizeof(*f));
+}
+
+struct pdf_texts *
+pdf_texts_ref(const struct pdf *pdf)
+{
+	if (pdf->texts)
+		pdf->texts->refs++;
+	return pdf->texts;
+}
+
+void
+pdf_texts_unref(struct pdf_texts *t)
+{
+	if (!t || --t->refs > 0)
+		return;
+	for (int i = 0; i < TEXT_SLOTS; i++)
+		fitted_clear(&t->slots[i]);
+	g_object_unref(t->context);
+	free(t);
+}
+
+/* --- documents -------------------------------------------------------------- */
+
 fs_err
-pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title)
+pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title,
+	 struct pdf_texts *texts)
 {
 	memset(pdf, 0, sizeof(*pdf));
 	pdf->out = out;
@@ -36,23 +123,28 @@ pdf_open(struct pdf *pdf, FILE *out, double w, double h, const char *title)
 	pdf->cr = cairo_create(pdf->surface);
 	if (cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
 		goto fail;
-	pdf->layout = pango_cairo_create_layout(pdf->cr);
-	if (!pdf->layout)
+	if (texts) {
+		pdf->texts = texts;
+		pdf->texts->refs++;
+	} else if (!(pdf->texts = texts_new(pdf->cr))) {
 		goto fail;
-	/* Metrics as the font designs them, not snapped to a screen's
-	 * pixels: the same layout whatever the output. */
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(
-		pango_layout_get_context(pdf->layout), fo);
-	cairo_font_options_destroy(fo);
-	pango_layout_context_changed(pdf->layout);
-	pango_layout_set_auto_dir(pdf->layout, FALSE);
+	}
 	return FS_OK;
 fail:
 	pdf_close(pdf);
 	return fs_fail(FS_ENOMEM, "cannot start a PDF document");
+}
+
+fs_err
+pdf_open_cr(struct pdf *pdf, cairo_t *cr)
+{
+	memset(pdf, 0, sizeof(*pdf));
+	pdf->cr = cairo_reference(cr);
+	if (!(pdf->texts = texts_new(cr))) {
+		pdf_close(pdf);
+		return fs_fail(FS_ENOMEM, "cannot draw text");
+	}
+	return FS_OK;
 }
 
 fs_err
@@ -72,8 +164,7 @@ pdf_close(struct pdf *pdf)
 {
 	cairo_status_t status = CAIRO_STATUS_SUCCESS;
 
-	if (pdf->layout)
-		g_object_unref(pdf->layout);
+	pdf_texts_unref(pdf->texts);
 	if (pdf->cr) {
 		status = cairo_status(pdf->cr);
 		cairo_destroy(pdf->cr);
@@ -90,6 +181,12 @@ pdf_close(struct pdf *pdf)
 	memset(pdf, 0, sizeof(*pdf));
 	return failed ? fs_fail(FS_EIO, "writing a PDF document: %s", why)
 		      : FS_OK;
+}
+
+void
+pdf_thread_done(void)
+{
+	pango_cairo_font_map_set_default(NULL);
 }
 
 void
@@ -235,21 +332,22 @@ emoji_runs(PangoAttrList *attrs, const char *text)
 	return any;
 }
 
-double
-pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
-	 double x, double y, double w, double h, enum pdf_valign valign)
+/* Lays text out in l for the box w x h (its corner at 0, 0): f gets where
+ * to put the layout, the height it takes and whether to clip. */
+static void
+fit(struct fitted *f, PangoLayout *l, const char *text,
+    const struct pdf_style *st, double w, double h, enum pdf_valign valign)
 {
-	PangoLayout *l = pdf->layout;
 	int max_lines = st->max_lines > 1 ? st->max_lines : 1;
 	double size = st->size, min = st->min_size > 0 ? st->min_size : size;
+	double x = 0, y = 0;
 	struct extent e;
 	char *copy;
 
-	if (!text || !*text)
-		return 0;
 	copy = one_paragraph(text);
 	pango_layout_set_text(l, copy ? copy : text, -1);
 	free(copy);
+	pango_layout_set_auto_dir(l, FALSE);
 	pango_layout_set_width(l, -1);
 	pango_layout_set_height(l, -1);
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
@@ -314,45 +412,139 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 		}
 	}
 
-	double ox = x - e.x, oy = y - e.y;
+	f->dx = x - e.x;
+	f->dy = y - e.y;
 	if (st->align == PDF_CENTER)
-		ox += (w - e.w) / 2;
+		f->dx += (w - e.w) / 2;
 	else if (st->align == PDF_RIGHT)
-		ox += w - e.w;
+		f->dx += w - e.w;
 	if (valign == PDF_MIDDLE)
-		oy += (h - e.h) / 2;
+		f->dy += (h - e.h) / 2;
 	else if (valign == PDF_BOTTOM)
-		oy += h - e.h;
+		f->dy += h - e.h;
+	f->clip = !fits(&e, w, h, max_lines); /* never seen; a last guard */
+	f->cx = x;
+	f->cy = y;
+	f->cw = w;
+	f->ch = h;
+	f->height = fmin(e.h, h);
+}
+
+/* FNV-1a */
+static uint64_t
+hash_bytes(uint64_t hash, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		hash = (hash ^ p[i]) * 0x100000001b3ULL;
+	return hash;
+}
+
+static uint64_t
+fit_hash(const char *text, const struct pdf_style *st, double w, double h,
+	 enum pdf_valign valign)
+{
+	uint64_t hash = hash_bytes(0xcbf29ce484222325ULL, text, strlen(text));
+	hash = hash_bytes(hash, st->fonts, strlen(st->fonts));
+	double numbers[] = { st->size, st->min_size, st->tracking, w, h };
+	int ints[] = { st->max_lines, st->weight, st->italic, (int)st->align,
+		       (int)valign };
+	hash = hash_bytes(hash, numbers, sizeof(numbers));
+	return hash_bytes(hash, ints, sizeof(ints));
+}
+
+static bool
+same_fit(const struct fitted *f, uint64_t hash, const char *text,
+	 const struct pdf_style *st, double w, double h,
+	 enum pdf_valign valign)
+{
+	const struct pdf_style *fs = &f->style;
+	return f->text && f->hash == hash && f->w == w && f->h == h &&
+	       f->valign == valign && fs->size == st->size &&
+	       fs->min_size == st->min_size && fs->tracking == st->tracking &&
+	       fs->max_lines == st->max_lines && fs->weight == st->weight &&
+	       fs->italic == st->italic && fs->align == st->align &&
+	       !strcmp(fs->fonts, st->fonts) && !strcmp(f->text, text);
+}
+
+/* The fitted layout of text in its slot, fitted now if it is not there
+ * (NULL when out of memory). */
+static const struct fitted *
+fitted_text(struct pdf_texts *t, const char *text, const struct pdf_style *st,
+	    double w, double h, enum pdf_valign valign)
+{
+	uint64_t hash = fit_hash(text, st, w, h, valign);
+	struct fitted *f = &t->slots[hash % TEXT_SLOTS];
+
+	if (same_fit(f, hash, text, st, w, h, valign))
+		return f;
+	fitted_clear(f);
+	size_t text_len = strlen(text), fonts_len = strlen(st->fonts);
+	if (!(f->text = malloc(text_len + fonts_len + 2)))
+		return NULL;
+	memcpy(f->text, text, text_len + 1);
+	memcpy(f->text + text_len + 1, st->fonts, fonts_len + 1);
+	if (!(f->layout = pango_layout_new(t->context))) {
+		fitted_clear(f);
+		return NULL;
+	}
+	f->hash = hash;
+	f->style = *st;
+	f->style.fonts = f->text + text_len + 1;
+	f->w = w;
+	f->h = h;
+	f->valign = valign;
+	fit(f, f->layout, text, st, w, h, valign);
+	return f;
+}
+
+double
+pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
+	 double x, double y, double w, double h, enum pdf_valign valign)
+{
+	if (!text || !*text)
+		return 0;
+	const struct fitted *f = fitted_text(pdf->texts, text, st, w, h,
+					     valign);
+	if (!f)
+		return 0;
 	cairo_t *cr = pdf->cr;
 	cairo_save(cr);
-	if (!fits(&e, w, h, max_lines)) { /* never seen; a last guard */
-		cairo_rectangle(cr, x, y, w, h);
+	if (f->clip) {
+		cairo_rectangle(cr, x + f->cx, y + f->cy, f->cw, f->ch);
 		cairo_clip(cr);
 	}
 	pdf_rgb(cr, st->rgb);
-	cairo_move_to(cr, ox, oy);
-	pango_cairo_show_layout(cr, l);
+	cairo_move_to(cr, x + f->dx, y + f->dy);
+	pango_cairo_show_layout(cr, f->layout);
 	cairo_restore(cr);
-	return fmin(e.h, h);
+	return f->height;
 }
 
 /* --- QR codes -------------------------------------------------------------- */
 
-double
-pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
+void
+pdf_qrs(struct pdf *pdf, const struct pdf_qr_at *codes, int n)
 {
 	cairo_t *cr = pdf->cr;
-	int side = qr->width + 2 * FS_QR_QUIET;
-	double m = size / side;
+	int width = 0, height = 0;
 
+	for (int i = 0; i < n; i++) {
+		int side = codes[i].qr->width + 2 * FS_QR_QUIET;
+		width += side;
+		if (side > height)
+			height = side;
+	}
+	if (n == 0)
+		return;
 	/* One image of the modules, a pixel each, scaled up without
-	 * smoothing: a few hundred bytes where rectangles would take tens of
-	 * kilobytes of path per code (and most of the time). */
+	 * smoothing: a few hundred bytes a code where rectangles would take
+	 * tens of kilobytes of path (and most of the time). */
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_A1,
-							  side, side);
+							  width, height);
 	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(img);
-		return 0;
+		return;
 	}
 	cairo_surface_flush(img);
 	unsigned char *data = cairo_image_surface_get_data(img);
@@ -360,33 +552,48 @@ pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y, double size)
 	/* A1: a bit per pixel in 32-bit words, the first pixel in the
 	 * least significant bit on little-endian machines (pixman's order);
 	 * a one-bit mask with a solid source becomes a PDF stencil mask */
-	memset(data, 0, (size_t)stride * side);
-	for (int row = 0; row < side; row++) {
-		uint32_t *words = (uint32_t *)(void *)(data + row * stride);
-		for (int col = 0; col < side; col++) {
-			if (!fs_qr_dark(qr, col - FS_QR_QUIET, row - FS_QR_QUIET))
-				continue;
+	memset(data, 0, (size_t)stride * height);
+	for (int i = 0, left = 0; i < n; i++) {
+		const fs_qr *qr = codes[i].qr;
+		int side = qr->width + 2 * FS_QR_QUIET;
+		for (int row = 0; row < side; row++) {
+			uint32_t *words = (uint32_t *)(void *)(data + row * stride);
+			for (int col = 0; col < side; col++) {
+				if (!fs_qr_dark(qr, col - FS_QR_QUIET,
+						row - FS_QR_QUIET))
+					continue;
+				int at = left + col;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-			words[col >> 5] |= 0x80000000u >> (col & 31);
+				words[at >> 5] |= 0x80000000u >> (at & 31);
 #else
-			words[col >> 5] |= 1u << (col & 31);
+				words[at >> 5] |= 1u << (at & 31);
 #endif
+			}
 		}
+		left += side;
 	}
 	cairo_surface_mark_dirty(img);
 
-	cairo_save(cr);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_rectangle(cr, x, y, size, size);
-	cairo_fill(cr);
-	cairo_translate(cr, x, y);
-	cairo_scale(cr, m, m);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_pattern_t *mask = cairo_pattern_create_for_surface(img);
-	cairo_pattern_set_filter(mask, CAIRO_FILTER_NEAREST);
-	cairo_mask(cr, mask);
-	cairo_pattern_destroy(mask);
-	cairo_restore(cr);
+	for (int i = 0, left = 0; i < n; i++) {
+		const struct pdf_qr_at *c = &codes[i];
+		int side = c->qr->width + 2 * FS_QR_QUIET;
+		cairo_matrix_t to_code;
+		cairo_save(cr);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_rectangle(cr, c->x, c->y, c->size, c->size);
+		cairo_fill_preserve(cr);
+		cairo_clip(cr);
+		cairo_translate(cr, c->x, c->y);
+		cairo_scale(cr, c->size / side, c->size / side);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_pattern_t *mask = cairo_pattern_create_for_surface(img);
+		cairo_pattern_set_filter(mask, CAIRO_FILTER_NEAREST);
+		cairo_matrix_init_translate(&to_code, left, 0);
+		cairo_pattern_set_matrix(mask, &to_code);
+		cairo_mask(cr, mask);
+		cairo_pattern_destroy(mask);
+		cairo_restore(cr);
+		left += side;
+	}
 	cairo_surface_destroy(img);
-	return m;
 }

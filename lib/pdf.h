@@ -34,19 +34,36 @@
 	"Noto Serif, Noto Naskh Arabic, Noto Serif Devanagari, "             \
 	"Noto Serif CJK SC"
 
+/* Texts already fitted, with their layouts, shared by the documents of
+ * one run (pdf.c). */
+struct pdf_texts;
+
 struct pdf {
-	cairo_surface_t *surface;
+	cairo_surface_t *surface; /* NULL when drawing to a caller's cr */
 	cairo_t *cr;
-	PangoLayout *layout;
+	struct pdf_texts *texts;
 	FILE *out;
 	bool write_failed;
 	size_t pages;
 };
 
 /* Starts a document of pages w x h points written to out as it goes.
- * title goes into the document's metadata.  FS_ENOMEM. */
+ * title goes into the document's metadata.  When texts is not NULL (from
+ * pdf_texts_ref() of an earlier document, in the same thread: pango's
+ * fonts are the thread's), the texts fitted there are reused: the
+ * certificates of a run repeat most of their lines.  FS_ENOMEM. */
 fs_err pdf_open(struct pdf *pdf, FILE *out, double w, double h,
-		const char *title);
+		const char *title, struct pdf_texts *texts);
+/* A reference to the document's fitted texts, to open the next documents
+ * with; pdf_texts_unref() lets go of it. */
+struct pdf_texts *pdf_texts_ref(const struct pdf *pdf);
+void pdf_texts_unref(struct pdf_texts *texts); /* NULL is fine */
+/* Lets go of the thread's fonts (pango's default font map is one a
+ * thread): for threads that drew, before they end. */
+void pdf_thread_done(void);
+/* Draws with pdf_text() and pdf_qr() to cr instead (the tests' recording
+ * surfaces); pdf_close() then only lets go of cr.  FS_ENOMEM. */
+fs_err pdf_open_cr(struct pdf *pdf, cairo_t *cr);
 /* Ends the page drawn so far and starts the next one.  FS_EIO when
  * writing failed. */
 fs_err pdf_page(struct pdf *pdf);
@@ -76,15 +93,28 @@ struct pdf_style {
  * two-thirds of min_size; else ellipsized.  Nothing is drawn outside the
  * box, counting both the glyphs' ink and the lines' logical extents.
  * Returns the height the text takes (0 for an empty text).
+ *
+ * The fitting (several layouts, each shaped by HarfBuzz) is done once per
+ * text, style and box: a bounded cache keeps the last few hundred fitted
+ * layouts, so that a category, a city or a common name is shaped once
+ * for a whole run.  The colour (style->rgb) is not part of the fitting.
  */
 double pdf_text(struct pdf *pdf, const char *text,
 		const struct pdf_style *style, double x, double y, double w,
 		double h, enum pdf_valign valign);
 
-/* Draws qr in a square of side size at x, y, its quiet zone included
- * (white), the modules black.  Returns the module size. */
-double pdf_qr(struct pdf *pdf, const fs_qr *qr, double x, double y,
-	      double size);
+/* A QR code and the square (side size, corner x, y) it goes in, its quiet
+ * zone included. */
+struct pdf_qr_at {
+	const fs_qr *qr;
+	double x, y, size;
+};
+
+/* Draws n codes, each in its square: white, the modules black.  The
+ * codes are side by side in one image, each drawn clipped to its own:
+ * one PDF image a page rather than one a code, which cairo keeps
+ * account of until the document ends. */
+void pdf_qrs(struct pdf *pdf, const struct pdf_qr_at *codes, int n);
 
 /* The source colour 0xRRGGBB. */
 void pdf_rgb(cairo_t *cr, uint32_t rgb);

@@ -634,8 +634,7 @@ fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 	/* A small page cache, and sorts that spill to disk: the roster reads
 	 * each page about once, and memory must not grow with the number of
 	 * participants (restored below). */
-	sqlite3_exec(store->db, "PRAGMA cache_size=-2048; PRAGMA temp_store=FILE",
-		     NULL, NULL, NULL);
+	store_memory_small(store, true);
 	/* One read transaction: every sheet sees the same data. */
 	if (store->depth == 0) {
 		if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) !=
@@ -689,8 +688,7 @@ done:
 		fs_atomic_abort(&out);
 	if (began)
 		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
-	sqlite3_exec(store->db, "PRAGMA cache_size=-32768; "
-		     "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+	store_memory_small(store, false);
 	for (size_t i = 0; i < list.n; i++)
 		free(list.codes[i]);
 	free(list.codes);

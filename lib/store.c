@@ -22,11 +22,13 @@
 #include "value.h"
 
 #define BUSY_TIMEOUT_MS 60000
-/* The page cache, and the one an import works with (store_import_start):
+/* SQLite's page cache (negative: in KiB), and the small one of a run that
+ * streams a whole file or mission (store_import_start, store_memory_small):
  * an import touches the pages at the end of each table and index, and
- * seldom one twice once it is full. */
+ * seldom one twice once it is full; a roster or a sheet of badges reads
+ * each page about once.  Memory then does not grow with the rows. */
 #define CACHE_SIZE "-32768"
-#define IMPORT_CACHE_SIZE "-2048"
+#define SMALL_CACHE_SIZE "-2048"
 
 int
 fs_store_schema_version(void)
@@ -77,6 +79,18 @@ exec(fs_store *store, const char *sql, const char *what)
 	if (sqlite3_exec(store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(store, what);
 	return FS_OK;
+}
+
+void
+store_memory_small(fs_store *store, bool small)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		return;
+	sqlite3_exec(store->db, small ? "PRAGMA cache_size=" SMALL_CACHE_SIZE
+					"; PRAGMA temp_store=FILE"
+				      : "PRAGMA cache_size=" CACHE_SIZE "; "
+					"PRAGMA temp_store=MEMORY",
+		     NULL, NULL, NULL);
 }
 
 /* Like exec, for the set-up statements that SQLite does not retry itself
@@ -211,7 +225,7 @@ store_import_start(fs_store *store)
 	 * it inside a transaction: only an import on its own is made lean. */
 	if (store->depth == 0 && !store->is_lean) {
 		if ((err = exec(store, "PRAGMA temp_store=FILE; "
-				"PRAGMA cache_size=" IMPORT_CACHE_SIZE,
+				"PRAGMA cache_size=" SMALL_CACHE_SIZE,
 				"making the caches small")))
 			return err;
 		store->is_lean = true;

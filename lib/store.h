@@ -71,6 +71,13 @@ void store_register_functions(sqlite3 *db);
 /* Empties the cache of lookups. */
 void store_forget(fs_store *store);
 
+/* For a run that streams a whole mission's rows (badges, certificates):
+ * when small, a page cache of 2 MB instead of 32 and sorts that go to a
+ * temporary file beyond it, so that memory does not grow with the
+ * mission; else the settings fs_store_open() made.  Not in a transaction
+ * (SQLite refuses to move temporary storage there; nothing changes). */
+void store_memory_small(fs_store *store, bool small);
+
 /* The time zone of that name, loaded once per transaction (zone.c).
  * Borrowed.  FS_ENOTFOUND, FS_EINPUT. */
 struct zone;

@@ -22,18 +22,16 @@
 static void
 recording(struct pdf *pdf, cairo_surface_t **rec)
 {
-	memset(pdf, 0, sizeof(*pdf));
 	*rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
-	pdf->cr = cairo_create(*rec);
-	pdf->layout = pango_cairo_create_layout(pdf->cr);
-	pango_layout_set_auto_dir(pdf->layout, FALSE);
+	cairo_t *cr = cairo_create(*rec);
+	assert_int_equal(pdf_open_cr(pdf, cr), FS_OK);
+	cairo_destroy(cr);
 }
 
 static void
 release(struct pdf *pdf, cairo_surface_t *rec)
 {
-	g_object_unref(pdf->layout);
-	cairo_destroy(pdf->cr);
+	assert_int_equal(pdf_close(pdf), FS_OK);
 	cairo_surface_destroy(rec);
 }
 
@@ -68,7 +66,11 @@ text_stays_in_box(void **state)
 				struct pdf pdf;
 				cairo_surface_t *rec;
 				double x, y, w, h, x0 = 30, y0 = 50;
-				double tol = 0.5;
+				/* the recording surface's ink extents are
+				 * whole units, rounded out; text is placed
+				 * at fractional positions (metrics are not
+				 * hinted, as in a PDF) */
+				double tol = 1.0;
 				recording(&pdf, &rec);
 				double used = pdf_text(&pdf, text, &styles[s], x0,
 						       y0, boxes[b].w,
@@ -107,12 +109,65 @@ short_text_keeps_its_size(void **state)
 	release(&pdf, rec);
 }
 
+/* The second drawing of a text (from pdf.c's cache) covers the same ink
+ * as the first, moved with its box; another style is fitted anew, as a
+ * fresh document fits it. */
+static void
+fitted_text_is_reused(void **state)
+{
+	(void)state;
+	struct pdf_style st = { PDF_SANS, 24, 15, 2, PANGO_WEIGHT_BOLD, false,
+				PDF_CENTER, 0, 0 };
+	struct pdf_style small = st;
+	small.size = 9;
+	small.min_size = 6;
+	static const char *const names[] = {
+		"Ma. del Carmen \"Tess\" Santa Ana del Ángel", "محمد العلي",
+		"王小明", "Ana 🌻 Santos",
+	};
+	for (int n = 0; n < 4; n++) {
+		struct pdf pdf;
+		cairo_surface_t *rec[2];
+		double ink[2][4], used[2];
+		recording(&pdf, &rec[0]);
+		cairo_t *first = pdf.cr;
+		for (int i = 0; i < 2; i++) {
+			if (i == 1) { /* the same cache, another surface */
+				rec[1] = cairo_recording_surface_create(
+					CAIRO_CONTENT_COLOR_ALPHA, NULL);
+				pdf.cr = cairo_create(rec[1]);
+			}
+			used[i] = pdf_text(&pdf, names[n], &st, 10 + 100 * i,
+					   20 + 50 * i, 80, 30, PDF_BOTTOM);
+			cairo_recording_surface_ink_extents(
+				rec[i], &ink[i][0], &ink[i][1], &ink[i][2],
+				&ink[i][3]);
+		}
+		assert_true(used[0] == used[1] && used[0] > 0);
+		assert_true(ink[0][0] + 100 == ink[1][0]);
+		assert_true(ink[0][1] + 50 == ink[1][1]);
+		assert_true(ink[0][2] == ink[1][2] && ink[0][3] == ink[1][3]);
+		double smaller = pdf_text(&pdf, names[n], &small, 0, 0, 80, 30,
+					  PDF_TOP);
+		cairo_destroy(pdf.cr);
+		pdf.cr = first;
+		cairo_surface_destroy(rec[1]);
+		release(&pdf, rec[0]);
+		/* as fitted by a document that never saw the large style */
+		recording(&pdf, &rec[0]);
+		assert_true(pdf_text(&pdf, names[n], &small, 0, 0, 80, 30,
+				     PDF_TOP) == smaller);
+		release(&pdf, rec[0]);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_stays_in_box),
 		cmocka_unit_test(short_text_keeps_its_size),
+		cmocka_unit_test(fitted_text_is_reused),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	fs_handouts_cleanup();
