@@ -143,6 +143,9 @@ struct writers {
 	struct slot slots[SLOTS];
 	/* counters, slot = counter % SLOTS: submitted >= taken >= collected */
 	unsigned long submitted, taken, collected;
+	/* who sleeps: a signal (a futex call) only for a sleeper */
+	int idle_writers;
+	bool collector_waits;
 	bool stopping;
 	long files_written, kill_after;
 };
@@ -189,8 +192,11 @@ writer_main(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		while (!w->stopping && w->taken == w->submitted)
+		while (!w->stopping && w->taken == w->submitted) {
+			w->idle_writers++;
 			pthread_cond_wait(&w->ready, &w->lock);
+			w->idle_writers--;
+		}
 		if (w->taken == w->submitted)
 			break; /* stopping, and nothing left */
 		struct slot *s = &w->slots[w->taken++ % SLOTS];
@@ -198,7 +204,8 @@ writer_main(void *arg)
 		write_slot(w, s);
 		pthread_mutex_lock(&w->lock);
 		s->done = true;
-		pthread_cond_broadcast(&w->done);
+		if (w->collector_waits)
+			pthread_cond_broadcast(&w->done);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -262,8 +269,11 @@ collect_one(struct publisher *pub)
 	fs_err err;
 
 	pthread_mutex_lock(&w->lock);
-	while (!s->done)
+	while (!s->done) {
+		w->collector_waits = true;
 		pthread_cond_wait(&w->done, &w->lock);
+		w->collector_waits = false;
+	}
 	pthread_mutex_unlock(&w->lock);
 	w->collected++;
 	if (s->err) {
@@ -333,7 +343,8 @@ submit(struct publisher *pub, struct slot *s, const struct outdir *dir,
 	w->submitted++;
 	if (!w->n_threads)
 		w->taken++;
-	pthread_cond_signal(&w->ready);
+	if (w->idle_writers)
+		pthread_cond_signal(&w->ready);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -354,6 +365,10 @@ is_current(struct publisher *pub, const struct outdir *dir, const char *name,
 	uint64_t old_digest = 0;
 	fs_err err;
 
+	*current = false;
+	*size = -1;
+	if (dir->created)
+		return FS_OK; /* a new directory: no file, nothing to ask */
 	rel_path(rel, sizeof(rel), dir, name);
 	if ((err = store_stmt(pub->store, Q_FEED_FILE_GET, &stmt)))
 		return err;
