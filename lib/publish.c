@@ -143,9 +143,11 @@ struct writers {
 	struct slot slots[SLOTS];
 	/* counters, slot = counter % SLOTS: submitted >= taken >= collected */
 	unsigned long submitted, taken, collected;
-	/* who sleeps: a signal (a futex call) only for a sleeper */
+	/* who sleeps: a signal (a futex call) only for a sleeper, and the
+	 * collector only once half the ring is written, not for each slot */
 	int idle_writers;
 	bool collector_waits;
+	unsigned long finished, wake_at;
 	bool stopping;
 	long files_written, kill_after;
 };
@@ -204,7 +206,7 @@ writer_main(void *arg)
 		write_slot(w, s);
 		pthread_mutex_lock(&w->lock);
 		s->done = true;
-		if (w->collector_waits)
+		if (++w->finished >= w->wake_at && w->collector_waits)
 			pthread_cond_broadcast(&w->done);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -270,6 +272,8 @@ collect_one(struct publisher *pub)
 
 	pthread_mutex_lock(&w->lock);
 	while (!s->done) {
+		unsigned long half = w->collected + SLOTS / 2;
+		w->wake_at = half < w->submitted ? half : w->submitted;
 		w->collector_waits = true;
 		pthread_cond_wait(&w->done, &w->lock);
 		w->collector_waits = false;
