@@ -17,13 +17,16 @@
 #   - the floor: the C program of ../shared/bench/physical-limit
 #     (open/write/close, no rename, no fsync) writing as many files and
 #     bytes as the publish did, into the same emptied directory.
-# Then the feeds and pages apart, as publish reports them.
+# Then the feeds and pages apart, as publish reports them.  Pages carry
+# subscribe links and a QR code only with a base URL: BASE_URL (default
+# https://example.org/fieldschool; BASE_URL= publishes without one).
 # peer-node needs `npm ci --prefix ../shared/bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-large}
 runs=${2:-1}
 peers=${PEERS-python node}
+base_url=${BASE_URL-https://example.org/fieldschool}
 case $size in
 small) n=60 ;;
 medium) n=2000 ;;
@@ -127,15 +130,15 @@ median() { # FILE COLUMN
 for ((i = 1; i <= runs; i++)); do
 	fresh
 	# shellcheck disable=SC2086
-	measure fieldschool "$bin" --db "$db" --json publish $missions --out "$out"
+	measure fieldschool "$bin" --db "$db" --json publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
 	cp "$run/out.json" "$run/fieldschool-$i.json"
 	read -r _ _ bytes files <"$run/last"
 	# shellcheck disable=SC2086
-	measure republish "$bin" --db "$db" publish $missions --out "$out"
+	measure republish "$bin" --db "$db" publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
 	if [ -n "$can_drop" ]; then
 		drop_caches
 		# shellcheck disable=SC2086
-		measure republish-cold "$bin" --db "$db" publish $missions --out "$out"
+		measure republish-cold "$bin" --db "$db" publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
 	fi
 	if ((i % 2)); then
 		start=$(later "$plenary_start") end=$(later "$plenary_end")
@@ -145,7 +148,7 @@ for ((i = 1; i <= runs; i++)); do
 	"$bin" --db "$db" agenda edit "$plenary_ref" --mission "$first" \
 		--start "$start" --end "$end" >/dev/null
 	# shellcheck disable=SC2086
-	measure change "$bin" --db "$db" --json publish $missions --out "$out"
+	measure change "$bin" --db "$db" --json publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
 	cp "$run/out.json" "$run/change-$i.json"
 	fresh
 	measure floor "$floor" "$out" "$files" "$bytes"
@@ -158,8 +161,8 @@ done
 "$bin" --db "$db" agenda edit "$plenary_ref" --mission "$first" \
 	--start "$plenary_start" --end "$plenary_end" >/dev/null
 
-printf '\nFeeds of %s (3 missions, %s participants each), median of %d runs on %s, load %s\n\n' \
-	"$data" "$n" "$runs" "$(uname -n)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\nFeeds of %s (3 missions, %s participants each), base URL %s, median of %d runs on %s, load %s\n\n' \
+	"$data" "$n" "${base_url:-(none)}" "$runs" "$(uname -n)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| tool | wall s | peak RSS MB | files | output MB | vs fieldschool |\n'
 printf '|---|---|---|---|---|---|\n'
 ours=$(median "$run/fieldschool.times" 1)
