@@ -117,7 +117,8 @@ fs_qr_svg(const fs_qr *qr)
 		"<path fill=\"#000\" d=\"",
 		side, side, side, side);
 	for (int y = 0; y < qr->width; y++) {
-		const unsigned char *row = qr->modules + (size_t)y * (size_t)qr->width;
+		const unsigned char *row =
+			qr->modules + (size_t)y * (size_t)qr->width;
 		for (int x = 0; x < qr->width;) {
 			if (!row[x]) {
 				x++;
