@@ -8,13 +8,25 @@
 # PEERS="python node" (default) picks the peers; PEERS= runs fieldschool
 # alone.  The output directory is emptied and synced before every run, as
 # ../shared/bench/measure does.  Prints a Markdown table: median wall
-# seconds, peak RSS, files and bytes written, and fieldschool's re-publish
-# when nothing changed.  peer-node needs `npm ci --prefix ../shared/bench`.
+# seconds, peak RSS, files and bytes written, and beside the publish:
+#   - re-publish with nothing changed, warm, and cold when this user may
+#     drop the page cache (root: `echo 3 > /proc/sys/vm/drop_caches`);
+#   - a one-item change: one plenary of the first mission moved by 5
+#     minutes (`agenda edit`), then publish: every personal feed and page
+#     of that mission is rewritten;
+#   - the floor: the C program of ../shared/bench/physical-limit
+#     (open/write/close, no rename, no fsync) writing as many files and
+#     bytes as the publish did, into the same emptied directory.
+# Then the feeds and pages apart, as publish reports them.  Pages carry
+# subscribe links and a QR code only with a base URL: BASE_URL (default
+# https://example.org/fieldschool; BASE_URL= publishes without one).
+# peer-node needs `npm ci --prefix ../shared/bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${1:-large}
 runs=${2:-1}
 peers=${PEERS-python node}
+base_url=${BASE_URL-https://example.org/fieldschool}
 case $size in
 small) n=60 ;;
 medium) n=2000 ;;
@@ -50,9 +62,60 @@ done
 
 fresh() { rm -rf "$out"; sync; }
 
+# The floor: physical-limit's writer (the same files, the same average
+# size), built here so that it runs in the same state as the publish.
+floor=$run/writefiles
+cat >"$floor.c" <<'CEOF'
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+/* writefiles DIR FILES BYTES: FILES files in 3 subdirectories, BYTES in all */
+int main(int argc, char **argv) {
+    if (argc != 4) return 2;
+    long files = atol(argv[2]), bytes = atol(argv[3]);
+    long each = files ? bytes / files : 0;
+    char *buf = malloc(each + 1), path[4096];
+    memset(buf, 'x', each + 1);
+    mkdir(argv[1], 0755);
+    for (int d = 0; d < 3; d++) {
+        snprintf(path, sizeof path, "%s/m%d", argv[1], d);
+        mkdir(path, 0755);
+    }
+    for (long i = 0; i < files; i++) {
+        snprintf(path, sizeof path, "%s/m%ld/%08ld.ics", argv[1], i % 3, i);
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        long n = each + (i < bytes - each * files ? 1 : 0);
+        if (fd < 0 || write(fd, buf, n) != n || close(fd) != 0) { perror(path); return 1; }
+    }
+    return 0;
+}
+CEOF
+cc -O2 -o "$floor" "$floor.c"
+
+# Cold cache: only where this user may drop it (it slows everyone's next
+# reads on the machine for a moment).
+can_drop=
+[ -w /proc/sys/vm/drop_caches ] && can_drop=1
+drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+
+# The plenary moved: the first session for everyone of the first mission,
+# 5 minutes later in odd runs, back in even ones.
+first=${missions%% *}
+read -r plenary_ref plenary_start plenary_end < <(/usr/bin/python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
+    if r["mission"] == sys.argv[2] and r["kind"] == "session" and r["audience"] == "all":
+        print(r["ref"], r["start"], r["end"])
+        break' "$data/agenda.csv" "$first")
+later() { date -u -d "1970-01-01 $1 5 minutes" +%H:%M; }
+
 # measure NAME PERSONAL CMD...: appends "wall rss_kb bytes files personal"
-# to $run/NAME.times, personal being the mean bytes of the personal feeds
-# (the files under $out whose path matches the find pattern PERSONAL)
+# to $run/NAME.times (and $run/last), personal being the mean bytes of the
+# personal feeds (the files under $out whose path matches the find pattern
+# PERSONAL; "-" for none)
 measure() {
 	local name=$1 personal=$2; shift 2
 	/usr/bin/time -f "%e %M" -o "$run/time" "$@" >"$run/out.json" 2>"$run/$name.err" ||
@@ -62,7 +125,7 @@ measure() {
 	files=$(find "$out" -type f | wc -l)
 	mean=$(find "$out" -type f -path "$personal" -printf '%s\n' |
 		awk '{s+=$1; n++} END {printf "%.0f", n ? s / n : 0}')
-	echo "$(cat "$run/time") $bytes $files $mean" >>"$run/$name.times"
+	echo "$(cat "$run/time") $bytes $files $mean" | tee "$run/last" >>"$run/$name.times"
 }
 
 median() { # FILE COLUMN
@@ -72,32 +135,73 @@ median() { # FILE COLUMN
 for ((i = 1; i <= runs; i++)); do
 	fresh
 	# shellcheck disable=SC2086
-	measure fieldschool "$out/*/p/*.ics" "$bin" --db "$db" --json publish $missions --out "$out"
+	measure fieldschool "$out/*/p/*.ics" "$bin" --db "$db" --json publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
 	cp "$run/out.json" "$run/fieldschool-$i.json"
+	read -r _ _ bytes files _ <"$run/last"
 	# shellcheck disable=SC2086
-	measure republish "$out/*/p/*.ics" "$bin" --db "$db" publish $missions --out "$out"
+	measure republish "$out/*/p/*.ics" "$bin" --db "$db" publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
+	if [ -n "$can_drop" ]; then
+		drop_caches
+		# shellcheck disable=SC2086
+		measure republish-cold "$out/*/p/*.ics" "$bin" --db "$db" publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
+	fi
+	if ((i % 2)); then
+		start=$(later "$plenary_start") end=$(later "$plenary_end")
+	else
+		start=$plenary_start end=$plenary_end
+	fi
+	"$bin" --db "$db" agenda edit "$plenary_ref" --mission "$first" \
+		--start "$start" --end "$end" >/dev/null
+	# shellcheck disable=SC2086
+	measure change "$out/*/p/*.ics" "$bin" --db "$db" --json publish $missions --out "$out" ${base_url:+--base-url "$base_url"}
+	cp "$run/out.json" "$run/change-$i.json"
+	fresh
+	measure floor - "$floor" "$out" "$files" "$bytes"
 	for p in $peers; do
 		fresh
 		measure "peer-$p" "$out/feeds/*/*.ics" "$shared/peer-$p" "$data" "$out" --stage feeds
 	done
 done
+# leave the agenda as imported
+"$bin" --db "$db" agenda edit "$plenary_ref" --mission "$first" \
+	--start "$plenary_start" --end "$plenary_end" >/dev/null
 
-printf '\nFeeds of %s (3 missions, %s participants each), median of %d runs on %s\n\n' \
-	"$data" "$n" "$runs" "$(uname -n)"
+printf '\nFeeds of %s (3 missions, %s participants each), base URL %s, median of %d runs on %s, load %s\n\n' \
+	"$data" "$n" "${base_url:-(none)}" "$runs" "$(uname -n)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| tool | wall s | peak RSS MB | files | output MB | bytes per personal feed | vs fieldschool |\n'
 printf '|---|---|---|---|---|---|---|\n'
 ours=$(median "$run/fieldschool.times" 1)
-for name in fieldschool republish $(for p in $peers; do echo "peer-$p"; done); do
+names="fieldschool republish"
+[ -z "$can_drop" ] || names="$names republish-cold"
+for name in $names change floor $(for p in $peers; do echo "peer-$p"; done); do
 	f=$run/$name.times
-	label=$name
-	[ "$name" = fieldschool ] && label="fieldschool publish"
-	[ "$name" = republish ] && label="fieldschool re-publish (no change)"
+	case $name in
+	fieldschool) label="fieldschool publish" ;;
+	republish) label="fieldschool re-publish (no change, warm cache)" ;;
+	republish-cold) label="fieldschool re-publish (no change, cold cache)" ;;
+	change) label="fieldschool publish after one plenary moved" ;;
+	floor) label="floor: C open/write/close, same files and bytes" ;;
+	*) label=$name ;;
+	esac
 	awk -v l="$label" -v w="$(median "$f" 1)" -v r="$(median "$f" 2)" \
 		-v b="$(median "$f" 3)" -v n="$(median "$f" 4)" \
 		-v pf="$(median "$f" 5)" -v o="$ours" \
-		'BEGIN { printf "| %s | %s | %.1f | %d | %.0f | %d | %.1fx |\n",
-			 l, w, r / 1024, n, b / 1e6, pf, w / o }'
+		'BEGIN { printf "| %s | %s | %.1f | %d | %.0f | %s | %.2fx |\n",
+			 l, w, r / 1024, n, b / 1e6, (pf > 0 ? pf : ""), w / o }'
 done
+/usr/bin/python3 - "$run" "$runs" <<'PYEOF'
+import json, sys
+run, runs = sys.argv[1], int(sys.argv[2])
+def walls(name):
+    return [float(l.split()[0]) for l in open(f"{run}/{name}.times")]
+pub, floor = walls("fieldschool"), walls("floor")
+ratios = sorted(p / max(f, 0.01) for p, f in zip(pub, floor))
+print(f"\npublish / floor, run by run: {', '.join(f'{r:.2f}' for r in ratios)}"
+      f" (median {ratios[(len(ratios) - 1) // 2]:.2f})")
+ch = [json.load(open(f"{run}/change-{i}.json")) for i in range(1, runs + 1)]
+print(f"one plenary moved: {ch[0]['written']} files rewritten, "
+      f"{ch[0]['unchanged']} unchanged")
+PYEOF
 
 # Feeds and pages apart, as publish reports them (its pages phase, timed
 # inside publish, runs once every feed is written).

@@ -32,6 +32,7 @@ outdir_open_root(struct outdir *out, const char *path)
 	}
 	strcpy(out->path, real);
 	free(real);
+	out->pid = (long)getpid();
 	if ((out->fd = open(out->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 	return FS_OK;
@@ -50,7 +51,10 @@ outdir_open(struct outdir *out, const struct outdir *parent, const char *name)
 			     *parent->rel ? "/" : "", name) >= sizeof(out->rel))
 		return fs_fail(FS_EIO, "%s/%s: %s", parent->path, name,
 			       strerror(ENAMETOOLONG));
-	if (mkdirat(parent->fd, name, 0777) != 0 && errno != EEXIST)
+	out->pid = parent->pid;
+	if (mkdirat(parent->fd, name, 0777) == 0)
+		out->created = true;
+	else if (errno != EEXIST)
 		return fs_fail(FS_EIO, "%s: %s", out->path, strerror(errno));
 	out->fd = openat(parent->fd, name,
 			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -171,8 +175,8 @@ outdir_temp(const struct outdir *d, mode_t mode, int *fd_out,
 	static _Atomic unsigned long counter;
 
 	for (int attempt = 0; attempt < 100; attempt++) {
-		snprintf(name_out, 64, OUTDIR_TEMP_PREFIX "%ld-%lu",
-			 (long)getpid(), counter++);
+		snprintf(name_out, 64, OUTDIR_TEMP_PREFIX "%ld-%lu", d->pid,
+			 counter++);
 		*fd_out = openat(d->fd, name_out,
 				 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 					 O_CLOEXEC,

@@ -35,17 +35,20 @@ struct outdir {
 	int fd;              /* -1 when closed */
 	char path[PATH_MAX]; /* for messages: /srv/feeds/mx-2027/p */
 	char rel[256];       /* from the root: "mx-2027/p"; "" for the root */
+	long pid;            /* in the temporary files' names: asked once */
+	bool created;        /* made by outdir_open(): it held nothing then */
 };
 
-#define OUTDIR_CLOSED { -1, "", "" }
+#define OUTDIR_CLOSED { -1, "", "", 0, false }
 
 /* Creates the directory at path and its parents when missing, and opens
  * it (links followed: the user chose it); out->path is its real path.
  * FS_EIO. */
 fs_err outdir_open_root(struct outdir *out, const char *path);
 
-/* Opens the directory name inside parent, creating it when missing, never
- * through a symbolic link.  FS_EINPUT when name is a link or not a
+/* Opens the directory name inside parent, creating it when missing (then
+ * out->created: no file of it need be looked for), never through a
+ * symbolic link.  FS_EINPUT when name is a link or not a
  * directory (the message names the path); FS_EIO. */
 fs_err outdir_open(struct outdir *out, const struct outdir *parent,
 		   const char *name);

@@ -37,6 +37,7 @@
 struct out {
 	struct buf *b;
 	fs_err err;
+	const struct page_info *info; /* its items: the lines made once */
 };
 
 static void
@@ -616,8 +617,8 @@ travel_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 }
 
 static void
-event_item(struct out *o, const struct cal_mission *m, const struct entry *e,
-	   const char *venue_name)
+write_event_item(struct out *o, const struct cal_mission *m,
+		 const struct entry *e, const char *venue_name)
 {
 	const struct cal_item *it = &e->ev->item;
 
@@ -682,6 +683,27 @@ event_item(struct out *o, const struct cal_mission *m, const struct entry *e,
 				   : "<p class=\"m\">This item is cancelled."
 				     "</p>\n");
 	raw(o, "</div></li>\n");
+}
+
+/* An event's line depends on the event, the mission and its venue only:
+ * 150,000 personal pages copy the lines that the first page wrote. */
+static void
+event_item(struct out *o, const struct cal_mission *m, const struct entry *e,
+	   const char *venue_name)
+{
+	size_t i = (size_t)(e->ev - m->events);
+	struct buf *line = o->info && i < o->info->n_items
+				   ? &o->info->items[i] : NULL;
+	size_t at = o->b->len;
+
+	if (line && line->len) {
+		if (!o->err)
+			o->err = buf_add(o->b, line->data, line->len);
+		return;
+	}
+	write_event_item(o, m, e, venue_name);
+	if (line && !o->err)
+		o->err = buf_add(line, o->b->data + at, o->b->len - at);
 }
 
 static void
@@ -855,7 +877,7 @@ fs_err
 page_render(struct buf *out, const struct cal_mission *m,
 	    const struct page_info *info, const struct page_subject *who)
 {
-	struct out o = { out, FS_OK };
+	struct out o = { out, FS_OK, info };
 	struct entry *list = NULL;
 	size_t n = 0;
 	char page_rel[256], feed_rel[256];
@@ -939,7 +961,7 @@ fs_err
 page_render_index(struct buf *out, const struct page_listed *missions,
 		  size_t n)
 {
-	struct out o = { out, FS_OK };
+	struct out o = { out, FS_OK, NULL };
 
 	page_head(&o, "Field schools", false);
 	raw(&o, "<header class=\"top\"><div class=\"w\">\n<p class=\"kick\">"

@@ -29,6 +29,11 @@ struct page_info {
 	struct page_module *modules; /* of the mission's items, in order */
 	size_t n_modules;
 	char *base;     /* the base URL, "" when none */
+	/* Each event of the calendar as an agenda line (<li>), the same on
+	 * every page that shows it: written once, by the first page that
+	 * needs it, then copied (n_items: the calendar's events). */
+	struct buf *items;
+	size_t n_items;
 	/* A digest of the above and of how this build writes a page: with
 	 * the calendar's digest, of everything a shared page is made of. */
 	uint64_t hash;

@@ -57,8 +57,11 @@ page_info_load(struct page_info **out, fs_store *store,
 	info->lon = sqlite3_column_double(stmt, PM_LON);
 	info->base = strdup(base);
 	sqlite3_reset(stmt);
+	info->n_items = m->n_events;
+	info->items = calloc(m->n_events ? m->n_events : 1,
+			     sizeof(*info->items));
 	if (!info->country || !info->venue || !info->address || !info->start ||
-	    !info->base) {
+	    !info->base || !info->items) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -121,6 +124,9 @@ page_info_free(struct page_info *info)
 		free(info->modules[i].topics);
 	}
 	free(info->modules);
+	for (size_t i = 0; info->items && i < info->n_items; i++)
+		buf_release(&info->items[i]);
+	free(info->items);
 	free(info->country);
 	free(info->venue);
 	free(info->address);

@@ -42,6 +42,7 @@
 #include "fieldschool/url.h"
 #include "outdir.h"
 #include "page.h"
+#include "publish.h"
 #include "store.h"
 #include "strmap.h"
 
@@ -51,20 +52,6 @@
 	"Your agenda: the sessions for everyone, those of your group and "   \
 	"category, and your arrival and departure. Your calendar app fetches " \
 	"changes on its own schedule (hourly where it allows)."
-
-struct publisher {
-	fs_store *store;
-	const fs_publish_options *opts;
-	fs_publish_stats stats;
-	struct outdir root; /* opts->dir */
-	const char *dir;    /* its real path: the database's key */
-	char *base;         /* the mission's base URL: opts->base_url, or the
-			       one remembered; "" when none */
-	struct writers *writers;
-	fs_err failure;     /* the first failure of a writer */
-	long done, total;
-	bool pages;         /* publishing pages, not feeds: counted apart */
-};
 
 /* --- names -------------------------------------------------------------- */
 
@@ -106,337 +93,33 @@ slug(const char *name, char *out, size_t size)
 	out[n] = '\0';
 }
 
-/* --- the writers ------------------------------------------------------- */
-
-/*
- * Creating a file costs the kernel more than building its feed costs us
- * (an inode, a directory entry, page cache), so the main thread builds
- * feeds while WRITERS threads write them: a ring of SLOTS buffers, filled
- * in order, written in any order, collected in order (the database, which
- * remembers what was written, is the main thread's alone).  Memory stays
- * SLOTS feeds, whatever the number of participants.
- */
-#define SLOTS 64
-#define WRITERS 1
-
-struct slot {
-	const struct outdir *dir; /* open until the slot is collected */
-	char name[PATH_MAX / 8];  /* in dir */
-	char rel[PATH_MAX / 4];   /* from the root: the database's key */
-	uint64_t digest;
-	mode_t mode;
-	bool compare;       /* a file of this size is there: compare first */
-	struct buf content;
-	bool done;
-	/* the result */
-	fs_err err;
-	char detail[512];
-	bool written;
-	int64_t size, mtime;
-};
-
-struct writers {
-	pthread_t threads[WRITERS];
-	int n_threads;
-	pthread_mutex_t lock;
-	pthread_cond_t ready, done;
-	struct slot slots[SLOTS];
-	/* counters, slot = counter % SLOTS: submitted >= taken >= collected */
-	unsigned long submitted, taken, collected;
-	bool stopping;
-	long files_written, kill_after;
-};
-
-/* Writes one slot's file (any thread). */
-static void
-write_slot(struct writers *w, struct slot *s)
-{
-	struct stat st;
-
-	s->err = FS_OK;
-	s->written = false;
-	if (s->compare &&
-	    outdir_equals(s->dir, s->name, s->content.data, s->content.len) &&
-	    outdir_stat(s->dir, s->name, &st) && S_ISREG(st.st_mode)) {
-		s->size = st.st_size;
-		s->mtime = outdir_mtime(&st);
-		return;
-	}
-	if ((s->err = outdir_replace(s->dir, s->name, s->content.data,
-				     s->content.len, s->mode, &st))) {
-		snprintf(s->detail, sizeof(s->detail), "%s", fs_errdetail());
-		return;
-	}
-	s->written = true;
-	s->size = st.st_size;
-	s->mtime = outdir_mtime(&st);
-	/* The test hook that kills a publish part-way, to prove the claim
-	 * above: FIELDSCHOOL_TEST_KILL_AFTER=N ends the process after N
-	 * files. */
-	if (w->kill_after > 0) {
-		pthread_mutex_lock(&w->lock);
-		bool kill = ++w->files_written >= w->kill_after;
-		pthread_mutex_unlock(&w->lock);
-		if (kill)
-			raise(SIGKILL);
-	}
-}
-
-static void *
-writer_main(void *arg)
-{
-	struct writers *w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	for (;;) {
-		while (!w->stopping && w->taken == w->submitted)
-			pthread_cond_wait(&w->ready, &w->lock);
-		if (w->taken == w->submitted)
-			break; /* stopping, and nothing left */
-		struct slot *s = &w->slots[w->taken++ % SLOTS];
-		pthread_mutex_unlock(&w->lock);
-		write_slot(w, s);
-		pthread_mutex_lock(&w->lock);
-		s->done = true;
-		pthread_cond_broadcast(&w->done);
-	}
-	pthread_mutex_unlock(&w->lock);
-	return NULL;
-}
-
-static void
-writers_start(struct writers *w, long kill_after)
-{
-	memset(w, 0, sizeof(*w));
-	w->kill_after = kill_after;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->ready, NULL);
-	pthread_cond_init(&w->done, NULL);
-	/* without threads, slots are written as they are submitted */
-	while (w->n_threads < WRITERS &&
-	       pthread_create(&w->threads[w->n_threads], NULL, writer_main,
-			      w) == 0)
-		w->n_threads++;
-}
-
-static void
-writers_stop(struct writers *w)
-{
-	pthread_mutex_lock(&w->lock);
-	w->stopping = true;
-	pthread_cond_broadcast(&w->ready);
-	pthread_mutex_unlock(&w->lock);
-	for (int i = 0; i < w->n_threads; i++)
-		pthread_join(w->threads[i], NULL);
-	for (int i = 0; i < SLOTS; i++)
-		buf_release(&w->slots[i].content);
-	pthread_mutex_destroy(&w->lock);
-	pthread_cond_destroy(&w->ready);
-	pthread_cond_destroy(&w->done);
-}
-
-/* Remembers a written (or found unchanged) file in the database. */
-static fs_err
-remember(struct publisher *pub, const char *rel, uint64_t digest,
-	 int64_t size, int64_t mtime)
-{
-	sqlite3_stmt *stmt;
-	fs_err err = store_stmt(pub->store, Q_FEED_FILE_PUT, &stmt);
-	if (err)
-		return err;
-	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (int64_t)digest);
-	sqlite3_bind_int64(stmt, 4, size);
-	sqlite3_bind_int64(stmt, 5, mtime);
-	return store_done(pub->store, stmt, "remembering a published file");
-}
-
-/* Collects the oldest submitted slot: waits for it, records its result.
- * The first failure is kept in pub->failure and returned. */
-static fs_err
-collect_one(struct publisher *pub)
-{
-	struct writers *w = pub->writers;
-	struct slot *s = &w->slots[w->collected % SLOTS];
-	fs_err err;
-
-	pthread_mutex_lock(&w->lock);
-	while (!s->done)
-		pthread_cond_wait(&w->done, &w->lock);
-	pthread_mutex_unlock(&w->lock);
-	w->collected++;
-	if (s->err) {
-		if (!pub->failure)
-			pub->failure = fs_fail(s->err, "%s", s->detail);
-		return pub->failure;
-	}
-	if (s->written) {
-		pub->stats.written++;
-		pub->stats.bytes += (int64_t)s->content.len;
-	} else {
-		pub->stats.unchanged++;
-	}
-	if ((err = remember(pub, s->rel, s->digest, s->size, s->mtime)) &&
-	    !pub->failure)
-		pub->failure = err;
-	return pub->failure;
-}
-
-/* Collects every submitted slot. */
-static fs_err
-collect_all(struct publisher *pub)
-{
-	while (pub->writers->collected < pub->writers->submitted)
-		collect_one(pub);
-	return pub->failure;
-}
-
-/* The next slot to fill, its buffer emptied (collecting the oldest when
- * the ring is full). */
-static struct slot *
-next_slot(struct publisher *pub)
-{
-	struct writers *w = pub->writers;
-	if (w->submitted - w->collected == SLOTS)
-		collect_one(pub);
-	struct slot *s = &w->slots[w->submitted % SLOTS];
-	s->content.len = 0;
-	return s;
-}
-
-/* The path of name in dir from the root ("mx-2027/p/TOKEN.ics"). */
-static void
-rel_path(char *out, size_t size, const struct outdir *dir, const char *name)
-{
-	snprintf(out, size, "%s%s%s", dir->rel, *dir->rel ? "/" : "", name);
-}
-
-static void
-submit(struct publisher *pub, struct slot *s, const struct outdir *dir,
-       const char *name, uint64_t digest, mode_t mode, bool compare)
-{
-	struct writers *w = pub->writers;
-
-	s->dir = dir;
-	snprintf(s->name, sizeof(s->name), "%s", name);
-	rel_path(s->rel, sizeof(s->rel), dir, name);
-	s->digest = digest;
-	s->mode = mode;
-	s->compare = compare;
-	s->done = false;
-	if (!w->n_threads) {
-		write_slot(w, s);
-		s->done = true;
-	}
-	pthread_mutex_lock(&w->lock);
-	w->submitted++;
-	if (!w->n_threads)
-		w->taken++;
-	pthread_cond_signal(&w->ready);
-	pthread_mutex_unlock(&w->lock);
-}
-
-/*
- * Whether the file name in dir is current: the database says it was made
- * from digest, and it is still a regular file with the size and mtime it
- * had then.  *size gets its size (-1 when there is no such file).
- */
-static fs_err
-is_current(struct publisher *pub, const struct outdir *dir, const char *name,
-	   uint64_t digest, bool *current, int64_t *size)
-{
-	sqlite3_stmt *stmt;
-	struct stat st;
-	char rel[PATH_MAX / 4];
-	bool known = false;
-	int64_t old_size = -1, old_mtime = -1;
-	uint64_t old_digest = 0;
-	fs_err err;
-
-	rel_path(rel, sizeof(rel), dir, name);
-	if ((err = store_stmt(pub->store, Q_FEED_FILE_GET, &stmt)))
-		return err;
-	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		known = true;
-		old_digest = (uint64_t)sqlite3_column_int64(stmt, 0);
-		old_size = sqlite3_column_int64(stmt, 1);
-		old_mtime = sqlite3_column_int64(stmt, 2);
-	}
-	sqlite3_reset(stmt);
-	*size = -1;
-	if (outdir_stat(dir, name, &st) && S_ISREG(st.st_mode))
-		*size = st.st_size;
-	*current = known && *size >= 0 && old_digest == digest &&
-		   st.st_size == old_size && outdir_mtime(&st) == old_mtime;
-	return FS_OK;
-}
-
-typedef fs_err (*build_fn)(struct buf *out, void *ctx);
-
-/*
- * Publishes the file name in dir (which stays open until the writers are
- * collected).  When digest is 0 the file is built first and its digest is
- * a hash of its bytes; otherwise digest covers what build reads, and the
- * file is built only when it is not current.
- */
-static fs_err
-publish_file(struct publisher *pub, const struct outdir *dir,
-	     const char *name, uint64_t digest, build_fn build, void *ctx)
-{
-	struct slot *s = NULL;
-	bool current;
-	int64_t size;
-	fs_err err;
-
-	if (pub->pages)
-		pub->stats.pages++;
-	else
-		pub->stats.feeds++;
-	if (!digest) {
-		s = next_slot(pub);
-		if ((err = build(&s->content, ctx)))
-			return err;
-		digest = hash_bytes(s->content.data, s->content.len, 0) | 1;
-	}
-	if ((err = is_current(pub, dir, name, digest, &current, &size)))
-		return err;
-	if (current) {
-		pub->stats.unchanged++;
-		return FS_OK;
-	}
-	if (!s) {
-		s = next_slot(pub);
-		if ((err = build(&s->content, ctx)))
-			return err;
-	}
-	submit(pub, s, dir, name, digest, 0644,
-	       size >= 0 && (size_t)size == s->content.len);
-	return pub->failure;
-}
-
-static void
-progress(struct publisher *pub)
-{
-	pub->done++;
-	if (pub->opts->progress && (pub->done % 512 == 0 ||
-				    pub->done == pub->total))
-		pub->opts->progress(pub->opts->progress_ctx, pub->done,
-				    pub->total);
-}
-
 /* --- tokens ------------------------------------------------------------- */
 
+/* A token: 16 random bytes in hex.  The bytes are asked of the kernel
+ * 256 tokens at a time (a first publish issues 150,000), never reused. */
 static fs_err
 new_token(char token[33])
 {
-	unsigned char bytes[16];
-	fs_err err = store_random(bytes, sizeof(bytes));
-	for (int i = 0; !err && i < 16; i++)
-		snprintf(token + 2 * i, 3, "%02x", bytes[i]);
-	return err;
+	static const char hex[] = "0123456789abcdef";
+	static _Thread_local unsigned char pool[256 * 16];
+	static _Thread_local size_t left;
+	fs_err err;
+
+	if (!left) {
+		if ((err = store_random(pool, sizeof(pool))))
+			return err;
+		left = sizeof(pool);
+	}
+	const unsigned char *bytes = pool + sizeof(pool) - left;
+	for (int i = 0; i < 16; i++) {
+		token[2 * i] = hex[bytes[i] >> 4];
+		token[2 * i + 1] = hex[bytes[i] & 15];
+	}
+	token[32] = '\0';
+	/* used bytes are wiped: no token is left in memory for later */
+	memset(pool + sizeof(pool) - left, 0, 16);
+	left -= 16;
+	return FS_OK;
 }
 
 static fs_err
@@ -643,12 +326,8 @@ fs_token_mission(fs_store *store, const char *ref, char mission_out[65])
 
 /* --- building feeds ----------------------------------------------------- */
 
-/* The columns of Q_FEED_PEOPLE. */
-enum { P_ID, P_REF, P_GIVEN, P_FAMILY, P_CATEGORY, P_GROUP, P_ARRIVAL,
-       P_DEPARTURE, P_TOKEN, P_SINCE, P_SEQUENCE, P_CHANGED };
-
-static void
-person_of(sqlite3_stmt *row, struct cal_person *p)
+void
+publish_person_of(sqlite3_stmt *row, struct cal_person *p)
 {
 	p->ref = store_text(row, P_REF);
 	p->given = store_text(row, P_GIVEN);
@@ -690,8 +369,8 @@ build_personal(struct buf *out, const struct cal_mission *m,
 }
 
 /* A digest of everything build_personal() reads. */
-static uint64_t
-personal_digest(const struct cal_mission *m, const struct cal_person *p)
+uint64_t
+publish_personal_digest(const struct cal_mission *m, const struct cal_person *p)
 {
 	const char *fields[] = { m->title, p->ref, p->given, p->family,
 				 p->category, p->group, p->arrival,
@@ -807,7 +486,7 @@ fs_feed_write(fs_store *store, const char *mission, fs_feed_kind kind,
 				      "mission '%s' (or cancelled)", key, mission);
 			goto done;
 		}
-		person_of(stmt, &p);
+		publish_person_of(stmt, &p);
 		err = build_personal(&text, m, &p);
 		sqlite3_reset(stmt);
 	} else if (kind == FS_FEED_GROUP &&
@@ -858,13 +537,6 @@ build_personal_file(struct buf *out, void *ctx)
 	struct personal_ctx *c = ctx;
 	return build_personal(out, c->m, c->p);
 }
-
-/* The file names of the mission's shared feeds, in a stable order:
- * names[0] the mission feed, then groups, then facilitators. */
-struct shared_names {
-	char (*rel)[PATH_MAX / 4];
-	size_t n;
-};
 
 static fs_err
 shared_names(const struct cal_mission *m, struct shared_names *out)
@@ -988,7 +660,7 @@ write_index(struct publisher *pub, const struct outdir *dir,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		struct cal_person p;
 		char rel[200], name[600];
-		person_of(stmt, &p);
+		publish_person_of(stmt, &p);
 		snprintf(rel, sizeof(rel), "%s/p/%s.ics", m->code,
 			 store_text(stmt, P_TOKEN));
 		snprintf(name, sizeof(name), "%s%s%s", p.given,
@@ -1056,7 +728,7 @@ sweep(struct publisher *pub, const struct outdir *dir,
 		char rel[PATH_MAX / 2];
 		bool keep = true;
 
-		rel_path(rel, sizeof(rel), dir, name);
+		publish_rel_path(rel, sizeof(rel), dir, name);
 		if (!strncmp(name, OUTDIR_TEMP_PREFIX,
 			     strlen(OUTDIR_TEMP_PREFIX))) {
 			unlinkat(dir->fd, name, 0); /* left by a killed publish */
@@ -1115,9 +787,10 @@ publish_index(struct publisher *pub, const struct outdir *dir,
 	int64_t size;
 	fs_err err;
 
-	rel_path(rel, sizeof(rel), dir, "index.json");
+	publish_rel_path(rel, sizeof(rel), dir, "index.json");
 	digest |= 1;
-	if ((err = is_current(pub, dir, "index.json", digest, &current, &size)))
+	if ((err = publish_is_current(pub, dir, "index.json", digest, &current,
+				      &size)))
 		return err;
 	if (current) {
 		private_index(dir); /* an older file may be readable */
@@ -1129,225 +802,7 @@ publish_index(struct publisher *pub, const struct outdir *dir,
 	if (!outdir_stat(dir, "index.json", &st))
 		return fs_fail(FS_EIO, "%s/index.json: %s", dir->path,
 			       strerror(errno));
-	return remember(pub, rel, digest, st.st_size, outdir_mtime(&st));
-}
-
-/* --- pages --------------------------------------------------------------- */
-
-/* A page, or a schedule, of a mission (page.h). */
-struct page_job {
-	const struct cal_mission *m;
-	const struct page_info *info;
-	struct page_subject who;
-	enum { JOB_PAGE, JOB_XML, JOB_JSON } what;
-};
-
-static fs_err
-build_page_file(struct buf *out, void *ctx)
-{
-	struct page_job *job = ctx;
-	switch (job->what) {
-	case JOB_XML:
-		return schedule_xml(out, job->m, job->info);
-	case JOB_JSON:
-		return schedule_json(out, job->m, job->info);
-	default:
-		return page_render(out, job->m, job->info, &job->who);
-	}
-}
-
-/* Folds a sample personal page into the pages' digest, as seal_format()
- * does for feeds: a build that writes pages differently rewrites them. */
-static fs_err
-seal_pages(struct page_info *info, const struct cal_mission *m)
-{
-	struct cal_person sample = { "ref", "Given", "Family", "lgu-focal",
-				     "A", "2000-01-01T10:00", "2037-12-31",
-				     "", "", 0 };
-	struct page_subject who = { FS_FEED_PARTICIPANT, NULL, &sample,
-				    "0123456789abcdef0123456789abcdef" };
-	struct buf text = BUF_INIT;
-	fs_err err = page_render(&text, m, info, &who);
-	if (!err)
-		info->hash = hash_bytes(text.data, text.len, info->hash);
-	buf_release(&text);
-	return err;
-}
-
-/* The mission's shared pages (M/index.html, M/group-L.html) and
- * schedules, by name; the sweep keeps them. */
-static fs_err
-page_names(const struct cal_mission *m, struct shared_names *out)
-{
-	size_t n = 3 + m->n_groups;
-	if (!(out->rel = calloc(n, sizeof(*out->rel))))
-		return fs_fail(FS_ENOMEM, "out of memory");
-	out->n = n;
-	for (size_t i = 0; i < n; i++) {
-		struct page_subject who = { FS_FEED_MISSION, NULL, NULL, NULL };
-		char feed[PATH_MAX / 4];
-		if (i > 0 && i <= m->n_groups)
-			who.kind = FS_FEED_GROUP, who.group = m->groups[i - 1];
-		page_paths(out->rel[i], feed, sizeof(feed), m, &who);
-	}
-	snprintf(out->rel[n - 2], sizeof(out->rel[0]), "%s/schedule.xml",
-		 m->code);
-	snprintf(out->rel[n - 1], sizeof(out->rel[0]), "%s/schedule.json",
-		 m->code);
-	return FS_OK;
-}
-
-static fs_err
-publish_personal_pages(struct publisher *pub, const struct outdir *p_dir,
-		       const struct cal_mission *m,
-		       const struct page_info *info)
-{
-	sqlite3_stmt *stmt;
-	fs_err err;
-	int rc;
-
-	if ((err = store_stmt(pub->store, Q_FEED_PEOPLE, &stmt)))
-		return err;
-	sqlite3_bind_int64(stmt, 1, m->id);
-	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct cal_person p;
-		const char *token = store_text(stmt, P_TOKEN);
-		char name[80];
-		person_of(stmt, &p);
-		struct page_job job = { m, info,
-					{ FS_FEED_PARTICIPANT, NULL, &p, token },
-					JOB_PAGE };
-		snprintf(name, sizeof(name), "%s.html", token);
-		/* what the page is made of: what the feed is, the mission's
-		 * details and base URL, the token (in its links) */
-		uint64_t digest = hash_bytes(token, strlen(token),
-					     personal_digest(m, &p) ^ info->hash);
-		err = publish_file(pub, p_dir, name, digest | 1,
-				   build_page_file, &job);
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(pub->store, "reading registrations");
-	sqlite3_reset(stmt);
-	return err;
-}
-
-/*
- * The mission's pages and schedules, written once its feeds are in place
- * (so that no page links to a feed not yet there).  Shared pages are
- * compared by their bytes; personal pages by a digest, like personal
- * feeds, so that a re-publish with no change builds none of them.
- */
-static fs_err
-publish_pages(struct publisher *pub, const struct outdir *dir,
-	      const struct outdir *p_dir, const struct cal_mission *m,
-	      struct shared_names *names)
-{
-	struct page_info *info = NULL;
-	struct timespec t0, t1;
-	int64_t bytes = pub->stats.bytes;
-	fs_err err;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pub->pages = true;
-	if ((err = page_names(m, names)) ||
-	    (err = page_info_load(&info, pub->store, m, pub->base)) ||
-	    (err = seal_pages(info, m)))
-		goto done;
-	for (size_t i = 0; !err && i < names->n; i++) {
-		struct page_job job = { m, info,
-					{ FS_FEED_MISSION, NULL, NULL, NULL },
-					JOB_PAGE };
-		if (i == names->n - 2)
-			job.what = JOB_XML;
-		else if (i == names->n - 1)
-			job.what = JOB_JSON;
-		else if (i > 0)
-			job.who.kind = FS_FEED_GROUP,
-			job.who.group = m->groups[i - 1];
-		err = publish_file(pub, dir, strrchr(names->rel[i], '/') + 1, 0,
-				   build_page_file, &job);
-	}
-	if (!err)
-		err = publish_personal_pages(pub, p_dir, m, info);
-done:
-	if (collect_all(pub) && !err)
-		err = pub->failure;
-	page_info_free(info);
-	pub->pages = false;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	pub->stats.page_bytes += pub->stats.bytes - bytes;
-	pub->stats.page_seconds += (double)(t1.tv_sec - t0.tv_sec) +
-				   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	return err;
-}
-
-/* The top-level index.html: the missions published in the directory. */
-static fs_err
-build_top_index(struct buf *out, void *ctx)
-{
-	struct publisher *pub = ctx;
-	struct page_listed *list = NULL;
-	size_t n = 0;
-	sqlite3_stmt *stmt;
-	fs_err err;
-	int rc;
-
-	if ((err = store_stmt(pub->store, Q_PAGE_LISTED, &stmt)))
-		return err;
-	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct page_listed *grown = realloc(list, (n + 1) * sizeof(*list));
-		if (!grown) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			break;
-		}
-		list = grown;
-		/* the row's texts stay valid until the step after the last */
-		list[n++] = (struct page_listed){
-			strdup(store_text(stmt, 0)), strdup(store_text(stmt, 1)),
-			strdup(store_text(stmt, 2)), strdup(store_text(stmt, 3)),
-			strdup(store_text(stmt, 5)), sqlite3_column_int(stmt, 4)
-		};
-		if (!list[n - 1].code || !list[n - 1].title ||
-		    !list[n - 1].city || !list[n - 1].start || !list[n - 1].base) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(pub->store, "reading the publications");
-	sqlite3_reset(stmt);
-	if (!err)
-		err = page_render_index(out, list, n);
-	for (size_t i = 0; i < n; i++) {
-		free((char *)list[i].code);
-		free((char *)list[i].title);
-		free((char *)list[i].city);
-		free((char *)list[i].start);
-		free((char *)list[i].base);
-	}
-	free(list);
-	return err;
-}
-
-static fs_err
-publish_top_index(struct publisher *pub)
-{
-	fs_err err;
-
-	if ((err = fs_store_begin(pub->store)))
-		return err;
-	pub->pages = true;
-	err = publish_file(pub, &pub->root, "index.html", 0, build_top_index,
-			   pub);
-	if (collect_all(pub) && !err)
-		err = pub->failure;
-	pub->pages = false;
-	if (err) {
-		fs_store_rollback(pub->store);
-		return err;
-	}
-	return fs_store_commit(pub->store);
+	return publish_remember(pub, rel, digest, st.st_size, outdir_mtime(&st));
 }
 
 static fs_err
@@ -1372,7 +827,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 			c.key = m->facilitators[i - 1 - m->n_groups];
 		err = publish_file(pub, &dir, strrchr(names.rel[i], '/') + 1, 0,
 				   build_shared_file, &c);
-		progress(pub);
+		publish_progress(pub);
 	}
 	/* index.json is made of the shared feeds' names, the base URL and
 	 * each person's ref, name and path: a digest of them decides whether
@@ -1399,15 +854,16 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		struct cal_person p;
 		struct personal_ctx c = { m, &p };
 		char rel[PATH_MAX / 4], name[64];
-		person_of(stmt, &p);
+		publish_person_of(stmt, &p);
 		if (strlen(store_text(stmt, P_TOKEN)) != 32) {
 			err = fs_fail(FS_EDB, "registration of '%s' has no feed "
 				      "token", p.ref);
 			break;
 		}
 		snprintf(name, sizeof(name), "%s.ics", store_text(stmt, P_TOKEN));
-		rel_path(rel, sizeof(rel), &p_dir, name);
-		err = publish_file(pub, &p_dir, name, personal_digest(m, &p),
+		publish_rel_path(rel, sizeof(rel), &p_dir, name);
+		err = publish_file(pub, &p_dir, name,
+				   publish_personal_digest(m, &p),
 				   build_personal_file, &c);
 		/* what index.json lists of this person */
 		const char *listed[] = { p.ref, p.given, p.family, rel };
@@ -1415,14 +871,14 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 			index_digest = hash_bytes(listed[i],
 						  strlen(listed[i]) + 1,
 						  index_digest);
-		progress(pub);
+		publish_progress(pub);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(pub->store, "reading registrations");
 	sqlite3_reset(stmt);
 	/* every feed in place before the index, the index before the sweep
 	 * (README: "What a killed publish leaves") */
-	if (collect_all(pub) && !err)
+	if (publish_collect_all(pub) && !err)
 		err = pub->failure;
 	/* the pages, once the feeds they link to are in place */
 	if (!err)
@@ -1431,7 +887,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 	    !(err = sweep(pub, &dir, m, &names, &pages, false)))
 		err = sweep(pub, &p_dir, m, &names, &pages, true);
 done:
-	collect_all(pub); /* the writers use the directories until then */
+	publish_collect_all(pub); /* the writers use the directories until then */
 	outdir_close(&p_dir);
 	outdir_close(&dir);
 	free(names.rel);
@@ -1545,7 +1001,7 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 {
 	struct publisher pub = { .store = store, .opts = opts,
 				 .root = OUTDIR_CLOSED };
-	struct writers *writers = calloc(1, sizeof(*writers));
+	struct writers *writers = publish_writers_new();
 	struct cal_mission **loaded = calloc(n ? n : 1, sizeof(*loaded));
 	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_AFTER");
 	size_t committed = 0;
@@ -1597,7 +1053,7 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 			err = fs_store_commit(store);
 	}
 	if (!err) {
-		writers_start(writers, hook ? atol(hook) : 0);
+		publish_writers_start(writers, hook ? atol(hook) : 0);
 		pub.writers = writers;
 	}
 	for (size_t i = 0; !err && i < n; i++) {
@@ -1625,7 +1081,7 @@ done:
 		cal_mission_free(loaded[i]);
 	free(loaded);
 	if (pub.writers)
-		writers_stop(pub.writers);
+		publish_writers_stop(pub.writers);
 	free(writers);
 	outdir_close(&pub.root);
 	free(pub.base);

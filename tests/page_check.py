@@ -197,10 +197,24 @@ def qr_decode(svg, where):
     img = Image.new("L", (box[2] * scale, box[3] * scale), 255)
     draw = ImageDraw.Draw(img)
     paths = [p for p in svg.iter() if local_name(p.tag) == "path"]
-    for m in re.finditer(r"M(\d+) (\d+)h(\d+)v1h-\d+z", paths[0].get("d")):
-        x, y, n = (int(v) for v in m.groups())
-        draw.rectangle([x * scale, y * scale, (x + n) * scale - 1,
-                        (y + 1) * scale - 1], fill=0)
+    # one module wide along the middle of each row: "M x y.5" starts a
+    # row, "m gap 0" skips light modules, "h n" paints n dark ones
+    d = paths[0].get("d")
+    if paths[0].get("stroke") != "#000" or not re.fullmatch(
+            r"(M\d+ \d+\.5|m\d+ 0|h\d+)*", d):
+        problem(where, f"QR path not as drawn by qr.c: {d[:40]}")
+        return None
+    x = y = 0
+    for m in re.finditer(r"M(\d+) (\d+)\.5|m(\d+) 0|h(\d+)", d):
+        if m.group(1):
+            x, y = int(m.group(1)), int(m.group(2))
+        elif m.group(3):
+            x += int(m.group(3))
+        else:
+            n = int(m.group(4))
+            draw.rectangle([x * scale, y * scale, (x + n) * scale - 1,
+                            (y + 1) * scale - 1], fill=0)
+            x += n
     with tempfile.NamedTemporaryFile(suffix=".png") as f:
         img.save(f.name)
         out = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sbinary", f.name],

@@ -48,18 +48,30 @@ decode(const char *path)
 	return text;
 }
 
-/* The modules the SVG's path paints: runs "M x y h n v 1 h -n z". */
+/* The modules the SVG's path paints, one module wide along the middle of
+ * each row: "M x y.5" starts a row, "m gap 0" skips light modules, "h n"
+ * paints n dark ones. */
 static unsigned char *
 svg_modules(const char *svg, int *side_out)
 {
 	int side;
 	assert_int_equal(sscanf(strstr(svg, "viewBox="), "viewBox=\"0 0 %d", &side), 1);
+	assert_non_null(strstr(svg, "stroke=\"#000\""));
 	unsigned char *dark = calloc((size_t)side * side, 1);
 	const char *p = strstr(svg, " d=\"") + 4;
-	int x, y, run, used;
-	while (sscanf(p, "M%d %dh%dv1h-%*dz%n", &x, &y, &run, &used) == 3) {
-		for (int i = 0; i < run; i++)
-			dark[y * side + x + i] = 1;
+	int x = 0, y = 0, n, used;
+	for (;;) {
+		if (sscanf(p, "M%d %d.5%n", &x, &y, &used) == 2) {
+		} else if (sscanf(p, "m%d 0%n", &n, &used) == 1) {
+			x += n;
+		} else if (sscanf(p, "h%d%n", &n, &used) == 1) {
+			assert_true(y < side && x + n <= side);
+			for (int i = 0; i < n; i++)
+				dark[y * side + x + i] = 1;
+			x += n;
+		} else {
+			break;
+		}
 		p += used;
 	}
 	assert_int_equal(*p, '"');
