@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -1016,6 +1017,15 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 		goto done;
 	if ((err = outdir_open_root(&pub.root, opts->dir)))
 		goto done;
+	/* One publish at a time into a directory: the manifest is the list
+	 * of what the database recorded for it, read and then renamed in,
+	 * and another publish between the two would lose its files from it.
+	 * A second publish waits (the lock goes with the descriptor). */
+	if (flock(pub.root.fd, LOCK_EX) != 0) {
+		err = fs_fail(FS_EIO, "%s: locking it: %s", pub.root.path,
+			      strerror(errno));
+		goto done;
+	}
 	pub.dir = pub.root.path;
 	/* every mission first, so that an unknown code changes nothing */
 	for (size_t i = 0; !err && i < n; i++) {

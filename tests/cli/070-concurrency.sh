@@ -194,4 +194,26 @@ FS_TIMEOUT=10 ok fs participant import next.csv
 expect_stdout '^next.csv: 1 row: 1 added, 0 changed, 0 unchanged$'
 eq "people after the next import" "$(sql 'select count(*) from participant')" 2
 
+# --- two publishes of different missions into one directory at once ---------------
+# The manifest (what serve answers from) must list both missions' files:
+# the second publish waits for the first.  A race: a few rounds.
+DEMO_DB=$TMP/demo-race.db
+"$FIELDSCHOOL" --db "$DEMO_DB" demo >/dev/null 2>&1 </dev/null
+lost=0
+for round in 1 2 3 4 5; do
+	rm -rf race-out
+	"$FIELDSCHOOL" --db "$DEMO_DB" publish mx-2027 --out race-out >/dev/null 2>&1 </dev/null &
+	p1=$!
+	"$FIELDSCHOOL" --db "$DEMO_DB" publish rw-2027 --out race-out >/dev/null 2>&1 </dev/null &
+	p2=$!
+	BACKGROUND_PIDS+=("$p1" "$p2")
+	wait "$p1"; s1=$?
+	wait "$p2"; s2=$?
+	eq "both publishes succeed ($round)" "$s1 $s2" "0 0"
+	grep -qx 'mx-2027/mx-2027.ics' race-out/.fieldschool-manifest &&
+		grep -qx 'rw-2027/rw-2027.ics' race-out/.fieldschool-manifest ||
+		lost=$((lost + 1))
+done
+eq "rounds where the manifest lost a mission's files" "$lost" 0
+
 finish
