@@ -17,6 +17,10 @@
  * length.  NULL when out of memory. */
 char *cal_serialize(icalcomponent *c, size_t *len);
 
+/* Seconds since 1970 as a UTC date-time ("...Z"); with its zone cleared,
+ * the same fields as a floating local time. */
+struct icaltimetype cal_utc_instant(int64_t t);
+
 /* Adds the X- property name with value, as libical writes X- values. */
 void cal_add_x(icalcomponent *c, const char *name, const char *value);
 

@@ -143,9 +143,8 @@ with_zone(icalproperty *p, const char *zone, bool is_date)
 	return p;
 }
 
-/* UTC seconds as a UTC date-time ("...Z"). */
-static struct icaltimetype
-utc_instant(int64_t t)
+struct icaltimetype
+cal_utc_instant(int64_t t)
 {
 	struct icaltimetype u = icaltime_null_time();
 	int64_t day = t / 86400 - (t % 86400 < 0);
@@ -182,9 +181,9 @@ add_times(icalcomponent *ev, const struct zone *tz, const char *zone,
 			until = at + (int64_t)(end - start +
 					       (end_day - start_day) * 1440) * 60;
 		icalcomponent_add_property(
-			ev, icalproperty_new_dtstart(utc_instant(at)));
+			ev, icalproperty_new_dtstart(cal_utc_instant(at)));
 		icalcomponent_add_property(
-			ev, icalproperty_new_dtend(utc_instant(until)));
+			ev, icalproperty_new_dtend(cal_utc_instant(until)));
 		return;
 	}
 	icalcomponent_add_property(

@@ -48,12 +48,8 @@ add_observance(icalcomponent *vtz, const struct zone_state *s)
 	} else {
 		local = s->onset + before; /* DTSTART is in the old offset */
 	}
-	int64_t day = local / 86400 - (local % 86400 < 0);
-	int64_t secs = local - day * 86400;
-	civil_from_days(day, &start.year, &start.month, &start.day);
-	start.hour = (int)(secs / 3600);
-	start.minute = (int)(secs / 60 % 60);
-	start.second = (int)(secs % 60);
+	start = cal_utc_instant(local);
+	start.zone = NULL; /* a local time, in the old offset */
 	icalcomponent_add_property(obs, icalproperty_new_dtstart(start));
 	icalcomponent_add_property(obs, icalproperty_new_tzoffsetfrom(before));
 	icalcomponent_add_property(obs, icalproperty_new_tzoffsetto(s->utoff));
