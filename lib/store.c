@@ -218,7 +218,7 @@ store_zone(fs_store *store, const char *name, const struct zone **out)
 fs_err
 store_import_start(fs_store *store)
 {
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = NULL;
 	fs_err err;
 
 	/* Changing temp_store drops the temporary tables, and SQLite refuses
@@ -247,7 +247,7 @@ store_import_start(fs_store *store)
 void
 store_import_end(fs_store *store)
 {
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = NULL;
 
 	free(store->import_refs);
 	store->import_refs = NULL;
@@ -285,7 +285,7 @@ struct import_keys {
 static fs_err
 import_keys_write(fs_store *store, struct import_keys *k)
 {
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = NULL;
 	fs_err err;
 
 	if ((err = store_stmt(store, Q_IMPORT_KEY_ADD, &stmt)))
@@ -309,7 +309,7 @@ store_import_key(fs_store *store, const char *key, long line,
 	uint64_t h = hash_bytes(key, strlen(key), 0);
 	uint32_t bit[2] = { (uint32_t)h & (IMPORT_KEY_BITS - 1),
 			    (uint32_t)(h >> 32) & (IMPORT_KEY_BITS - 1) };
-	sqlite3_stmt *stmt;
+	sqlite3_stmt *stmt = NULL;
 	fs_err err;
 	int rc;
 
