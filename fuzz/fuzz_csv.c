@@ -3,7 +3,9 @@
  *
  * The input is a CSV file.  Beyond "no crash, no undefined behaviour, no
  * leak", each record the reader accepts must come back the same after
- * fs_csv_write() and a second read: what we export, we import.
+ * fs_csv_write() and a second read, with the apostrophe that guards a
+ * formula-like field taken off as an import does (fs_csv_unguard): what we
+ * export, we import.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -49,13 +51,14 @@ check_round_trip(const fs_csv *csv)
 	}
 	if (fs_csv_count(again) != n)
 		abort();
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(fs_csv_field(again, i), fields[i])) {
+	for (size_t i = 0; i < n; i++) {
+		const char *back = fs_csv_unguard(fs_csv_field(again, i));
+		if (strcmp(back, fields[i])) {
 			fprintf(stderr, "fuzz_csv: field %zu '%s' reads back "
-				"as '%s'\n", i, fields[i],
-				fs_csv_field(again, i));
+				"as '%s'\n", i, fields[i], back);
 			abort();
 		}
+	}
 	fs_csv_free(again);
 	fclose(in);
 done:
