@@ -63,6 +63,7 @@ struct fs_server {
 	int dirfd;
 	char *dir;
 	struct stat dir_st; /* the directory dirfd is: DIR may be replaced */
+	atomic_long dir_checked; /* the second DIR's identity was last read */
 	/* the manifest in use, and the identity of the file it came from */
 	pthread_rwlock_t lock;
 	fs_manifest *manifest;
@@ -320,17 +321,22 @@ reopen(fs_server *s)
  * opened, so that the directory it is opened in is the one whose manifest
  * listed it. */
 static int
-open_listed(fs_server *s, const char *path, size_t len)
+open_listed(fs_server *s, const char *path, size_t len, time_t now)
 {
 	struct stat st;
 	int fd = -1, saved;
 
-	pthread_rwlock_rdlock(&s->lock);
-	ino_t ino = s->dir_st.st_ino;
-	dev_t dev = s->dir_st.st_dev;
-	pthread_rwlock_unlock(&s->lock);
-	if (stat(s->dir, &st) == 0 && (st.st_ino != ino || st.st_dev != dev))
-		reopen(s);
+	/* DIR by its name: at most once a second (a stat of a path costs a
+	 * fifth of a request) */
+	if (atomic_exchange(&s->dir_checked, (long)now) != (long)now) {
+		pthread_rwlock_rdlock(&s->lock);
+		ino_t ino = s->dir_st.st_ino;
+		dev_t dev = s->dir_st.st_dev;
+		pthread_rwlock_unlock(&s->lock);
+		if (stat(s->dir, &st) == 0 &&
+		    (st.st_ino != ino || st.st_dev != dev))
+			reopen(s);
+	}
 	pthread_rwlock_rdlock(&s->lock);
 	bool stale = fstatat(s->dirfd, FS_MANIFEST_NAME, &st,
 			     AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -468,7 +474,7 @@ fs_serve_answer(fs_server *s, const char *method, const char *path,
 	}
 	if (!fs_manifest_path_ok(out->path, len))
 		goto not_found;
-	if ((fd = open_listed(s, out->path, len)) < 0) {
+	if ((fd = open_listed(s, out->path, len, now)) < 0) {
 		/* a link (ELOOP, EXDEV), or gone since the manifest was read */
 		if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP ||
 		    errno == EXDEV)

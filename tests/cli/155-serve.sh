@@ -472,6 +472,7 @@ mv feeds feeds.old
 get /$M/$M.ics
 eq "moved away: still the old directory, until a new one has a manifest" "$CODE" 200
 ok fs publish $M --out feeds
+sleep 1.1 # DIR's identity is read again at most once a second
 get /$M/$M.ics
 eq "published anew into DIR: served from the new directory" "$CODE" 200
 same_file "the new directory's file" "$TMP/body" feeds/$M/$M.ics
@@ -479,6 +480,7 @@ get /rw-2027/rw-2027.ics
 eq "the new directory's manifest: another mission's feed is not there" "$CODE" 404
 rm -rf feeds
 mv feeds.old feeds
+sleep 1.1
 get /rw-2027/rw-2027.ics
 eq "the old directory moved back: served again" "$CODE" 200
 
