@@ -313,30 +313,18 @@ is_letter_digit(char c)
 	return is_letter(c) || (c >= '0' && c <= '9');
 }
 
-static size_t
-span_letters(const char *s)
+static bool
+is_code_char(char c)
 {
-	size_t n = 0;
-	while (is_letter(s[n]))
-		n++;
-	return n;
+	return is_letter_digit(c) || c == '-' || c == '_' || c == '.';
 }
 
+/* The length of the leading run of characters that is() accepts. */
 static size_t
-span_letters_digits(const char *s)
+span(const char *s, bool (*is)(char))
 {
 	size_t n = 0;
-	while (is_letter_digit(s[n]))
-		n++;
-	return n;
-}
-
-static size_t
-span_code(const char *s)
-{
-	size_t n = 0;
-	while (is_letter_digit(s[n]) || s[n] == '-' || s[n] == '_' ||
-	       s[n] == '.')
+	while (is(s[n]))
 		n++;
 	return n;
 }
@@ -347,13 +335,13 @@ check_language(const char *tag)
 	/* language[-script][-region][-variant]: 2-3 letters, then subtags of
 	 * 1-8 letters or digits (RFC 5646, by shape only). */
 	const char *p = tag;
-	size_t n = span_letters(p);
+	size_t n = span(p, is_letter);
 	if (n < 2 || n > 3)
 		return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
 	for (p += n; *p; p += n) {
 		if (*p++ != '-')
 			return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
-		n = span_letters_digits(p);
+		n = span(p, is_letter_digit);
 		if (n < 1 || n > 8)
 			return "not a BCP 47 language tag (e.g. en, es, fil, rw)";
 	}
@@ -365,7 +353,7 @@ check_code(const char *code)
 {
 	if (!*code)
 		return "must not be empty";
-	if (code[span_code(code)] != '\0')
+	if (code[span(code, is_code_char)] != '\0')
 		return "use only letters, digits, '-', '_' and '.'";
 	if (code[0] == '.') /* codes name files: no "..", no hidden files */
 		return "must not start with '.'";
