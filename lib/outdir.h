@@ -92,6 +92,14 @@ fs_err outdir_replace(const struct outdir *d, const char *name,
 		      const void *data, size_t len, mode_t mode,
 		      struct stat *st);
 
+/* A thread that reads ahead the status of every entry of d into the
+ * kernel's cache, while the caller goes through them in its own order
+ * (see outdir.c); NULL when d was just created or no thread could start,
+ * which is fine.  d stays open until outdir_preload_stop(p), which stops
+ * the thread early if it is still reading, and takes NULL. */
+struct outdir_preload *outdir_preload_start(const struct outdir *d);
+void outdir_preload_stop(struct outdir_preload *p);
+
 /* Nanoseconds since the epoch of a status's mtime. */
 int64_t outdir_mtime(const struct stat *st);
 

@@ -701,11 +701,82 @@ done:
 	return err;
 }
 
-/* Removes what the publish did not write from dir, the mission's
+/* Whether an entry of a mission's directory is one a publish writes (a
+ * feed or a page): its name's extension length, 0 when it is not. */
+static size_t
+published_ext(const char *name, size_t len)
+{
+	if (len > 4 && !strcmp(name + len - 4, ".ics"))
+		return 4;
+	if (len > 5 && !strcmp(name + len - 5, ".html"))
+		return 5;
+	return 0;
+}
+
+/* Whether the entry name of dir stays: in personal (p/) one of a known
+ * token, elsewhere one of names or pages. */
+static fs_err
+sweep_keeps(struct publisher *pub, const struct outdir *dir,
+	    const struct cal_mission *m, const struct shared_names *names,
+	    const struct shared_names *pages, bool personal,
+	    const char *name, size_t stem, bool *keep)
+{
+	char rel[PATH_MAX / 2];
+
+	*keep = false;
+	if (personal) {
+		sqlite3_stmt *stmt;
+		char token[64];
+		fs_err err;
+		snprintf(token, sizeof(token), "%.*s", (int)stem, name);
+		if ((err = store_stmt(pub->store, Q_FEED_TOKEN_KNOWN, &stmt)))
+			return err;
+		sqlite3_bind_text(stmt, 1, token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, m->id);
+		*keep = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_reset(stmt);
+		return FS_OK;
+	}
+	publish_rel_path(rel, sizeof(rel), dir, name);
+	for (size_t i = 0; i < names->n && !*keep; i++)
+		*keep = !strcmp(names->rel[i], rel);
+	for (size_t i = 0; i < pages->n && !*keep; i++)
+		*keep = !strcmp(pages->rel[i], rel);
+	return FS_OK;
+}
+
+/* Removes the entry name of dir and forgets it. */
+static fs_err
+sweep_remove(struct publisher *pub, const struct outdir *dir,
+	     const char *name)
+{
+	char rel[PATH_MAX / 2];
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = outdir_remove(dir, name)))
+		return err;
+	pub->stats.removed++;
+	publish_rel_path(rel, sizeof(rel), dir, name);
+	if ((err = store_stmt(pub->store, Q_FEED_FILE_DELETE, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_TRANSIENT);
+	return store_done(pub->store, stmt, "forgetting a removed file");
+}
+
+/*
+ * Removes what the publish did not write from dir, the mission's
  * directory or (personal) its p/: *.ics and *.html of the mission's shared
  * feeds and pages not in names or pages, personal feeds and pages of
  * unknown tokens, our temp files.  Entries are removed with unlinkat: a
- * link goes, never what it points to. */
+ * link goes, never what it points to.
+ *
+ * In p/ every file this publish wrote or found current is there, under
+ * distinct names: when p/ holds just as many feeds and pages as that
+ * (pub->personal_files), it holds nothing else, and asking the database
+ * about each entry (a fifth of a re-publish) is not needed.
+ */
 static fs_err
 sweep(struct publisher *pub, const struct outdir *dir,
       const struct cal_mission *m, const struct shared_names *names,
@@ -714,6 +785,8 @@ sweep(struct publisher *pub, const struct outdir *dir,
 {
 	struct dirent *entry;
 	fs_err err = FS_OK;
+	long found = 0;
+	bool counting = personal;
 	DIR *d;
 	int fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -723,53 +796,34 @@ sweep(struct publisher *pub, const struct outdir *dir,
 			close(fd);
 		return err;
 	}
-	while (!err && (entry = readdir(d))) {
+	for (;;) {
+		if (!(entry = readdir(d))) {
+			if (!counting || found == pub->personal_files)
+				break;
+			counting = false; /* something else is there */
+			rewinddir(d);
+			continue;
+		}
 		const char *name = entry->d_name;
-		size_t len = strlen(name);
-		char rel[PATH_MAX / 2];
-		bool keep = true;
+		size_t len = strlen(name), ext;
+		bool keep;
 
-		publish_rel_path(rel, sizeof(rel), dir, name);
 		if (!strncmp(name, OUTDIR_TEMP_PREFIX,
 			     strlen(OUTDIR_TEMP_PREFIX))) {
 			unlinkat(dir->fd, name, 0); /* left by a killed publish */
 			continue;
 		}
-		size_t ext = len > 4 && !strcmp(name + len - 4, ".ics") ? 4
-			     : len > 5 && !strcmp(name + len - 5, ".html") ? 5
-									 : 0;
-		if (!ext)
+		if (!(ext = published_ext(name, len)))
 			continue; /* not ours */
-		if (personal) {
-			sqlite3_stmt *stmt;
-			char token[64];
-			snprintf(token, sizeof(token), "%.*s", (int)(len - ext),
-				 name);
-			if ((err = store_stmt(pub->store, Q_FEED_TOKEN_KNOWN,
-					      &stmt)))
-				break;
-			sqlite3_bind_text(stmt, 1, token, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(stmt, 2, m->id);
-			keep = sqlite3_step(stmt) == SQLITE_ROW;
-			sqlite3_reset(stmt);
-		} else {
-			keep = false;
-			for (size_t i = 0; i < names->n && !keep; i++)
-				keep = !strcmp(names->rel[i], rel);
-			for (size_t i = 0; i < pages->n && !keep; i++)
-				keep = !strcmp(pages->rel[i], rel);
-		}
-		if (keep)
+		if (counting) {
+			found++;
 			continue;
-		if ((err = outdir_remove(dir, name)))
+		}
+		if ((err = sweep_keeps(pub, dir, m, names, pages, personal,
+				       name, len - ext, &keep)))
 			break;
-		pub->stats.removed++;
-		sqlite3_stmt *stmt;
-		if ((err = store_stmt(pub->store, Q_FEED_FILE_DELETE, &stmt)))
+		if (!keep && (err = sweep_remove(pub, dir, name)))
 			break;
-		sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, rel, -1, SQLITE_TRANSIENT);
-		err = store_done(pub->store, stmt, "forgetting a removed file");
 	}
 	closedir(d);
 	return err;
@@ -811,14 +865,17 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 {
 	struct shared_names names = { NULL, 0 }, pages = { NULL, 0 };
 	struct outdir dir = OUTDIR_CLOSED, p_dir = OUTDIR_CLOSED;
+	struct outdir_preload *preload = NULL;
 	sqlite3_stmt *stmt;
 	fs_err err;
 	int rc;
 
+	pub->personal_files = 0;
 	if ((err = outdir_open(&dir, &pub->root, m->code)) ||
 	    (err = outdir_open(&p_dir, &dir, "p")) ||
 	    (err = shared_names(m, &names)))
 		goto done;
+	preload = outdir_preload_start(&p_dir);
 	for (size_t i = 0; !err && i < names.n; i++) {
 		struct shared_ctx c = { m, FS_FEED_MISSION, NULL };
 		if (i > 0 && i <= m->n_groups)
@@ -866,6 +923,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		err = publish_file(pub, &p_dir, name,
 				   publish_personal_digest(m, &p),
 				   build_personal_file, &c);
+		pub->personal_files++;
 		/* what index.json lists of this person */
 		const char *listed[] = { p.ref, p.given, p.family, rel };
 		for (int i = 0; i < 4; i++)
@@ -889,6 +947,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 		err = sweep(pub, &p_dir, m, &names, &pages, true);
 done:
 	publish_collect_all(pub); /* the writers use the directories until then */
+	outdir_preload_stop(preload);
 	outdir_close(&p_dir);
 	outdir_close(&dir);
 	free(names.rel);

@@ -29,6 +29,8 @@ struct publisher {
 	struct writers *writers;
 	fs_err failure;     /* the first failure of a writer */
 	long done, total;
+	long personal_files; /* feeds and pages published into the
+				mission's p/ so far */
 	bool pages;         /* publishing pages, not feeds: counted apart */
 };
 

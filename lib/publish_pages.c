@@ -103,6 +103,7 @@ publish_personal_pages(struct publisher *pub, const struct outdir *p_dir,
 			publish_personal_digest(m, &p) ^ info->hash);
 		err = publish_file(pub, p_dir, name, digest | 1,
 				   build_page_file, &job);
+		pub->personal_files++;
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(pub->store, "reading registrations");

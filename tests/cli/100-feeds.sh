@@ -614,6 +614,24 @@ ok fs --json publish m1 --out "$OUT"
 eq "re-publish after importing the same agenda: written" "$(json_field written <"$LAST_OUT")" 0
 tree_state "$OUT" >s2.state
 same_file "re-publish after an unchanged import: nothing touched" s0.state s2.state
+# p/ holding more than the publish writes: a feed and a page of a token
+# nobody has are removed, a file not ours stays; and one of ours deleted
+# at the same time (so that p/ holds as many feeds and pages as before) is
+# written again, the others swept all the same
+stale=0123456789abcdef0123456789abcdef
+p1=$(fs token show P1 --mission m1 </dev/null | cut -f3)
+echo stale >"$OUT/m1/p/$stale.ics"
+echo stale >"$OUT/m1/p/$stale.html"
+echo mine >"$OUT/m1/p/notes.txt"
+rm "$OUT/${p1%.ics}.html"
+ok fs --json publish m1 --out "$OUT"
+eq "strangers in p/: removed" "$(json_field removed <"$LAST_OUT")" 2
+eq "strangers in p/: the deleted page written again" "$(json_field written <"$LAST_OUT")" 1
+check "strangers in p/: the unknown token's feed is gone" test ! -e "$OUT/m1/p/$stale.ics"
+check "strangers in p/: the unknown token's page is gone" test ! -e "$OUT/m1/p/$stale.html"
+check "strangers in p/: a file not ours stays" test -f "$OUT/m1/p/notes.txt"
+check "strangers in p/: P1's page is back" test -f "$OUT/${p1%.ics}.html"
+rm "$OUT/m1/p/notes.txt"
 # the bytes alone decide, not the remembered digests: a file changed behind
 # publish's back is restored
 cp "$OUT/m1/group-A.ics" group-A.orig
