@@ -1,8 +1,9 @@
 /*
  * publish.h - what the parts of publish share (lib-internal): publish.c
- * (tokens, feeds, a mission's directory, the whole publish),
- * publish_files.c (the writer threads and the record of every file
- * written) and publish_pages.c (the pages and schedules).
+ * (feeds, a mission's directory, the whole publish), publish_tokens.c (the
+ * tokens of personal feeds), publish_files.c (the writer threads and the
+ * record of every file written) and publish_pages.c (the pages and
+ * schedules).
  */
 #ifndef FS_PUBLISH_H
 #define FS_PUBLISH_H
@@ -72,6 +73,11 @@ fs_err publish_remember(struct publisher *pub, const char *rel,
 void publish_rel_path(char *out, size_t size, const struct outdir *dir,
 		      const char *name);
 void publish_progress(struct publisher *pub);
+
+/* --- publish_tokens.c */
+
+/* Gives every registration of the mission that has none a token. */
+fs_err publish_issue_tokens(fs_store *store, int64_t mission_id);
 
 /* --- publish.c: what pages need of the feeds */
 
