@@ -54,6 +54,34 @@
 
 #include "plan.h"
 
+/* Too little time for one group to visit j in window w and k in x? */
+static bool
+too_far(const fs_visit_problem *p, size_t j, size_t w, size_t k, size_t x)
+{
+	int gap;
+	if (!p->window_gap || !p->site_trip || j == k || w == x ||
+	    w >= p->n_windows || x >= p->n_windows)
+		return false;
+	gap = p->window_gap[w * p->n_windows + x];
+	return gap >= 0 && gap < p->site_trip[j * p->n_sites + k];
+}
+
+bool
+plan_group_can(const fs_visit_problem *p, const int *placed, size_t g,
+	       size_t j, size_t w)
+{
+	size_t S = p->n_sites;
+	if (p->group_allowed &&
+	    !p->group_allowed[(g * S + j) * p->n_windows + w])
+		return false;
+	if (p->window_gap && p->site_trip)
+		for (size_t k = 0; k < S; k++)
+			if (k != j && placed[g * S + k] >= 0 &&
+			    too_far(p, j, w, k, (size_t)placed[g * S + k]))
+				return false;
+	return true;
+}
+
 size_t
 plan_open_windows(const fs_visit_problem *p, size_t j)
 {
@@ -150,7 +178,7 @@ fs_visit_rotation_valid(const int *window_of, const fs_visit_problem *p)
 				continue;
 			valid = (size_t)w < W && !busy[w] &&
 				is_open(p, j, (size_t)w) &&
-				group_can(p, window_of, g, j, (size_t)w);
+				plan_group_can(p, window_of, g, j, (size_t)w);
 			if (!valid)
 				break;
 			busy[w] = true;

@@ -71,37 +71,11 @@ is_open(const fs_visit_problem *p, size_t j, size_t w)
 	return !p->allowed || p->allowed[j * p->n_windows + w];
 }
 
-/* Too little time for one group to visit j in window w and k in x? */
-static inline bool
-too_far(const fs_visit_problem *p, size_t j, size_t w, size_t k, size_t x)
-{
-	int gap;
-	if (!p->window_gap || !p->site_trip || j == k || w == x ||
-	    w >= p->n_windows || x >= p->n_windows)
-		return false;
-	gap = p->window_gap[w * p->n_windows + x];
-	return gap >= 0 && gap < p->site_trip[j * p->n_sites + k];
-}
-
-/* Can group g be at site j in window w, with its visits placed so far in
- * placed (G x S, -1 for none): its own items, and the trips to and from
- * its other visits?  (Capacity and the site's windows aside.) */
-static inline bool
-group_can(const fs_visit_problem *p, const int *placed, size_t g, size_t j,
-	  size_t w)
-{
-	size_t S = p->n_sites;
-	if (p->group_allowed &&
-	    !p->group_allowed[(g * S + j) * p->n_windows + w])
-		return false;
-	if (p->window_gap && p->site_trip)
-		for (size_t k = 0; k < S; k++)
-			if (k != j && placed[g * S + k] >= 0 &&
-			    too_far(p, j, w, k, (size_t)placed[g * S + k]))
-				return false;
-	return true;
-}
-
+/* plan.c: can group g be at site j in window w, with its visits placed so
+ * far in placed (G x S, -1 for none): its own items, and the trips to and
+ * from its other visits?  (Capacity and the site's windows aside.) */
+bool plan_group_can(const fs_visit_problem *p, const int *placed, size_t g,
+		    size_t j, size_t w);
 /* plan.c: the windows site j is open in. */
 size_t plan_open_windows(const fs_visit_problem *p, size_t j);
 /* plan.c: does any group-specific limit (travel between windows, a

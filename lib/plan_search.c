@@ -29,7 +29,7 @@ has_room(const struct search *z, size_t g, size_t j, size_t w)
 	return is_open(p, j, w) &&
 	       z->load[j * z->v->W + w] + p->group_size[g] <=
 		       capacity_of(p, j) &&
-	       group_can(p, z->out, g, j, w);
+	       plan_group_can(p, z->out, g, j, w);
 }
 
 static bool
@@ -142,7 +142,7 @@ mrv_fits(const struct mrv *z, size_t g, size_t j, size_t w, long extra)
 	return !z->busy[g * z->v->W + w] && is_open(p, j, w) &&
 	       z->load[j * z->v->W + w] + extra + p->group_size[g] <=
 		       capacity_of(p, j) &&
-	       group_can(p, z->out, g, j, w);
+	       plan_group_can(p, z->out, g, j, w);
 }
 
 static void
