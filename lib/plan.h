@@ -50,6 +50,7 @@ long net_min_cost_flow(struct network *g, int s, int t, long want);
 
 /* --- rotations: plan.c and the files of its parts */
 
+/* One rotation problem: G groups, S sites, W windows, K visits a group. */
 struct visits {
 	const fs_visit_problem *p;
 	size_t G, S, W;
@@ -85,8 +86,9 @@ bool plan_group_limited(const fs_visit_problem *p);
 /* plan_bounds.c: the bounds any rotation obeys, and v->most; FS_EINPUT
  * naming the first that fails. */
 fs_err plan_check_bounds(struct visits *v);
-/* plan_bounds.c: is capacity a count: does every site take any most[j]
- * groups at once (and is it open in every window)? */
+/* plan_bounds.c: is capacity a count -- does every site take any most[j]
+ * groups at once -- with every site open in every window and no group
+ * limits?  Then colouring is exact. */
 bool plan_capacity_is_count(const struct visits *v);
 
 /* plan_colour.c: flow, split, König.  FS_EINPUT when the flow falls
