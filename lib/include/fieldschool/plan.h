@@ -3,7 +3,8 @@
  *
  * Both planners are pure: arrays in, results out, no I/O, deterministic.
  * fieldschool/schedule.h loads their input from a store and writes their
- * results back.  The algorithms are described at the top of lib/plan.c.
+ * results back.  The algorithms are described at the top of
+ * lib/plan_groups.c (groups) and lib/plan.c (rotations).
  */
 #ifndef FIELDSCHOOL_PLAN_H
 #define FIELDSCHOOL_PLAN_H
