@@ -28,8 +28,9 @@ struct network {
 	int n;
 	struct edge *edges;  /* edge i and i ^ 1 are a pair */
 	int n_edges, cap_edges;
-	int *head_count;     /* adjacency in CSR form, built by finish() */
-	int *adj_start, *adj;
+	int *adj_start, *adj; /* adjacency in CSR form, built by
+				 net_finish(): the edges of v are
+				 adj[adj_start[v] .. adj_start[v + 1]) */
 	int *level, *it, *queue;
 	long *dist, *pot;
 };
