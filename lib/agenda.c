@@ -320,120 +320,111 @@ set_facilitators(fs_store *store, int64_t item, const struct text *names,
 	return err;
 }
 
-static fs_err
-agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
-	   fs_problems *problems, fs_put_outcome *outcome, char *ref_out)
-{
-	struct mission_info mission = { 0 };
+/* A row of the agenda, checked: what agenda_put() writes. */
+struct item_row {
+	struct mission_info mission;
 	struct stored_item old;
 	struct text audience, facilitators;
-	size_t before = problems->n;
+	int64_t day_date;      /* -1: the item keeps its day */
+	int64_t module, place; /* 0: none (place: not known yet) */
+	int start, end;        /* minutes; -1: the item keeps its own */
+	long capacity;
+	double lat, lon;
+	bool clears; /* an empty address or position clears the place's */
+};
+
+/* The day: by number, by date, or both if they agree. */
+static fs_err
+check_day(const char *const *v, struct item_row *r, long line,
+	  fs_problems *problems)
+{
+	const struct mission_info *m = &r->mission;
 	const char *why;
-	int64_t day_date = -1, module = 0, place = 0;
-	int start = -1, end = -1;
-	bool place_moved = false, new_place = false, clears;
-	int blame = 0;
-	long day = 0, capacity = 0;
-	double lat = 0, lon = 0;
-	char date_text[11], now[21], ref[128], uid[64] = "";
-	sqlite3_stmt *stmt;
-	fs_err err;
+	long day = 0;
 
-	*outcome = FS_PUT_UNCHANGED;
-	if (!given(v[FS_ITEM_MISSION])) {
-		PROBLEM(FS_ITEM_MISSION, "an agenda item needs a mission");
-		return FS_EINPUT;
-	}
-	err = mission_lookup(store, v[FS_ITEM_MISSION], &mission);
-	if (err == FS_ENOTFOUND) {
-		PROBLEM(FS_ITEM_MISSION, "unknown mission '%s' (see "
-			"'fieldschool mission list')", v[FS_ITEM_MISSION]);
-		return FS_EINPUT;
-	} else if (err) {
-		return err;
-	}
-	if (given(v[FS_ITEM_REF]) && (why = check_code(v[FS_ITEM_REF])))
-		PROBLEM(FS_ITEM_REF, "'%s': %s", v[FS_ITEM_REF], why);
-	if ((err = find_item(store, mission.id, v[FS_ITEM_REF], &old)))
-		return err;
-	if (old.id && mode == FS_PUT_CREATE)
-		return fs_fail(FS_EEXISTS, "agenda item '%s' exists in %s",
-			       v[FS_ITEM_REF], mission.code);
-	if (!old.id && mode == FS_PUT_UPDATE)
-		return fs_fail(FS_ENOTFOUND, "no agenda item '%s' in %s",
-			       v[FS_ITEM_REF] ? v[FS_ITEM_REF] : "",
-			       mission.code);
-	if (!old.id) {
-		for (int c = 0; c < FS_ITEM__COUNT; c++)
-			if (columns[c].required && !given(v[c]))
-				PROBLEM(c, "required for a new agenda item");
-		if (!given(v[FS_ITEM_DAY]) && !given(v[FS_ITEM_DATE]))
-			PROBLEM(FS_ITEM_DAY, "give the day (1-%d) or the date",
-				mission.days);
-	}
-
-	/* The day: by number, by date, or both if they agree. */
 	if (given(v[FS_ITEM_DAY])) {
-		if (parse_int(v[FS_ITEM_DAY], 1, 99, &day) || day > mission.days)
+		if (parse_int(v[FS_ITEM_DAY], 1, 99, &day) || day > m->days)
 			PROBLEM(FS_ITEM_DAY, "'%s': %s has days 1 to %d",
-				v[FS_ITEM_DAY], mission.code, mission.days);
+				v[FS_ITEM_DAY], m->code, m->days);
 		else
-			day_date = mission.first_day + day - 1;
+			r->day_date = m->first_day + day - 1;
 	}
 	if (given(v[FS_ITEM_DATE])) {
 		int64_t d;
 		char first[11], last[11];
-		format_date(mission.first_day, first);
-		format_date(mission.first_day + mission.days - 1, last);
+		format_date(m->first_day, first);
+		format_date(m->first_day + m->days - 1, last);
 		if ((why = parse_date(v[FS_ITEM_DATE], &d)))
 			PROBLEM(FS_ITEM_DATE, "'%s': %s", v[FS_ITEM_DATE], why);
-		else if (d < mission.first_day ||
-			 d >= mission.first_day + mission.days)
+		else if (d < m->first_day || d >= m->first_day + m->days)
 			PROBLEM(FS_ITEM_DATE, "%s is outside the mission's days "
 				"(%s to %s)", v[FS_ITEM_DATE], first, last);
-		else if (day_date >= 0 && d != day_date)
+		else if (r->day_date >= 0 && d != r->day_date)
 			PROBLEM(FS_ITEM_DATE, "%s is not day %ld (%s)",
 				v[FS_ITEM_DATE], day,
-				(format_date(day_date, first), first));
+				(format_date(r->day_date, first), first));
 		else
-			day_date = d;
+			r->day_date = d;
 	}
+	return FS_OK;
+}
+
+/* Start and end: clock times, the end after the start, and neither a
+ * wall-clock time that the clocks skip (the change to summer time), which
+ * would make clients disagree on the instant or end an event before it
+ * starts.  The last two are checked only on a row without other problems
+ * (those after BEFORE). */
+static fs_err
+check_times(fs_store *store, const char *const *v, struct item_row *r,
+	    size_t before, long line, fs_problems *problems)
+{
+	const struct zone *zone;
+	const char *why;
+	int s, e;
+	int64_t d;
+	fs_err err;
+
 	if (given(v[FS_ITEM_START]) &&
-	    (why = parse_clock(v[FS_ITEM_START], &start)))
+	    (why = parse_clock(v[FS_ITEM_START], &r->start)))
 		PROBLEM(FS_ITEM_START, "'%s': %s", v[FS_ITEM_START], why);
-	if (given(v[FS_ITEM_END]) && (why = parse_clock(v[FS_ITEM_END], &end)))
+	if (given(v[FS_ITEM_END]) &&
+	    (why = parse_clock(v[FS_ITEM_END], &r->end)))
 		PROBLEM(FS_ITEM_END, "'%s': %s", v[FS_ITEM_END], why);
-	if (problems->n == before) {
-		int s = start >= 0 ? start : old.start;
-		int e = end >= 0 ? end : old.end;
-		if (e <= s)
-			PROBLEM(end >= 0 ? FS_ITEM_END : FS_ITEM_START,
-				"ends at %02d:%02d, not after its start "
-				"%02d:%02d", e / 60, e % 60, s / 60, s % 60);
+	if (problems->n != before)
+		return FS_OK;
+	s = r->start >= 0 ? r->start : r->old.start;
+	e = r->end >= 0 ? r->end : r->old.end;
+	if (e <= s) {
+		PROBLEM(r->end >= 0 ? FS_ITEM_END : FS_ITEM_START,
+			"ends at %02d:%02d, not after its start %02d:%02d",
+			e / 60, e % 60, s / 60, s % 60);
+		return FS_OK;
 	}
-	/* A wall-clock time the clocks skip (the change to summer time)
-	 * would make clients disagree on the instant, or end an event before
-	 * it starts. */
-	if (problems->n == before) {
-		int64_t d = day_date >= 0 ? day_date : old.day;
-		const struct zone *zone;
-		if ((err = store_zone(store, mission.timezone, &zone)))
-			return err;
-		for (int c = FS_ITEM_START; c <= FS_ITEM_END; c++) {
-			int mins = c == FS_ITEM_START ? (start >= 0 ? start : old.start)
-						      : (end >= 0 ? end : old.end);
-			int32_t shift;
-			char date[11];
-			if (zone_local_exists(zone, d * 86400 + mins * 60, &shift))
-				continue;
-			format_date(d, date);
-			PROBLEM(c, "%02d:%02d does not exist on %s in %s (the "
-				"clocks go forward %d minutes): use %02d:%02d",
-				mins / 60, mins % 60, date, mission.timezone,
-				shift / 60, (mins + shift / 60) / 60 % 24,
-				(mins + shift / 60) % 60);
-		}
+	d = r->day_date >= 0 ? r->day_date : r->old.day;
+	if ((err = store_zone(store, r->mission.timezone, &zone)))
+		return err;
+	for (int c = FS_ITEM_START; c <= FS_ITEM_END; c++) {
+		int mins = c == FS_ITEM_START ? s : e;
+		int32_t shift;
+		char date[11];
+		if (zone_local_exists(zone, d * 86400 + mins * 60, &shift))
+			continue;
+		format_date(d, date);
+		PROBLEM(c, "%02d:%02d does not exist on %s in %s (the clocks "
+			"go forward %d minutes): use %02d:%02d", mins / 60,
+			mins % 60, date, r->mission.timezone, shift / 60,
+			(mins + shift / 60) / 60 % 24, (mins + shift / 60) % 60);
 	}
+	return FS_OK;
+}
+
+/* What: kind, title and module. */
+static fs_err
+check_what(fs_store *store, const char *const *v, struct item_row *r,
+	   long line, fs_problems *problems)
+{
+	fs_err err;
+
 	if (v[FS_ITEM_KIND]) {
 		int i = 0;
 		while (KINDS[i] && strcmp(KINDS[i], v[FS_ITEM_KIND]))
@@ -446,7 +437,7 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 	if (v[FS_ITEM_TITLE] && !*v[FS_ITEM_TITLE])
 		PROBLEM(FS_ITEM_TITLE, "must not be empty");
 	if (given(v[FS_ITEM_MODULE])) {
-		err = resolve_module(store, v[FS_ITEM_MODULE], &module);
+		err = resolve_module(store, v[FS_ITEM_MODULE], &r->module);
 		if (err == FS_ENOTFOUND)
 			PROBLEM(FS_ITEM_MODULE, "unknown module '%s' (a seminar "
 				"module 1-4 or a code from 'fieldschool "
@@ -454,146 +445,248 @@ agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
 		else if (err)
 			return err;
 	}
+	return FS_OK;
+}
+
+/* The place: its coordinates, which place the address and position
+ * belong to, and how many it takes.  Editing one item (update) reaches
+ * the place it already has, and there an empty value clears; in a CSV row
+ * or a new item an empty cell keeps what the place has, as many rows
+ * share one place. */
+static fs_err
+check_place(const char *const *v, fs_put_mode mode, struct item_row *r,
+	    long line, fs_problems *problems)
+{
+	const char *why;
+	int blame = 0;
+
 	if (given(v[FS_ITEM_LAT]) &&
-	    (why = parse_coordinate(v[FS_ITEM_LAT], 90, &lat)))
+	    (why = parse_coordinate(v[FS_ITEM_LAT], 90, &r->lat)))
 		PROBLEM(FS_ITEM_LAT, "'%s': %s", v[FS_ITEM_LAT], why);
 	if (given(v[FS_ITEM_LON]) &&
-	    (why = parse_coordinate(v[FS_ITEM_LON], 180, &lon)))
+	    (why = parse_coordinate(v[FS_ITEM_LON], 180, &r->lon)))
 		PROBLEM(FS_ITEM_LON, "'%s': %s", v[FS_ITEM_LON], why);
 	if ((why = check_coordinate_pair(v[FS_ITEM_LAT], v[FS_ITEM_LON],
 					 &blame)))
 		PROBLEM(blame ? FS_ITEM_LON : FS_ITEM_LAT, "%s", why);
-	/* The address and position are the place's.  Editing one item
-	 * (update) reaches the place it already has, and there an empty
-	 * value clears; in a CSV row or a new item an empty cell keeps what
-	 * the place has, as many rows share one place. */
-	clears = mode == FS_PUT_UPDATE;
-	if (!given(v[FS_ITEM_PLACE]) && !v[FS_ITEM_PLACE] && clears &&
-	    old.place && (v[FS_ITEM_ADDRESS] || v[FS_ITEM_LAT]))
-		place = old.place;
+	r->clears = mode == FS_PUT_UPDATE;
+	if (!given(v[FS_ITEM_PLACE]) && !v[FS_ITEM_PLACE] && r->clears &&
+	    r->old.place && (v[FS_ITEM_ADDRESS] || v[FS_ITEM_LAT]))
+		r->place = r->old.place;
 	else if (!given(v[FS_ITEM_PLACE]) &&
 		 (given(v[FS_ITEM_ADDRESS]) || given(v[FS_ITEM_LAT])))
 		PROBLEM(FS_ITEM_PLACE, "an address or coordinates need the "
 			"place's name");
 	if (given(v[FS_ITEM_CAPACITY]) &&
-	    (why = parse_int(v[FS_ITEM_CAPACITY], 1, 100000, &capacity)))
+	    (why = parse_int(v[FS_ITEM_CAPACITY], 1, 100000, &r->capacity)))
 		PROBLEM(FS_ITEM_CAPACITY, "'%s': must be a number of people, "
 			"1 or more", v[FS_ITEM_CAPACITY]);
+	return FS_OK;
+}
+
+/* Who: the audience and the facilitators. */
+static fs_err
+check_whom(fs_store *store, const char *const *v, struct item_row *r,
+	   long line, fs_problems *problems)
+{
+	fs_err err;
+
 	if (v[FS_ITEM_AUDIENCE] &&
-	    (err = parse_audience(store, v[FS_ITEM_AUDIENCE], &audience, line,
-				  problems)) &&
+	    (err = parse_audience(store, v[FS_ITEM_AUDIENCE], &r->audience,
+				  line, problems)) &&
 	    err != FS_EINPUT)
 		return err;
 	if (v[FS_ITEM_FACILITATORS] &&
-	    (err = parse_facilitators(v[FS_ITEM_FACILITATORS], &facilitators,
-				      line, problems)) &&
+	    (err = parse_facilitators(v[FS_ITEM_FACILITATORS],
+				      &r->facilitators, line, problems)) &&
 	    err != FS_EINPUT)
 		return err;
-	if (problems->n > before)
-		return FS_EINPUT;
+	return FS_OK;
+}
 
-	if ((err = fs_store_begin(store)))
+/* Saves the place's address and position (inside the caller's
+ * transaction).  A new address or position changes the LOCATION of every
+ * item held there: subscribers must get them again (none when the place
+ * is new: a scan of every item, skipped). */
+static fs_err
+save_place(fs_store *store, const char *const *v, struct item_row *r,
+	   const char *now, fs_put_outcome *outcome)
+{
+	sqlite3_stmt *stmt;
+	bool new_place = false;
+	fs_err err;
+
+	if (!given(v[FS_ITEM_PLACE]) && !r->place)
+		return FS_OK;
+	if ((!r->place &&
+	     (err = place_ensure_new(store, v[FS_ITEM_PLACE], &r->place,
+				     &new_place))) ||
+	    (err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
 		return err;
-	if (given(v[FS_ITEM_PLACE]) || place) {
-		if ((!place &&
-		     (err = place_ensure_new(store, v[FS_ITEM_PLACE], &place,
-					     &new_place))) ||
-		    (err = store_stmt(store, Q_PLACE_UPDATE, &stmt)))
-			goto fail;
-		sqlite3_bind_int64(stmt, 1, place);
-		store_bind_text(stmt, 2, given(v[FS_ITEM_ADDRESS]) || clears
-						 ? v[FS_ITEM_ADDRESS] : NULL);
-		/* lat and lon come together (checked above) */
-		bind_optional_double(stmt, 3, given(v[FS_ITEM_LAT]) || clears ?
-			v[FS_ITEM_LAT] : NULL, lat);
-		bind_optional_double(stmt, 5, given(v[FS_ITEM_LON]) || clears ?
-			v[FS_ITEM_LON] : NULL, lon);
+	sqlite3_bind_int64(stmt, 1, r->place);
+	store_bind_text(stmt, 2, given(v[FS_ITEM_ADDRESS]) || r->clears
+					 ? v[FS_ITEM_ADDRESS] : NULL);
+	/* lat and lon come together (checked above) */
+	bind_optional_double(stmt, 3, given(v[FS_ITEM_LAT]) || r->clears ?
+		v[FS_ITEM_LAT] : NULL, r->lat);
+	bind_optional_double(stmt, 5, given(v[FS_ITEM_LON]) || r->clears ?
+		v[FS_ITEM_LON] : NULL, r->lon);
+	if ((err = store_done(store, stmt, "saving a place")))
+		return err;
+	if (sqlite3_changes(store->db) == 0)
+		return FS_OK;
+	if (!new_place) {
+		if ((err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
+			return err;
+		sqlite3_bind_int64(stmt, 1, r->place);
+		sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
 		if ((err = store_done(store, stmt, "saving a place")))
-			goto fail;
-		place_moved = sqlite3_changes(store->db) > 0;
+			return err;
 	}
-	store_now(now);
-	if (place_moved) {
-		/* a new address or position changes the LOCATION of every
-		 * item held there: subscribers must get them again (none
-		 * when the place is new: a scan of every item, skipped) */
-		if (!new_place &&
-		    (err = store_stmt(store, Q_PLACE_TOUCH_ITEMS, &stmt)))
-			goto fail;
-		if (!new_place) {
-			sqlite3_bind_int64(stmt, 1, place);
-			sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
-		}
-		if (!new_place &&
-		    (err = store_done(store, stmt, "saving a place")))
-			goto fail;
-		if (old.id)
-			*outcome = FS_PUT_CHANGED;
-	}
-	if (day_date >= 0)
-		format_date(day_date, date_text);
-	if (!old.id) {
+	if (r->old.id)
+		*outcome = FS_PUT_CHANGED;
+	return FS_OK;
+}
+
+/* Saves the item and its facilitators (inside the caller's transaction);
+ * a new one gets a UID, and a ref made of it when it has none. */
+static fs_err
+save_item(fs_store *store, const char *const *v, struct item_row *r,
+	  const char *now, fs_put_outcome *outcome, char ref[128])
+{
+	char date_text[11], uid[64] = "";
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if (r->day_date >= 0)
+		format_date(r->day_date, date_text);
+	if (!r->old.id) {
 		unsigned char bytes[16];
 		if ((err = store_random(bytes, sizeof(bytes))))
-			goto fail;
+			return err;
 		for (int i = 0; i < 16; i++)
 			snprintf(uid + 2 * i, 3, "%02x", bytes[i]);
 		strcpy(uid + 32, "@fieldschool");
 		if (given(v[FS_ITEM_REF]))
-			snprintf(ref, sizeof(ref), "%s", v[FS_ITEM_REF]);
+			snprintf(ref, 128, "%s", v[FS_ITEM_REF]);
 		else
-			snprintf(ref, sizeof(ref), "%s-%.8s", mission.code, uid);
+			snprintf(ref, 128, "%s-%.8s", r->mission.code, uid);
 	} else {
-		snprintf(ref, sizeof(ref), "%s", v[FS_ITEM_REF]);
+		snprintf(ref, 128, "%s", v[FS_ITEM_REF]);
 	}
-	if ((err = store_stmt(store, old.id ? Q_ITEM_UPDATE : Q_ITEM_INSERT,
+	if ((err = store_stmt(store, r->old.id ? Q_ITEM_UPDATE : Q_ITEM_INSERT,
 			      &stmt)))
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, old.id);
-	sqlite3_bind_int64(stmt, 2, mission.id);
+		return err;
+	sqlite3_bind_int64(stmt, 1, r->old.id);
+	sqlite3_bind_int64(stmt, 2, r->mission.id);
 	sqlite3_bind_text(stmt, 3, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, uid, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 5, now, -1, SQLITE_STATIC);
-	store_bind_text(stmt, 6, day_date >= 0 ? date_text : NULL);
+	store_bind_text(stmt, 6, r->day_date >= 0 ? date_text : NULL);
 	store_bind_text(stmt, 7, v[FS_ITEM_START]);
 	store_bind_text(stmt, 8, v[FS_ITEM_END]);
 	store_bind_text(stmt, 9, v[FS_ITEM_KIND]);
 	store_bind_text(stmt, 10, v[FS_ITEM_TITLE]);
-	bind_optional_int(stmt, 11, v[FS_ITEM_MODULE], module);
-	bind_optional_int(stmt, 13, v[FS_ITEM_PLACE], place);
+	bind_optional_int(stmt, 11, v[FS_ITEM_MODULE], r->module);
+	bind_optional_int(stmt, 13, v[FS_ITEM_PLACE], r->place);
 	store_bind_text(stmt, 15, v[FS_ITEM_HOST]);
-	bind_optional_int(stmt, 16, v[FS_ITEM_CAPACITY], capacity);
-	store_bind_text(stmt, 18, v[FS_ITEM_AUDIENCE] ? audience.buf : NULL);
+	bind_optional_int(stmt, 16, v[FS_ITEM_CAPACITY], r->capacity);
+	store_bind_text(stmt, 18, v[FS_ITEM_AUDIENCE] ? r->audience.buf : NULL);
 	store_bind_text(stmt, 19, v[FS_ITEM_DESCRIPTION]);
 	if ((err = store_done(store, stmt, "saving an agenda item")))
-		goto fail;
-	if (!old.id) {
-		old.id = sqlite3_last_insert_rowid(store->db);
+		return err;
+	if (!r->old.id) {
+		r->old.id = sqlite3_last_insert_rowid(store->db);
 		*outcome = FS_PUT_ADDED;
 	} else if (sqlite3_changes(store->db) > 0) {
 		*outcome = FS_PUT_CHANGED;
 	}
 	if (v[FS_ITEM_FACILITATORS]) {
 		bool changed;
-		if ((err = set_facilitators(store, old.id, &facilitators,
+		if ((err = set_facilitators(store, r->old.id, &r->facilitators,
 					    &changed)))
-			goto fail;
+			return err;
 		if (changed && *outcome == FS_PUT_UNCHANGED) {
 			*outcome = FS_PUT_CHANGED;
 			if ((err = store_stmt(store, Q_ITEM_TOUCH, &stmt)))
-				goto fail;
-			sqlite3_bind_int64(stmt, 1, old.id);
+				return err;
+			sqlite3_bind_int64(stmt, 1, r->old.id);
 			sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
 			if ((err = store_done(store, stmt, "saving an item")))
-				goto fail;
+				return err;
 		}
+	}
+	return FS_OK;
+}
+
+static fs_err
+agenda_put(fs_store *store, const char *const *v, fs_put_mode mode, long line,
+	   fs_problems *problems, fs_put_outcome *outcome, char *ref_out)
+{
+	struct item_row r; /* its texts are filled as they are parsed */
+	size_t before = problems->n;
+	const char *why;
+	char now[21], ref[128];
+	fs_err err;
+
+	*outcome = FS_PUT_UNCHANGED;
+	memset(&r.mission, 0, sizeof(r.mission));
+	r.day_date = -1;
+	r.module = r.place = 0;
+	r.start = r.end = -1;
+	r.capacity = 0;
+	r.lat = r.lon = 0;
+	if (!given(v[FS_ITEM_MISSION])) {
+		PROBLEM(FS_ITEM_MISSION, "an agenda item needs a mission");
+		return FS_EINPUT;
+	}
+	err = mission_lookup(store, v[FS_ITEM_MISSION], &r.mission);
+	if (err == FS_ENOTFOUND) {
+		PROBLEM(FS_ITEM_MISSION, "unknown mission '%s' (see "
+			"'fieldschool mission list')", v[FS_ITEM_MISSION]);
+		return FS_EINPUT;
+	} else if (err) {
+		return err;
+	}
+	if (given(v[FS_ITEM_REF]) && (why = check_code(v[FS_ITEM_REF])))
+		PROBLEM(FS_ITEM_REF, "'%s': %s", v[FS_ITEM_REF], why);
+	if ((err = find_item(store, r.mission.id, v[FS_ITEM_REF], &r.old)))
+		return err;
+	if (r.old.id && mode == FS_PUT_CREATE)
+		return fs_fail(FS_EEXISTS, "agenda item '%s' exists in %s",
+			       v[FS_ITEM_REF], r.mission.code);
+	if (!r.old.id && mode == FS_PUT_UPDATE)
+		return fs_fail(FS_ENOTFOUND, "no agenda item '%s' in %s",
+			       v[FS_ITEM_REF] ? v[FS_ITEM_REF] : "",
+			       r.mission.code);
+	if (!r.old.id) {
+		for (int c = 0; c < FS_ITEM__COUNT; c++)
+			if (columns[c].required && !given(v[c]))
+				PROBLEM(c, "required for a new agenda item");
+		if (!given(v[FS_ITEM_DAY]) && !given(v[FS_ITEM_DATE]))
+			PROBLEM(FS_ITEM_DAY, "give the day (1-%d) or the date",
+				r.mission.days);
+	}
+	if ((err = check_day(v, &r, line, problems)) ||
+	    (err = check_times(store, v, &r, before, line, problems)) ||
+	    (err = check_what(store, v, &r, line, problems)) ||
+	    (err = check_place(v, mode, &r, line, problems)) ||
+	    (err = check_whom(store, v, &r, line, problems)))
+		return err;
+	if (problems->n > before)
+		return FS_EINPUT;
+
+	if ((err = fs_store_begin(store)))
+		return err;
+	store_now(now);
+	if ((err = save_place(store, v, &r, now, outcome)) ||
+	    (err = save_item(store, v, &r, now, outcome, ref))) {
+		fs_store_rollback(store);
+		return err;
 	}
 	if (ref_out)
 		snprintf(ref_out, 128, "%s", ref);
 	return fs_store_commit(store);
-fail:
-	fs_store_rollback(store);
-	return err;
 }
 
 static fs_err
