@@ -161,21 +161,210 @@ parse_quotas(fs_store *store, const char *text, long line,
 	return err;
 }
 
+/* A row of missions.csv, checked: what mission_put() writes. */
+struct mission_row {
+	struct mission_info old; /* when it exists */
+	int64_t start, per_diem, nightly, meals, cats[64];
+	long days, capacity, share, seats[64];
+	double lat, lon;
+	int n_quotas;
+	char country[3], currency[4];
+};
+
+/* Where and when: country, time zone, dates, position and capacity. */
+static fs_err
+check_where(const char *const *v, struct mission_row *r, long line,
+	    fs_problems *problems)
+{
+	const char *why;
+	int blame = 0;
+
+	if (v[FS_MISSION_COUNTRY] && *v[FS_MISSION_COUNTRY]) {
+		for (int i = 0; i < 2 && v[FS_MISSION_COUNTRY][i]; i++)
+			r->country[i] =
+				(char)toupper_ascii(v[FS_MISSION_COUNTRY][i]);
+		if (strlen(v[FS_MISSION_COUNTRY]) != 2 ||
+		    check_country(r->country))
+			PROBLEM(FS_MISSION_COUNTRY, "'%s': %s",
+				v[FS_MISSION_COUNTRY], check_country("?"));
+	}
+	if (v[FS_MISSION_TIMEZONE] && *v[FS_MISSION_TIMEZONE] &&
+	    (why = check_zone(v[FS_MISSION_TIMEZONE])))
+		PROBLEM(FS_MISSION_TIMEZONE, "'%s': %s", v[FS_MISSION_TIMEZONE],
+			why);
+	if (v[FS_MISSION_START] && *v[FS_MISSION_START] &&
+	    (why = parse_date(v[FS_MISSION_START], &r->start)))
+		PROBLEM(FS_MISSION_START, "'%s': %s", v[FS_MISSION_START], why);
+	if (v[FS_MISSION_DAYS] && *v[FS_MISSION_DAYS] &&
+	    (parse_int(v[FS_MISSION_DAYS], 3, 4, &r->days)))
+		PROBLEM(FS_MISSION_DAYS, "'%s': a field school lasts 3 or 4 "
+			"days", v[FS_MISSION_DAYS]);
+	if (v[FS_MISSION_LAT] && *v[FS_MISSION_LAT] &&
+	    (why = parse_coordinate(v[FS_MISSION_LAT], 90, &r->lat)))
+		PROBLEM(FS_MISSION_LAT, "'%s': %s", v[FS_MISSION_LAT], why);
+	if (v[FS_MISSION_LON] && *v[FS_MISSION_LON] &&
+	    (why = parse_coordinate(v[FS_MISSION_LON], 180, &r->lon)))
+		PROBLEM(FS_MISSION_LON, "'%s': %s", v[FS_MISSION_LON], why);
+	if ((why = check_coordinate_pair(v[FS_MISSION_LAT], v[FS_MISSION_LON],
+					 &blame)))
+		PROBLEM(blame ? FS_MISSION_LON : FS_MISSION_LAT, "%s", why);
+	if (v[FS_MISSION_CAPACITY] && *v[FS_MISSION_CAPACITY] &&
+	    (why = parse_int(v[FS_MISSION_CAPACITY], 0, 100000, &r->capacity)))
+		PROBLEM(FS_MISSION_CAPACITY, "'%s': %s", v[FS_MISSION_CAPACITY],
+			why);
+	return FS_OK;
+}
+
+/* Money: the currency, the rates and the finance rules. */
+static fs_err
+check_money(const char *const *v, struct mission_row *r, long line,
+	    fs_problems *problems)
+{
+	const char *why;
+
+	if (v[FS_MISSION_CURRENCY] && *v[FS_MISSION_CURRENCY]) {
+		for (int i = 0; i < 3 && v[FS_MISSION_CURRENCY][i]; i++)
+			r->currency[i] =
+				(char)toupper_ascii(v[FS_MISSION_CURRENCY][i]);
+		if (strlen(v[FS_MISSION_CURRENCY]) != 3 ||
+		    (why = check_currency(r->currency)))
+			PROBLEM(FS_MISSION_CURRENCY, "'%s': %s",
+				v[FS_MISSION_CURRENCY], check_currency("?"));
+	}
+	if (v[FS_MISSION_PER_DIEM] && *v[FS_MISSION_PER_DIEM] &&
+	    (why = parse_money(v[FS_MISSION_PER_DIEM], &r->per_diem)))
+		PROBLEM(FS_MISSION_PER_DIEM, "'%s': %s", v[FS_MISSION_PER_DIEM],
+			why);
+	if (v[FS_MISSION_NIGHTLY_RATE] && *v[FS_MISSION_NIGHTLY_RATE] &&
+	    (why = parse_money(v[FS_MISSION_NIGHTLY_RATE], &r->nightly)))
+		PROBLEM(FS_MISSION_NIGHTLY_RATE, "'%s': %s",
+			v[FS_MISSION_NIGHTLY_RATE], why);
+	if (v[FS_MISSION_TRAVEL_SHARE] && *v[FS_MISSION_TRAVEL_SHARE] &&
+	    (why = parse_int(v[FS_MISSION_TRAVEL_SHARE], 0, 100, &r->share)))
+		PROBLEM(FS_MISSION_TRAVEL_SHARE, "'%s': a percentage from 0 to "
+			"100", v[FS_MISSION_TRAVEL_SHARE]);
+	if (v[FS_MISSION_MEAL_DEDUCTION] && *v[FS_MISSION_MEAL_DEDUCTION] &&
+	    (why = parse_money(v[FS_MISSION_MEAL_DEDUCTION], &r->meals)))
+		PROBLEM(FS_MISSION_MEAL_DEDUCTION, "'%s': %s",
+			v[FS_MISSION_MEAL_DEDUCTION], why);
+	/* a currency without minor units: whole amounts only (checked when
+	 * the currency and the amount are given together) */
+	if (*r->currency && finance_whole_currency(r->currency)) {
+		const struct {
+			int col;
+			int64_t cents;
+		} amounts[] = { { FS_MISSION_PER_DIEM, r->per_diem },
+				{ FS_MISSION_NIGHTLY_RATE, r->nightly },
+				{ FS_MISSION_MEAL_DEDUCTION, r->meals } };
+		for (size_t i = 0; i < 3; i++)
+			if (v[amounts[i].col] && *v[amounts[i].col] &&
+			    amounts[i].cents > 0 && amounts[i].cents % 100)
+				PROBLEM(amounts[i].col, "'%s': %s has no minor "
+					"units, give a whole amount",
+					v[amounts[i].col], r->currency);
+	}
+	return FS_OK;
+}
+
+/* Moving a mission must not strand its agenda. */
+static fs_err
+check_agenda_inside(fs_store *store, const char *const *v,
+		    const struct mission_row *r, long line,
+		    fs_problems *problems)
+{
+	int64_t new_start = v[FS_MISSION_START] ? r->start : r->old.first_day;
+	long new_days = v[FS_MISSION_DAYS] ? r->days : r->old.days;
+	long outside = 0;
+	char first[11], last[11];
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, Q_MISSION_ITEMS_OUTSIDE, &stmt)))
+		return err;
+	format_date(new_start, first);
+	format_date(new_start + new_days - 1, last);
+	sqlite3_bind_int64(stmt, 1, r->old.id);
+	sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, last, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		outside = sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	if (outside > 0)
+		PROBLEM(v[FS_MISSION_START] ? FS_MISSION_START : FS_MISSION_DAYS,
+			"%ld agenda item%s would fall outside %s to %s: move "
+			"them first, or move the whole mission with "
+			"'fieldschool mission shift %s --start DATE'", outside,
+			outside == 1 ? "" : "s", first, last,
+			v[FS_MISSION_CODE]);
+	return FS_OK;
+}
+
+/* Saves the mission and its quotas (inside the caller's transaction). */
+static fs_err
+save_mission(fs_store *store, const char *const *v,
+	     const struct mission_row *r, bool exists, fs_put_outcome *outcome)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, exists ? Q_MISSION_UPDATE : Q_MISSION_INSERT,
+			      &stmt)))
+		return err;
+	/* ?1 code; a NULL parameter keeps the stored value on update. */
+	store_bind_text(stmt, 1, v[FS_MISSION_CODE]);
+	store_bind_text(stmt, 2, v[FS_MISSION_TITLE]);
+	store_bind_text(stmt, 3, v[FS_MISSION_COUNTRY] ? r->country : NULL);
+	store_bind_text(stmt, 4, v[FS_MISSION_CITY]);
+	store_bind_text(stmt, 5, v[FS_MISSION_TIMEZONE]);
+	store_bind_text(stmt, 6, v[FS_MISSION_START]);
+	if (v[FS_MISSION_DAYS])
+		sqlite3_bind_int(stmt, 7, (int)r->days);
+	store_bind_text(stmt, 8, v[FS_MISSION_VENUE]);
+	store_bind_text(stmt, 9, v[FS_MISSION_ADDRESS]);
+	/* lat/lon/capacity/money: absent keeps (NULL + flag 0), empty clears */
+	bind_optional_double(stmt, 10, v[FS_MISSION_LAT], r->lat);
+	bind_optional_double(stmt, 12, v[FS_MISSION_LON], r->lon);
+	bind_optional_int(stmt, 14, v[FS_MISSION_CAPACITY], r->capacity);
+	store_bind_text(stmt, 16, v[FS_MISSION_CURRENCY] ? r->currency : NULL);
+	bind_optional_int(stmt, 17, v[FS_MISSION_PER_DIEM], r->per_diem);
+	bind_optional_int(stmt, 19, v[FS_MISSION_NIGHTLY_RATE], r->nightly);
+	store_bind_text(stmt, 21, v[FS_MISSION_CONTACT_NAME]);
+	store_bind_text(stmt, 22, v[FS_MISSION_CONTACT_EMAIL]);
+	/* finance rules: absent keeps, empty restores the default */
+	if (v[FS_MISSION_TRAVEL_SHARE])
+		sqlite3_bind_int(stmt, 23, *v[FS_MISSION_TRAVEL_SHARE]
+						   ? (int)r->share : 75);
+	if (v[FS_MISSION_MEAL_DEDUCTION])
+		sqlite3_bind_int64(stmt, 24, *v[FS_MISSION_MEAL_DEDUCTION]
+						     ? r->meals : 0);
+	store_forget(store);
+	if ((err = store_done(store, stmt, "saving a mission")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		*outcome = exists ? FS_PUT_CHANGED : FS_PUT_ADDED;
+	if (v[FS_MISSION_QUOTAS]) {
+		int64_t id = exists ? r->old.id
+				    : sqlite3_last_insert_rowid(store->db);
+		bool changed = false;
+		if ((err = replace_quotas(store, id, r->cats, r->seats,
+					  r->n_quotas, &changed)))
+			return err;
+		if (changed && *outcome == FS_PUT_UNCHANGED)
+			*outcome = FS_PUT_CHANGED;
+	}
+	return FS_OK;
+}
+
 static fs_err
 mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	    long line, fs_problems *problems, fs_put_outcome *outcome,
 	    char *ref_out)
 {
-	struct mission_info old;
-	sqlite3_stmt *stmt;
+	struct mission_row r = { .per_diem = -1, .nightly = -1,
+				 .capacity = -1, .share = 75 };
 	const char *why, *code = v[FS_MISSION_CODE];
 	size_t before = problems->n;
 	bool exists;
-	int64_t start = 0, per_diem = -1, nightly = -1, meals = 0, cats[64];
-	long days = 0, capacity = -1, share = 75, seats[64];
-	double lat = 0, lon = 0;
-	int n_quotas = 0, blame = 0;
-	char country[3] = "", currency[4] = "";
 	fs_err err;
 
 	*outcome = FS_PUT_UNCHANGED;
@@ -187,7 +376,7 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		PROBLEM(FS_MISSION_CODE, "'%s': %s", code, why);
 		return FS_EINPUT;
 	}
-	err = mission_lookup(store, code, &old);
+	err = mission_lookup(store, code, &r.old);
 	if (err && err != FS_ENOTFOUND)
 		return err;
 	exists = err == FS_OK;
@@ -195,180 +384,43 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		return fs_fail(FS_EEXISTS, "mission '%s' exists", code);
 	if (!exists && mode == FS_PUT_UPDATE)
 		return fs_fail(FS_ENOTFOUND, "no mission '%s'", code);
-	if (!exists)
-		for (int c = 0; c < FS_MISSION__COUNT; c++)
-			if (columns[c].required && (!v[c] || !*v[c]))
-				PROBLEM(c, "required for a new mission");
-	if (exists)
-		for (int c = 0; c < FS_MISSION__COUNT; c++)
-			if (columns[c].required && v[c] && !*v[c])
-				PROBLEM(c, "must not be empty");
-	if (v[FS_MISSION_COUNTRY] && *v[FS_MISSION_COUNTRY]) {
-		for (int i = 0; i < 2 && v[FS_MISSION_COUNTRY][i]; i++)
-			country[i] = (char)toupper_ascii(v[FS_MISSION_COUNTRY][i]);
-		if (strlen(v[FS_MISSION_COUNTRY]) != 2 || check_country(country))
-			PROBLEM(FS_MISSION_COUNTRY, "'%s': %s",
-				v[FS_MISSION_COUNTRY], check_country("?"));
+	for (int c = 0; c < FS_MISSION__COUNT; c++) {
+		if (!exists && columns[c].required && (!v[c] || !*v[c]))
+			PROBLEM(c, "required for a new mission");
+		if (exists && columns[c].required && v[c] && !*v[c])
+			PROBLEM(c, "must not be empty");
 	}
-	if (v[FS_MISSION_TIMEZONE] && *v[FS_MISSION_TIMEZONE] &&
-	    (why = check_zone(v[FS_MISSION_TIMEZONE])))
-		PROBLEM(FS_MISSION_TIMEZONE, "'%s': %s", v[FS_MISSION_TIMEZONE],
-			why);
-	if (v[FS_MISSION_START] && *v[FS_MISSION_START] &&
-	    (why = parse_date(v[FS_MISSION_START], &start)))
-		PROBLEM(FS_MISSION_START, "'%s': %s", v[FS_MISSION_START], why);
-	if (v[FS_MISSION_DAYS] && *v[FS_MISSION_DAYS] &&
-	    (parse_int(v[FS_MISSION_DAYS], 3, 4, &days)))
-		PROBLEM(FS_MISSION_DAYS, "'%s': a field school lasts 3 or 4 "
-			"days", v[FS_MISSION_DAYS]);
-	if (v[FS_MISSION_LAT] && *v[FS_MISSION_LAT] &&
-	    (why = parse_coordinate(v[FS_MISSION_LAT], 90, &lat)))
-		PROBLEM(FS_MISSION_LAT, "'%s': %s", v[FS_MISSION_LAT], why);
-	if (v[FS_MISSION_LON] && *v[FS_MISSION_LON] &&
-	    (why = parse_coordinate(v[FS_MISSION_LON], 180, &lon)))
-		PROBLEM(FS_MISSION_LON, "'%s': %s", v[FS_MISSION_LON], why);
-	if ((why = check_coordinate_pair(v[FS_MISSION_LAT], v[FS_MISSION_LON],
-					 &blame)))
-		PROBLEM(blame ? FS_MISSION_LON : FS_MISSION_LAT, "%s", why);
-	if (v[FS_MISSION_CAPACITY] && *v[FS_MISSION_CAPACITY] &&
-	    (why = parse_int(v[FS_MISSION_CAPACITY], 0, 100000, &capacity)))
-		PROBLEM(FS_MISSION_CAPACITY, "'%s': %s", v[FS_MISSION_CAPACITY],
-			why);
-	if (v[FS_MISSION_CURRENCY] && *v[FS_MISSION_CURRENCY]) {
-		for (int i = 0; i < 3 && v[FS_MISSION_CURRENCY][i]; i++)
-			currency[i] =
-				(char)toupper_ascii(v[FS_MISSION_CURRENCY][i]);
-		if (strlen(v[FS_MISSION_CURRENCY]) != 3 ||
-		    (why = check_currency(currency)))
-			PROBLEM(FS_MISSION_CURRENCY, "'%s': %s",
-				v[FS_MISSION_CURRENCY], check_currency("?"));
-	}
-	if (v[FS_MISSION_PER_DIEM] && *v[FS_MISSION_PER_DIEM] &&
-	    (why = parse_money(v[FS_MISSION_PER_DIEM], &per_diem)))
-		PROBLEM(FS_MISSION_PER_DIEM, "'%s': %s", v[FS_MISSION_PER_DIEM],
-			why);
-	if (v[FS_MISSION_NIGHTLY_RATE] && *v[FS_MISSION_NIGHTLY_RATE] &&
-	    (why = parse_money(v[FS_MISSION_NIGHTLY_RATE], &nightly)))
-		PROBLEM(FS_MISSION_NIGHTLY_RATE, "'%s': %s",
-			v[FS_MISSION_NIGHTLY_RATE], why);
-	if (v[FS_MISSION_TRAVEL_SHARE] && *v[FS_MISSION_TRAVEL_SHARE] &&
-	    (why = parse_int(v[FS_MISSION_TRAVEL_SHARE], 0, 100, &share)))
-		PROBLEM(FS_MISSION_TRAVEL_SHARE, "'%s': a percentage from 0 to "
-			"100", v[FS_MISSION_TRAVEL_SHARE]);
-	if (v[FS_MISSION_MEAL_DEDUCTION] && *v[FS_MISSION_MEAL_DEDUCTION] &&
-	    (why = parse_money(v[FS_MISSION_MEAL_DEDUCTION], &meals)))
-		PROBLEM(FS_MISSION_MEAL_DEDUCTION, "'%s': %s",
-			v[FS_MISSION_MEAL_DEDUCTION], why);
-	/* a currency without minor units: whole amounts only (checked when
-	 * the currency and the amount are given together) */
-	if (*currency && finance_whole_currency(currency)) {
-		const struct {
-			int col;
-			int64_t cents;
-		} amounts[] = { { FS_MISSION_PER_DIEM, per_diem },
-				{ FS_MISSION_NIGHTLY_RATE, nightly },
-				{ FS_MISSION_MEAL_DEDUCTION, meals } };
-		for (size_t i = 0; i < 3; i++)
-			if (v[amounts[i].col] && *v[amounts[i].col] &&
-			    amounts[i].cents > 0 && amounts[i].cents % 100)
-				PROBLEM(amounts[i].col, "'%s': %s has no minor "
-					"units, give a whole amount",
-					v[amounts[i].col], currency);
-	}
+	if ((err = check_where(v, &r, line, problems)) ||
+	    (err = check_money(v, &r, line, problems)))
+		return err;
 	if (v[FS_MISSION_CONTACT_EMAIL] && *v[FS_MISSION_CONTACT_EMAIL] &&
 	    (why = check_email(v[FS_MISSION_CONTACT_EMAIL])))
 		PROBLEM(FS_MISSION_CONTACT_EMAIL, "'%s': %s",
 			v[FS_MISSION_CONTACT_EMAIL], why);
 	if (v[FS_MISSION_QUOTAS] && *v[FS_MISSION_QUOTAS]) {
 		err = parse_quotas(store, v[FS_MISSION_QUOTAS], line, problems,
-				   cats, seats, &n_quotas);
+				   r.cats, r.seats, &r.n_quotas);
 		if (err == FS_ENOMEM || err == FS_EDB)
 			return err;
 	}
 	if (exists && (v[FS_MISSION_START] || v[FS_MISSION_DAYS]) &&
-	    problems->n == before) {
-		/* Moving a mission must not strand its agenda. */
-		int64_t new_start = v[FS_MISSION_START] ? start : old.first_day;
-		long new_days = v[FS_MISSION_DAYS] ? days : old.days;
-		long outside = 0;
-		char first[11], last[11];
-
-		if ((err = store_stmt(store, Q_MISSION_ITEMS_OUTSIDE, &stmt)))
-			return err;
-		format_date(new_start, first);
-		format_date(new_start + new_days - 1, last);
-		sqlite3_bind_int64(stmt, 1, old.id);
-		sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 3, last, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			outside = sqlite3_column_int(stmt, 0);
-		sqlite3_reset(stmt);
-		if (outside > 0)
-			PROBLEM(v[FS_MISSION_START] ? FS_MISSION_START
-						    : FS_MISSION_DAYS,
-				"%ld agenda item%s would fall outside %s to "
-				"%s: move them first, or move the whole "
-				"mission with 'fieldschool mission shift %s "
-				"--start DATE'", outside,
-				outside == 1 ? "" : "s", first, last, code);
-	}
+	    problems->n == before &&
+	    (err = check_agenda_inside(store, v, &r, line, problems)))
+		return err;
 	if (problems->n > before)
 		return FS_EINPUT;
 
 	if ((err = fs_store_begin(store)))
 		return err;
-	if ((err = store_stmt(store, exists ? Q_MISSION_UPDATE : Q_MISSION_INSERT,
-			      &stmt)))
-		goto fail;
-	/* ?1 code; a NULL parameter keeps the stored value on update. */
-	store_bind_text(stmt, 1, code);
-	store_bind_text(stmt, 2, v[FS_MISSION_TITLE]);
-	store_bind_text(stmt, 3, v[FS_MISSION_COUNTRY] ? country : NULL);
-	store_bind_text(stmt, 4, v[FS_MISSION_CITY]);
-	store_bind_text(stmt, 5, v[FS_MISSION_TIMEZONE]);
-	store_bind_text(stmt, 6, v[FS_MISSION_START]);
-	if (v[FS_MISSION_DAYS])
-		sqlite3_bind_int(stmt, 7, (int)days);
-	store_bind_text(stmt, 8, v[FS_MISSION_VENUE]);
-	store_bind_text(stmt, 9, v[FS_MISSION_ADDRESS]);
-	/* lat/lon/capacity/money: absent keeps (NULL + flag 0), empty clears */
-	bind_optional_double(stmt, 10, v[FS_MISSION_LAT], lat);
-	bind_optional_double(stmt, 12, v[FS_MISSION_LON], lon);
-	bind_optional_int(stmt, 14, v[FS_MISSION_CAPACITY], capacity);
-	store_bind_text(stmt, 16, v[FS_MISSION_CURRENCY] ? currency : NULL);
-	bind_optional_int(stmt, 17, v[FS_MISSION_PER_DIEM], per_diem);
-	bind_optional_int(stmt, 19, v[FS_MISSION_NIGHTLY_RATE], nightly);
-	store_bind_text(stmt, 21, v[FS_MISSION_CONTACT_NAME]);
-	store_bind_text(stmt, 22, v[FS_MISSION_CONTACT_EMAIL]);
-	/* finance rules: absent keeps, empty restores the default */
-	if (v[FS_MISSION_TRAVEL_SHARE])
-		sqlite3_bind_int(stmt, 23,
-				 *v[FS_MISSION_TRAVEL_SHARE] ? (int)share : 75);
-	if (v[FS_MISSION_MEAL_DEDUCTION])
-		sqlite3_bind_int64(stmt, 24,
-				   *v[FS_MISSION_MEAL_DEDUCTION] ? meals : 0);
-	store_forget(store);
-	if ((err = store_done(store, stmt, "saving a mission")))
-		goto fail;
-	if (sqlite3_changes(store->db) > 0)
-		*outcome = exists ? FS_PUT_CHANGED : FS_PUT_ADDED;
-	if (v[FS_MISSION_QUOTAS]) {
-		int64_t id = exists ? old.id : sqlite3_last_insert_rowid(store->db);
-		bool changed = false;
-		if ((err = replace_quotas(store, id, cats, seats, n_quotas,
-					  &changed)))
-			goto fail;
-		if (changed && *outcome == FS_PUT_UNCHANGED)
-			*outcome = FS_PUT_CHANGED;
+	if ((err = save_mission(store, v, &r, exists, outcome))) {
+		fs_store_rollback(store);
+		return err;
 	}
 	if ((err = fs_store_commit(store)))
 		return err;
 	if (ref_out)
 		snprintf(ref_out, 128, "%s", code);
 	return FS_OK;
-fail:
-	fs_store_rollback(store);
-	return err;
 }
 
 static fs_err
