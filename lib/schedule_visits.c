@@ -589,218 +589,271 @@ current_rotation(const struct loaded *m, const int *sites_place,
 	return whole;
 }
 
+/* What plan_visits() works with, in the order it finds it. */
+struct visit_plan {
+	struct loaded m;
+	size_t G, S, n_windows;
+	const char **group_names; /* sorted: A B ... AA */
+	long *size_by_label;      /* people by group label (m.groups) */
+	int *sites_place;         /* the place of site j */
+	long *capacity;           /* of site j; <= 0: no limit */
+	struct window *windows;   /* sorted, not overlapping */
+	long *group_size;         /* of group g, as in group_names */
+	bool *allowed, *group_allowed;
+	int *window_gap, *site_trip, *previous;
+};
+
+static void
+visit_plan_release(struct visit_plan *p)
+{
+	sched_release(&p->m);
+	free(p->windows);
+	free(p->group_size);
+	free(p->capacity);
+	free(p->size_by_label);
+	free(p->sites_place);
+	free(p->allowed);
+	free(p->group_allowed);
+	free(p->window_gap);
+	free(p->site_trip);
+	free(p->group_names);
+	free(p->previous);
+}
+
+/* The groups: labels of confirmed participants, A B ... AA */
+static fs_err
+find_groups(struct visit_plan *p)
+{
+	struct loaded *m = &p->m;
+
+	p->size_by_label = calloc(m->groups.n + 1, sizeof(long));
+	p->group_names = malloc((m->groups.n + 1) * sizeof(char *));
+	if (!p->size_by_label || !p->group_names)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n_people; i++)
+		if (m->people[i].is_confirmed && m->people[i].group >= 0 &&
+		    p->size_by_label[m->people[i].group]++ == 0)
+			p->group_names[p->G++] =
+				m->groups.list[m->people[i].group];
+	if (!p->G)
+		return fs_fail(FS_EINPUT, "no groups in %s: run 'fieldschool "
+			       "plan groups %s' first", m->info.code,
+			       m->info.code);
+	qsort(p->group_names, p->G, sizeof(char *), fs_group_label_cmp);
+	return FS_OK;
+}
+
+/* The sites: places of visit items, in agenda order, each with the least
+ * capacity its items give. */
+static fs_err
+find_sites(struct visit_plan *p)
+{
+	struct loaded *m = &p->m;
+
+	p->sites_place = malloc((m->n_items + 1) * sizeof(int));
+	p->capacity = calloc(m->n_items + 1, sizeof(long));
+	if (!p->sites_place || !p->capacity)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->n_items; i++) {
+		const fs_check_item *it = &m->items[i];
+		size_t j = 0;
+		if (!it->is_visit)
+			continue;
+		if (it->place < 0)
+			return fs_fail(FS_EINPUT, "visit %s has no place: give "
+				       "the site it visits (agenda edit %s "
+				       "--place NAME)", it->ref, it->ref);
+		while (j < p->S && p->sites_place[j] != it->place)
+			j++;
+		if (j == p->S) {
+			p->sites_place[p->S] = it->place;
+			p->capacity[p->S++] = it->capacity;
+		} else if (it->capacity > 0 && (p->capacity[j] <= 0 ||
+						it->capacity < p->capacity[j])) {
+			p->capacity[j] = it->capacity;
+		}
+	}
+	if (!p->S)
+		return fs_fail(FS_EINPUT, "no visit items in %s: add one per "
+			       "site (agenda add %s --kind visit --place NAME "
+			       "--host H --capacity N ...)", m->info.code,
+			       m->info.code);
+	return FS_OK;
+}
+
+/* The windows: given (--slots) or those of the visit items; they must not
+ * overlap each other or an item for everyone (no group is free then). */
+static fs_err
+find_windows(struct visit_plan *p, const fs_visit_options *options)
+{
+	const struct window *ws;
+	fs_err err;
+
+	if (options->slots)
+		err = parse_slots(&p->m, options->slots, &p->windows,
+				  &p->n_windows);
+	else
+		err = item_windows(&p->m, &p->windows, &p->n_windows);
+	if (err)
+		return err;
+	qsort(p->windows, p->n_windows, sizeof(*p->windows), window_cmp);
+	ws = p->windows;
+	for (size_t w = 1; w < p->n_windows; w++)
+		if (ws[w].day == ws[w - 1].day && ws[w].start < ws[w - 1].end)
+			return fs_fail(FS_EINPUT, "visit windows overlap on "
+				       "day %d: %02d:%02d-%02d:%02d and "
+				       "%02d:%02d-%02d:%02d; a group can be "
+				       "in one window at a time", ws[w].day,
+				       ws[w - 1].start / 60,
+				       ws[w - 1].start % 60,
+				       ws[w - 1].end / 60, ws[w - 1].end % 60,
+				       ws[w].start / 60, ws[w].start % 60,
+				       ws[w].end / 60, ws[w].end % 60);
+	for (size_t w = 0; w < p->n_windows; w++)
+		for (size_t i = 0; i < p->m.n_items; i++) {
+			const fs_check_item *it = &p->m.items[i];
+			if (it->is_visit || !it->for_all ||
+			    it->day != ws[w].day || it->start >= ws[w].end ||
+			    it->end <= ws[w].start)
+				continue;
+			return fs_fail(FS_EINPUT, "visit window day %d "
+				       "%02d:%02d-%02d:%02d overlaps %s (day "
+				       "%d %02d:%02d-%02d:%02d), which is for "
+				       "everyone: choose windows outside "
+				       "it%s", ws[w].day, ws[w].start / 60,
+				       ws[w].start % 60, ws[w].end / 60,
+				       ws[w].end % 60, it->ref, it->day,
+				       it->start / 60, it->start % 60,
+				       it->end / 60, it->end % 60,
+				       options->slots ? "" : " (--slots), or "
+				       "move the visit items");
+		}
+	return FS_OK;
+}
+
+/* The result's names, copied (m goes away), the groups' sizes, and which
+ * site each window can reach. */
+static fs_err
+name_result(struct visit_plan *p, const fs_visit_options *options,
+	    fs_visit_result *out)
+{
+	size_t G = p->G, S = p->S, W = p->n_windows;
+
+	out->n_groups = G;
+	out->n_sites = S;
+	out->n_windows = W;
+	out->groups = calloc(G, sizeof(char *));
+	out->sites = calloc(S, sizeof(char *));
+	out->windows = calloc(W, sizeof(char *));
+	out->window_of = malloc(G * S * sizeof(int));
+	p->group_size = malloc(G * sizeof(long));
+	p->allowed = malloc((S * W + 1) * sizeof(bool));
+	if (!out->groups || !out->sites || !out->windows || !out->window_of ||
+	    !p->group_size || !p->allowed)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t g = 0; g < G; g++) {
+		int index = -1;
+		sched_intern(&p->m.groups, p->group_names[g], &index);
+		p->group_size[g] = p->size_by_label[index];
+		if (!(out->groups[g] = strdup(p->group_names[g])))
+			return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	for (size_t j = 0; j < S; j++)
+		if (!(out->sites[j] =
+			      strdup(p->m.places.list[p->sites_place[j]])))
+			return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t w = 0; w < W; w++) {
+		const struct window *win = &p->windows[w];
+		if (asprintf(&out->windows[w], "day %d %02d:%02d-%02d:%02d",
+			     win->day, win->start / 60, win->start % 60,
+			     win->end / 60, win->end % 60) < 0) {
+			out->windows[w] = NULL;
+			return fs_fail(FS_ENOMEM, "out of memory");
+		}
+		for (size_t j = 0; j < S; j++)
+			p->allowed[j * W + w] =
+				reachable(&p->m, &p->m.place_list[p->sites_place[j]],
+					  win, &options->travel, -1);
+	}
+	return group_limits(&p->m, p->sites_place, S, p->windows, W,
+			    (const char *const *)out->groups, G,
+			    &options->travel, p->allowed, &p->group_allowed,
+			    &p->window_gap, &p->site_trip);
+}
+
+/* The problem for the planners (plan.h), refused when it asks for more
+ * sites than a group can visit. */
+static fs_err
+pose_problem(const struct visit_plan *p, const fs_visit_options *options,
+	     const fs_visit_result *out, fs_visit_problem *problem)
+{
+	size_t S = p->S, W = p->n_windows;
+
+	problem->n_groups = p->G;
+	problem->n_sites = S;
+	problem->n_windows = W;
+	problem->group_size = p->group_size;
+	problem->site_capacity = p->capacity;
+	problem->allowed = p->allowed;
+	problem->group_allowed = p->group_allowed;
+	problem->window_gap = p->window_gap;
+	problem->site_trip = p->site_trip;
+	problem->per_group = options->per_group > 0 ? options->per_group
+						    : (int)S;
+	problem->node_limit = options->node_limit;
+	problem->group_names = (const char *const *)out->groups;
+	problem->site_names = (const char *const *)out->sites;
+	if (options->per_group > 0 && (size_t)options->per_group > S)
+		return fs_fail(FS_EINPUT, "--per-group %d: %s has %zu site%s",
+			       options->per_group, p->m.info.code, S,
+			       S == 1 ? "" : "s");
+	if (!options->slots && (size_t)problem->per_group > W)
+		return fs_fail(FS_EINPUT, "too few windows: each group visits "
+			       "%d site%s, one per window, but the visit "
+			       "items of %s are at only %zu different "
+			       "time%s; give the windows with --slots 'DAY "
+			       "HH:MM-HH:MM,...' or visit fewer sites with "
+			       "--per-group", problem->per_group,
+			       problem->per_group == 1 ? "" : "s",
+			       p->m.info.code, W, W == 1 ? "" : "s");
+	return FS_OK;
+}
+
 static fs_err
 plan_visits(fs_store *store, const char *mission,
 	    const fs_visit_options *options, fs_visit_result *out)
 {
-	struct loaded m;
-	struct window *windows = NULL;
-	size_t n_windows = 0, G = 0, S = 0;
-	long *group_size = NULL, *capacity = NULL, *size_by_label = NULL;
-	int *sites_place = NULL;
-	bool *allowed = NULL, *group_allowed = NULL, has_previous;
-	const char **group_names = NULL;
-	int *previous = NULL, *window_gap = NULL, *site_trip = NULL;
+	struct visit_plan p = { 0 };
 	fs_visit_problem problem = { 0 };
+	size_t GS;
+	bool has_previous;
 	fs_err err;
 
 	memset(out, 0, sizeof(*out));
-	if ((err = sched_load(store, mission, &m)))
+	if ((err = sched_load(store, mission, &p.m)) ||
+	    (err = find_groups(&p)) || (err = find_sites(&p)) ||
+	    (err = find_windows(&p, options)) ||
+	    (err = name_result(&p, options, out)) ||
+	    (err = pose_problem(&p, options, out, &problem)))
 		goto done;
-	/* the groups: labels of confirmed participants, A B ... AA */
-	size_by_label = calloc(m.groups.n + 1, sizeof(long));
-	group_names = malloc((m.groups.n + 1) * sizeof(char *));
-	if (!size_by_label || !group_names) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < m.n_people; i++)
-		if (m.people[i].is_confirmed && m.people[i].group >= 0 &&
-		    size_by_label[m.people[i].group]++ == 0)
-			group_names[G++] = m.groups.list[m.people[i].group];
-	if (!G) {
-		err = fs_fail(FS_EINPUT, "no groups in %s: run 'fieldschool "
-			      "plan groups %s' first", m.info.code,
-			      m.info.code);
-		goto done;
-	}
-	qsort(group_names, G, sizeof(char *), fs_group_label_cmp);
-	/* the sites: places of visit items, in agenda order */
-	sites_place = malloc((m.n_items + 1) * sizeof(int));
-	capacity = calloc(m.n_items + 1, sizeof(long));
-	if (!sites_place || !capacity) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < m.n_items; i++) {
-		const fs_check_item *it = &m.items[i];
-		size_t j = 0;
-		if (!it->is_visit)
-			continue;
-		if (it->place < 0) {
-			err = fs_fail(FS_EINPUT, "visit %s has no place: give "
-				      "the site it visits (agenda edit %s "
-				      "--place NAME)", it->ref, it->ref);
-			goto done;
-		}
-		while (j < S && sites_place[j] != it->place)
-			j++;
-		if (j == S) {
-			sites_place[S] = it->place;
-			capacity[S++] = it->capacity;
-		} else if (it->capacity > 0 &&
-			   (capacity[j] <= 0 || it->capacity < capacity[j])) {
-			capacity[j] = it->capacity;
-		}
-	}
-	if (!S) {
-		err = fs_fail(FS_EINPUT, "no visit items in %s: add one per "
-			      "site (agenda add %s --kind visit --place NAME "
-			      "--host H --capacity N ...)", m.info.code,
-			      m.info.code);
-		goto done;
-	}
-	if (options->slots)
-		err = parse_slots(&m, options->slots, &windows, &n_windows);
-	else
-		err = item_windows(&m, &windows, &n_windows);
-	if (err)
-		goto done;
-	qsort(windows, n_windows, sizeof(*windows), window_cmp);
-	for (size_t w = 1; w < n_windows; w++)
-		if (windows[w].day == windows[w - 1].day &&
-		    windows[w].start < windows[w - 1].end) {
-			err = fs_fail(FS_EINPUT, "visit windows overlap on day "
-				      "%d: %02d:%02d-%02d:%02d and "
-				      "%02d:%02d-%02d:%02d; a group can be in "
-				      "one window at a time", windows[w].day,
-				      windows[w - 1].start / 60,
-				      windows[w - 1].start % 60,
-				      windows[w - 1].end / 60,
-				      windows[w - 1].end % 60,
-				      windows[w].start / 60,
-				      windows[w].start % 60,
-				      windows[w].end / 60, windows[w].end % 60);
-			goto done;
-		}
-	/* an item for everyone during a window: no group is free then */
-	for (size_t w = 0; w < n_windows; w++)
-		for (size_t i = 0; i < m.n_items; i++) {
-			const fs_check_item *it = &m.items[i];
-			if (it->is_visit || !it->for_all ||
-			    it->day != windows[w].day ||
-			    it->start >= windows[w].end ||
-			    it->end <= windows[w].start)
-				continue;
-			err = fs_fail(FS_EINPUT, "visit window day %d "
-				      "%02d:%02d-%02d:%02d overlaps %s (day %d "
-				      "%02d:%02d-%02d:%02d), which is for "
-				      "everyone: choose windows outside it%s",
-				      windows[w].day, windows[w].start / 60,
-				      windows[w].start % 60, windows[w].end / 60,
-				      windows[w].end % 60, it->ref, it->day,
-				      it->start / 60, it->start % 60,
-				      it->end / 60, it->end % 60,
-				      options->slots ? "" : " (--slots), or move "
-				      "the visit items");
-			goto done;
-		}
-	/* the result's names, copied: m goes away */
-	out->n_groups = G;
-	out->n_sites = S;
-	out->n_windows = n_windows;
-	out->groups = calloc(G, sizeof(char *));
-	out->sites = calloc(S, sizeof(char *));
-	out->windows = calloc(n_windows, sizeof(char *));
-	out->window_of = malloc(G * S * sizeof(int));
-	group_size = malloc(G * sizeof(long));
-	allowed = malloc((S * n_windows + 1) * sizeof(bool));
-	if (!out->groups || !out->sites || !out->windows || !out->window_of ||
-	    !group_size || !allowed) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t g = 0; g < G; g++) {
-		int index = -1;
-		sched_intern(&m.groups, group_names[g], &index);
-		group_size[g] = size_by_label[index];
-		if (!(out->groups[g] = strdup(group_names[g]))) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			goto done;
-		}
-	}
-	for (size_t j = 0; j < S; j++)
-		if (!(out->sites[j] = strdup(m.places.list[sites_place[j]]))) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			goto done;
-		}
-	for (size_t w = 0; w < n_windows; w++) {
-		if (asprintf(&out->windows[w], "day %d %02d:%02d-%02d:%02d",
-			     windows[w].day, windows[w].start / 60,
-			     windows[w].start % 60, windows[w].end / 60,
-			     windows[w].end % 60) < 0) {
-			out->windows[w] = NULL;
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			goto done;
-		}
-		for (size_t j = 0; j < S; j++)
-			allowed[j * n_windows + w] =
-				reachable(&m, &m.place_list[sites_place[j]],
-					  &windows[w], &options->travel, -1);
-	}
-	if ((err = group_limits(&m, sites_place, S, windows, n_windows,
-				(const char *const *)out->groups, G,
-				&options->travel, allowed, &group_allowed,
-				&window_gap, &site_trip)))
-		goto done;
-	problem.n_groups = G;
-	problem.n_sites = S;
-	problem.n_windows = n_windows;
-	problem.group_size = group_size;
-	problem.site_capacity = capacity;
-	problem.allowed = allowed;
-	problem.group_allowed = group_allowed;
-	problem.window_gap = window_gap;
-	problem.site_trip = site_trip;
-	problem.per_group = options->per_group > 0 ? options->per_group
-						   : (int)S;
-	problem.node_limit = options->node_limit;
-	problem.group_names = (const char *const *)out->groups;
-	problem.site_names = (const char *const *)out->sites;
-	if (options->per_group > 0 && (size_t)options->per_group > S) {
-		err = fs_fail(FS_EINPUT, "--per-group %d: %s has %zu site%s",
-			      options->per_group, m.info.code, S,
-			      S == 1 ? "" : "s");
-		goto done;
-	}
-	if (!options->slots && (size_t)problem.per_group > n_windows) {
-		err = fs_fail(FS_EINPUT, "too few windows: each group visits "
-			      "%d site%s, one per window, but the visit items "
-			      "of %s are at only %zu different time%s; give "
-			      "the windows with --slots 'DAY HH:MM-HH:MM,...' "
-			      "or visit fewer sites with --per-group",
-			      problem.per_group,
-			      problem.per_group == 1 ? "" : "s", m.info.code,
-			      n_windows, n_windows == 1 ? "" : "s");
-		goto done;
-	}
 	/* a rotation that still holds is kept as it is: re-planning without
 	 * a change changes nothing */
-	if (!(previous = malloc((G * S + 1) * sizeof(int)))) {
+	GS = p.G * p.S;
+	if (!(p.previous = malloc((GS + 1) * sizeof(int)))) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
-	has_previous = current_rotation(&m, sites_place, windows, out);
-	memcpy(previous, out->window_of, G * S * sizeof(int));
+	has_previous = current_rotation(&p.m, p.sites_place, p.windows, out);
+	memcpy(p.previous, out->window_of, GS * sizeof(int));
 	if (has_previous && fs_visit_rotation_valid(out->window_of, &problem))
 		out->method = FS_VISITS_KEPT;
 	else if ((err = travel_hint(fs_plan_visits(out->window_of, &problem,
 						   &out->method),
-				    n_windows, window_gap, site_trip,
-				    S, out)) ||
+				    p.n_windows, p.window_gap, p.site_trip,
+				    p.S, out)) ||
 		 /* a new rotation keeps what it can of the old one's
 		  * windows, so fewer items move */
-		 (err = fs_visit_align(out->window_of, previous, &problem)))
+		 (err = fs_visit_align(out->window_of, p.previous, &problem)))
 		goto done;
 	/* the rotation obeys every limit, travel between windows included
 	 * (the planners guarantee it; a rotation that does not is never
@@ -810,22 +863,11 @@ plan_visits(fs_store *store, const char *mission,
 			      "breaks a limit; nothing was changed");
 		goto done;
 	}
-	err = write_visits(store, &m, sites_place, windows, out);
+	err = write_visits(store, &p.m, p.sites_place, p.windows, out);
 done:
 	if (err)
 		fs_visit_result_release(out);
-	sched_release(&m);
-	free(windows);
-	free(group_size);
-	free(capacity);
-	free(size_by_label);
-	free(sites_place);
-	free(allowed);
-	free(group_allowed);
-	free(window_gap);
-	free(site_trip);
-	free(group_names);
-	free(previous);
+	visit_plan_release(&p);
 	return err;
 }
 
