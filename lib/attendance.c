@@ -36,55 +36,24 @@ given(const char *v)
 	return v && *v;
 }
 
+/* A row of attendance, found: whose record it is and where. */
+struct att_row {
+	int64_t registration, mission_id, item; /* item 0: the whole day */
+	char mission_code[65], status[16];
+	bool present;
+};
+
+/* The registration whose mission holds the date: exactly one. */
 static fs_err
-attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
-	       long line, fs_problems *problems, fs_put_outcome *outcome,
-	       char *ref_out)
+find_registration(fs_store *store, const char *const *v, struct att_row *r,
+		  long line, fs_problems *problems)
 {
-	const char *ref = v[FS_ATT_REF], *why;
-	struct mission_info mission = { 0 };
-	size_t before = problems->n;
-	int64_t day = 0, registration = 0, mission_id = 0, item = 0;
-	char mission_code[65] = "", status[16] = "", now[21];
-	bool present = true, has_mission = given(v[FS_ATT_MISSION]);
+	const char *ref = v[FS_ATT_REF];
+	bool has_mission = given(v[FS_ATT_MISSION]);
 	sqlite3_stmt *stmt;
-	fs_err err;
 	int rc, matches = 0;
+	fs_err err;
 
-	*outcome = FS_PUT_UNCHANGED;
-	if (!given(ref))
-		PROBLEM(FS_ATT_REF, "required");
-	if (!given(v[FS_ATT_DATE]))
-		PROBLEM(FS_ATT_DATE, "required");
-	else if ((why = parse_date(v[FS_ATT_DATE], &day)))
-		PROBLEM(FS_ATT_DATE, "'%s': %s", v[FS_ATT_DATE], why);
-	if (given(v[FS_ATT_PRESENT]) &&
-	    (why = parse_yes_no(v[FS_ATT_PRESENT], &present)))
-		PROBLEM(FS_ATT_PRESENT, "'%s': %s", v[FS_ATT_PRESENT], why);
-	if (has_mission) {
-		err = mission_lookup(store, v[FS_ATT_MISSION], &mission);
-		if (err == FS_ENOTFOUND)
-			PROBLEM(FS_ATT_MISSION, "unknown mission '%s'",
-				v[FS_ATT_MISSION]);
-		else if (err)
-			return err;
-	}
-	if (problems->n > before)
-		return FS_EINPUT;
-
-	if ((err = store_stmt(store, Q_PARTICIPANT_BY_REF, &stmt)))
-		return err;
-	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_DONE)
-		PROBLEM(FS_ATT_REF, "unknown participant '%s'", ref);
-	else if (rc != SQLITE_ROW)
-		return store_fail(store, "looking up a participant");
-	if (problems->n > before)
-		return FS_EINPUT;
-
-	/* the registration whose mission holds the date */
 	if ((err = store_stmt(store, Q_ATTEND_REGISTRATION, &stmt)))
 		return err;
 	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
@@ -92,11 +61,11 @@ attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	sqlite3_bind_text(stmt, 3, v[FS_ATT_DATE], -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (matches++ == 0) {
-			registration = sqlite3_column_int64(stmt, 0);
-			snprintf(mission_code, sizeof(mission_code), "%s",
-				 store_text(stmt, 1));
-			mission_id = sqlite3_column_int64(stmt, 2);
-			snprintf(status, sizeof(status), "%s",
+			r->registration = sqlite3_column_int64(stmt, 0);
+			snprintf(r->mission_code, sizeof(r->mission_code),
+				 "%s", store_text(stmt, 1));
+			r->mission_id = sqlite3_column_int64(stmt, 2);
+			snprintf(r->status, sizeof(r->status), "%s",
 				 store_text(stmt, 3));
 		}
 	}
@@ -119,100 +88,187 @@ attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			"which", ref, matches, v[FS_ATT_DATE]);
 		return FS_EINPUT;
 	}
-	if (given(v[FS_ATT_SESSION])) {
-		if ((err = store_stmt(store, Q_ATTEND_ITEM, &stmt)))
-			return err;
-		sqlite3_bind_int64(stmt, 1, mission_id);
-		sqlite3_bind_text(stmt, 2, v[FS_ATT_SESSION], -1,
-				  SQLITE_STATIC);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW) {
-			item = sqlite3_column_int64(stmt, 0);
-			if (strcmp(store_text(stmt, 1), v[FS_ATT_DATE]))
-				PROBLEM(FS_ATT_SESSION, "'%s' is on %s, not %s",
-					v[FS_ATT_SESSION], store_text(stmt, 1),
-					v[FS_ATT_DATE]);
-		}
-		sqlite3_reset(stmt);
-		if (rc == SQLITE_DONE)
-			PROBLEM(FS_ATT_SESSION, "no agenda item '%s' in %s",
-				v[FS_ATT_SESSION], mission_code);
-		else if (rc != SQLITE_ROW)
-			return store_fail(store, "looking up a session");
-		if (problems->n > before)
-			return FS_EINPUT;
+	return FS_OK;
+}
+
+/* The session, when the row names one: an item of the mission that day. */
+static fs_err
+find_session(fs_store *store, const char *const *v, struct att_row *r,
+	     long line, fs_problems *problems)
+{
+	size_t before = problems->n;
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	if (!given(v[FS_ATT_SESSION]))
+		return FS_OK;
+	if ((err = store_stmt(store, Q_ATTEND_ITEM, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, r->mission_id);
+	sqlite3_bind_text(stmt, 2, v[FS_ATT_SESSION], -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		r->item = sqlite3_column_int64(stmt, 0);
+		if (strcmp(store_text(stmt, 1), v[FS_ATT_DATE]))
+			PROBLEM(FS_ATT_SESSION, "'%s' is on %s, not %s",
+				v[FS_ATT_SESSION], store_text(stmt, 1),
+				v[FS_ATT_DATE]);
 	}
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		PROBLEM(FS_ATT_SESSION, "no agenda item '%s' in %s",
+			v[FS_ATT_SESSION], r->mission_code);
+	else if (rc != SQLITE_ROW)
+		return store_fail(store, "looking up a session");
+	return problems->n > before ? FS_EINPUT : FS_OK;
+}
+
+/* The record already there for this registration, day and item: its id
+ * (0: none) and whether it says present. */
+static fs_err
+find_record(fs_store *store, const char *date, const struct att_row *r,
+	    int64_t *id_out, bool *present_out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	*id_out = 0;
+	*present_out = false;
+	if ((err = store_stmt(store, Q_ATTEND_FIND, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, r->registration);
+	sqlite3_bind_text(stmt, 2, date, -1, SQLITE_STATIC);
+	if (r->item)
+		sqlite3_bind_int64(stmt, 3, r->item);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*id_out = sqlite3_column_int64(stmt, 0);
+		*present_out = sqlite3_column_int(stmt, 1) == 1;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(store, "looking up attendance");
+	return FS_OK;
+}
+
+/* Records the row (inside the caller's transaction). */
+static fs_err
+save_record(fs_store *store, const char *date, const struct att_row *r,
+	    fs_put_outcome *outcome)
+{
+	sqlite3_stmt *stmt;
+	int64_t existing;
+	bool was_present;
+	char now[21];
+	fs_err err;
+
+	store_now(now);
+	if ((err = find_record(store, date, r, &existing, &was_present)))
+		return err;
+	if (existing) {
+		if ((err = store_stmt(store, Q_ATTEND_UPDATE, &stmt)))
+			return err;
+		sqlite3_bind_int64(stmt, 1, existing);
+		sqlite3_bind_int(stmt, 2, r->present);
+		sqlite3_bind_text(stmt, 3, now, -1, SQLITE_TRANSIENT);
+	} else {
+		if ((err = store_stmt(store, Q_ATTEND_INSERT, &stmt)))
+			return err;
+		sqlite3_bind_int64(stmt, 1, r->registration);
+		sqlite3_bind_text(stmt, 2, date, -1, SQLITE_STATIC);
+		if (r->item)
+			sqlite3_bind_int64(stmt, 3, r->item);
+		sqlite3_bind_int(stmt, 4, r->present);
+		sqlite3_bind_text(stmt, 5, now, -1, SQLITE_TRANSIENT);
+	}
+	if ((err = store_done(store, stmt, "recording attendance")))
+		return err;
+	if (sqlite3_changes(store->db) > 0)
+		*outcome = existing ? FS_PUT_CHANGED : FS_PUT_ADDED;
+	return FS_OK;
+}
+
+static fs_err
+attendance_put(fs_store *store, const char *const *v, fs_put_mode mode,
+	       long line, fs_problems *problems, fs_put_outcome *outcome,
+	       char *ref_out)
+{
+	const char *ref = v[FS_ATT_REF], *why;
+	struct att_row r = { .present = true };
+	struct mission_info mission = { 0 };
+	size_t before = problems->n;
+	int64_t day = 0;
+	sqlite3_stmt *stmt;
+	fs_err err;
+	int rc;
+
+	*outcome = FS_PUT_UNCHANGED;
+	if (!given(ref))
+		PROBLEM(FS_ATT_REF, "required");
+	if (!given(v[FS_ATT_DATE]))
+		PROBLEM(FS_ATT_DATE, "required");
+	else if ((why = parse_date(v[FS_ATT_DATE], &day)))
+		PROBLEM(FS_ATT_DATE, "'%s': %s", v[FS_ATT_DATE], why);
+	if (given(v[FS_ATT_PRESENT]) &&
+	    (why = parse_yes_no(v[FS_ATT_PRESENT], &r.present)))
+		PROBLEM(FS_ATT_PRESENT, "'%s': %s", v[FS_ATT_PRESENT], why);
+	if (given(v[FS_ATT_MISSION])) {
+		err = mission_lookup(store, v[FS_ATT_MISSION], &mission);
+		if (err == FS_ENOTFOUND)
+			PROBLEM(FS_ATT_MISSION, "unknown mission '%s'",
+				v[FS_ATT_MISSION]);
+		else if (err)
+			return err;
+	}
+	if (problems->n > before)
+		return FS_EINPUT;
+
+	if ((err = store_stmt(store, Q_PARTICIPANT_BY_REF, &stmt)))
+		return err;
+	sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE) {
+		PROBLEM(FS_ATT_REF, "unknown participant '%s'", ref);
+		return FS_EINPUT;
+	} else if (rc != SQLITE_ROW) {
+		return store_fail(store, "looking up a participant");
+	}
+	if ((err = find_registration(store, v, &r, line, problems)) ||
+	    (err = find_session(store, v, &r, line, problems)))
+		return err;
 
 	/* Only confirmed registrations are paid and certified: marking
 	 * anyone else present is a mistake unless forced (a record already
 	 * there, as an export brings back, is kept). */
-	if (present && strcmp(status, "confirmed") && mode != FS_PUT_FORCE) {
-		bool recorded = false;
-		if ((err = store_stmt(store, Q_ATTEND_FIND, &stmt)))
+	if (r.present && strcmp(r.status, "confirmed") &&
+	    mode != FS_PUT_FORCE) {
+		int64_t id;
+		bool recorded;
+		if ((err = find_record(store, v[FS_ATT_DATE], &r, &id,
+				       &recorded)))
 			return err;
-		sqlite3_bind_int64(stmt, 1, registration);
-		sqlite3_bind_text(stmt, 2, v[FS_ATT_DATE], -1, SQLITE_STATIC);
-		if (item)
-			sqlite3_bind_int64(stmt, 3, item);
-		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-			recorded = sqlite3_column_int(stmt, 1) == 1;
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return store_fail(store, "looking up attendance");
 		if (!recorded) {
 			PROBLEM(FS_ATT_REF, "'%s' is %s for %s, not confirmed: "
 				"confirm the registration first ('attend mark "
-				"--force' records it anyway)", ref, status,
-				mission_code);
+				"--force' records it anyway)", ref, r.status,
+				r.mission_code);
 			return FS_EINPUT;
 		}
 	}
 
 	if ((err = fs_store_begin(store)))
 		return err;
-	store_now(now);
-	if ((err = store_stmt(store, Q_ATTEND_FIND, &stmt)))
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, registration);
-	sqlite3_bind_text(stmt, 2, v[FS_ATT_DATE], -1, SQLITE_STATIC);
-	if (item)
-		sqlite3_bind_int64(stmt, 3, item);
-	int64_t existing = 0;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		existing = sqlite3_column_int64(stmt, 0);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		err = store_fail(store, "looking up attendance");
-		goto fail;
+	if ((err = save_record(store, v[FS_ATT_DATE], &r, outcome))) {
+		fs_store_rollback(store);
+		return err;
 	}
-	if (existing) {
-		if ((err = store_stmt(store, Q_ATTEND_UPDATE, &stmt)))
-			goto fail;
-		sqlite3_bind_int64(stmt, 1, existing);
-		sqlite3_bind_int(stmt, 2, present);
-		sqlite3_bind_text(stmt, 3, now, -1, SQLITE_TRANSIENT);
-	} else {
-		if ((err = store_stmt(store, Q_ATTEND_INSERT, &stmt)))
-			goto fail;
-		sqlite3_bind_int64(stmt, 1, registration);
-		sqlite3_bind_text(stmt, 2, v[FS_ATT_DATE], -1, SQLITE_STATIC);
-		if (item)
-			sqlite3_bind_int64(stmt, 3, item);
-		sqlite3_bind_int(stmt, 4, present);
-		sqlite3_bind_text(stmt, 5, now, -1, SQLITE_TRANSIENT);
-	}
-	if ((err = store_done(store, stmt, "recording attendance")))
-		goto fail;
-	if (sqlite3_changes(store->db) > 0)
-		*outcome = existing ? FS_PUT_CHANGED : FS_PUT_ADDED;
 	if (ref_out)
-		snprintf(ref_out, 128, "%s %s %s%s%s", ref, mission_code,
-			 v[FS_ATT_DATE], item ? " " : "",
-			 item ? v[FS_ATT_SESSION] : "");
+		snprintf(ref_out, 128, "%s %s %s%s%s", ref, r.mission_code,
+			 v[FS_ATT_DATE], r.item ? " " : "",
+			 r.item ? v[FS_ATT_SESSION] : "");
 	return fs_store_commit(store);
-fail:
-	fs_store_rollback(store);
-	return err;
 }
 
 static fs_err
