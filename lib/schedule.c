@@ -145,14 +145,108 @@ save_group(fs_store *store, const char *mission, const fs_group_move *move)
 	return err;
 }
 
+/* How many groups: as asked, by the largest size asked, as many as the
+ * confirmed participants (index[0..n-1] in m.people) are in now, or by
+ * the default size. */
+static fs_err
+count_groups(const fs_group_options *options, const struct loaded *m,
+	     const size_t *index, size_t n, int *n_groups_out)
+{
+	int n_groups = 0;
+
+	if (options->n_groups > 0) {
+		n_groups = options->n_groups;
+	} else if (options->max_size > 0) {
+		n_groups = (int)((n + (size_t)options->max_size - 1) /
+				 (size_t)options->max_size);
+	} else {
+		bool *used = calloc(m->groups.n + 1, sizeof(bool));
+		if (!used)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		for (size_t k = 0; k < n; k++)
+			if (m->people[index[k]].group >= 0 &&
+			    !used[m->people[index[k]].group]) {
+				used[m->people[index[k]].group] = true;
+				n_groups++;
+			}
+		free(used);
+		if (!n_groups)
+			n_groups = (int)((n + FS_GROUP_DEFAULT_SIZE - 1) /
+					 FS_GROUP_DEFAULT_SIZE);
+	}
+	if ((size_t)n_groups > n)
+		return fs_fail(FS_EINPUT, "%d group%s for %zu confirmed "
+			       "participant%s: give at most %zu", n_groups,
+			       fs_plural(n_groups), n, n == 1 ? "" : "s", n);
+	*n_groups_out = n_groups;
+	return FS_OK;
+}
+
+/* The people as the planner sees them, each in the group of the plan that
+ * has their current label (current groups named A, B... stay; any other
+ * label is moved). */
+static fs_err
+planner_people(const struct loaded *m, const size_t *index, size_t n,
+	       char (*labels)[17], int n_groups, fs_plan_person *who)
+{
+	int *target = malloc((m->groups.n + 1) * sizeof(int));
+
+	if (!target)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->groups.n; i++) {
+		target[i] = -1;
+		for (int g = 0; g < n_groups && target[i] < 0; g++)
+			if (!strcmp(labels[g], m->groups.list[i]))
+				target[i] = g;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const fs_check_person *p = &m->people[index[k]];
+		who[k] = m->attrs[index[k]];
+		who[k].group = p->group >= 0 ? target[p->group] : -1;
+	}
+	free(target);
+	return FS_OK;
+}
+
+/* The groups' sizes and who moves from one label to another. */
+static fs_err
+list_moves(const struct loaded *m, const size_t *index, const int *planned,
+	   fs_group_plan *out)
+{
+	size_t moves_cap = 0;
+	fs_err err;
+
+	for (size_t k = 0; k < out->n_people; k++) {
+		const fs_check_person *p = &m->people[index[k]];
+		const char *now = p->group >= 0 ? m->groups.list[p->group] : "";
+		fs_group_move *move;
+		out->sizes[planned[k]]++;
+		if (!strcmp(now, out->labels[planned[k]])) {
+			out->n_kept++;
+			continue;
+		}
+		if ((err = sched_grow((void **)&out->moves, &moves_cap,
+				      out->n_moves + 1, sizeof(*move))))
+			return err;
+		move = &out->moves[out->n_moves];
+		if (!(move->ref = strdup(p->ref)))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		snprintf(move->from, sizeof(move->from), "%s", now);
+		snprintf(move->to, sizeof(move->to), "%s",
+			 out->labels[planned[k]]);
+		out->n_moves++;
+	}
+	return FS_OK;
+}
+
 static fs_err
 plan_groups(fs_store *store, const char *mission,
 	    const fs_group_options *options, fs_group_plan *out)
 {
 	struct loaded m;
 	fs_plan_person *who = NULL;
-	size_t *index = NULL, n = 0, moves_cap = 0;
-	int *planned = NULL, *target = NULL, n_groups = 0;
+	size_t *index = NULL, n = 0;
+	int *planned = NULL, n_groups = 0;
 	char (*labels)[17] = NULL;
 	fs_err err;
 
@@ -176,35 +270,8 @@ plan_groups(fs_store *store, const char *mission,
 			      m.info.code, m.info.code);
 		goto done;
 	}
-	if (options->n_groups > 0) {
-		n_groups = options->n_groups;
-	} else if (options->max_size > 0) {
-		n_groups = (int)((n + (size_t)options->max_size - 1) /
-				 (size_t)options->max_size);
-	} else {
-		bool *used = calloc(m.groups.n + 1, sizeof(bool));
-		if (!used) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			goto done;
-		}
-		for (size_t k = 0; k < n; k++)
-			if (m.people[index[k]].group >= 0 &&
-			    !used[m.people[index[k]].group]) {
-				used[m.people[index[k]].group] = true;
-				n_groups++;
-			}
-		free(used);
-		if (!n_groups)
-			n_groups = (int)((n + FS_GROUP_DEFAULT_SIZE - 1) /
-					 FS_GROUP_DEFAULT_SIZE);
-	}
-	if ((size_t)n_groups > n) {
-		err = fs_fail(FS_EINPUT, "%d group%s for %zu confirmed "
-			      "participant%s: give at most %zu", n_groups,
-			      fs_plural(n_groups), n,
-			      n == 1 ? "" : "s", n);
+	if ((err = count_groups(options, &m, index, n, &n_groups)))
 		goto done;
-	}
 	if (!(labels = malloc((size_t)n_groups * sizeof(*labels))) ||
 	    !(out->sizes = calloc((size_t)n_groups, sizeof(long)))) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
@@ -212,51 +279,16 @@ plan_groups(fs_store *store, const char *mission,
 	}
 	for (int g = 0; g < n_groups; g++)
 		group_label((size_t)g, labels[g]);
-	/* current groups named A, B... stay; any other label is moved */
-	if (!(target = malloc((m.groups.n + 1) * sizeof(int)))) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < m.groups.n; i++) {
-		target[i] = -1;
-		for (int g = 0; g < n_groups && target[i] < 0; g++)
-			if (!strcmp(labels[g], m.groups.list[i]))
-				target[i] = g;
-	}
-	for (size_t k = 0; k < n; k++) {
-		const fs_check_person *p = &m.people[index[k]];
-		who[k] = m.attrs[index[k]];
-		who[k].group = p->group >= 0 ? target[p->group] : -1;
-	}
-	if ((err = fs_plan_groups(planned, who, n, n_groups,
+	if ((err = planner_people(&m, index, n, labels, n_groups, who)) ||
+	    (err = fs_plan_groups(planned, who, n, n_groups,
 				  (int)m.categories.n)))
 		goto done;
 	out->n_groups = n_groups;
 	out->n_people = n;
 	out->labels = labels;
 	labels = NULL;
-	for (size_t k = 0; k < n; k++) {
-		const fs_check_person *p = &m.people[index[k]];
-		const char *now = p->group >= 0 ? m.groups.list[p->group] : "";
-		fs_group_move *move;
-		out->sizes[planned[k]]++;
-		if (!strcmp(now, out->labels[planned[k]])) {
-			out->n_kept++;
-			continue;
-		}
-		if ((err = sched_grow((void **)&out->moves, &moves_cap,
-				out->n_moves + 1, sizeof(*move))))
-			goto done;
-		move = &out->moves[out->n_moves];
-		if (!(move->ref = strdup(p->ref))) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			goto done;
-		}
-		snprintf(move->from, sizeof(move->from), "%s", now);
-		snprintf(move->to, sizeof(move->to), "%s",
-			 out->labels[planned[k]]);
-		out->n_moves++;
-	}
+	if ((err = list_moves(&m, index, planned, out)))
+		goto done;
 	for (size_t i = 0; i < out->n_moves && !err && !options->dry_run; i++)
 		err = save_group(store, m.info.code, &out->moves[i]);
 done:
@@ -266,7 +298,6 @@ done:
 	free(who);
 	free(index);
 	free(planned);
-	free(target);
 	free(labels);
 	return err;
 }
