@@ -420,30 +420,16 @@ put_item(fs_store *store, const char **v, fs_put_mode mode,
 	return err;
 }
 
-/* Writes the rotation: one visit item per site and window used. */
-static fs_err
-write_visits(fs_store *store, struct loaded *m, const int *sites_place,
-	     const struct window *windows, fs_visit_result *out)
+/* Which existing item carries each (site, window) used, in chosen (-1:
+ * none, a new one): first the one already there, then any other of the
+ * site (it moves); taken marks the items chosen. */
+static void
+choose_items(const struct loaded *m, const int *sites_place,
+	     const struct window *windows, const fs_visit_result *out,
+	     bool *taken, int *chosen)
 {
 	size_t G = out->n_groups, S = out->n_sites, W = out->n_windows;
-	bool *taken = calloc(m->n_items + 1, sizeof(bool));
-	int *chosen = malloc((S * W + 1) * sizeof(int));
-	const char **templates = calloc(S * FS_ITEM__COUNT + 1, sizeof(char *));
-	char *audience = NULL;
-	size_t audience_cap = 0;
-	fs_err err = FS_OK;
 
-	if (!taken || !chosen || !templates) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	audience_cap = G * 24 + 16;
-	if (!(audience = malloc(audience_cap))) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* which existing item carries each (site, window) used: first the
-	 * one already there, then any other of the site (it moves) */
 	for (size_t k = 0; k < S * W; k++)
 		chosen[k] = -1;
 	for (int pass = 0; pass < 2; pass++)
@@ -470,6 +456,57 @@ write_visits(fs_store *store, struct loaded *m, const int *sites_place,
 					break;
 				}
 			}
+}
+
+/* A new item of a site is like the site's first one: its fields, read
+ * once per site into row (FS_ITEM__COUNT of them), copied into v without
+ * what is the original's own. */
+static fs_err
+like_first_visit(fs_store *store, struct loaded *m, int place,
+		 const char **row, const char **v)
+{
+	struct row_copy copy = { &m->arena, row, false };
+	const char *template_ref = NULL;
+	fs_err err;
+
+	for (size_t k = 0; k < m->n_items && !row[0]; k++)
+		if (m->items[k].is_visit && m->items[k].place == place) {
+			template_ref = m->items[k].ref;
+			break;
+		}
+	if (template_ref &&
+	    (err = fs_agenda_format.each(store, m->info.code, template_ref,
+					 copy_row, &copy)))
+		return err;
+	memcpy(v, row, FS_ITEM__COUNT * sizeof(*v));
+	v[FS_ITEM_REF] = NULL;
+	v[FS_ITEM_DATE] = NULL;
+	/* facilitators stay with the original: the same person cannot be at
+	 * two windows' worth of copies without a check error */
+	v[FS_ITEM_FACILITATORS] = NULL;
+	for (int c = FS_ITEM_UID; c < FS_ITEM__COUNT; c++)
+		v[c] = NULL;
+	return FS_OK;
+}
+
+/* Writes the rotation: one visit item per site and window used. */
+static fs_err
+write_visits(fs_store *store, struct loaded *m, const int *sites_place,
+	     const struct window *windows, fs_visit_result *out)
+{
+	size_t G = out->n_groups, S = out->n_sites, W = out->n_windows;
+	bool *taken = calloc(m->n_items + 1, sizeof(bool));
+	int *chosen = malloc((S * W + 1) * sizeof(int));
+	const char **templates = calloc(S * FS_ITEM__COUNT + 1, sizeof(char *));
+	size_t audience_cap = G * 24 + 16;
+	char *audience = malloc(audience_cap);
+	fs_err err = FS_OK;
+
+	if (!taken || !chosen || !templates || !audience) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	choose_items(m, sites_place, windows, out, taken, chosen);
 	for (size_t j = 0; j < S && !err; j++)
 		for (size_t w = 0; w < W && !err; w++) {
 			const char *v[FS_ITEM__COUNT] = { NULL };
@@ -490,35 +527,12 @@ write_visits(fs_store *store, struct loaded *m, const int *sites_place,
 				 windows[w].start / 60, windows[w].start % 60);
 			snprintf(end, sizeof(end), "%02d:%02d",
 				 windows[w].end / 60, windows[w].end % 60);
-			if (i < 0) {
-				/* a new item, like the site's first one (read
-				 * once per site) */
-				const char **row = &templates[j * FS_ITEM__COUNT];
-				struct row_copy copy = { &m->arena, row, false };
-				const char *template_ref = NULL;
-				for (size_t k = 0; k < m->n_items && !row[0]; k++)
-					if (m->items[k].is_visit &&
-					    m->items[k].place == sites_place[j]) {
-						template_ref = m->items[k].ref;
-						break;
-					}
-				if (template_ref &&
-				    (err = fs_agenda_format.each(
-					     store, m->info.code, template_ref,
-					     copy_row, &copy)))
-					break;
-				memcpy(v, row, sizeof(v));
-				v[FS_ITEM_REF] = NULL;
-				v[FS_ITEM_DATE] = NULL;
-				/* facilitators stay with the original: the
-				 * same person cannot be at two windows' worth
-				 * of copies without a check error */
-				v[FS_ITEM_FACILITATORS] = NULL;
-				for (int c = FS_ITEM_UID; c < FS_ITEM__COUNT; c++)
-					v[c] = NULL;
-			} else {
+			if (i >= 0)
 				v[FS_ITEM_REF] = m->items[i].ref;
-			}
+			else if ((err = like_first_visit(
+					  store, m, sites_place[j],
+					  &templates[j * FS_ITEM__COUNT], v)))
+				break;
 			v[FS_ITEM_MISSION] = m->info.code;
 			v[FS_ITEM_DAY] = day;
 			v[FS_ITEM_START] = start;
