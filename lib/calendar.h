@@ -102,10 +102,13 @@ fs_err cal_feed_travel(struct buf *out, const struct cal_mission *m,
 /* Appends the closing line. */
 fs_err cal_feed_end(struct buf *out);
 
-/* Which feeds an event belongs to. */
+/* Which feeds an event belongs to (feed_audience.c). */
 bool cal_event_for_person(const struct cal_event *e, const char *group,
 			  const char *category);
 bool cal_event_for_group(const struct cal_event *e, const char *group);
 bool cal_event_for_facilitator(const struct cal_event *e, const char *name);
+/* Appends "For: group A, group B" for an audience that names someone;
+ * nothing for "all". */
+fs_err cal_describe_audience(struct buf *out, const char *audience);
 
 #endif

@@ -291,30 +291,6 @@ add_organizer(icalcomponent *ev, const char *name, const char *email)
 
 /* --- events ------------------------------------------------------------ */
 
-/* "For: group A, group B", "For: category lgu-focal"; nothing for an item
- * for everyone, the usual case: only a line that names someone says more
- * than the event's being in the feed (it was "For: everyone" on most
- * events). */
-static fs_err
-describe_audience(struct buf *out, const char *audience)
-{
-	if (!strcmp(audience, "all"))
-		return FS_OK;
-	fs_err err = buf_addf(out, "For: ");
-	const char *p = audience;
-	for (bool first = true; !err && *p; first = false) {
-		size_t n = strcspn(p, ";");
-		const char *colon = memchr(p, ':', n);
-		if (colon)
-			err = buf_addf(out, "%s%.*s %.*s", first ? "" : ", ",
-				       (int)(colon - p), p,
-				       (int)(n - (size_t)(colon - p) - 1),
-				       colon + 1);
-		p += n + (p[n] == ';');
-	}
-	return err;
-}
-
 /* The columns of Q_FEED_ITEMS. */
 enum { I_UID, I_SEQUENCE, I_UPDATED, I_DAY, I_START, I_END,
        I_KIND, I_TITLE, I_MODULE, I_MODULE_TITLE, I_PLACE, I_ADDRESS, I_LAT,
@@ -444,6 +420,44 @@ describe_module(struct buf *out, const char *module, const char *title,
 	return buf_addf(out, "%s: %s\n", module, title);
 }
 
+/* The DESCRIPTION of an event, into text: what it is, the module, who
+ * leads it, the host, who is expected (when not everyone), and whether it
+ * is cancelled or removed. */
+static fs_err
+describe_event(struct buf *text, sqlite3_stmt *row, bool removed,
+	       bool cancelled)
+{
+	const char *facilitators = store_text(row, I_FACILITATORS);
+	fs_err err = FS_OK;
+
+	if (*store_text(row, I_DESCRIPTION))
+		err = buf_addf(text, "%s\n\n", store_text(row, I_DESCRIPTION));
+	if (!err)
+		err = describe_module(text, store_text(row, I_MODULE),
+				      store_text(row, I_MODULE_TITLE),
+				      store_text(row, I_DESCRIPTION));
+	if (!err && *facilitators) {
+		err = buf_addf(text, "Facilitators: ");
+		for (const char *p = facilitators; !err && *p;) {
+			size_t n = strcspn(p, ";");
+			err = buf_addf(text, "%.*s%s", (int)n, p,
+				       p[n] ? ", " : "\n");
+			p += n + (p[n] == ';');
+		}
+	}
+	if (!err && *store_text(row, I_HOST))
+		err = buf_addf(text, "Host: %s\n", store_text(row, I_HOST));
+	if (!err)
+		err = cal_describe_audience(text, store_text(row, I_AUDIENCE));
+	while (text->len && text->data[text->len - 1] == '\n')
+		text->data[--text->len] = '\0';
+	if (!err && (removed || cancelled))
+		err = buf_addf(text, "%s%s", text->len ? "\n\n" : "",
+			       removed ? "Removed from the agenda."
+				       : "This item is cancelled.");
+	return err;
+}
+
 static fs_err
 build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 	    const char *zone, const char *organizer_name,
@@ -501,34 +515,10 @@ build_event(struct cal_event *out, sqlite3_stmt *row, const struct zone *tz,
 					 geo.lat, geo.lon);
 	}
 
-	/* DESCRIPTION: what it is, the module, who leads it, the host, who
-	 * is expected (when not everyone); none when there is nothing */
+	/* DESCRIPTION; none when there is nothing to say */
 	text.len = 0;
-	if (!err && *store_text(row, I_DESCRIPTION))
-		err = buf_addf(&text, "%s\n\n", store_text(row, I_DESCRIPTION));
 	if (!err)
-		err = describe_module(&text, store_text(row, I_MODULE),
-				      store_text(row, I_MODULE_TITLE),
-				      store_text(row, I_DESCRIPTION));
-	if (!err && *facilitators) {
-		err = buf_addf(&text, "Facilitators: ");
-		for (const char *p = facilitators; !err && *p;) {
-			size_t n = strcspn(p, ";");
-			err = buf_addf(&text, "%.*s%s", (int)n, p,
-				       p[n] ? ", " : "\n");
-			p += n + (p[n] == ';');
-		}
-	}
-	if (!err && *store_text(row, I_HOST))
-		err = buf_addf(&text, "Host: %s\n", store_text(row, I_HOST));
-	if (!err)
-		err = describe_audience(&text, store_text(row, I_AUDIENCE));
-	while (text.len && text.data[text.len - 1] == '\n')
-		text.data[--text.len] = '\0';
-	if (!err && (removed || cancelled))
-		err = buf_addf(&text, "%s%s", text.len ? "\n\n" : "",
-			       removed ? "Removed from the agenda."
-				       : "This item is cancelled.");
+		err = describe_event(&text, row, removed, cancelled);
 	if (!err && text.len)
 		icalcomponent_add_property(ev,
 					   icalproperty_new_description(text.data));
@@ -617,27 +607,27 @@ enum { M_ID, M_CODE, M_TITLE, M_CITY, M_ZONE, M_START, M_DAYS,
        M_CONTACT_NAME, M_CONTACT_EMAIL, M_FIRST_ITEM, M_LAST_ITEM,
        M_LAST_CHANGE };
 
-fs_err
-cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
+/* The mission's own row: names, zone, contact, and the days its
+ * VTIMEZONE covers (the mission's days and every item's: removed ones stay
+ * in the feeds, on whatever day they had; not the participants' travel,
+ * which only personal feeds show). */
+static fs_err
+load_mission_row(struct cal_mission *m, fs_store *store, const char *code)
 {
-	struct cal_mission *m = calloc(1, sizeof(*m));
 	sqlite3_stmt *stmt;
 	int64_t first, last, day;
-	fs_err err;
+	fs_err err = FS_OK;
 	int rc;
 
-	*out = NULL;
-	if (!m)
-		return fs_fail(FS_ENOMEM, "out of memory");
 	if ((err = store_stmt(store, Q_FEED_MISSION, &stmt)))
-		goto done;
+		return err;
 	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
 		err = rc == SQLITE_DONE
 			      ? fs_fail(FS_ENOTFOUND, "no mission '%s'", code)
 			      : store_fail(store, "reading the mission");
 		sqlite3_reset(stmt);
-		goto done;
+		return err;
 	}
 	m->id = sqlite3_column_int64(stmt, M_ID);
 	if (!(m->code = dupe(store_text(stmt, M_CODE))) ||
@@ -646,19 +636,14 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	    !(m->zone = dupe(store_text(stmt, M_ZONE))) ||
 	    !(m->last_change = dupe(store_text(stmt, M_LAST_CHANGE))) ||
 	    !(m->contact_name = dupe(store_text(stmt, M_CONTACT_NAME))) ||
-	    !(m->contact_email = dupe(store_text(stmt, M_CONTACT_EMAIL)))) {
-		sqlite3_reset(stmt);
+	    !(m->contact_email = dupe(store_text(stmt, M_CONTACT_EMAIL))))
 		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	/* The VTIMEZONE covers the mission's days and every item (removed
-	 * ones stay in the feeds, on whatever day they had); not the
-	 * participants' travel, which only personal feeds show. */
-	if (parse_date(store_text(stmt, M_START), &first)) {
-		sqlite3_reset(stmt);
+	else if (parse_date(store_text(stmt, M_START), &first))
 		err = fs_fail(FS_EINPUT, "mission '%s' has no readable start",
 			      code);
-		goto done;
+	if (err) {
+		sqlite3_reset(stmt);
+		return err;
 	}
 	last = first + sqlite3_column_int(stmt, M_DAYS) - 1;
 	if (!parse_date(store_text(stmt, M_FIRST_ITEM), &day) && day < first)
@@ -670,25 +655,24 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	m->last_day = last;
 	if (!*m->last_change) {
 		free(m->last_change);
-		if (!(m->last_change = strdup("1970-01-01T00:00:00Z"))) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			goto done;
-		}
+		if (!(m->last_change = strdup("1970-01-01T00:00:00Z")))
+			return fs_fail(FS_ENOMEM, "out of memory");
 	}
-	if ((err = zone_load(&m->tz, m->zone)))
-		goto done;
-	if (!(m->vtimezone = cal_vtimezone(m, first, last, &m->vtimezone_len)) ||
-	    !(m->wide = calloc(1, sizeof(*m->wide)))) {
-		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if ((err = cal_head(m)))
-		goto done;
+	return FS_OK;
+}
+
+/* Every item of the mission, as an event. */
+static fs_err
+load_events(struct cal_mission *m, fs_store *store)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	fs_err err = FS_OK;
+	int rc;
 
 	if ((err = store_stmt(store, Q_FEED_ITEMS, &stmt)))
-		goto done;
+		return err;
 	sqlite3_bind_int64(stmt, 1, m->id);
-	size_t cap = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		if (m->n_events == cap) {
 			struct cal_event *grown = realloc(
@@ -709,13 +693,20 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(store, "reading the agenda");
 	sqlite3_reset(stmt);
-	if (err || (err = collect_names(m)))
-		goto done;
+	return err;
+}
 
-	/* groups of registrations, too: a group with no visit yet still has
-	 * a feed of the sessions for everyone */
+/* The groups of registrations, too: a group with no visit yet still has
+ * a feed of the sessions for everyone. */
+static fs_err
+load_groups(struct cal_mission *m, fs_store *store)
+{
+	sqlite3_stmt *stmt;
+	fs_err err = FS_OK;
+	int rc;
+
 	if ((err = store_stmt(store, Q_FEED_GROUPS, &stmt)))
-		goto done;
+		return err;
 	sqlite3_bind_int64(stmt, 1, m->id);
 	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		err = add_name(&m->groups, &m->n_groups, store_text(stmt, 0),
@@ -723,10 +714,32 @@ cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
 	if (!err && rc != SQLITE_DONE)
 		err = store_fail(store, "reading the groups");
 	sqlite3_reset(stmt);
-	if (err)
-		goto done;
-	if (m->n_groups)
+	if (!err && m->n_groups)
 		qsort(m->groups, m->n_groups, sizeof(char *), compare_names);
+	return err;
+}
+
+fs_err
+cal_mission_load(struct cal_mission **out, fs_store *store, const char *code)
+{
+	struct cal_mission *m = calloc(1, sizeof(*m));
+	fs_err err;
+
+	*out = NULL;
+	if (!m)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((err = load_mission_row(m, store, code)) ||
+	    (err = zone_load(&m->tz, m->zone)))
+		goto done;
+	if (!(m->vtimezone = cal_vtimezone(m, m->first_day, m->last_day,
+					   &m->vtimezone_len)) ||
+	    !(m->wide = calloc(1, sizeof(*m->wide)))) {
+		err = fs_fail(FS_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((err = cal_head(m)) || (err = load_events(m, store)) ||
+	    (err = collect_names(m)) || (err = load_groups(m, store)))
+		goto done;
 
 	/* The digest of what feeds share (publish.c adds a sample personal
 	 * feed to it, for how this build writes one) */
@@ -935,50 +948,4 @@ fs_err
 cal_feed_end(struct buf *out)
 {
 	return buf_add(out, CAL_END_LINE, sizeof(CAL_END_LINE) - 1);
-}
-
-/* Whether the audience names kind:value ("group", "A"). */
-static bool
-audience_has(const char *audience, const char *kind, const char *value)
-{
-	size_t kn = strlen(kind), vn = strlen(value);
-	if (!vn)
-		return false;
-	for (const char *p = audience; *p;) {
-		size_t n = strcspn(p, ";");
-		if (n == kn + 1 + vn && !memcmp(p, kind, kn) && p[kn] == ':' &&
-		    !memcmp(p + kn + 1, value, vn))
-			return true;
-		p += n + (p[n] == ';');
-	}
-	return false;
-}
-
-bool
-cal_event_for_person(const struct cal_event *e, const char *group,
-		     const char *category)
-{
-	return !strcmp(e->audience, "all") ||
-	       audience_has(e->audience, "group", group) ||
-	       audience_has(e->audience, "category", category);
-}
-
-bool
-cal_event_for_group(const struct cal_event *e, const char *group)
-{
-	return !strcmp(e->audience, "all") ||
-	       audience_has(e->audience, "group", group);
-}
-
-bool
-cal_event_for_facilitator(const struct cal_event *e, const char *name)
-{
-	size_t len = strlen(name);
-	for (const char *p = e->facilitators; *p;) {
-		size_t n = strcspn(p, ";");
-		if (n == len && !memcmp(p, name, n))
-			return true;
-		p += n + (p[n] == ';');
-	}
-	return false;
 }
