@@ -20,6 +20,59 @@ parse_count(const char *usage, const char *option, const char *text, int max,
 	return status;
 }
 
+/* The plan as JSON: the groups' sizes and every move. */
+static void
+print_groups_json(const fs_group_plan *plan, const char *mission,
+		  bool dry_run)
+{
+	printf("{\"mission\": ");
+	fs_json_string(stdout, mission);
+	printf(", \"dry_run\": %s, \"groups\": {",
+	       dry_run ? "true" : "false");
+	for (int g = 0; g < plan->n_groups; g++)
+		printf("%s\"%s\": %ld", g ? ", " : "", plan->labels[g],
+		       plan->sizes[g]);
+	printf("}, \"kept\": %zu, \"moves\": [", plan->n_kept);
+	for (size_t i = 0; i < plan->n_moves; i++) {
+		printf("%s\n  {\"ref\": ", i ? "," : "");
+		fs_json_string(stdout, plan->moves[i].ref);
+		printf(", \"from\": ");
+		fs_json_string(stdout, plan->moves[i].from);
+		printf(", \"to\": ");
+		fs_json_string(stdout, plan->moves[i].to);
+		printf("}");
+	}
+	printf("%s]}\n", plan->n_moves ? "\n" : "");
+}
+
+/* The moves (in a dry run), the groups' sizes, and how many kept, joined
+ * or changed their group. */
+static void
+print_groups(const fs_group_plan *plan, const char *mission, bool dry_run)
+{
+	size_t joined = 0;
+
+	if (dry_run)
+		for (size_t i = 0; i < plan->n_moves; i++)
+			printf("%s: %s -> %s\n", plan->moves[i].ref,
+			       *plan->moves[i].from ? plan->moves[i].from
+						    : "(none)",
+			       plan->moves[i].to);
+	for (size_t i = 0; i < plan->n_moves; i++)
+		joined += !*plan->moves[i].from;
+	printf("%s: %zu confirmed participant%s in %d group%s:", mission,
+	       plan->n_people, fs_plural((long)plan->n_people),
+	       plan->n_groups, fs_plural(plan->n_groups));
+	for (int g = 0; g < plan->n_groups && g < 26; g++)
+		printf(" %s %ld", plan->labels[g], plan->sizes[g]);
+	if (plan->n_groups > 26)
+		printf(" ... %s %ld", plan->labels[plan->n_groups - 1],
+		       plan->sizes[plan->n_groups - 1]);
+	printf("\n%s%zu kept their group, %zu joined one, %zu moved\n",
+	       dry_run ? "dry run, nothing saved: " : "", plan->n_kept, joined,
+	       plan->n_moves - joined);
+}
+
 static int
 plan_groups(int argc, char **argv)
 {
@@ -88,48 +141,10 @@ plan_groups(int argc, char **argv)
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);
-	if (global.json) {
-		printf("{\"mission\": ");
-		fs_json_string(stdout, argv[optind]);
-		printf(", \"dry_run\": %s, \"groups\": {",
-		       opts.dry_run ? "true" : "false");
-		for (int g = 0; g < plan.n_groups; g++)
-			printf("%s\"%s\": %ld", g ? ", " : "", plan.labels[g],
-			       plan.sizes[g]);
-		printf("}, \"kept\": %zu, \"moves\": [", plan.n_kept);
-		for (size_t i = 0; i < plan.n_moves; i++) {
-			printf("%s\n  {\"ref\": ", i ? "," : "");
-			fs_json_string(stdout, plan.moves[i].ref);
-			printf(", \"from\": ");
-			fs_json_string(stdout, plan.moves[i].from);
-			printf(", \"to\": ");
-			fs_json_string(stdout, plan.moves[i].to);
-			printf("}");
-		}
-		printf("%s]}\n", plan.n_moves ? "\n" : "");
-	} else {
-		size_t joined = 0;
-		if (opts.dry_run)
-			for (size_t i = 0; i < plan.n_moves; i++)
-				printf("%s: %s -> %s\n", plan.moves[i].ref,
-				       *plan.moves[i].from ? plan.moves[i].from
-							   : "(none)",
-				       plan.moves[i].to);
-		for (size_t i = 0; i < plan.n_moves; i++)
-			joined += !*plan.moves[i].from;
-		printf("%s: %zu confirmed participant%s in %d group%s:",
-		       argv[optind], plan.n_people,
-		       fs_plural((long)plan.n_people), plan.n_groups,
-		       fs_plural(plan.n_groups));
-		for (int g = 0; g < plan.n_groups && g < 26; g++)
-			printf(" %s %ld", plan.labels[g], plan.sizes[g]);
-		if (plan.n_groups > 26)
-			printf(" ... %s %ld", plan.labels[plan.n_groups - 1],
-			       plan.sizes[plan.n_groups - 1]);
-		printf("\n%s%zu kept their group, %zu joined one, %zu moved\n",
-		       opts.dry_run ? "dry run, nothing saved: " : "",
-		       plan.n_kept, joined, plan.n_moves - joined);
-	}
+	if (global.json)
+		print_groups_json(&plan, argv[optind], opts.dry_run);
+	else
+		print_groups(&plan, argv[optind], opts.dry_run);
 	fs_group_plan_release(&plan);
 	return EXIT_OK;
 }
@@ -141,6 +156,62 @@ method_name(fs_visit_method method)
 	       : method == FS_VISITS_SEARCH ? "exhaustive search (exact)"
 					    : "keeping the current rotation, "
 					      "which still holds";
+}
+
+/* The rotation as JSON: one object per visit. */
+static void
+print_rotation_json(const fs_visit_result *r)
+{
+	bool first = true;
+
+	printf("[");
+	for (size_t g = 0; g < r->n_groups; g++)
+		for (size_t j = 0; j < r->n_sites; j++) {
+			int w = r->window_of[g * r->n_sites + j];
+			if (w < 0)
+				continue;
+			printf("%s\n  {\"group\": ", first ? "" : ",");
+			fs_json_string(stdout, r->groups[g]);
+			printf(", \"site\": ");
+			fs_json_string(stdout, r->sites[j]);
+			printf(", \"window\": ");
+			fs_json_string(stdout, r->windows[w]);
+			printf("}");
+			first = false;
+		}
+	printf("%s]\n", first ? "" : "\n");
+}
+
+/* The rotation window by window ("day 1 09:00-10:30: A at Site; B+C at
+ * Other"), then what was planned and saved. */
+static void
+print_rotation(const fs_visit_result *r, const char *mission, bool dry_run)
+{
+	for (size_t w = 0; w < r->n_windows; w++) {
+		int shown = 0;
+		printf("%s:", r->windows[w]);
+		for (size_t j = 0; j < r->n_sites; j++) {
+			bool any = false;
+			for (size_t g = 0; g < r->n_groups; g++)
+				if (r->window_of[g * r->n_sites + j] == (int)w) {
+					printf("%s%s", any ? "+"
+						: shown++ ? "; " : " ",
+					       r->groups[g]);
+					any = true;
+				}
+			if (any)
+				printf(" at %s", term_text(r->sites[j]));
+		}
+		printf("\n");
+	}
+	printf("%s: %zu group%s, %zu site%s, %zu window%s, by %s\n"
+	       "%sagenda: %ld added, %ld changed, %ld unchanged, "
+	       "%ld removed\n", mission, r->n_groups,
+	       fs_plural((long)r->n_groups), r->n_sites,
+	       fs_plural((long)r->n_sites), r->n_windows,
+	       fs_plural((long)r->n_windows), method_name(r->method),
+	       dry_run ? "dry run, nothing saved: " : "", r->added,
+	       r->changed, r->unchanged, r->removed);
 }
 
 static int
@@ -235,52 +306,10 @@ plan_visits(int argc, char **argv)
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);
-	if (global.json) {
-		bool first = true;
-		printf("[");
-		for (size_t g = 0; g < r.n_groups; g++)
-			for (size_t j = 0; j < r.n_sites; j++) {
-				int w = r.window_of[g * r.n_sites + j];
-				if (w < 0)
-					continue;
-				printf("%s\n  {\"group\": ", first ? "" : ",");
-				fs_json_string(stdout, r.groups[g]);
-				printf(", \"site\": ");
-				fs_json_string(stdout, r.sites[j]);
-				printf(", \"window\": ");
-				fs_json_string(stdout, r.windows[w]);
-				printf("}");
-				first = false;
-			}
-		printf("%s]\n", first ? "" : "\n");
-	} else {
-		for (size_t w = 0; w < r.n_windows; w++) {
-			int shown = 0;
-			printf("%s:", r.windows[w]);
-			for (size_t j = 0; j < r.n_sites; j++) {
-				bool any = false;
-				for (size_t g = 0; g < r.n_groups; g++)
-					if (r.window_of[g * r.n_sites + j] ==
-					    (int)w) {
-						printf("%s%s", any ? "+"
-							: shown++ ? "; " : " ",
-						       r.groups[g]);
-						any = true;
-					}
-				if (any)
-					printf(" at %s", term_text(r.sites[j]));
-			}
-			printf("\n");
-		}
-		printf("%s: %zu group%s, %zu site%s, %zu window%s, by %s\n"
-		       "%sagenda: %ld added, %ld changed, %ld unchanged, "
-		       "%ld removed\n", argv[optind], r.n_groups,
-		       fs_plural((long)r.n_groups), r.n_sites,
-		       fs_plural((long)r.n_sites), r.n_windows,
-		       fs_plural((long)r.n_windows), method_name(r.method),
-		       opts.dry_run ? "dry run, nothing saved: " : "", r.added,
-		       r.changed, r.unchanged, r.removed);
-	}
+	if (global.json)
+		print_rotation_json(&r);
+	else
+		print_rotation(&r, argv[optind], opts.dry_run);
 	fs_visit_result_release(&r);
 	return EXIT_OK;
 }
