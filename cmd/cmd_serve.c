@@ -36,6 +36,84 @@ raise_file_limit(void)
 	}
 }
 
+/* --help */
+static void
+serve_help(const char *usage)
+{
+	printf("usage: %s\n\n"
+	       "Serves over HTTP what `publish` wrote into DIR "
+	       "(feeds, pages, schedules),\nand nothing else: "
+	       "only the files DIR/.fieldschool-manifest lists, "
+	       "never\nindex.json.  A publish meanwhile is "
+	       "picked up without a restart.\n\n"
+	       "  --listen ADDR:PORT     where to listen "
+	       "(default 127.0.0.1:8080; [::1]:8080\n"
+	       "                         for IPv6; port 0 picks "
+	       "a free one)\n"
+	       "  --max-connections N    at once, in all "
+	       "(default 1000)\n"
+	       "  --max-per-ip N         at once from one "
+	       "address (default 100; 0: no limit,\n"
+	       "                         for use behind a "
+	       "reverse proxy)\n"
+	       "  --timeout SECONDS      for idle or slow "
+	       "clients (default 30)\n\n"
+	       "Prints an access log line per request on "
+	       "standard output (Common Log\nFormat, personal "
+	       "tokens redacted).  SIGINT, SIGTERM or SIGHUP stops it "
+	       "once the\nrequests in flight are answered.  It "
+	       "speaks plain HTTP: put nginx or Caddy\nin front "
+	       "for HTTPS (see the README).\n",
+	       usage);
+}
+
+/* Serves until a signal says stop, flushing the access log every second. */
+static int
+run_server(const char *dir, const fs_serve_options *opts, const char *usage)
+{
+	fs_server *server = NULL;
+	sigset_t stop;
+	int sig;
+	fs_err err;
+
+	raise_file_limit();
+	/* blocked before any thread starts, so that only sigwait() below
+	 * takes them; a client that hangs up must not kill us */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP); /* the terminal gone: stop as cleanly */
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* the log goes out a line at a time to a terminal; elsewhere in
+	 * blocks, flushed at least every second (below): a write per
+	 * request would cost more than the request */
+	setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 1 << 16);
+	if ((err = fs_serve_open(&server, dir)))
+		return cmd_fail(err);
+	if ((err = fs_serve_start(server, opts))) {
+		fs_serve_close(server, 0);
+		/* FS_EINPUT: --listen is no address */
+		return err == FS_EINPUT ? cmd_usage_error(usage, "%s",
+							  fs_errdetail())
+					: cmd_fail(err);
+	}
+	fprintf(stderr, "fieldschool: serving %s at http://%s/\n", dir,
+		fs_serve_address(server));
+	if (fs_serve_max_connections(server) < opts->max_connections)
+		fprintf(stderr, "fieldschool: note: at most %u connection%s at "
+			"once: the limit of open files (ulimit -n) allows no "
+			"more\n", fs_serve_max_connections(server),
+			fs_serve_max_connections(server) == 1 ? "" : "s");
+	struct timespec second = { 1, 0 };
+	while ((sig = sigtimedwait(&stop, NULL, &second)) < 0)
+		fflush(stdout);
+	fprintf(stderr, "fieldschool: %s: stopping\n", strsignal(sig));
+	fs_serve_close(server, GRACE_SECONDS);
+	fflush(stdout);
+	return EXIT_OK;
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -57,11 +135,8 @@ cmd_serve(int argc, char **argv)
 				  .timeout = 30,
 				  .log = print_line };
 	const char *dir = NULL;
-	fs_server *server = NULL;
 	long number;
-	int c, status, sig;
-	sigset_t stop;
-	fs_err err;
+	int c, status;
 
 	optind = 0;
 	opterr = 0;
@@ -95,31 +170,7 @@ cmd_serve(int argc, char **argv)
 			opts.timeout = (unsigned)number;
 			break;
 		case 'h':
-			printf("usage: %s\n\n"
-			       "Serves over HTTP what `publish` wrote into DIR "
-			       "(feeds, pages, schedules),\nand nothing else: "
-			       "only the files DIR/.fieldschool-manifest lists, "
-			       "never\nindex.json.  A publish meanwhile is "
-			       "picked up without a restart.\n\n"
-			       "  --listen ADDR:PORT     where to listen "
-			       "(default 127.0.0.1:8080; [::1]:8080\n"
-			       "                         for IPv6; port 0 picks "
-			       "a free one)\n"
-			       "  --max-connections N    at once, in all "
-			       "(default 1000)\n"
-			       "  --max-per-ip N         at once from one "
-			       "address (default 100; 0: no limit,\n"
-			       "                         for use behind a "
-			       "reverse proxy)\n"
-			       "  --timeout SECONDS      for idle or slow "
-			       "clients (default 30)\n\n"
-			       "Prints an access log line per request on "
-			       "standard output (Common Log\nFormat, personal "
-			       "tokens redacted).  SIGINT, SIGTERM or SIGHUP stops it "
-			       "once the\nrequests in flight are answered.  It "
-			       "speaks plain HTTP: put nginx or Caddy\nin front "
-			       "for HTTPS (see the README).\n",
-			       usage);
+			serve_help(usage);
 			return EXIT_OK;
 		default:
 			return cmd_usage_error(usage, "%s: unknown option or "
@@ -133,40 +184,5 @@ cmd_serve(int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error(usage, "'%s': unexpected argument",
 				       argv[optind]);
-	raise_file_limit();
-	/* blocked before any thread starts, so that only sigwait() below
-	 * takes them; a client that hangs up must not kill us */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP); /* the terminal gone: stop as cleanly */
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	/* the log goes out a line at a time to a terminal; elsewhere in
-	 * blocks, flushed at least every second (below): a write per
-	 * request would cost more than the request */
-	setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 1 << 16);
-	if ((err = fs_serve_open(&server, dir)))
-		return cmd_fail(err);
-	if ((err = fs_serve_start(server, &opts))) {
-		fs_serve_close(server, 0);
-		/* FS_EINPUT: --listen is no address */
-		return err == FS_EINPUT ? cmd_usage_error(usage, "%s",
-							  fs_errdetail())
-					: cmd_fail(err);
-	}
-	fprintf(stderr, "fieldschool: serving %s at http://%s/\n", dir,
-		fs_serve_address(server));
-	if (fs_serve_max_connections(server) < opts.max_connections)
-		fprintf(stderr, "fieldschool: note: at most %u connection%s at "
-			"once: the limit of open files (ulimit -n) allows no "
-			"more\n", fs_serve_max_connections(server),
-			fs_serve_max_connections(server) == 1 ? "" : "s");
-	struct timespec second = { 1, 0 };
-	while ((sig = sigtimedwait(&stop, NULL, &second)) < 0)
-		fflush(stdout);
-	fprintf(stderr, "fieldschool: %s: stopping\n", strsignal(sig));
-	fs_serve_close(server, GRACE_SECONDS);
-	fflush(stdout);
-	return EXIT_OK;
+	return run_server(dir, &opts, usage);
 }
