@@ -259,6 +259,57 @@ print_try(const char *db, const char *mission)
 	free(program);
 }
 
+/* Every output of the demo into dir: the CSV files, the feeds and pages
+ * (DIR/feeds), the rosters. */
+static fs_err
+write_outputs(fs_store *store, const char *dir, struct summary *summary)
+{
+	char path[4096 + 32];
+	fs_err err;
+
+	summary->store = store;
+	summary->dir = dir;
+	if ((err = fs_missions_format.each(store, NULL, NULL, export_mission,
+					   summary)))
+		return err;
+	snprintf(path, sizeof(path), "%s/missions.csv", dir);
+	if ((err = fs_export_file(store, &fs_missions_format, NULL, path)))
+		return err;
+	summary->files++;
+
+	/* calendar feeds and pages of the three missions, addressed as
+	 * `fieldschool serve --dir DIR/feeds` serves them by default, so
+	 * that their subscribe links and QR codes work on this machine */
+	{
+		const char *codes[8];
+		fs_publish_stats stats;
+		fs_publish_options opts = { 0 };
+		for (int i = 0; i < summary->n_codes; i++)
+			codes[i] = summary->codes[i];
+		snprintf(path, sizeof(path), "%s/feeds", dir);
+		opts.dir = path;
+		opts.base_url = DEMO_BASE_URL;
+		if ((err = fs_publish(store, codes, (size_t)summary->n_codes,
+				      &opts, &stats)))
+			return err;
+		printf("published %ld calendar feed%s and %ld page%s in %s/ "
+		       "(for %s)\n", stats.feeds, fs_plural(stats.feeds),
+		       stats.pages, fs_plural(stats.pages), path,
+		       DEMO_BASE_URL);
+	}
+	/* rosters: DIR/roster-MISSION.xlsx, one workbook per mission */
+	for (int i = 0; i < summary->n_codes; i++) {
+		const char *one[1] = { summary->codes[i] };
+		fs_roster_stats stats;
+		snprintf(path, sizeof(path), "%s/roster-%s.xlsx", dir,
+			 summary->codes[i]);
+		if ((err = fs_roster_write(store, path, one, 1, &stats)))
+			return err;
+		summary->files++;
+	}
+	return FS_OK;
+}
+
 int
 cmd_demo(int argc, char **argv)
 {
@@ -272,7 +323,7 @@ cmd_demo(int argc, char **argv)
 	const char *dir = "fieldschool-demo";
 	fs_problems problems = FS_PROBLEMS_INIT;
 	struct summary summary = { 0 };
-	char db[4096], tmp_db[4096 + 32], path[4096 + 32];
+	char db[4096], tmp_db[4096 + 32];
 	fs_store *store = NULL;
 	struct stat st;
 	bool force = false;
@@ -334,47 +385,8 @@ cmd_demo(int argc, char **argv)
 	if ((err = plan_missions(store)))
 		goto done;
 	printf("\n");
-	summary.store = store;
-	summary.dir = dir;
-	if ((err = fs_missions_format.each(store, NULL, NULL, export_mission,
-					   &summary)))
+	if ((err = write_outputs(store, dir, &summary)))
 		goto done;
-	snprintf(path, sizeof(path), "%s/missions.csv", dir);
-	if ((err = fs_export_file(store, &fs_missions_format, NULL, path)))
-		goto done;
-	summary.files++;
-
-	/* calendar feeds and pages of the three missions, addressed as
-	 * `fieldschool serve --dir DIR/feeds` serves them by default, so
-	 * that their subscribe links and QR codes work on this machine */
-	{
-		const char *codes[8];
-		fs_publish_stats stats;
-		fs_publish_options opts = { 0 };
-		for (int i = 0; i < summary.n_codes; i++)
-			codes[i] = summary.codes[i];
-		snprintf(path, sizeof(path), "%s/feeds", dir);
-		opts.dir = path;
-		opts.base_url = DEMO_BASE_URL;
-		if ((err = fs_publish(store, codes, (size_t)summary.n_codes,
-				      &opts, &stats)))
-			goto done;
-		printf("published %ld calendar feed%s and %ld page%s in %s/ "
-		       "(for %s)\n", stats.feeds, fs_plural(stats.feeds),
-		       stats.pages, fs_plural(stats.pages), path,
-		       DEMO_BASE_URL);
-	}
-	/* --- rosters: DIR/roster-MISSION.xlsx, one workbook per mission --- */
-	for (int i = 0; i < summary.n_codes; i++) {
-		const char *one[1] = { summary.codes[i] };
-		fs_roster_stats stats;
-		snprintf(path, sizeof(path), "%s/roster-%s.xlsx", dir,
-			 summary.codes[i]);
-		if ((err = fs_roster_write(store, path, one, 1, &stats)))
-			goto done;
-		summary.files++;
-	}
-	/* --- end of rosters --- */
 
 	fs_store_close(store);
 	store = NULL;
