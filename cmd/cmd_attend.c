@@ -68,9 +68,9 @@ attend_mark(int argc, char **argv)
 	const char *values[FS_ATT__COUNT] = { NULL };
 	fs_problems problems = FS_PROBLEMS_INIT;
 	fs_store *store = NULL;
-	long added = 0, changed = 0, unchanged = 0;
+	fs_import_stats counts;
 	int c, status;
-	fs_err err = FS_OK;
+	fs_err err;
 
 	values[FS_ATT_PRESENT] = "yes";
 	optind = 0;
@@ -116,53 +116,26 @@ attend_mark(int argc, char **argv)
 				       "ref");
 	if ((status = cmd_open_store(&store, 0)))
 		return status;
-	if ((err = fs_store_begin(store)))
-		goto done;
-	for (int i = optind; i < argc; i++) {
-		fs_put_outcome outcome;
-		size_t before = problems.n;
-		fs_err one;
-		values[FS_ATT_REF] = argv[i];
-		one = fs_attendance_format.put(store, values, mode, 0,
-					       &problems, &outcome, NULL);
-		/* the problems of this ref, named after it */
-		for (size_t k = before; k < problems.n; k++)
-			fprintf(stderr, "fieldschool: %s: %s: %s\n", argv[i],
-				problems.items[k].column
-					? problems.items[k].column
-					: "ref",
-				problems.items[k].reason);
-		if (one == FS_EINPUT) {
-			err = FS_EINPUT;
-			continue;
-		}
-		if (one) {
-			err = one;
-			break;
-		}
-		added += outcome == FS_PUT_ADDED;
-		changed += outcome == FS_PUT_CHANGED;
-		unchanged += outcome == FS_PUT_UNCHANGED;
-	}
-	if (err) {
-		fs_store_rollback(store);
-		if (err == FS_EINPUT)
-			fs_fail(FS_EINPUT, "%zu problem%s: nothing recorded",
-				problems.n, problems.n == 1 ? "" : "s");
-		goto done;
-	}
-	err = fs_store_commit(store);
-done:
-	if (err) {
+	err = fs_attendance_mark(store, (const char *const *)argv + optind,
+				 (size_t)(argc - optind), values, mode,
+				 &problems, &counts);
+	/* each problem named after its ref */
+	for (size_t k = 0; k < problems.n; k++)
+		fprintf(stderr, "fieldschool: %s: %s: %s\n",
+			argv[optind + problems.items[k].line - 1],
+			problems.items[k].column ? problems.items[k].column
+						 : "ref",
+			problems.items[k].reason);
+	if (err)
 		status = cmd_fail(err);
-	} else if (global.json) {
+	else if (global.json)
 		printf("{\"added\": %ld, \"changed\": %ld, \"unchanged\": "
-		       "%ld}\n", added, changed, unchanged);
-	} else {
+		       "%ld}\n", counts.added, counts.changed, counts.unchanged);
+	else
 		printf("%s %s: %ld added, %ld changed, %ld unchanged\n",
 		       values[FS_ATT_PRESENT][0] == 'y' ? "present" : "absent",
-		       values[FS_ATT_DATE], added, changed, unchanged);
-	}
+		       values[FS_ATT_DATE], counts.added, counts.changed,
+		       counts.unchanged);
 	fs_problems_release(&problems);
 	fs_store_close(store);
 	return status;

@@ -318,6 +318,45 @@ const fs_format fs_attendance_format = {
 	attendance_put, attendance_each, attendance_identity,
 };
 
+fs_err
+fs_attendance_mark(fs_store *store, const char *const *refs, size_t n,
+		   const char **values, fs_put_mode mode, fs_problems *problems,
+		   fs_import_stats *counts)
+{
+	fs_err err;
+
+	memset(counts, 0, sizeof(*counts));
+	if ((err = fs_store_begin(store)))
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		fs_put_outcome outcome;
+		fs_err one;
+		values[FS_ATT_REF] = refs[i];
+		one = attendance_put(store, values, mode, (long)i + 1, problems,
+				     &outcome, NULL);
+		if (one == FS_EINPUT) {
+			err = FS_EINPUT;
+			continue;
+		}
+		if (one) {
+			err = one;
+			break;
+		}
+		counts->rows++;
+		counts->added += outcome == FS_PUT_ADDED;
+		counts->changed += outcome == FS_PUT_CHANGED;
+		counts->unchanged += outcome == FS_PUT_UNCHANGED;
+	}
+	if (err) {
+		fs_store_rollback(store);
+		if (err == FS_EINPUT)
+			fs_fail(FS_EINPUT, "%zu problem%s: nothing recorded",
+				problems->n, problems->n == 1 ? "" : "s");
+		return err;
+	}
+	return fs_store_commit(store);
+}
+
 /* --- certificates ---------------------------------------------------------- */
 
 const fs_column fs_certificate_columns[FS_CERT__COUNT] = {

@@ -37,6 +37,17 @@ enum fs_attendance_column {
 
 extern const fs_format fs_attendance_format;
 
+/*
+ * Marks each of refs[0..n-1] as the row values says (values[FS_ATT_REF]
+ * is set to each in turn), all or nothing: one transaction, and nothing
+ * recorded when any ref has a problem.  The problems of refs[i] carry the
+ * line i + 1; FS_EINPUT when there are any.  counts: rows marked, and how
+ * many records were added, changed or unchanged.
+ */
+fs_err fs_attendance_mark(fs_store *store, const char *const *refs, size_t n,
+			  const char **values, fs_put_mode mode,
+			  fs_problems *problems, fs_import_stats *counts);
+
 /* The columns of a certificates list. */
 enum fs_certificate_column {
 	FS_CERT_REF,
