@@ -2,7 +2,7 @@
  * pdf.h - PDF documents with cairo and pango (lib-internal): a document
  * streamed page by page to a FILE, text fitted into boxes, QR codes.
  *
- * badge.c and certificate.c draw with these; with pdf.c they are the only
+ * badge.c and certificate*.c draw with these; with pdf.c they are the only
  * files that include cairo and pango.  Text is shaped by HarfBuzz through
  * pango (Arabic joins, Devanagari conjuncts), in fonts named explicitly so
  * that every machine gives the same result; cairo embeds the subsets used.
