@@ -1,6 +1,7 @@
 /* pdf.c - PDF documents with cairo and pango: streamed pages, fitted text,
  * QR codes. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,73 @@ write_out(void *closure, const unsigned char *data, unsigned int length)
 		return CAIRO_STATUS_WRITE_ERROR;
 	}
 	return CAIRO_STATUS_SUCCESS;
+}
+
+/* --- CFF fonts, one at a time --------------------------------------------- */
+
+/*
+ * cairo 1.16 reads the whole CFF table of a CFF (PostScript-flavoured
+ * OpenType) font into memory, twice in each document that uses the font:
+ * when a page first shows one of its glyphs (to see whether it is a CID
+ * font) and when the document ends (to subset it).  For the Noto CJK
+ * fonts that is 24 MB each time (Noto Serif CJK Bold, the names), the
+ * other fonts we name being TrueType.  Certificates write two documents
+ * at once (all.pdf and a person's own file, in two threads), and
+ * sometimes three: with CJK names together (they sort last), two copies
+ * were in memory at once, and the peak rose with the number of names.
+ *
+ * So the texts remember which CFF fonts they are drawn with, a document
+ * which ones it used, and a page that brings the document a CFF font, or
+ * the end of a document that used one, holds cff_lock: one such table in
+ * memory at a time, in all threads.  Other pages and documents do not
+ * wait.  A font is known by HarfBuzz's face (pango keeps one per font
+ * file and thread); the first 63 faces get a bit of their own, the others
+ * share the last one.
+ */
+static pthread_mutex_t cff_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t cff_faces_lock = PTHREAD_MUTEX_INITIALIZER;
+static const void *cff_faces[63];
+static int n_cff_faces;
+
+/* The bit of font when it is a CFF font, else 0. */
+static uint64_t
+cff_bit(PangoFont *font)
+{
+	hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
+	if (!hb)
+		return 0;
+	hb_face_t *face = hb_font_get_face(hb);
+	hb_blob_t *cff = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
+	hb_blob_t *cff2 = hb_face_reference_table(face,
+						  HB_TAG('C', 'F', 'F', '2'));
+	bool is_cff = hb_blob_get_length(cff) || hb_blob_get_length(cff2);
+	hb_blob_destroy(cff);
+	hb_blob_destroy(cff2);
+	if (!is_cff)
+		return 0;
+	int i;
+	pthread_mutex_lock(&cff_faces_lock);
+	for (i = 0; i < n_cff_faces && cff_faces[i] != face; i++)
+		;
+	if (i == n_cff_faces && n_cff_faces < 63)
+		cff_faces[n_cff_faces++] = face;
+	pthread_mutex_unlock(&cff_faces_lock);
+	return (uint64_t)1 << i;
+}
+
+/* The CFF fonts a laid-out text is drawn with. */
+static uint64_t
+layout_cff(PangoLayout *layout)
+{
+	PangoLayoutIter *iter = pango_layout_get_iter(layout);
+	uint64_t fonts = 0;
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(iter);
+		if (run)
+			fonts |= cff_bit(run->item->analysis.font);
+	} while (pango_layout_iter_next_run(iter));
+	pango_layout_iter_free(iter);
+	return fonts;
 }
 
 /* --- fitted texts, kept -------------------------------------------------- */
@@ -46,6 +114,7 @@ struct fitted {
 	double height;     /* what pdf_text() returns */
 	bool clip;         /* clip to the box cx, cy, cw, ch (a last guard) */
 	double cx, cy, cw, ch;
+	uint64_t cff;      /* the CFF fonts it is drawn with (cff_bit) */
 };
 
 struct pdf_texts {
@@ -150,7 +219,14 @@ pdf_open_cr(struct pdf *pdf, cairo_t *cr)
 fs_err
 pdf_page(struct pdf *pdf)
 {
+	/* the page is drawn into the PDF now, its fonts looked at */
+	bool new_cff = pdf->cff_new != 0;
+	if (new_cff)
+		pthread_mutex_lock(&cff_lock);
 	cairo_show_page(pdf->cr);
+	if (new_cff)
+		pthread_mutex_unlock(&cff_lock);
+	pdf->cff_new = 0;
 	pdf->pages++;
 	if (pdf->write_failed || cairo_status(pdf->cr) != CAIRO_STATUS_SUCCESS)
 		return fs_fail(FS_EIO, "writing a PDF page: %s",
@@ -170,7 +246,13 @@ pdf_close(struct pdf *pdf)
 		cairo_destroy(pdf->cr);
 	}
 	if (pdf->surface) {
+		/* the fonts are subset now */
+		bool cff = pdf->cff_used != 0;
+		if (cff)
+			pthread_mutex_lock(&cff_lock);
 		cairo_surface_finish(pdf->surface);
+		if (cff)
+			pthread_mutex_unlock(&cff_lock);
 		if (status == CAIRO_STATUS_SUCCESS)
 			status = cairo_surface_status(pdf->surface);
 		cairo_surface_destroy(pdf->surface);
@@ -495,6 +577,7 @@ fitted_text(struct pdf_texts *t, const char *text, const struct pdf_style *st,
 	f->h = h;
 	f->valign = valign;
 	fit(f, f->layout, text, st, w, h, valign);
+	f->cff = layout_cff(f->layout);
 	return f;
 }
 
@@ -508,6 +591,8 @@ pdf_text(struct pdf *pdf, const char *text, const struct pdf_style *st,
 					     valign);
 	if (!f)
 		return 0;
+	pdf->cff_new |= f->cff & ~pdf->cff_used;
+	pdf->cff_used |= f->cff;
 	cairo_t *cr = pdf->cr;
 	cairo_save(cr);
 	if (f->clip) {

@@ -2,7 +2,7 @@
  * pdf.h - PDF documents with cairo and pango (lib-internal): a document
  * streamed page by page to a FILE, text fitted into boxes, QR codes.
  *
- * badge.c and certificate.c draw with these; with pdf.c they are the only
+ * badge.c and certificate*.c draw with these; with pdf.c they are the only
  * files that include cairo and pango.  Text is shaped by HarfBuzz through
  * pango (Arabic joins, Devanagari conjuncts), in fonts named explicitly so
  * that every machine gives the same result; cairo embeds the subsets used.
@@ -45,6 +45,9 @@ struct pdf {
 	FILE *out;
 	bool write_failed;
 	size_t pages;
+	/* the CFF fonts drawn with (pdf.c): in the document, new on the
+	 * page */
+	uint64_t cff_used, cff_new;
 };
 
 /* Starts a document of pages w x h points written to out as it goes.
@@ -65,7 +68,9 @@ void pdf_thread_done(void);
  * surfaces); pdf_close() then only lets go of cr.  FS_ENOMEM. */
 fs_err pdf_open_cr(struct pdf *pdf, cairo_t *cr);
 /* Ends the page drawn so far and starts the next one.  FS_EIO when
- * writing failed. */
+ * writing failed.  This and pdf_close() wait for one another in all
+ * threads when they embed a CFF font (pdf.c: cairo reads its whole
+ * table, 24 MB for Noto Serif CJK). */
 fs_err pdf_page(struct pdf *pdf);
 /* Finishes the document (the last page must have been ended) and frees
  * it.  FS_EIO when writing failed.  Safe on a document never opened. */

@@ -2,7 +2,7 @@
  * test_pdf.c - lib/pdf.c: text fitted into a box never leaves it.  Each
  * text is drawn into a cairo recording surface, whose ink extents (what
  * the glyphs really cover) must lie inside the box; and a short text is
- * drawn at its full size.
+ * drawn at its full size; texts in CFF fonts are noticed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -161,6 +161,32 @@ fitted_text_is_reused(void **state)
 	}
 }
 
+/* Texts in a CFF font (Noto Serif CJK; the others we name are TrueType)
+ * mark their document and the page that first used one: pdf_page() and
+ * pdf_close() then subset such fonts one thread at a time. */
+static void
+cff_fonts_are_noticed(void **state)
+{
+	(void)state;
+	struct pdf_style st = { PDF_SERIF, 24, 15, 2, PANGO_WEIGHT_BOLD, false,
+				PDF_CENTER, 0, 0 };
+	struct pdf pdf;
+	cairo_surface_t *rec;
+
+	recording(&pdf, &rec);
+	pdf_text(&pdf, "Ma. del Carmen Santa Ana", &st, 0, 0, 200, 30,
+		 PDF_TOP);
+	pdf_text(&pdf, "محمد العلي", &st, 0, 40, 200, 30, PDF_TOP);
+	assert_true(pdf.cff_used == 0 && pdf.cff_new == 0);
+	pdf_text(&pdf, "王小明", &st, 0, 80, 200, 30, PDF_TOP);
+	assert_true(pdf.cff_used != 0 && pdf.cff_new == pdf.cff_used);
+	uint64_t cjk = pdf.cff_used;
+	pdf.cff_new = 0; /* as pdf_page() leaves it */
+	pdf_text(&pdf, "李小龍", &st, 0, 120, 200, 30, PDF_TOP);
+	assert_true(pdf.cff_used == cjk && pdf.cff_new == 0);
+	release(&pdf, rec);
+}
+
 int
 main(void)
 {
@@ -168,6 +194,7 @@ main(void)
 		cmocka_unit_test(text_stays_in_box),
 		cmocka_unit_test(short_text_keeps_its_size),
 		cmocka_unit_test(fitted_text_is_reused),
+		cmocka_unit_test(cff_fonts_are_noticed),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	fs_handouts_cleanup();
