@@ -60,10 +60,11 @@
 	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
 	"coalesce(?18, audience), coalesce(?19, description)"
 
-/* 64 rows of (key, line) for one INSERT */
+/* 128 rows of (key, line) for one INSERT */
 #define KEYS_4 "(?, ?), (?, ?), (?, ?), (?, ?)"
 #define KEYS_16 KEYS_4 ", " KEYS_4 ", " KEYS_4 ", " KEYS_4
 #define KEYS_64 KEYS_16 ", " KEYS_16 ", " KEYS_16 ", " KEYS_16
+#define KEYS_128 KEYS_64 ", " KEYS_64
 
 const char *const fs_queries[Q__COUNT] = {
 	/* categories and curriculum modules */
@@ -713,6 +714,6 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_IMPORT_KEY_CLEAR] = "DELETE FROM temp.import_key",
 	/* IMPORT_KEY_BATCH (store.h) rows at once */
 	[Q_IMPORT_KEY_ADD] =
-		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_64,
+		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_128,
 	[Q_IMPORT_KEY_LINE] = "SELECT line FROM temp.import_key WHERE key = ?1",
 };

@@ -272,7 +272,7 @@ store_import_end(fs_store *store)
  * file) spares the look-up of a key that cannot be there: in a file with
  * no repeated rows, nearly every key.
  */
-#define IMPORT_KEY_BATCH 64
+#define IMPORT_KEY_BATCH 128
 #define IMPORT_KEY_BITS (1u << 24)
 
 struct import_keys {
@@ -306,7 +306,8 @@ store_import_key(fs_store *store, const char *key, long line,
 		 long *first_out)
 {
 	struct import_keys *k = store->import_keys;
-	uint64_t h = hash_bytes(key, strlen(key), 0);
+	size_t len = strlen(key);
+	uint64_t h = hash_bytes(key, len, 0);
 	uint32_t bit[2] = { (uint32_t)h & (IMPORT_KEY_BITS - 1),
 			    (uint32_t)(h >> 32) & (IMPORT_KEY_BITS - 1) };
 	sqlite3_stmt *stmt = NULL;
@@ -336,7 +337,10 @@ store_import_key(fs_store *store, const char *key, long line,
 	}
 	for (int i = 0; i < 2; i++)
 		k->bloom[bit[i] / 8] |= (unsigned char)(1u << (bit[i] % 8));
-	snprintf(k->keys[k->n], sizeof(k->keys[k->n]), "%s", key);
+	if (len >= sizeof(k->keys[k->n]))
+		len = sizeof(k->keys[k->n]) - 1;
+	memcpy(k->keys[k->n], key, len);
+	k->keys[k->n][len] = '\0';
 	k->lines[k->n++] = line;
 	return k->n == IMPORT_KEY_BATCH ? import_keys_write(store, k) : FS_OK;
 }
