@@ -122,7 +122,7 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		err = FS_EINPUT;
 		goto done;
 	}
-	if ((err = store_import_start(store)))
+	if ((err = store_import_start(store, format->checks_parents)))
 		goto done;
 	keyed = true;
 	if ((err = fs_store_begin(store)))

@@ -585,6 +585,7 @@ participant_identity(const char *const *v, char *buf, size_t size)
 const fs_format fs_participants_format = {
 	"participants", "participant", columns, FS_PART__COUNT,
 	participant_put, participant_each, participant_identity,
+	true, /* category, person and mission are each looked up */
 };
 
 fs_err

@@ -216,7 +216,7 @@ store_zone(fs_store *store, const char *name, const struct zone **out)
 }
 
 fs_err
-store_import_start(fs_store *store)
+store_import_start(fs_store *store, bool checks_parents)
 {
 	sqlite3_stmt *stmt = NULL;
 	fs_err err;
@@ -230,6 +230,16 @@ store_import_start(fs_store *store)
 			return err;
 		store->is_lean = true;
 	}
+	/* SQLite's own check of each reference looks up the parent row that
+	 * put() has just looked up (a tenth of a participant import): off
+	 * when put() checks them all.  Like temp_store, the pragma does
+	 * nothing inside a transaction. */
+	if (checks_parents && store->depth == 0 && !store->is_unchecked) {
+		if ((err = exec(store, "PRAGMA foreign_keys=OFF",
+				"turning foreign keys off")))
+			goto fail;
+		store->is_unchecked = true;
+	}
 	free(store->import_refs);
 	store->import_refs = NULL;
 	store->has_no_refs = false;
@@ -240,8 +250,11 @@ store_import_start(fs_store *store)
 	    (err = store_done(store, stmt, "creating a temporary table")) ||
 	    (err = store_stmt(store, Q_IMPORT_KEY_CLEAR, &stmt)) ||
 	    (err = store_done(store, stmt, "emptying a temporary table")))
-		return err;
+		goto fail;
 	return FS_OK;
+fail:
+	store_import_end(store);
+	return err;
 }
 
 void
@@ -254,6 +267,11 @@ store_import_end(fs_store *store)
 	free(store->import_keys);
 	store->import_keys = NULL;
 	store->in_import = false;
+	if (store->is_unchecked && store->depth == 0) {
+		sqlite3_exec(store->db, "PRAGMA foreign_keys=ON", NULL, NULL,
+			     NULL);
+		store->is_unchecked = false;
+	}
 	if (store->is_lean && store->depth == 0) {
 		/* temp_store drops the table, and its file with it */
 		sqlite3_exec(store->db, "PRAGMA temp_store=MEMORY; "

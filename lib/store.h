@@ -39,6 +39,7 @@ struct fs_store {
 	bool readonly;      /* opened read-only: this user cannot write it */
 	bool is_lean;       /* an import made the caches small (store_import_*) */
 	bool in_import;     /* between store_import_start() and _end() */
+	bool is_unchecked;  /* an import turned foreign keys off (same) */
 	/* during an import, a Bloom filter of the participants' refs
 	 * (participant.c), made when first needed; has_no_refs: not made */
 	unsigned char *import_refs;
@@ -57,8 +58,11 @@ struct fs_store {
  * same however many rows the file has.  store_import_start() comes before
  * the import's transaction begins, store_import_end() after it ends; an
  * import inside a larger transaction keeps the caches as they are.
+ * checks_parents: the format's put() finds every row its rows refer to
+ * (fs_format), so SQLite's foreign key checks are off until _end() (again
+ * only for an import on its own).  On failure, nothing is left changed.
  */
-fs_err store_import_start(fs_store *store);
+fs_err store_import_start(fs_store *store, bool checks_parents);
 void store_import_end(fs_store *store);
 /* Notes that line gave key: *first_out is 0 when no line did before, else
  * the earlier line (and nothing is noted). */

@@ -85,6 +85,10 @@ typedef struct fs_format {
 	 * when the row has no identity (it will always be added). */
 	const char *(*identity)(const char *const *values, char *buf,
 				size_t size);
+	/* put() finds every row that a row it writes refers to (or refuses
+	 * the row), and deletes nothing: an import of the format alone
+	 * needs no foreign key checks from SQLite. */
+	bool checks_parents;
 } fs_format;
 
 extern const fs_format fs_missions_format;
