@@ -179,6 +179,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	}
 	if (!err && problems->n > first_problem)
 		err = FS_EINPUT;
+	if (!err && format->finish)
+		err = format->finish(store);
 	if (!err && options->progress)
 		options->progress(options->progress_ctx, size, size);
 done:

@@ -60,6 +60,21 @@
 	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
 	"coalesce(?18, audience), coalesce(?19, description)"
 
+/* A row's parameters, 128 times over (one INSERT of many rows) */
+#define TIMES_4(row) row ", " row ", " row ", " row
+#define TIMES_128(row) TIMES_4(TIMES_4(TIMES_4(row ", " row)))
+/* new people and their registrations of an import, with the ids SQLite
+ * would give them (participant.c) */
+#define PERSON_ADD                                                           \
+	"INSERT INTO participant (id, ref, given_name, family_name, email, "  \
+	"phone, organization, position, category_id, country, language, "     \
+	"dietary, accessibility) VALUES "
+#define PERSON_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define REGISTRATION_ADD                                                     \
+	"INSERT INTO registration (id, participant_id, mission_id, status, "  \
+	"arrival, departure, funded, group_label) VALUES "
+#define REGISTRATION_ROW "(?, ?, ?, ?, ?, ?, ?, ?)"
+
 /* 128 rows of (key, line) for one INSERT */
 #define KEYS_4 "(?, ?), (?, ?), (?, ?), (?, ?)"
 #define KEYS_16 KEYS_4 ", " KEYS_4 ", " KEYS_4 ", " KEYS_4
@@ -231,6 +246,10 @@ const char *const fs_queries[Q__COUNT] = {
 		"coalesce(?6, ''), coalesce(?7, ''), coalesce(?8, ''), ?9, "
 		"coalesce(?10, ''), coalesce(?11, ''), coalesce(?12, ''), "
 		"coalesce(?13, ''))",
+	[Q_PARTICIPANT_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM participant",
+	[Q_PARTICIPANT_ADD] = PERSON_ADD PERSON_ROW,
+	[Q_PARTICIPANT_ADD_MANY] = PERSON_ADD TIMES_128(PERSON_ROW),
 	[Q_PARTICIPANT_UPDATE] =
 		"UPDATE participant SET (" PARTICIPANT_COLUMNS ") = ("
 		PARTICIPANT_NEW ") WHERE id = ?1 AND (" PARTICIPANT_COLUMNS
@@ -266,6 +285,11 @@ const char *const fs_queries[Q__COUNT] = {
 		"arrival, departure, funded, group_label) VALUES (?2, ?3, "
 		"coalesce(?4, 'applied'), coalesce(?5, ''), coalesce(?6, ''), "
 		"coalesce(?7, 1), coalesce(?8, ''))",
+	[Q_REGISTRATION_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM registration",
+	[Q_REGISTRATION_ADD] = REGISTRATION_ADD REGISTRATION_ROW,
+	[Q_REGISTRATION_ADD_MANY] =
+		REGISTRATION_ADD TIMES_128(REGISTRATION_ROW),
 	[Q_REGISTRATION_UPDATE] =
 		"UPDATE registration SET (" REGISTRATION_COLUMNS ") = ("
 		REGISTRATION_NEW ") WHERE id = ?1 AND (" REGISTRATION_COLUMNS

@@ -245,6 +245,8 @@ store_import_start(fs_store *store, bool checks_parents)
 	store->has_no_refs = false;
 	free(store->import_keys);
 	store->import_keys = NULL;
+	free(store->import_people);
+	store->import_people = NULL;
 	store->in_import = true;
 	if ((err = store_stmt(store, Q_IMPORT_KEY_TABLE, &stmt)) ||
 	    (err = store_done(store, stmt, "creating a temporary table")) ||
@@ -266,6 +268,8 @@ store_import_end(fs_store *store)
 	store->import_refs = NULL;
 	free(store->import_keys);
 	store->import_keys = NULL;
+	free(store->import_people);
+	store->import_people = NULL;
 	store->in_import = false;
 	if (store->is_unchecked && store->depth == 0) {
 		sqlite3_exec(store->db, "PRAGMA foreign_keys=ON", NULL, NULL,

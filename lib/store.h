@@ -45,6 +45,9 @@ struct fs_store {
 	unsigned char *import_refs;
 	bool has_no_refs;
 	struct import_keys *import_keys; /* store_import_key(), store.c */
+	/* new people kept back to be written many at once (participant.c);
+	 * one allocation, freed by store_import_start() and _end() */
+	struct new_people *import_people;
 	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;

@@ -3,7 +3,9 @@
  * (lib/import_rows.c): a problem in a late row, in the last row, a
  * malformed record at the end and a row longer than a batch are each
  * reported at their line, in the order of the file, and nothing is
- * written.
+ * written.  And new people, which an import writes many at once
+ * (participant.c), get the ids one at a time would have given them, and
+ * are found by the rows after them.
  *
  * Every test gets a fresh database in its own mkdtemp() directory under
  * $TMPDIR.
@@ -16,6 +18,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +254,112 @@ test_long_row(void **state)
 	assert_int_equal(stored(f), 0);
 }
 
+/* The rows of a query, one a line, "|" between columns. */
+static void
+expect_rows(struct fixture *f, const char *sql, const char *expected)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char got[8192] = "";
+	size_t len = 0;
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
+					 NULL),
+			 SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count(stmt); c++) {
+			const unsigned char *v = sqlite3_column_text(stmt, c);
+			len += (size_t)snprintf(got + len, sizeof(got) - len,
+						"%s%s", c ? "|" : "",
+						v ? (const char *)v : "NULL");
+		}
+		len += (size_t)snprintf(got + len, sizeof(got) - len, "\n");
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	assert_string_equal(got, expected);
+}
+
+/* New people with a ref are written 128 at a time; a person without a
+ * ref, a known ref and a known email in between are written at once,
+ * after the people before them.  Ids follow the file as if each row had
+ * been written on its own. */
+static void
+test_new_people_batched(void **state)
+{
+	struct fixture *f = *state;
+	static const char mission[] =
+		"code,title,country,city,timezone,start,days\n"
+		"mx-2027,Mexico,MX,CDMX,America/Mexico_City,2027-05-10,4\n";
+	fs_import_stats stats;
+	FILE *fp = fopen(f->csv, "w");
+
+	assert_non_null(fp);
+	fputs(mission, fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(fs_import_file(f->store, &fs_missions_format, f->csv,
+					NULL, &f->problems, &stats),
+			 FS_OK);
+	assert_non_null(fp = fopen(f->csv, "w"));
+	fputs("ref,given_name,family_name,email,category,mission,status,"
+	      "funded,group,country\n", fp);
+	for (int i = 1; i <= 200; i++) /* lines 2-201: a batch and more */
+		fprintf(fp, "P%03d,Ana,Cruz,p%03d@example.org,1,ph-2027,,,,"
+			"\n", i, i);
+	fputs(",No,Ref,noref@example.org,2,ph-2027,confirmed,no,B,ph\n", fp);
+	fputs("P005,Ana,Cruz,p005@example.org,1,mx-2027,,,,\n", fp);
+	for (int i = 1; i <= 57; i++) /* no registration */
+		fprintf(fp, "Q%03d,Ben,Ruiz,q%03d@example.org,3,,,,,mx\n", i,
+			i);
+	fputs(",Ben,Ruiz,Q010@example.org,3,mx-2027,waitlisted,,,\n", fp);
+	for (int i = 1; i <= 39; i++)
+		fprintf(fp, "R%03d,Cy,Diaz,,4,mx-2027,,yes,A,\n", i);
+	assert_int_equal(fclose(fp), 0);
+
+	assert_int_equal(fs_import_file(f->store, &fs_participants_format,
+					f->csv, NULL, &f->problems, &stats),
+			 FS_OK);
+	assert_int_equal(f->problems.n, 0);
+	assert_int_equal(stats.added, 297);
+	assert_int_equal(stats.changed, 2);
+	expect_rows(f,
+		    "SELECT id, ref, email, category_id, country FROM "
+		    "participant WHERE id IN (1, 128, 129, 200, 201, 202, 258, "
+		    "259, 297) OR id > 297 ORDER BY id",
+		    "1|P001|p001@example.org|1|\n"
+		    "128|P128|p128@example.org|1|\n"
+		    "129|P129|p129@example.org|1|\n"
+		    "200|P200|p200@example.org|1|\n"
+		    "201|P000201|noref@example.org|2|PH\n"
+		    "202|Q001|q001@example.org|3|MX\n"
+		    "258|Q057|q057@example.org|3|MX\n"
+		    "259|R001||4|\n"
+		    "297|R039||4|\n");
+	expect_rows(f,
+		    "SELECT r.id, p.ref, m.code, r.status, r.funded, "
+		    "r.group_label, r.arrival FROM registration r JOIN "
+		    "participant p ON p.id = r.participant_id JOIN mission m "
+		    "ON m.id = r.mission_id WHERE r.id IN (1, 200, 201, 202, "
+		    "203, 204, 242) OR r.id > 242 ORDER BY r.id",
+		    "1|P001|ph-2027|applied|1||\n"
+		    "200|P200|ph-2027|applied|1||\n"
+		    "201|P000201|ph-2027|confirmed|0|B|\n"
+		    "202|P005|mx-2027|applied|1||\n"
+		    "203|Q010|mx-2027|waitlisted|1||\n"
+		    "204|R001|mx-2027|applied|1|A|\n"
+		    "242|R039|mx-2027|applied|1|A|\n");
+	/* the same file again adds nothing (the two rows that found a
+	 * person already imported count as changed, as they always did) */
+	assert_int_equal(fs_import_file(f->store, &fs_participants_format,
+					f->csv, NULL, &f->problems, &stats),
+			 FS_OK);
+	assert_int_equal(stats.added, 0);
+	assert_int_equal(stats.changed, 2);
+	assert_int_equal(stats.unchanged, 297);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -261,6 +370,7 @@ main(void)
 		T(test_late_and_last_rows),
 		T(test_malformed_last_record),
 		T(test_long_row),
+		T(test_new_people_batched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

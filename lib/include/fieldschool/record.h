@@ -89,6 +89,9 @@ typedef struct fs_format {
 	 * the row), and deletes nothing: an import of the format alone
 	 * needs no foreign key checks from SQLite. */
 	bool checks_parents;
+	/* Writes what put() kept back during an import, before the import
+	 * commits; NULL when put() writes each row at once. */
+	fs_err (*finish)(fs_store *store);
 } fs_format;
 
 extern const fs_format fs_missions_format;
