@@ -63,16 +63,21 @@
 /* A row's parameters, 128 times over (one INSERT of many rows) */
 #define TIMES_4(row) row ", " row ", " row ", " row
 #define TIMES_128(row) TIMES_4(TIMES_4(TIMES_4(row ", " row)))
-/* new people and their registrations of an import, with the ids SQLite
- * would give them (participant.c) */
+/* New people and their registrations of an import, with the ids SQLite
+ * would give them (participant.c).  OR ROLLBACK: a statement of many rows
+ * that could fail half-way would otherwise keep a statement journal (a
+ * temporary file, written for every page the statement changes: 100,000
+ * writes on a large import); when a row is refused the import is rolled
+ * back anyway. */
 #define PERSON_ADD                                                           \
-	"INSERT INTO participant (id, ref, given_name, family_name, email, "  \
-	"phone, organization, position, category_id, country, language, "     \
-	"dietary, accessibility) VALUES "
+	"INSERT OR ROLLBACK INTO participant (id, ref, given_name, "          \
+	"family_name, email, phone, organization, position, category_id, "    \
+	"country, language, dietary, accessibility) VALUES "
 #define PERSON_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 #define REGISTRATION_ADD                                                     \
-	"INSERT INTO registration (id, participant_id, mission_id, status, "  \
-	"arrival, departure, funded, group_label) VALUES "
+	"INSERT OR ROLLBACK INTO registration (id, participant_id, "          \
+	"mission_id, status, arrival, departure, funded, group_label) "       \
+	"VALUES "
 #define REGISTRATION_ROW "(?, ?, ?, ?, ?, ?, ?, ?)"
 
 /* 128 rows of (key, line) for one INSERT */
