@@ -128,7 +128,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	if ((err = fs_store_begin(store)))
 		goto done;
 	began = true;
-	/* a second thread reads and checks the rows ahead (import_rows.c) */
+	/* a second thread reads and checks the rows ahead, and refuses a
+	 * repeated one (import_rows.c) */
 	if ((err = import_rows_start(&rows, csv, format, map, n_header)))
 		goto done;
 	for (;;) {
@@ -147,23 +148,6 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		}
 		if (!row->values)
 			continue;
-		if (row->blame) {
-			long first;
-			if ((err = store_import_key(store, row->key, row->line,
-						    &first)))
-				break;
-			if (first) {
-				err = fs_problems_add(
-					problems, row->line, row->blame,
-					"'%s' again: line %ld has the same %s",
-					row->values[fs_format_column(format,
-								     row->blame)],
-					first, row->blame);
-				if (err == FS_ENOMEM)
-					break;
-				continue;
-			}
-		}
 		err = format->put(store, row->values, FS_PUT_UPSERT, row->line,
 				  problems, &outcome, NULL);
 		if (err == FS_EINPUT)

@@ -1,29 +1,32 @@
 /*
  * import_rows.c - the rows of a CSV import, read ahead by a second thread.
  *
- * An import spends about four fifths of its time in SQLite, which runs on
- * the importing thread; the rest is reading the CSV and checking each
- * cell's text, which need nothing from the database.  A reader thread does
- * that part while SQLite writes the rows before.
+ * An import spends most of its time in SQLite, which runs on the
+ * importing thread; reading the CSV, checking each cell's text and
+ * refusing a repeated row need nothing from the database.  A reader
+ * thread does that part while SQLite writes the rows before.
  *
  * The two share a ring of BATCHES batches.  The reader fills the next free
  * one with up to BATCH_ROWS rows: each row's values copied into the
- * batch's text (about 64 kB, grown once for a row longer than that), its
- * identity, its line, and its problems in the batch's own list.  The first
- * thread takes the batches in order and hands each back once its rows are
- * written; the reader waits when all are full, the first thread when none
- * is.  A malformed record, or the end of the file, closes the last batch,
- * which carries the error and its detail (a thread's detail is its own)
- * to the first thread after the rows before it.  Memory is the ring's,
- * however long the file.
+ * batch's text (64 kB, grown once for a row longer than that), its line,
+ * and its problems in the batch's own list.  The first thread takes the
+ * batches in order and hands each back once its rows are written; the
+ * reader waits when all are full, the first thread when none is.  A
+ * malformed record, or the end of the file, closes the last batch, which
+ * carries the error and its detail (a thread's detail is its own) to the
+ * first thread after the rows before it.  Memory is the ring's, however
+ * long the file.
  */
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "import_rows.h"
+#include "queries.h"
+#include "strmap.h"
 #include "value.h"
 
 #define BATCHES 4
@@ -33,12 +36,135 @@
 #define KEY_SIZE 512
 #define NONE UINT32_MAX
 
+/*
+ * The identities of the rows read so far, to refuse a row that repeats
+ * one, with the line that had it first.  The reader keeps them in a
+ * private temporary database of its own, which SQLite keeps on disk past
+ * its 2 MB cache, SEEN_BATCH to an INSERT (one statement a row would cost
+ * a tenth of the import); the latest wait in a small array, and a Bloom
+ * filter (2^24 bits, two hashes: 2 MB however long the file) spares the
+ * look-up of an identity that cannot be there: in a file with no repeated
+ * rows, nearly every one.  The database goes when the import ends.
+ */
+#define SEEN_BATCH 128 /* as KEYS_128 in queries.c */
+#define SEEN_BITS (1u << 24)
+
+struct seen {
+	sqlite3 *db;
+	sqlite3_stmt *add, *find;
+	int n;
+	long lines[SEEN_BATCH];
+	char keys[SEEN_BATCH][KEY_SIZE];
+	unsigned char bloom[SEEN_BITS / 8];
+};
+
+static fs_err
+seen_fail(struct seen *k, const char *what)
+{
+	return fs_fail(FS_EIO, "%s (a temporary file): %s", what,
+		       sqlite3_errmsg(k->db));
+}
+
+static void
+seen_close(struct seen *k)
+{
+	if (!k)
+		return;
+	sqlite3_finalize(k->add);
+	sqlite3_finalize(k->find);
+	sqlite3_close(k->db); /* rolls back: nothing is ever written */
+	free(k);
+}
+
+static fs_err
+seen_open(struct seen **out)
+{
+	struct seen *k = calloc(1, sizeof(*k));
+
+	*out = NULL;
+	if (!k)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	/* "": a temporary database, deleted when closed */
+	if (sqlite3_open_v2("", &k->db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+	    sqlite3_exec(k->db, "PRAGMA temp_store=FILE; "
+			 "PRAGMA temp.cache_size=-2048; BEGIN", NULL, NULL,
+			 NULL) != SQLITE_OK ||
+	    sqlite3_exec(k->db, fs_queries[Q_IMPORT_KEY_TABLE], NULL, NULL,
+			 NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(k->db, fs_queries[Q_IMPORT_KEY_ADD], -1, &k->add,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(k->db, fs_queries[Q_IMPORT_KEY_LINE], -1,
+			       &k->find, NULL) != SQLITE_OK) {
+		fs_err err = k->db ? seen_fail(k, "noting rows")
+				   : fs_fail(FS_ENOMEM, "out of memory");
+		seen_close(k);
+		return err;
+	}
+	*out = k;
+	return FS_OK;
+}
+
+static fs_err
+seen_write(struct seen *k)
+{
+	int rc;
+
+	for (int i = 0; i < SEEN_BATCH; i++) {
+		sqlite3_bind_text(k->add, 2 * i + 1, k->keys[i], -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(k->add, 2 * i + 2, k->lines[i]);
+	}
+	rc = sqlite3_step(k->add);
+	sqlite3_reset(k->add);
+	if (rc != SQLITE_DONE)
+		return seen_fail(k, "noting rows");
+	k->n = 0;
+	return FS_OK;
+}
+
+/* Notes that line has key: *first_out is 0 when no line had it before,
+ * else the first that did (and nothing is noted). */
+static fs_err
+seen_note(struct seen *k, const char *key, long line, long *first_out)
+{
+	size_t len = strlen(key);
+	uint64_t h = hash_bytes(key, len, 0);
+	uint32_t bit[2] = { (uint32_t)h & (SEEN_BITS - 1),
+			    (uint32_t)(h >> 32) & (SEEN_BITS - 1) };
+	int rc;
+
+	*first_out = 0;
+	if ((k->bloom[bit[0] / 8] & (1u << (bit[0] % 8))) &&
+	    (k->bloom[bit[1] / 8] & (1u << (bit[1] % 8)))) {
+		for (int i = 0; i < k->n; i++)
+			if (!strcmp(k->keys[i], key)) {
+				*first_out = k->lines[i];
+				return FS_OK;
+			}
+		sqlite3_bind_text(k->find, 1, key, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(k->find)) == SQLITE_ROW)
+			*first_out = (long)sqlite3_column_int64(k->find, 0);
+		sqlite3_reset(k->find);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return seen_fail(k, "looking up a row");
+		if (*first_out)
+			return FS_OK;
+	}
+	for (int i = 0; i < 2; i++)
+		k->bloom[bit[i] / 8] |= (unsigned char)(1u << (bit[i] % 8));
+	if (len >= KEY_SIZE)
+		len = KEY_SIZE - 1;
+	memcpy(k->keys[k->n], key, len);
+	k->keys[k->n][len] = '\0';
+	k->lines[k->n++] = line;
+	return k->n == SEEN_BATCH ? seen_write(k) : FS_OK;
+}
+
 struct slot {
 	long line, bytes;
 	bool has_values;
 	uint32_t values[MAX_COLUMNS]; /* offsets into the text, or NONE */
-	uint32_t key;                 /* offset into the text, or NONE */
-	const char *blame;
 	size_t n_problems; /* the next ones of the batch's problems */
 };
 
@@ -60,6 +186,7 @@ struct import_rows {
 	const int *map;
 	size_t n_header;
 	bool has_pending; /* a record read, left for the next batch */
+	struct seen *seen;
 
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
@@ -92,7 +219,7 @@ problems_clear(fs_problems *list)
 static size_t
 record_size(const struct import_rows *r)
 {
-	size_t size = KEY_SIZE;
+	size_t size = 0;
 
 	if (fs_csv_count(r->csv) != r->n_header)
 		return 0;
@@ -121,7 +248,7 @@ add_record(struct import_rows *r, struct batch *b)
 {
 	struct slot *s = &b->rows[b->n_rows];
 	const fs_format *format = r->format;
-	const char *values[MAX_COLUMNS];
+	const char *values[MAX_COLUMNS], *blame;
 	size_t first_problem = b->problems.n;
 	bool bad_text = false;
 	char key[KEY_SIZE];
@@ -130,8 +257,6 @@ add_record(struct import_rows *r, struct batch *b)
 	s->line = fs_csv_line(r->csv);
 	s->bytes = fs_csv_bytes(r->csv);
 	s->has_values = false;
-	s->key = NONE;
-	s->blame = NULL;
 	if (n != r->n_header) {
 		if (fs_problems_add(&b->problems, s->line, NULL,
 				    "%zu field%s where the header has %zu", n,
@@ -166,12 +291,25 @@ add_record(struct import_rows *r, struct batch *b)
 	}
 	if (bad_text)
 		goto done;
+	if (format->identity &&
+	    (blame = format->identity(values, key, sizeof(key)))) {
+		long first;
+		fs_err err;
+		if ((err = seen_note(r->seen, key, s->line, &first)))
+			return err;
+		if (first) {
+			if (fs_problems_add(
+				    &b->problems, s->line, blame,
+				    "'%s' again: line %ld has the same %s",
+				    values[fs_format_column(format, blame)],
+				    first, blame) == FS_ENOMEM)
+				return FS_ENOMEM;
+			goto done;
+		}
+	}
 	s->has_values = true;
 	for (size_t c = 0; c < format->n_columns; c++)
 		s->values[c] = values[c] ? text_add(b, values[c]) : NONE;
-	if (format->identity &&
-	    (s->blame = format->identity(values, key, sizeof(key))))
-		s->key = text_add(b, key);
 done:
 	s->n_problems = b->problems.n - first_problem;
 	b->n_rows++;
@@ -254,6 +392,7 @@ import_rows_start(struct import_rows **out, fs_csv *csv,
 		  const fs_format *format, const int *map, size_t n_header)
 {
 	struct import_rows *r;
+	fs_err err;
 
 	*out = NULL;
 	if (format->n_columns > MAX_COLUMNS)
@@ -265,6 +404,10 @@ import_rows_start(struct import_rows **out, fs_csv *csv,
 	r->format = format;
 	r->map = map;
 	r->n_header = n_header;
+	if (format->identity && (err = seen_open(&r->seen))) {
+		free(r);
+		return err;
+	}
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->filled, NULL);
 	pthread_cond_init(&r->emptied, NULL);
@@ -335,15 +478,13 @@ import_rows_next(struct import_rows *r, const struct import_row **out,
 				    p->reason) == FS_ENOMEM)
 			return FS_ENOMEM;
 	}
-	r->row = (struct import_row){ s->line, s->bytes, NULL, NULL, NULL };
+	r->row = (struct import_row){ s->line, s->bytes, NULL };
 	if (s->has_values) {
 		for (size_t c = 0; c < r->format->n_columns; c++)
 			r->values[c] = s->values[c] == NONE
 					       ? NULL
 					       : b->text + s->values[c];
 		r->row.values = r->values;
-		r->row.blame = s->blame;
-		r->row.key = s->blame ? b->text + s->key : NULL;
 	}
 	*out = &r->row;
 	return FS_OK;
@@ -368,5 +509,6 @@ import_rows_stop(struct import_rows *r)
 		free(r->ring[i].text);
 		fs_problems_release(&r->ring[i].problems);
 	}
+	seen_close(r->seen);
 	free(r);
 }

@@ -5,7 +5,8 @@
  * While the first thread writes rows into SQLite, the second reads the
  * file ahead: it splits each record into fields, trims them and takes off
  * an export's formula guard, checks their text (UTF-8, control
- * characters, length) and makes the row's identity (fs_format.identity).
+ * characters, length), and refuses a row whose identity (fs_format.identity)
+ * an earlier row had.
  * Rows go from one thread to the other in a few batches of fixed size, so
  * memory does not grow with the file.  The rows come out in the order of
  * the file, and each row's problems with it.
@@ -26,10 +27,8 @@ struct import_row {
 	long bytes; /* bytes of the file read once it was (for progress) */
 	/* by column of the format, NULL for a column the file lacks; NULL
 	 * when the row cannot be used (wrong number of fields, bytes that
-	 * are not UTF-8): its problems say why */
+	 * are not UTF-8, a repeated identity): its problems say why */
 	const char *const *values;
-	const char *key;   /* the row's identity, when blame is not NULL */
-	const char *blame; /* the column to blame for a repeated identity */
 };
 
 /* Starts reading the records after the header: map gives each of the
@@ -42,7 +41,8 @@ fs_err import_rows_start(struct import_rows **out, fs_csv *csv,
 
 /* The next row (*out NULL at the end of the file), after appending its
  * problems to problems.  A malformed record ends the rows with FS_EINPUT,
- * the detail saying where; FS_EIO, FS_ENOMEM. */
+ * the detail saying where; FS_EIO (also for the temporary database of
+ * identities), FS_ENOMEM. */
 fs_err import_rows_next(struct import_rows *rows,
 			const struct import_row **out, fs_problems *problems);
 

@@ -735,13 +735,13 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT mission_code, participant_ref, issued_at FROM certificate "
 		"WHERE id = ?1",
 
-	/* the identities an import has read, and the line of each (store.c):
-	 * a temporary table, kept on disk past a small cache during imports */
+	/* the identities an import has read, and the line of each: a table
+	 * of the reader's own temporary database (import_rows.c), on disk
+	 * past a small cache */
 	[Q_IMPORT_KEY_TABLE] =
 		"CREATE TEMP TABLE IF NOT EXISTS import_key (key TEXT PRIMARY "
 		"KEY, line INTEGER NOT NULL) WITHOUT ROWID",
-	[Q_IMPORT_KEY_CLEAR] = "DELETE FROM temp.import_key",
-	/* IMPORT_KEY_BATCH (store.h) rows at once */
+	/* SEEN_BATCH (import_rows.c) rows at once */
 	[Q_IMPORT_KEY_ADD] =
 		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_128,
 	[Q_IMPORT_KEY_LINE] = "SELECT line FROM temp.import_key WHERE key = ?1",

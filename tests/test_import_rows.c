@@ -166,17 +166,21 @@ test_all_rows(void **state)
 }
 
 /* Problems found by each thread, early, at row 100,000 and in the last
- * row, come out in the order of the file; nothing is written. */
+ * row, come out in the order of the file (a repeated identity too, found
+ * among the latest rows or in the reader's table on disk); nothing is
+ * written. */
 static void
 test_late_and_last_rows(void **state)
 {
 	struct fixture *f = *state;
-	static const long bad[] = { 3, 100001, 100002, 100003, ROWS + 1, 0 };
+	static const long bad[] = { 3, 100001, 100002, 100003, 110000,
+				    ROWS + 1, 0 };
 	static const char *const texts[] = {
 		"P000003,Ana,Cruz,,9,ph-2027,,\n", /* category: put() */
 		"P100001,Ana,Cruz,,1,xx-2027,,\n", /* mission: put() */
 		"P100002,Ana,Cruz\x01,,1,ph-2027,,\n", /* text: the reader */
 		"P100001,Ana,Cruz,,1,xx-2027,,\n", /* the same identity */
+		"P000011,Ana,Cruz,,1,ph-2027,,\n", /* found on disk */
 		"P120001,Ana,Cruz,,1,ph-2027\n",   /* fields: the reader */
 	};
 	fs_import_stats stats;
@@ -185,17 +189,19 @@ test_late_and_last_rows(void **state)
 	assert_int_equal(fs_import_file(f->store, &fs_participants_format,
 					f->csv, NULL, &f->problems, &stats),
 			 FS_EINPUT);
-	assert_int_equal(f->problems.n, 5);
+	assert_int_equal(f->problems.n, 6);
 	expect_problem(f, 0, 3, "category", "unknown category '9'");
 	expect_problem(f, 1, 100001, "mission", "unknown mission 'xx-2027'");
 	expect_problem(f, 2, 100002, "family_name", "control character");
 	expect_problem(f, 3, 100003, "ref",
 		       "'P100001' again: line 100001 has the same ref");
-	expect_problem(f, 4, ROWS + 1, NULL,
+	expect_problem(f, 4, 110000, "ref",
+		       "'P000011' again: line 11 has the same ref");
+	expect_problem(f, 5, ROWS + 1, NULL,
 		       "6 fields where the header has 8");
 	assert_string_equal(fs_errdetail() + strlen(fs_errdetail()) -
-				    strlen("5 problems, nothing imported"),
-			    "5 problems, nothing imported");
+				    strlen("6 problems, nothing imported"),
+			    "6 problems, nothing imported");
 	assert_int_equal(stats.rows, 0); /* nothing imported */
 	assert_int_equal(stored(f), 0);
 }
