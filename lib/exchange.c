@@ -5,7 +5,9 @@
  * one pass; once a row is bad the rest are still checked (so the user sees
  * every problem at once) and the transaction is rolled back at the end.  A
  * killed import therefore leaves the database as it was, and a concurrent
- * one waits for the write lock (fs_store_begin takes it up front).
+ * one waits for the write lock (fs_store_begin takes it up front).  A
+ * second thread reads the file and checks each row's text ahead of the
+ * rows being written (import_rows.c).
  */
 #include <errno.h>
 #include <stdlib.h>
