@@ -739,7 +739,8 @@ agenda_identity(const char *const *v, char *buf, size_t size)
 
 const fs_format fs_agenda_format = {
 	"agenda", "agenda item", columns, FS_ITEM__COUNT,
-	agenda_put, agenda_each, agenda_identity,
+	agenda_put, agenda_each, agenda_identity, false,
+	NULL,
 };
 
 fs_err

@@ -315,7 +315,8 @@ attendance_identity(const char *const *v, char *buf, size_t size)
 
 const fs_format fs_attendance_format = {
 	"attendance", "attendance", columns, FS_ATT__COUNT,
-	attendance_put, attendance_each, attendance_identity,
+	attendance_put, attendance_each, attendance_identity, false,
+	NULL,
 };
 
 fs_err

@@ -5,7 +5,9 @@
  * one pass; once a row is bad the rest are still checked (so the user sees
  * every problem at once) and the transaction is rolled back at the end.  A
  * killed import therefore leaves the database as it was, and a concurrent
- * one waits for the write lock (fs_store_begin takes it up front).
+ * one waits for the write lock (fs_store_begin takes it up front).  A
+ * second thread reads the file and checks each row's text ahead of the
+ * rows being written (import_rows.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "fieldschool/csv.h"
 #include "fieldschool/file.h"
 #include "fieldschool/record.h"
+#include "import_rows.h"
 #include "store.h"
 #include "value.h"
 
@@ -88,9 +91,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		 fs_problems *problems, fs_import_stats *stats)
 {
 	static const fs_import_options no_options;
-	const char *values[64];
-	char *cells[256];
 	fs_csv *csv = NULL;
+	struct import_rows *rows = NULL;
 	int *map = NULL;
 	size_t n_header = 0;
 	bool has_row, began = false, syntax_error = false, keyed = false;
@@ -122,86 +124,34 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		err = FS_EINPUT;
 		goto done;
 	}
-	if ((err = store_import_start(store)))
+	if ((err = store_import_start(store, format->checks_parents)))
 		goto done;
 	keyed = true;
 	if ((err = fs_store_begin(store)))
 		goto done;
 	began = true;
+	/* a second thread reads and checks the rows ahead, and refuses a
+	 * repeated one (import_rows.c) */
+	if ((err = import_rows_start(&rows, csv, format, map, n_header)))
+		goto done;
 	for (;;) {
-		long line;
-		char key[512];
-		const char *blame;
+		const struct import_row *row;
 		fs_put_outcome outcome;
 
-		if ((err = fs_csv_read(csv, &has_row)) || !has_row) {
+		if ((err = import_rows_next(rows, &row, problems)) || !row) {
 			syntax_error = err == FS_EINPUT;
 			break;
 		}
-		line = fs_csv_line(csv);
 		stats->rows++;
-		if (options->progress && fs_csv_bytes(csv) >= next_report) {
-			options->progress(options->progress_ctx,
-					  fs_csv_bytes(csv), size);
-			next_report = fs_csv_bytes(csv) + (1 << 20);
+		if (options->progress && row->bytes >= next_report) {
+			options->progress(options->progress_ctx, row->bytes,
+					  size);
+			next_report = row->bytes + (1 << 20);
 		}
-		if (fs_csv_count(csv) != n_header) {
-			err = fs_problems_add(problems, line, NULL,
-					      "%zu field%s where the header has "
-					      "%zu", fs_csv_count(csv),
-					      fs_plural((long)fs_csv_count(csv)), n_header);
-			if (err == FS_ENOMEM)
-				break;
+		if (!row->values)
 			continue;
-		}
-		for (size_t c = 0; c < format->n_columns; c++)
-			values[c] = NULL;
-		bool bad_text = false;
-		for (size_t i = 0; i < n_header; i++) {
-			const fs_column *column;
-			const char *why;
-			char text_why[160];
-			cells[i] = (char *)fs_csv_field(csv, i);
-			if (map[i] < 0)
-				continue;
-			column = &format->columns[map[i]];
-			/* an export's guard against formulas comes off */
-			values[map[i]] = fs_csv_unguard(trim(cells[i]));
-			if (!(why = check_text(values[map[i]], column->text,
-					       text_why, sizeof(text_why))))
-				continue;
-			/* a control character or a length is reported, and the
-			 * row still checked (rolled back anyway); bytes that
-			 * are not UTF-8 stop the row */
-			bad_text |= why != text_why;
-			if (fs_problems_add(problems, line, column->name, "%s%s",
-					    why, why == text_why ? ""
-					    : " (save the file as UTF-8)") ==
-			    FS_ENOMEM) {
-				err = FS_ENOMEM;
-				goto done;
-			}
-		}
-		if (bad_text)
-			continue;
-		if (format->identity &&
-		    (blame = format->identity(values, key, sizeof(key)))) {
-			long first;
-			if ((err = store_import_key(store, key, line, &first)))
-				break;
-			if (first) {
-				err = fs_problems_add(
-					problems, line, blame,
-					"'%s' again: line %ld has the same %s",
-					values[fs_format_column(format, blame)],
-					first, blame);
-				if (err == FS_ENOMEM)
-					break;
-				continue;
-			}
-		}
-		err = format->put(store, values, FS_PUT_UPSERT, line, problems,
-				  &outcome, NULL);
+		err = format->put(store, row->values, FS_PUT_UPSERT, row->line,
+				  problems, &outcome, NULL);
 		if (err == FS_EINPUT)
 			continue;
 		if (err)
@@ -215,9 +165,12 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	}
 	if (!err && problems->n > first_problem)
 		err = FS_EINPUT;
+	if (!err && format->finish)
+		err = format->finish(store);
 	if (!err && options->progress)
 		options->progress(options->progress_ctx, size, size);
 done:
+	import_rows_stop(rows);
 	if (began) {
 		if (err) {
 			fs_store_rollback(store);

@@ -479,7 +479,8 @@ mission_identity(const char *const *v, char *buf, size_t size)
 
 const fs_format fs_missions_format = {
 	"missions", "mission", columns, FS_MISSION__COUNT,
-	mission_put, mission_each, mission_identity,
+	mission_put, mission_each, mission_identity, false,
+	NULL,
 };
 
 fs_err

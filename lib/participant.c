@@ -120,6 +120,214 @@ email_map(fs_store *store, struct strmap **out)
 }
 
 /*
+ * An import does not write its new people one INSERT each: SQLite spends
+ * about as much starting and ending a statement (a cursor on the table and
+ * on each index, the largest rowid sought again for the new one) as
+ * writing its row.  A new person with a ref, and the registration that
+ * comes with it, are kept back with the ids SQLite would give them (the
+ * largest so far plus one, read when the first of a batch is kept), and
+ * NEW_BATCH of them go in one INSERT per table.  What is kept is written
+ * before any row reads the tables (a ref that may be stored, a person
+ * found, a person without a ref), and at the end of the import
+ * (participant_finish); a rollback drops it with the rest.  Memory is
+ * fixed: a row too long for the text below is written at once.
+ */
+#define NEW_BATCH 128 /* as TIMES_128 in queries.c */
+#define NEW_TEXT (64 * 1024)
+#define NO_TEXT UINT32_MAX
+
+struct new_person {
+	int64_t id, category;
+	int64_t reg_id, mission; /* reg_id 0: no registration */
+	bool is_funded;
+	char country[3];
+	uint32_t text[FS_PART__COUNT]; /* offsets into the text, or NO_TEXT */
+};
+
+struct new_people {
+	int n;
+	int64_t next_id, next_reg_id;
+	struct new_person rows[NEW_BATCH];
+	size_t len;
+	char text[NEW_TEXT];
+};
+
+static const char *
+new_text(const struct new_people *np, const struct new_person *p, int c)
+{
+	return p->text[c] == NO_TEXT ? "" : np->text + p->text[c];
+}
+
+static fs_err
+next_id(fs_store *store, enum query q, int64_t *out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, q, &stmt)))
+		return err;
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		err = store_fail(store, "numbering participants");
+		sqlite3_reset(stmt);
+		return err;
+	}
+	*out = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return FS_OK;
+}
+
+/* Binds a person from parameter at + 1 on, in PERSON_ROW's order. */
+static void
+bind_new_person(sqlite3_stmt *stmt, int at, const struct new_people *np,
+		const struct new_person *p)
+{
+	sqlite3_bind_int64(stmt, at + 1, p->id);
+	for (int c = FS_PART_REF; c <= FS_PART_ACCESSIBILITY; c++) {
+		if (c == FS_PART_CATEGORY)
+			sqlite3_bind_int64(stmt, at + 2 + c, p->category);
+		else if (c == FS_PART_COUNTRY)
+			sqlite3_bind_text(stmt, at + 2 + c, p->country, -1,
+					  SQLITE_STATIC);
+		else
+			sqlite3_bind_text(stmt, at + 2 + c, new_text(np, p, c),
+					  -1, SQLITE_STATIC);
+	}
+}
+
+/* Binds a person's registration, in REGISTRATION_ROW's order. */
+static void
+bind_new_registration(sqlite3_stmt *stmt, int at,
+		      const struct new_people *np, const struct new_person *p)
+{
+	const char *status = new_text(np, p, FS_PART_STATUS);
+
+	sqlite3_bind_int64(stmt, at + 1, p->reg_id);
+	sqlite3_bind_int64(stmt, at + 2, p->id);
+	sqlite3_bind_int64(stmt, at + 3, p->mission);
+	sqlite3_bind_text(stmt, at + 4, *status ? status : "applied", -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(stmt, at + 5, new_text(np, p, FS_PART_ARRIVAL), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_text(stmt, at + 6, new_text(np, p, FS_PART_DEPARTURE), -1,
+			  SQLITE_STATIC);
+	sqlite3_bind_int(stmt, at + 7, p->is_funded);
+	sqlite3_bind_text(stmt, at + 8, new_text(np, p, FS_PART_GROUP), -1,
+			  SQLITE_STATIC);
+}
+
+/* Writes the people kept back, then their registrations: a full batch
+ * in one statement per table, fewer one by one. */
+static fs_err
+new_flush(fs_store *store)
+{
+	struct new_people *np = store->import_people;
+	int index[NEW_BATCH], n_regs = 0;
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if (!np || np->n == 0)
+		return FS_OK;
+	for (int i = 0; i < np->n; i++)
+		if (np->rows[i].reg_id)
+			index[n_regs++] = i;
+	for (int i = 0; i < np->n;) {
+		int k = np->n - i >= NEW_BATCH ? NEW_BATCH : 1;
+		if ((err = store_stmt(store, k > 1 ? Q_PARTICIPANT_ADD_MANY
+						  : Q_PARTICIPANT_ADD,
+				      &stmt)))
+			return err;
+		for (int j = 0; j < k; j++)
+			bind_new_person(stmt, 13 * j, np, &np->rows[i + j]);
+		if ((err = store_done(store, stmt, "saving participants")))
+			return err;
+		i += k;
+	}
+	for (int i = 0; i < n_regs;) {
+		int k = n_regs - i >= NEW_BATCH ? NEW_BATCH : 1;
+		if ((err = store_stmt(store, k > 1 ? Q_REGISTRATION_ADD_MANY
+						  : Q_REGISTRATION_ADD,
+				      &stmt)))
+			return err;
+		for (int j = 0; j < k; j++)
+			bind_new_registration(stmt, 8 * j, np,
+					      &np->rows[index[i + j]]);
+		if ((err = store_done(store, stmt, "saving registrations")))
+			return err;
+		i += k;
+	}
+	np->n = 0;
+	np->len = 0;
+	return FS_OK;
+}
+
+static fs_err
+participant_finish(fs_store *store)
+{
+	return new_flush(store);
+}
+
+/* The columns a new person's row keeps (category and country apart). */
+static bool
+is_kept_text(int c)
+{
+	return (c <= FS_PART_ACCESSIBILITY && c != FS_PART_CATEGORY &&
+		c != FS_PART_COUNTRY) ||
+	       c == FS_PART_STATUS || c == FS_PART_ARRIVAL ||
+	       c == FS_PART_DEPARTURE || c == FS_PART_GROUP;
+}
+
+/* Keeps a new person back (see above), giving it its id: *id_out 0 when
+ * it must be written at once instead. */
+static fs_err
+new_keep(fs_store *store, const char *const *v, int64_t category,
+	 const char country[3], int64_t mission, bool is_funded,
+	 int64_t *id_out)
+{
+	struct new_people *np = store->import_people;
+	struct new_person *p;
+	size_t size = 0;
+	fs_err err;
+
+	*id_out = 0;
+	for (int c = 0; c < FS_PART__COUNT; c++)
+		if (is_kept_text(c) && v[c])
+			size += strlen(v[c]) + 1;
+	if (size > NEW_TEXT)
+		return FS_OK;
+	if (!np && !(np = store->import_people = calloc(1, sizeof(*np))))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	if ((np->n == NEW_BATCH || np->len + size > NEW_TEXT) &&
+	    (err = new_flush(store)))
+		return err;
+	if (np->n == 0 &&
+	    ((err = next_id(store, Q_PARTICIPANT_NEXT_ID, &np->next_id)) ||
+	     (err = next_id(store, Q_REGISTRATION_NEXT_ID, &np->next_reg_id))))
+		return err;
+	p = &np->rows[np->n++];
+	p->id = np->next_id++;
+	p->category = category;
+	p->reg_id = mission ? np->next_reg_id++ : 0;
+	p->mission = mission;
+	p->is_funded = is_funded;
+	if (v[FS_PART_COUNTRY])
+		memcpy(p->country, country, 3);
+	else
+		p->country[0] = '\0';
+	for (int c = 0; c < FS_PART__COUNT; c++) {
+		size_t len;
+		p->text[c] = NO_TEXT;
+		if (!is_kept_text(c) || !v[c])
+			continue;
+		len = strlen(v[c]) + 1;
+		memcpy(np->text + np->len, v[c], len);
+		p->text[c] = (uint32_t)np->len;
+		np->len += len;
+	}
+	*id_out = p->id;
+	return FS_OK;
+}
+
+/*
  * An import of many new people would look each ref up only to find it
  * absent.  During an import (store.h) a Bloom filter of the refs in the
  * database answers first: 2^23 bits (1 MB, whatever the number of rows)
@@ -204,6 +412,8 @@ find_person(fs_store *store, const char *ref, const char *email,
 			return err;
 		if (filter && !ref_maybe(filter, ref))
 			return FS_OK;
+		if ((err = new_flush(store)))
+			return err;
 		if ((err = store_stmt(store, Q_PARTICIPANT_BY_REF, &stmt)))
 			return err;
 		sqlite3_bind_text(stmt, 1, ref, -1, SQLITE_STATIC);
@@ -216,7 +426,9 @@ find_person(fs_store *store, const char *ref, const char *email,
 		struct strmap *map;
 		struct strmap_entry *e;
 		char key[512];
-		if ((err = email_map(store, &map)))
+		/* the map, once made, has the people kept back too */
+		if ((!store->cache.emails && (err = new_flush(store))) ||
+		    (err = email_map(store, &map)))
 			return err;
 		email_key(email, key, sizeof(key));
 		if (!(e = strmap_get(map, key)))
@@ -279,6 +491,33 @@ moment(const char *text, bool is_end)
 	if (minutes < 0)
 		minutes = is_end ? 24 * 60 - 1 : 0;
 	return days * 24 * 60 + minutes;
+}
+
+/* During an import, keeps a new person with a ref back rather than write
+ * it (new_keep), noted in the filter of refs and the map of emails as a
+ * written one is; *is_kept false when it must be written at once. */
+static fs_err
+put_new_kept(fs_store *store, const char *const *v, int64_t category,
+	     const char country[3], int64_t mission, bool funded,
+	     bool *is_kept)
+{
+	int64_t id;
+	fs_err err;
+
+	*is_kept = false;
+	if (!given(v[FS_PART_REF]) || !v[FS_PART_GIVEN_NAME] ||
+	    !v[FS_PART_FAMILY_NAME] || !v[FS_PART_CATEGORY])
+		return FS_OK;
+	if ((err = new_keep(store, v, category, country, mission, funded,
+			    &id)) ||
+	    !id)
+		return err;
+	*is_kept = true;
+	if (store->import_refs)
+		ref_note(store->import_refs, v[FS_PART_REF]);
+	if (store->cache.emails && given(v[FS_PART_EMAIL]))
+		return email_note(store->cache.emails, v[FS_PART_EMAIL], id);
+	return FS_OK;
 }
 
 static fs_err
@@ -368,6 +607,8 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if (!person && mode == FS_PUT_UPDATE)
 		return fs_fail(FS_ENOTFOUND, "no participant '%s'",
 			       v[FS_PART_REF] ? v[FS_PART_REF] : "");
+	if (person && (err = new_flush(store)))
+		return err;
 	if (!person)
 		for (int c = 0; c < FS_PART__COUNT; c++)
 			if (columns[c].required && !given(v[c]) &&
@@ -405,6 +646,18 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if (problems->n > before)
 		return FS_EINPUT;
 
+	if (!person && store->in_import && !ref_out) {
+		bool is_kept;
+		if ((err = put_new_kept(store, v, category, country, mission.id,
+					funded, &is_kept)))
+			return err;
+		if (is_kept) {
+			*outcome = FS_PUT_ADDED;
+			return FS_OK;
+		}
+	}
+	if ((err = new_flush(store)))
+		return err;
 	if ((err = fs_store_begin(store)))
 		return err;
 	if ((err = store_stmt(store, person ? Q_PARTICIPANT_UPDATE
@@ -585,6 +838,8 @@ participant_identity(const char *const *v, char *buf, size_t size)
 const fs_format fs_participants_format = {
 	"participants", "participant", columns, FS_PART__COUNT,
 	participant_put, participant_each, participant_identity,
+	true, /* category, person and mission are each looked up */
+	participant_finish,
 };
 
 fs_err

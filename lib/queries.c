@@ -60,10 +60,31 @@
 	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
 	"coalesce(?18, audience), coalesce(?19, description)"
 
-/* 64 rows of (key, line) for one INSERT */
+/* A row's parameters, 128 times over (one INSERT of many rows) */
+#define TIMES_4(row) row ", " row ", " row ", " row
+#define TIMES_128(row) TIMES_4(TIMES_4(TIMES_4(row ", " row)))
+/* New people and their registrations of an import, with the ids SQLite
+ * would give them (participant.c).  OR ROLLBACK: a statement of many rows
+ * that could fail half-way would otherwise keep a statement journal (a
+ * temporary file, written for every page the statement changes: 100,000
+ * writes on a large import); when a row is refused the import is rolled
+ * back anyway. */
+#define PERSON_ADD                                                           \
+	"INSERT OR ROLLBACK INTO participant (id, ref, given_name, "          \
+	"family_name, email, phone, organization, position, category_id, "    \
+	"country, language, dietary, accessibility) VALUES "
+#define PERSON_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define REGISTRATION_ADD                                                     \
+	"INSERT OR ROLLBACK INTO registration (id, participant_id, "          \
+	"mission_id, status, arrival, departure, funded, group_label) "       \
+	"VALUES "
+#define REGISTRATION_ROW "(?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* 128 rows of (key, line) for one INSERT */
 #define KEYS_4 "(?, ?), (?, ?), (?, ?), (?, ?)"
 #define KEYS_16 KEYS_4 ", " KEYS_4 ", " KEYS_4 ", " KEYS_4
 #define KEYS_64 KEYS_16 ", " KEYS_16 ", " KEYS_16 ", " KEYS_16
+#define KEYS_128 KEYS_64 ", " KEYS_64
 
 const char *const fs_queries[Q__COUNT] = {
 	/* categories and curriculum modules */
@@ -230,6 +251,10 @@ const char *const fs_queries[Q__COUNT] = {
 		"coalesce(?6, ''), coalesce(?7, ''), coalesce(?8, ''), ?9, "
 		"coalesce(?10, ''), coalesce(?11, ''), coalesce(?12, ''), "
 		"coalesce(?13, ''))",
+	[Q_PARTICIPANT_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM participant",
+	[Q_PARTICIPANT_ADD] = PERSON_ADD PERSON_ROW,
+	[Q_PARTICIPANT_ADD_MANY] = PERSON_ADD TIMES_128(PERSON_ROW),
 	[Q_PARTICIPANT_UPDATE] =
 		"UPDATE participant SET (" PARTICIPANT_COLUMNS ") = ("
 		PARTICIPANT_NEW ") WHERE id = ?1 AND (" PARTICIPANT_COLUMNS
@@ -265,6 +290,11 @@ const char *const fs_queries[Q__COUNT] = {
 		"arrival, departure, funded, group_label) VALUES (?2, ?3, "
 		"coalesce(?4, 'applied'), coalesce(?5, ''), coalesce(?6, ''), "
 		"coalesce(?7, 1), coalesce(?8, ''))",
+	[Q_REGISTRATION_NEXT_ID] =
+		"SELECT coalesce(max(id), 0) + 1 FROM registration",
+	[Q_REGISTRATION_ADD] = REGISTRATION_ADD REGISTRATION_ROW,
+	[Q_REGISTRATION_ADD_MANY] =
+		REGISTRATION_ADD TIMES_128(REGISTRATION_ROW),
 	[Q_REGISTRATION_UPDATE] =
 		"UPDATE registration SET (" REGISTRATION_COLUMNS ") = ("
 		REGISTRATION_NEW ") WHERE id = ?1 AND (" REGISTRATION_COLUMNS
@@ -705,14 +735,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT mission_code, participant_ref, issued_at FROM certificate "
 		"WHERE id = ?1",
 
-	/* the identities an import has read, and the line of each (store.c):
-	 * a temporary table, kept on disk past a small cache during imports */
+	/* the identities an import has read, and the line of each: a table
+	 * of the reader's own temporary database (import_rows.c), on disk
+	 * past a small cache */
 	[Q_IMPORT_KEY_TABLE] =
 		"CREATE TEMP TABLE IF NOT EXISTS import_key (key TEXT PRIMARY "
 		"KEY, line INTEGER NOT NULL) WITHOUT ROWID",
-	[Q_IMPORT_KEY_CLEAR] = "DELETE FROM temp.import_key",
-	/* IMPORT_KEY_BATCH (store.h) rows at once */
+	/* SEEN_BATCH (import_rows.c) rows at once */
 	[Q_IMPORT_KEY_ADD] =
-		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_64,
+		"INSERT INTO temp.import_key (key, line) VALUES " KEYS_128,
 	[Q_IMPORT_KEY_LINE] = "SELECT line FROM temp.import_key WHERE key = ?1",
 };

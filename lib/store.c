@@ -216,9 +216,8 @@ store_zone(fs_store *store, const char *name, const struct zone **out)
 }
 
 fs_err
-store_import_start(fs_store *store)
+store_import_start(fs_store *store, bool checks_parents)
 {
-	sqlite3_stmt *stmt = NULL;
 	fs_err err;
 
 	/* Changing temp_store drops the temporary tables, and SQLite refuses
@@ -230,115 +229,46 @@ store_import_start(fs_store *store)
 			return err;
 		store->is_lean = true;
 	}
+	/* SQLite's own check of each reference looks up the parent row that
+	 * put() has just looked up (a tenth of a participant import): off
+	 * when put() checks them all.  Like temp_store, the pragma does
+	 * nothing inside a transaction. */
+	if (checks_parents && store->depth == 0 && !store->is_unchecked) {
+		if ((err = exec(store, "PRAGMA foreign_keys=OFF",
+				"turning foreign keys off")))
+			goto fail;
+		store->is_unchecked = true;
+	}
 	free(store->import_refs);
 	store->import_refs = NULL;
 	store->has_no_refs = false;
-	free(store->import_keys);
-	store->import_keys = NULL;
+	free(store->import_people);
+	store->import_people = NULL;
 	store->in_import = true;
-	if ((err = store_stmt(store, Q_IMPORT_KEY_TABLE, &stmt)) ||
-	    (err = store_done(store, stmt, "creating a temporary table")) ||
-	    (err = store_stmt(store, Q_IMPORT_KEY_CLEAR, &stmt)) ||
-	    (err = store_done(store, stmt, "emptying a temporary table")))
-		return err;
 	return FS_OK;
+fail:
+	store_import_end(store);
+	return err;
 }
 
 void
 store_import_end(fs_store *store)
 {
-	sqlite3_stmt *stmt = NULL;
-
 	free(store->import_refs);
 	store->import_refs = NULL;
-	free(store->import_keys);
-	store->import_keys = NULL;
+	free(store->import_people);
+	store->import_people = NULL;
 	store->in_import = false;
+	if (store->is_unchecked && store->depth == 0) {
+		sqlite3_exec(store->db, "PRAGMA foreign_keys=ON", NULL, NULL,
+			     NULL);
+		store->is_unchecked = false;
+	}
 	if (store->is_lean && store->depth == 0) {
-		/* temp_store drops the table, and its file with it */
 		sqlite3_exec(store->db, "PRAGMA temp_store=MEMORY; "
 			     "PRAGMA cache_size=" CACHE_SIZE, NULL, NULL, NULL);
 		store->is_lean = false;
-	} else if (store_stmt(store, Q_IMPORT_KEY_CLEAR, &stmt) == FS_OK) {
-		store_done(store, stmt, "emptying a temporary table");
 	}
-}
-
-/*
- * The keys an import has read: each row's goes to a temporary table with
- * its line, IMPORT_KEY_BATCH rows per INSERT (one statement per row would
- * cost a tenth of the import).  The rows not yet written wait in a small
- * array, and a Bloom filter (2^24 bits, two hashes: 2 MB however long the
- * file) spares the look-up of a key that cannot be there: in a file with
- * no repeated rows, nearly every key.
- */
-#define IMPORT_KEY_BATCH 64
-#define IMPORT_KEY_BITS (1u << 24)
-
-struct import_keys {
-	unsigned char bloom[IMPORT_KEY_BITS / 8];
-	int n;
-	long lines[IMPORT_KEY_BATCH];
-	char keys[IMPORT_KEY_BATCH][512];
-};
-
-static fs_err
-import_keys_write(fs_store *store, struct import_keys *k)
-{
-	sqlite3_stmt *stmt = NULL;
-	fs_err err;
-
-	if ((err = store_stmt(store, Q_IMPORT_KEY_ADD, &stmt)))
-		return err;
-	for (int i = 0; i < IMPORT_KEY_BATCH; i++) {
-		sqlite3_bind_text(stmt, 2 * i + 1, k->keys[i], -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 2 * i + 2, k->lines[i]);
-	}
-	if ((err = store_done(store, stmt, "noting rows")))
-		return err;
-	k->n = 0;
-	return FS_OK;
-}
-
-fs_err
-store_import_key(fs_store *store, const char *key, long line,
-		 long *first_out)
-{
-	struct import_keys *k = store->import_keys;
-	uint64_t h = hash_bytes(key, strlen(key), 0);
-	uint32_t bit[2] = { (uint32_t)h & (IMPORT_KEY_BITS - 1),
-			    (uint32_t)(h >> 32) & (IMPORT_KEY_BITS - 1) };
-	sqlite3_stmt *stmt = NULL;
-	fs_err err;
-	int rc;
-
-	*first_out = 0;
-	if (!k && !(k = store->import_keys = calloc(1, sizeof(*k))))
-		return fs_fail(FS_ENOMEM, "out of memory");
-	if ((k->bloom[bit[0] / 8] & (1u << (bit[0] % 8))) &&
-	    (k->bloom[bit[1] / 8] & (1u << (bit[1] % 8)))) {
-		for (int i = 0; i < k->n; i++)
-			if (!strcmp(k->keys[i], key)) {
-				*first_out = k->lines[i];
-				return FS_OK;
-			}
-		if ((err = store_stmt(store, Q_IMPORT_KEY_LINE, &stmt)))
-			return err;
-		sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-			*first_out = (long)sqlite3_column_int64(stmt, 0);
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return store_fail(store, "looking up a row");
-		if (*first_out)
-			return FS_OK;
-	}
-	for (int i = 0; i < 2; i++)
-		k->bloom[bit[i] / 8] |= (unsigned char)(1u << (bit[i] % 8));
-	snprintf(k->keys[k->n], sizeof(k->keys[k->n]), "%s", key);
-	k->lines[k->n++] = line;
-	return k->n == IMPORT_KEY_BATCH ? import_keys_write(store, k) : FS_OK;
 }
 
 fs_err
@@ -700,7 +630,7 @@ fs_store_close(fs_store *store)
 		return;
 	store_forget(store);
 	free(store->import_refs);
-	free(store->import_keys);
+	free(store->import_people);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(store->stmts[i]);
 	sqlite3_close(store->db);

@@ -39,31 +39,32 @@ struct fs_store {
 	bool readonly;      /* opened read-only: this user cannot write it */
 	bool is_lean;       /* an import made the caches small (store_import_*) */
 	bool in_import;     /* between store_import_start() and _end() */
+	bool is_unchecked;  /* an import turned foreign keys off (same) */
 	/* during an import, a Bloom filter of the participants' refs
 	 * (participant.c), made when first needed; has_no_refs: not made */
 	unsigned char *import_refs;
 	bool has_no_refs;
-	struct import_keys *import_keys; /* store_import_key(), store.c */
+	/* new people kept back to be written many at once (participant.c);
+	 * one allocation, freed by store_import_start() and _end() */
+	struct new_people *import_people;
 	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;
 };
 
 /*
- * What an import keeps while it reads a file (exchange.c): the first line
- * of each row identity, to refuse a second row with the same one.  They go
- * to a temporary table, which SQLite keeps in a file past a small cache, and
- * the page cache is made small for the import, so that memory stays the
- * same however many rows the file has.  store_import_start() comes before
- * the import's transaction begins, store_import_end() after it ends; an
- * import inside a larger transaction keeps the caches as they are.
+ * An import (exchange.c) runs with SQLite's page cache made small and its
+ * sorts spilled to a file, so that memory stays the same however many
+ * rows the file has (the identities of its rows are kept by the reader,
+ * import_rows.c).  store_import_start() comes before the import's
+ * transaction begins, store_import_end() after it ends; an import inside
+ * a larger transaction keeps the caches as they are.  checks_parents: the
+ * format's put() finds every row its rows refer to (fs_format), so
+ * SQLite's foreign key checks are off until _end() (again only for an
+ * import on its own).  On failure, nothing is left changed.
  */
-fs_err store_import_start(fs_store *store);
+fs_err store_import_start(fs_store *store, bool checks_parents);
 void store_import_end(fs_store *store);
-/* Notes that line gave key: *first_out is 0 when no line did before, else
- * the earlier line (and nothing is noted). */
-fs_err store_import_key(fs_store *store, const char *key, long line,
-			long *first_out);
 
 /* Defines the SQL functions the queries use (fs_fold) on a connection. */
 void store_register_functions(sqlite3 *db);

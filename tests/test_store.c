@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "fieldschool/directory.h"
+#include "fieldschool/mission.h"
+#include "fieldschool/record.h"
 #include "fieldschool/store.h"
 #include "queries.h"
 #include "store.h"
@@ -553,6 +555,82 @@ test_default_path(void **state)
 	assert_string_equal(fs_store_default_path(), "fieldschool.db");
 }
 
+/* ------------------------------------------------------------------ */
+/* imports */
+
+static int
+foreign_keys(fs_store *store)
+{
+	sqlite3_stmt *stmt = NULL;
+	int on;
+
+	assert_int_equal(sqlite3_prepare_v2(store->db, "PRAGMA foreign_keys",
+					    -1, &stmt, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	on = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return on;
+}
+
+static fs_err
+import_text(fs_store *store, const fs_format *format, const char *text)
+{
+	FILE *fp = fmemopen((void *)text, strlen(text), "r");
+	fs_problems problems = FS_PROBLEMS_INIT;
+	fs_import_stats stats;
+	fs_err err;
+
+	assert_non_null(fp);
+	err = fs_import_stream(store, format, fp, "in.csv", (long)strlen(text),
+			       NULL, &problems, &stats);
+	fclose(fp);
+	fs_problems_release(&problems);
+	return err;
+}
+
+/* A participant import runs without SQLite's foreign key checks (it finds
+ * every parent itself); they are on again after it, whether it succeeded
+ * or failed, and an import inside a transaction leaves them on. */
+static void
+test_import_restores_foreign_keys(void **state)
+{
+	struct fixture *f = *state;
+	fs_store *store = NULL;
+	static const char missions[] =
+		"code,title,country,city,timezone,start,days\n"
+		"ph-2027,Manila,PH,Manila,Asia/Manila,2027-07-14,4\n";
+	static const char good[] =
+		"ref,given_name,family_name,category,mission\n"
+		"P1,Ana,Cruz,1,ph-2027\n";
+	static const char bad[] =
+		"ref,given_name,family_name,category,mission\n"
+		"P2,Ben,Cruz,1,ph-2027\n"
+		"P3,Cy,Cruz,1,xx-2027\n";
+
+	assert_int_equal(fs_store_open(&store, f->db, FS_STORE_CREATE), FS_OK);
+	assert_int_equal(foreign_keys(store), 1);
+	assert_int_equal(import_text(store, &fs_missions_format, missions),
+			 FS_OK);
+	assert_int_equal(foreign_keys(store), 1);
+	assert_int_equal(import_text(store, &fs_participants_format, good),
+			 FS_OK);
+	assert_int_equal(foreign_keys(store), 1);
+	assert_int_equal(import_text(store, &fs_participants_format, bad),
+			 FS_EINPUT);
+	assert_int_equal(foreign_keys(store), 1);
+	assert_int_equal(fs_store_begin(store), FS_OK);
+	assert_int_equal(import_text(store, &fs_participants_format, good),
+			 FS_OK);
+	assert_int_equal(foreign_keys(store), 1);
+	assert_int_equal(fs_store_commit(store), FS_OK);
+	/* and they act: removing the mission takes its registration */
+	assert_int_equal(fs_mission_remove(store, "ph-2027"), FS_OK);
+	fs_store_close(store);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM registration"), 0);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM participant"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -574,6 +652,7 @@ main(void)
 		T(test_nested_rollback_fails_outer_commit),
 		T(test_nested_rollback_three_deep),
 		T(test_close_in_transaction),
+		T(test_import_restores_foreign_keys),
 		cmocka_unit_test(test_default_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,13 @@ typedef struct fs_format {
 	 * when the row has no identity (it will always be added). */
 	const char *(*identity)(const char *const *values, char *buf,
 				size_t size);
+	/* put() finds every row that a row it writes refers to (or refuses
+	 * the row), and deletes nothing: an import of the format alone
+	 * needs no foreign key checks from SQLite. */
+	bool checks_parents;
+	/* Writes what put() kept back during an import, before the import
+	 * commits; NULL when put() writes each row at once. */
+	fs_err (*finish)(fs_store *store);
 } fs_format;
 
 extern const fs_format fs_missions_format;
