@@ -520,23 +520,23 @@ put_new_kept(fs_store *store, const char *const *v, int64_t category,
 	return FS_OK;
 }
 
+/* A row of participants.csv, checked: what participant_put() writes. */
+struct part_row {
+	int64_t person, category; /* person 0: a new one */
+	struct mission_info mission;
+	struct registration reg;
+	char country[3];
+	bool funded, reg_given;
+};
+
+/* The person's cells: ref, names, email, category, country, language. */
 static fs_err
-participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
-		long line, fs_problems *problems, fs_put_outcome *outcome,
-		char *ref_out)
+check_person_cells(fs_store *store, const char *const *v, struct part_row *r,
+		   long line, fs_problems *problems)
 {
 	const char *why;
-	size_t before = problems->n;
-	int64_t person = 0, category = 0, days;
-	struct mission_info mission = { 0 };
-	struct registration reg;
-	char country[3] = "";
-	bool funded = true, reg_given = false;
-	int minutes;
-	sqlite3_stmt *stmt;
 	fs_err err;
 
-	*outcome = FS_PUT_UNCHANGED;
 	if (given(v[FS_PART_REF]) && (why = check_code(v[FS_PART_REF])))
 		PROBLEM(FS_PART_REF, "'%s': %s", v[FS_PART_REF], why);
 	for (int c = FS_PART_GIVEN_NAME; c <= FS_PART_FAMILY_NAME; c++) {
@@ -546,7 +546,7 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if (given(v[FS_PART_EMAIL]) && (why = check_email(v[FS_PART_EMAIL])))
 		PROBLEM(FS_PART_EMAIL, "'%s': %s", v[FS_PART_EMAIL], why);
 	if (v[FS_PART_CATEGORY]) {
-		err = category_resolve(store, v[FS_PART_CATEGORY], &category);
+		err = category_resolve(store, v[FS_PART_CATEGORY], &r->category);
 		if (err == FS_ENOTFOUND)
 			PROBLEM(FS_PART_CATEGORY,
 				"unknown category '%s' (see 'fieldschool "
@@ -555,19 +555,33 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 			return err;
 	}
 	if (given(v[FS_PART_COUNTRY])) {
-		country[0] = (char)toupper_ascii(v[FS_PART_COUNTRY][0]);
-		country[1] = country[0] ? (char)toupper_ascii(v[FS_PART_COUNTRY][1])
+		r->country[0] = (char)toupper_ascii(v[FS_PART_COUNTRY][0]);
+		r->country[1] = r->country[0]
+					? (char)toupper_ascii(v[FS_PART_COUNTRY][1])
 					: '\0';
-		country[2] = '\0';
-		if (strlen(v[FS_PART_COUNTRY]) != 2 || check_country(country))
+		r->country[2] = '\0';
+		if (strlen(v[FS_PART_COUNTRY]) != 2 || check_country(r->country))
 			PROBLEM(FS_PART_COUNTRY, "'%s': %s", v[FS_PART_COUNTRY],
 				check_country("?"));
 	}
 	if (given(v[FS_PART_LANGUAGE]) &&
 	    (why = check_language(v[FS_PART_LANGUAGE])))
 		PROBLEM(FS_PART_LANGUAGE, "'%s': %s", v[FS_PART_LANGUAGE], why);
+	return FS_OK;
+}
+
+/* The registration's cells: mission, status, travel, funding, group. */
+static fs_err
+check_registration_cells(fs_store *store, const char *const *v,
+			 struct part_row *r, long line, fs_problems *problems)
+{
+	const char *why;
+	int64_t days;
+	int minutes;
+	fs_err err;
+
 	if (given(v[FS_PART_MISSION])) {
-		err = mission_lookup(store, v[FS_PART_MISSION], &mission);
+		err = mission_lookup(store, v[FS_PART_MISSION], &r->mission);
 		if (err == FS_ENOTFOUND)
 			PROBLEM(FS_PART_MISSION,
 				"unknown mission '%s' (see 'fieldschool "
@@ -588,91 +602,81 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		if (given(v[c]) && (why = parse_date_time(v[c], &days, &minutes)))
 			PROBLEM(c, "'%s': %s", v[c], why);
 	if (given(v[FS_PART_FUNDED]) &&
-	    (why = parse_yes_no(v[FS_PART_FUNDED], &funded)))
+	    (why = parse_yes_no(v[FS_PART_FUNDED], &r->funded)))
 		PROBLEM(FS_PART_FUNDED, "'%s': %s", v[FS_PART_FUNDED], why);
 	if (given(v[FS_PART_GROUP]) &&
 	    (strlen(v[FS_PART_GROUP]) > 16 || check_code(v[FS_PART_GROUP])))
 		PROBLEM(FS_PART_GROUP, "'%s': a group label is 1-16 letters, "
 			"digits or '-'", v[FS_PART_GROUP]);
 	for (int c = FS_PART_STATUS; c <= FS_PART_GROUP; c++)
-		reg_given |= given(v[c]);
+		r->reg_given |= given(v[c]);
+	return FS_OK;
+}
 
-	if ((err = find_person(store, v[FS_PART_REF], v[FS_PART_EMAIL], &person,
-			       line, problems)))
-		return err;
-	if (person && mode == FS_PUT_CREATE)
-		return fs_fail(FS_EEXISTS, "participant '%s' exists",
-			       given(v[FS_PART_REF]) ? v[FS_PART_REF]
-						     : v[FS_PART_EMAIL]);
-	if (!person && mode == FS_PUT_UPDATE)
-		return fs_fail(FS_ENOTFOUND, "no participant '%s'",
-			       v[FS_PART_REF] ? v[FS_PART_REF] : "");
-	if (person && (err = new_flush(store)))
-		return err;
-	if (!person)
-		for (int c = 0; c < FS_PART__COUNT; c++)
-			if (columns[c].required && !given(v[c]) &&
-			    !(v[c] && !*v[c]))
-				PROBLEM(c, "required for a new participant");
+/* Which registration the row speaks of, and its travel in order (checked
+ * only on a row without other problems, those after before). */
+static fs_err
+check_registration(fs_store *store, const char *const *v, struct part_row *r,
+		   size_t before, long line, fs_problems *problems)
+{
+	fs_err err;
 
-	/* Which registration the row speaks of. */
-	memset(&reg, 0, sizeof(reg));
-	if (mission.id) {
-		if ((err = find_registration(store, person, mission.id, &reg)))
+	memset(&r->reg, 0, sizeof(r->reg));
+	if (r->mission.id) {
+		if ((err = find_registration(store, r->person, r->mission.id,
+					     &r->reg)))
 			return err;
-	} else if (reg_given && problems->n == before) {
-		if ((err = find_registration(store, person, 0, &reg)))
+	} else if (r->reg_given && problems->n == before) {
+		if ((err = find_registration(store, r->person, 0, &r->reg)))
 			return err;
-		if (reg.count != 1) {
+		if (r->reg.count != 1) {
 			PROBLEM(FS_PART_MISSION,
-				reg.count ? "the person has %d registrations: "
-					    "say which mission"
-					  : "registration details need a "
-					    "mission to register for",
-				reg.count);
+				r->reg.count ? "the person has %d "
+					       "registrations: say which "
+					       "mission"
+					     : "registration details need a "
+					       "mission to register for",
+				r->reg.count);
 		}
 	}
 	if (problems->n == before) {
 		const char *arr = v[FS_PART_ARRIVAL] ? v[FS_PART_ARRIVAL]
-						     : reg.arrival;
+						     : r->reg.arrival;
 		const char *dep = v[FS_PART_DEPARTURE] ? v[FS_PART_DEPARTURE]
-						       : reg.departure;
+						       : r->reg.departure;
 		int64_t a = moment(arr, false), d = moment(dep, true);
 		if (a >= 0 && d >= 0 && d < a)
 			PROBLEM(v[FS_PART_DEPARTURE] ? FS_PART_DEPARTURE
 						     : FS_PART_ARRIVAL,
 				"departure %s is before arrival %s", dep, arr);
 	}
-	if (problems->n > before)
-		return FS_EINPUT;
+	return FS_OK;
+}
 
-	if (!person && store->in_import && !ref_out) {
-		bool is_kept;
-		if ((err = put_new_kept(store, v, category, country, mission.id,
-					funded, &is_kept)))
-			return err;
-		if (is_kept) {
-			*outcome = FS_PUT_ADDED;
-			return FS_OK;
-		}
-	}
-	if ((err = new_flush(store)))
-		return err;
-	if ((err = fs_store_begin(store)))
-		return err;
-	if ((err = store_stmt(store, person ? Q_PARTICIPANT_UPDATE
-					    : Q_PARTICIPANT_INSERT,
+/* Saves the person (inside the caller's transaction): a new one without a
+ * ref is named after its id; ref_out, when not NULL, gets the ref. */
+static fs_err
+save_person(fs_store *store, const char *const *v, struct part_row *r,
+	    fs_put_outcome *outcome, char *ref_out)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, r->person ? Q_PARTICIPANT_UPDATE
+					       : Q_PARTICIPANT_INSERT,
 			      &stmt)))
-		goto fail;
-	sqlite3_bind_int64(stmt, 1, person);
+		return err;
+	sqlite3_bind_int64(stmt, 1, r->person);
 	if (given(v[FS_PART_REF])) {
 		sqlite3_bind_text(stmt, 2, v[FS_PART_REF], -1, SQLITE_STATIC);
-	} else if (!person) {
+	} else if (!r->person) {
 		/* unique until named after the new id, below */
 		unsigned char bytes[12];
 		char temp[32] = "~";
-		if ((err = store_random(bytes, sizeof(bytes))))
-			goto fail;
+		if ((err = store_random(bytes, sizeof(bytes)))) {
+			sqlite3_reset(stmt);
+			return err;
+		}
 		for (int i = 0; i < 12; i++)
 			snprintf(temp + 1 + 2 * i, 3, "%02x", bytes[i]);
 		sqlite3_bind_text(stmt, 2, temp, -1, SQLITE_TRANSIENT);
@@ -681,23 +685,23 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		if (c != FS_PART_CATEGORY && c != FS_PART_COUNTRY)
 			store_bind_text(stmt, 2 + c, v[c]);
 	if (v[FS_PART_CATEGORY])
-		sqlite3_bind_int64(stmt, 2 + FS_PART_CATEGORY, category);
+		sqlite3_bind_int64(stmt, 2 + FS_PART_CATEGORY, r->category);
 	store_bind_text(stmt, 2 + FS_PART_COUNTRY,
-			v[FS_PART_COUNTRY] ? country : NULL);
+			v[FS_PART_COUNTRY] ? r->country : NULL);
 	if ((err = store_done(store, stmt, "saving a participant")))
-		goto fail;
+		return err;
 	if (store->cache.emails && v[FS_PART_EMAIL]) {
 		/* an email moved from one person to another would leave the
 		 * map wrong: drop it on updates, extend it on inserts */
-		if (person)
+		if (r->person)
 			store_forget(store);
-		else if (given(v[FS_PART_EMAIL]) && (err = email_note(store->cache.emails,
-					   v[FS_PART_EMAIL],
+		else if (given(v[FS_PART_EMAIL]) &&
+			 (err = email_note(store->cache.emails, v[FS_PART_EMAIL],
 					   sqlite3_last_insert_rowid(store->db))))
-			goto fail;
+			return err;
 	}
-	if (!person) {
-		person = sqlite3_last_insert_rowid(store->db);
+	if (!r->person) {
+		r->person = sqlite3_last_insert_rowid(store->db);
 		*outcome = FS_PUT_ADDED;
 		if (store->import_refs && given(v[FS_PART_REF])) {
 			ref_note(store->import_refs, v[FS_PART_REF]);
@@ -709,52 +713,112 @@ participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
 		if (!given(v[FS_PART_REF])) {
 			if ((err = store_stmt(store, Q_PARTICIPANT_NAME_REF,
 					      &stmt)))
-				goto fail;
-			sqlite3_bind_int64(stmt, 1, person);
+				return err;
+			sqlite3_bind_int64(stmt, 1, r->person);
 			if ((err = store_done(store, stmt,
 					      "naming a participant")))
-				goto fail;
+				return err;
 		}
 	} else if (sqlite3_changes(store->db) > 0) {
 		*outcome = FS_PUT_CHANGED;
 	}
 	if (ref_out) {
 		if ((err = store_stmt(store, Q_PARTICIPANT_REF, &stmt)))
-			goto fail;
-		sqlite3_bind_int64(stmt, 1, person);
+			return err;
+		sqlite3_bind_int64(stmt, 1, r->person);
 		snprintf(ref_out, 128, "%s",
 			 sqlite3_step(stmt) == SQLITE_ROW ? store_text(stmt, 0)
 							  : "");
 		sqlite3_reset(stmt);
 	}
+	return FS_OK;
+}
 
-	if (mission.id || reg.id) {
-		if ((err = store_stmt(store, reg.id ? Q_REGISTRATION_UPDATE
-						    : Q_REGISTRATION_INSERT,
-				      &stmt)))
-			goto fail;
-		sqlite3_bind_int64(stmt, 1, reg.id);
-		sqlite3_bind_int64(stmt, 2, person);
-		sqlite3_bind_int64(stmt, 3, mission.id);
-		store_bind_text(stmt, 4, given(v[FS_PART_STATUS])
-						 ? v[FS_PART_STATUS]
-					 : v[FS_PART_STATUS] ? "applied"
-							     : NULL);
-		store_bind_text(stmt, 5, v[FS_PART_ARRIVAL]);
-		store_bind_text(stmt, 6, v[FS_PART_DEPARTURE]);
-		if (v[FS_PART_FUNDED])
-			sqlite3_bind_int(stmt, 7, funded);
-		store_bind_text(stmt, 8, v[FS_PART_GROUP]);
-		if ((err = store_done(store, stmt, "saving a registration")))
-			goto fail;
-		if (sqlite3_changes(store->db) > 0 &&
-		    *outcome == FS_PUT_UNCHANGED)
-			*outcome = FS_PUT_CHANGED;
+/* Saves the registration, when the row has one (inside the caller's
+ * transaction). */
+static fs_err
+save_registration(fs_store *store, const char *const *v,
+		  const struct part_row *r, fs_put_outcome *outcome)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if (!r->mission.id && !r->reg.id)
+		return FS_OK;
+	if ((err = store_stmt(store, r->reg.id ? Q_REGISTRATION_UPDATE
+					       : Q_REGISTRATION_INSERT,
+			      &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, r->reg.id);
+	sqlite3_bind_int64(stmt, 2, r->person);
+	sqlite3_bind_int64(stmt, 3, r->mission.id);
+	store_bind_text(stmt, 4, given(v[FS_PART_STATUS]) ? v[FS_PART_STATUS]
+				 : v[FS_PART_STATUS]	   ? "applied"
+							   : NULL);
+	store_bind_text(stmt, 5, v[FS_PART_ARRIVAL]);
+	store_bind_text(stmt, 6, v[FS_PART_DEPARTURE]);
+	if (v[FS_PART_FUNDED])
+		sqlite3_bind_int(stmt, 7, r->funded);
+	store_bind_text(stmt, 8, v[FS_PART_GROUP]);
+	if ((err = store_done(store, stmt, "saving a registration")))
+		return err;
+	if (sqlite3_changes(store->db) > 0 && *outcome == FS_PUT_UNCHANGED)
+		*outcome = FS_PUT_CHANGED;
+	return FS_OK;
+}
+
+static fs_err
+participant_put(fs_store *store, const char *const *v, fs_put_mode mode,
+		long line, fs_problems *problems, fs_put_outcome *outcome,
+		char *ref_out)
+{
+	struct part_row r = { .funded = true };
+	size_t before = problems->n;
+	fs_err err;
+
+	*outcome = FS_PUT_UNCHANGED;
+	if ((err = check_person_cells(store, v, &r, line, problems)) ||
+	    (err = check_registration_cells(store, v, &r, line, problems)) ||
+	    (err = find_person(store, v[FS_PART_REF], v[FS_PART_EMAIL],
+			       &r.person, line, problems)))
+		return err;
+	if (r.person && mode == FS_PUT_CREATE)
+		return fs_fail(FS_EEXISTS, "participant '%s' exists",
+			       given(v[FS_PART_REF]) ? v[FS_PART_REF]
+						     : v[FS_PART_EMAIL]);
+	if (!r.person && mode == FS_PUT_UPDATE)
+		return fs_fail(FS_ENOTFOUND, "no participant '%s'",
+			       v[FS_PART_REF] ? v[FS_PART_REF] : "");
+	if (r.person && (err = new_flush(store)))
+		return err;
+	if (!r.person)
+		for (int c = 0; c < FS_PART__COUNT; c++)
+			if (columns[c].required && !given(v[c]) &&
+			    !(v[c] && !*v[c]))
+				PROBLEM(c, "required for a new participant");
+	if ((err = check_registration(store, v, &r, before, line, problems)))
+		return err;
+	if (problems->n > before)
+		return FS_EINPUT;
+
+	if (!r.person && store->in_import && !ref_out) {
+		bool is_kept;
+		if ((err = put_new_kept(store, v, r.category, r.country,
+					r.mission.id, r.funded, &is_kept)))
+			return err;
+		if (is_kept) {
+			*outcome = FS_PUT_ADDED;
+			return FS_OK;
+		}
+	}
+	if ((err = new_flush(store)) || (err = fs_store_begin(store)))
+		return err;
+	if ((err = save_person(store, v, &r, outcome, ref_out)) ||
+	    (err = save_registration(store, v, &r, outcome))) {
+		fs_store_rollback(store);
+		return err;
 	}
 	return fs_store_commit(store);
-fail:
-	fs_store_rollback(store);
-	return err;
 }
 
 static fs_err
