@@ -420,18 +420,19 @@ audience_groups(const char *audience, char ***out, size_t *n_out)
 	return FS_OK;
 }
 
-/* Steps through the riders of a bus: fn for each (NULL: only counted). */
+/* Writes the riders of a bus, one row each (SQLite on a second thread,
+ * roster_rows.c). */
 static fs_err
-riders_each(struct writer *w, struct mission *m, const struct bus *b,
-	    long *count,
-	    void (*fn)(struct writer *, struct sheet *, sqlite3_stmt *, long),
-	    struct sheet *s)
+riders_write(struct writer *w, struct mission *m, const struct bus *b,
+	     struct sheet *s)
 {
 	sqlite3_stmt *stmt;
+	struct row_pipe *pipe;
+	const struct pipe_row *row;
+	long n = 0;
 	fs_err err;
 	int rc;
 
-	*count = 0;
 	if ((err = store_stmt(w->store, b->group ? Q_ROSTER_RIDERS_GROUP
 						 : Q_ROSTER_RIDERS,
 			      &stmt)))
@@ -441,25 +442,20 @@ riders_each(struct writer *w, struct mission *m, const struct bus *b,
 		store_bind_text(stmt, 2, b->group);
 	else
 		store_bind_text(stmt, 3, b->category);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		++*count;
-		if (fn)
-			fn(w, s, stmt, *count);
+	if ((err = row_pipe_start(&pipe, stmt, 5, 0)))
+		return err;
+	while ((row = row_pipe_next(pipe))) {
+		lxw_row_t r = s->row++;
+		put_number(w, s, r, 0, (double)++n, NULL);
+		for (int c = 0; c < 5; c++)
+			put_text(w, s, r, (lxw_col_t)(c + 1), row->text[c],
+				 c >= 3 ? w->wrap : NULL);
 	}
-	sqlite3_reset(stmt);
+	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
+		return fs_fail(FS_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return store_fail(w->store, "reading a visit's riders");
 	return FS_OK;
-}
-
-static void
-rider_row(struct writer *w, struct sheet *s, sqlite3_stmt *stmt, long n)
-{
-	lxw_row_t r = s->row++;
-	put_number(w, s, r, 0, (double)n, NULL);
-	for (int c = 0; c < 5; c++)
-		put_text(w, s, r, (lxw_col_t)(c + 1), store_text(stmt, c),
-			 c >= 3 ? w->wrap : NULL);
 }
 
 /* How many ride bus b (its heading says so before the list). */
@@ -521,7 +517,7 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 			put_number(w, s, at, 2, (double)count, w->box);
 	}
 	s->row = r + 9;
-	return riders_each(w, m, b, &count, rider_row, s);
+	return riders_write(w, m, b, s);
 }
 
 /* Reads the mission's riders into temp.roster_rider (or, m NULL, drops

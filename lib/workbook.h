@@ -4,7 +4,8 @@
  * pass over the registrations and builds the workbook; roster_print.c
  * holds the cell and page helpers; roster_money.c writes Roster, Payment,
  * By category and Finance rules; roster_sheets.c the sign-in sheets, Site
- * visits, Caterer and Agenda.  Only these files include xlsxwriter.h.
+ * visits, Caterer and Agenda; roster_rows.c reads a statement's rows on
+ * a second thread for them.  Only these files include xlsxwriter.h.
  */
 #ifndef FS_WORKBOOK_H
 #define FS_WORKBOOK_H
@@ -167,6 +168,24 @@ void payment_row(struct writer *w, struct mission *m, struct payment *p,
 		 const char *const *v, lxw_row_t roster_row,
 		 const struct stay *st);
 void payment_end(struct writer *w, struct mission *m, struct payment *p);
+
+/* roster_rows.c: a statement's rows read on a second thread.  Start with
+ * the statement bound; integer columns (bits of int_cols) come as num[c],
+ * the others as text[c] ("" for NULL).  A row is valid until the next
+ * call; NULL after the last.  Between start and finish only the reader
+ * touches the connection.  finish() stops the reader, resets the
+ * statement and returns the last sqlite3_step() code (SQLITE_DONE when
+ * every row was read, SQLITE_NOMEM when a copy failed). */
+#define MAX_PIPE_COLS 16
+struct pipe_row {
+	const char *text[MAX_PIPE_COLS];
+	int64_t num[MAX_PIPE_COLS];
+};
+struct row_pipe;
+fs_err row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
+		      uint32_t int_cols);
+const struct pipe_row *row_pipe_next(struct row_pipe *p);
+int row_pipe_finish(struct row_pipe *p);
 
 /* roster_sheets.c */
 struct signin {
