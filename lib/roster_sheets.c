@@ -447,9 +447,12 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
 		put_number(w, s, r, 0, (double)++n, NULL);
+		/* an empty need writes no cell: its column is formatted
+		 * to wrap instead (visits_write), a third of the cells */
 		for (int c = 0; c < 5; c++)
-			put_text(w, s, r, (lxw_col_t)(c + 1), row->text[c],
-				 c >= 3 ? w->wrap : NULL);
+			if (*row->text[c])
+				put_text(w, s, r, (lxw_col_t)(c + 1),
+					 row->text[c], c >= 3 ? w->wrap : NULL);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
 		return fs_fail(FS_ENOMEM, "out of memory");
@@ -610,6 +613,9 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	s->widths[4] = s->widths[5] = 24;
 	s->widths[6] = 5;
 	set_widths(w, s, VISIT_COLS);
+	/* the needs wrap, empty cells included (riders_write) */
+	for (lxw_col_t c = 4; c <= 5; c++)
+		xl(w, worksheet_set_column(s->ws, c, c, s->widths[c], w->wrap));
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = true, .title_rows = 1,
 				     .n_cols = VISIT_COLS });
