@@ -54,6 +54,8 @@ mission_release(struct mission *m)
 	free(m->title);
 	free(m->venue);
 	free(m->contact);
+	spans_free(m->spans);
+	m->spans = NULL;
 }
 
 static fs_err
@@ -309,10 +311,13 @@ mission_write(struct writer *w, struct mission *m)
 	sqlite3_bind_int64(stmt, 1, m->id);
 	sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, last, -1, SQLITE_TRANSIENT);
-	/* SQLite on a second thread, libxlsxwriter on this one */
+	/* SQLite on a second thread, libxlsxwriter on this one; the reader
+	 * also reads ahead for Site visits and Caterer while it waits */
+	struct read_ahead ra = { w, m };
 	if ((err = row_pipe_start(&pipe, stmt, ROW__COUNT,
 				  1u << C_CATEGORY | 1u << ROW_FUNDED |
-					  1u << ROW_PRESENT)))
+					  1u << ROW_PRESENT,
+				  sheets_read_ahead, &ra)))
 		goto done;
 	while ((row = row_pipe_next(pipe))) {
 		if ((long)ms->roster.row > m->n_regs) {

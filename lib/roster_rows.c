@@ -45,6 +45,8 @@ struct row_pipe {
 	unsigned long seen_put; /* put, as the main thread last read it */
 	bool done, stop, failed;       /* shared, under lock */
 	int rc;                        /* the last sqlite3_step(), for finish */
+	void (*idle)(void *);          /* the reader's job while it waits */
+	void *idle_ctx;
 	struct slot slots[RING];
 };
 
@@ -101,10 +103,18 @@ reader_main(void *arg)
 
 	while (!stop) {
 		if (room == 0) {
-			/* publish what is ready, then wait for free slots */
+			/* publish what is ready, then wait for free slots
+			 * (the first time, after the idle job) */
 			pthread_mutex_lock(&p->lock);
 			p->put = p->my_put;
 			pthread_cond_signal(&p->filled);
+			bool full = p->my_put - p->taken == RING;
+			pthread_mutex_unlock(&p->lock);
+			if (full && p->idle) {
+				p->idle(p->idle_ctx);
+				p->idle = NULL;
+			}
+			pthread_mutex_lock(&p->lock);
 			while (!p->stop && p->my_put - p->taken == RING)
 				pthread_cond_wait(&p->emptied, &p->lock);
 			stop = p->stop;
@@ -129,6 +139,13 @@ reader_main(void *arg)
 			pthread_mutex_unlock(&p->lock);
 		}
 	}
+	if (rc == SQLITE_DONE && !failed && p->idle) {
+		pthread_mutex_lock(&p->lock);
+		p->put = p->my_put; /* the last rows, read meanwhile */
+		pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->lock);
+		p->idle(p->idle_ctx);
+	}
 	pthread_mutex_lock(&p->lock);
 	p->put = p->my_put;
 	p->rc = rc;
@@ -141,7 +158,7 @@ reader_main(void *arg)
 
 fs_err
 row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
-	       uint32_t int_cols)
+	       uint32_t int_cols, void (*idle)(void *), void *idle_ctx)
 {
 	struct row_pipe *p;
 
@@ -151,6 +168,8 @@ row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
 	p->stmt = stmt;
 	p->n_cols = n_cols;
 	p->int_cols = int_cols;
+	p->idle = idle;
+	p->idle_ctx = idle_ctx;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->filled, NULL);
 	pthread_cond_init(&p->emptied, NULL);

@@ -442,7 +442,7 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 		store_bind_text(stmt, 2, b->group);
 	else
 		store_bind_text(stmt, 3, b->category);
-	if ((err = row_pipe_start(&pipe, stmt, 5, 0)))
+	if ((err = row_pipe_start(&pipe, stmt, 5, 0, NULL, NULL)))
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
@@ -555,8 +555,10 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	put_header(w, s, 0, VISIT_HEAD, VISIT_COLS);
 	worksheet_freeze_panes(s->ws, 1, 0);
 	s->row = 1;
-	if ((err = riders_load(w, m)))
+	/* read ahead during the pass (sheets_read_ahead), else now */
+	if (!m->riders_loaded && (err = riders_load(w, m)))
 		return err;
+	m->riders_loaded = false;
 	err = visit_list_load(w, m, &l);
 	for (size_t i = 0; i < l.n && !err; i++) {
 		struct visit *v = &l.items[i];
@@ -732,6 +734,34 @@ day_needs(const struct spans *l, const char *date, struct need *out)
 	return n;
 }
 
+void
+spans_free(struct spans *l)
+{
+	if (l)
+		spans_release(l);
+	free(l);
+}
+
+/* The riders' table (Site visits) and the dietary spans (Caterer), read
+ * on the pass's reader thread while it waits for the main thread
+ * (roster_rows.c): SQLite work that would otherwise stop libxlsxwriter's
+ * thread later.  A failure leaves them to be read at their usual place,
+ * where the same failure is reported. */
+void
+sheets_read_ahead(void *ctx)
+{
+	struct read_ahead *ra = ctx;
+	struct spans *spans;
+
+	if (riders_load(ra->w, ra->m) == FS_OK)
+		ra->m->riders_loaded = true;
+	if ((spans = calloc(1, sizeof(*spans))) &&
+	    spans_load(ra->w, ra->m, spans) == FS_OK)
+		ra->m->spans = spans;
+	else
+		free(spans);
+}
+
 static fs_err
 meals_write(struct writer *w, struct mission *m, struct sheet *s)
 {
@@ -741,8 +771,13 @@ meals_write(struct writer *w, struct mission *m, struct sheet *s)
 	fs_err err;
 
 	put_header(w, s, s->row++, MEAL_HEAD, 5);
-	if ((err = spans_load(w, m, &spans)))
+	if (m->spans) { /* read ahead during the pass */
+		spans = *m->spans;
+		free(m->spans);
+		m->spans = NULL;
+	} else if ((err = spans_load(w, m, &spans))) {
 		return err;
+	}
 	if (!(needs = calloc(spans.n + 1, sizeof(*needs)))) {
 		spans_release(&spans);
 		return fs_fail(FS_ENOMEM, "out of memory");

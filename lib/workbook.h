@@ -49,6 +49,8 @@ struct sheet {
 	lxw_row_t row; /* the next row to write */
 };
 
+struct spans; /* roster_sheets.c */
+
 struct mission {
 	int64_t id;
 	char code[65], currency[4], stamp[24];
@@ -67,6 +69,9 @@ struct mission {
 	lxw_row_t bycat_total, bycat_money_total;
 	double totals[N_SUMMED];
 	long registrations, confirmed;
+	/* read ahead by sheets_read_ahead() during the pass */
+	bool riders_loaded;  /* temp.roster_rider holds the mission's */
+	struct spans *spans; /* the Caterer's dietary spans, or NULL */
 };
 
 struct category {
@@ -175,7 +180,11 @@ void payment_end(struct writer *w, struct mission *m, struct payment *p);
  * call; NULL after the last.  Between start and finish only the reader
  * touches the connection.  finish() stops the reader, resets the
  * statement and returns the last sqlite3_step() code (SQLITE_DONE when
- * every row was read, SQLITE_NOMEM when a copy failed). */
+ * every row was read, SQLITE_NOMEM when a copy failed).  idle, when not
+ * NULL, runs once on the reader thread, when the ring is first full (the
+ * main thread is behind) or after the last row: other reading for the
+ * connection, done meanwhile; the main thread uses its results after
+ * finish(). */
 #define MAX_PIPE_COLS 16
 struct pipe_row {
 	const char *text[MAX_PIPE_COLS];
@@ -183,7 +192,7 @@ struct pipe_row {
 };
 struct row_pipe;
 fs_err row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
-		      uint32_t int_cols);
+		      uint32_t int_cols, void (*idle)(void *), void *idle_ctx);
 const struct pipe_row *row_pipe_next(struct row_pipe *p);
 int row_pipe_finish(struct row_pipe *p);
 
@@ -200,6 +209,12 @@ void signin_row(struct writer *w, struct signin *si, const char *const *v);
 void signin_end(struct writer *w, struct mission *m, struct signin *si);
 fs_err visits_write(struct writer *w, struct mission *m, struct sheet *s);
 fs_err caterer_write(struct writer *w, struct mission *m, struct sheet *s);
+struct read_ahead {
+	struct writer *w;
+	struct mission *m;
+};
+void sheets_read_ahead(void *ctx); /* a struct read_ahead */
+void spans_free(struct spans *l);  /* NULL is fine */
 fs_err agenda_write(struct writer *w, struct mission *m, struct sheet *s);
 
 #endif
