@@ -469,11 +469,15 @@ riders_count(struct writer *w, struct mission *m, const struct bus *b,
 	sqlite3_stmt *stmt;
 	fs_err err;
 
-	if ((err = store_stmt(w->store, Q_ROSTER_RIDER_COUNT, &stmt)))
+	if ((err = store_stmt(w->store, b->group ? Q_ROSTER_RIDER_COUNT_GROUP
+						 : Q_ROSTER_RIDER_COUNT,
+			      &stmt)))
 		return err;
 	sqlite3_bind_int64(stmt, 1, m->id);
-	store_bind_text(stmt, 2, b->group);
-	store_bind_text(stmt, 3, b->group ? NULL : b->category);
+	if (b->group)
+		store_bind_text(stmt, 2, b->group);
+	else
+		store_bind_text(stmt, 3, b->category);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		sqlite3_reset(stmt);
 		return store_fail(w->store, "counting a visit's riders");
@@ -836,6 +840,8 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	    const struct visit *v, const char *group, const char *category)
 {
 	sqlite3_stmt *stmt;
+	struct row_pipe *pipe;
+	const struct pipe_row *row;
 	fs_err err;
 	int rc;
 
@@ -844,18 +850,22 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	sqlite3_bind_int64(stmt, 1, m->id);
 	store_bind_text(stmt, 2, group);
 	store_bind_text(stmt, 3, category);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	/* SQLite on a second thread (roster_rows.c) */
+	if ((err = row_pipe_start(&pipe, stmt, 4, 0, NULL, NULL)))
+		return err;
+	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
 		put_text(w, s, r, 0, v->title, w->wrap);
 		put_number(w, s, r, 1, day_value(v->date), w->date);
 		put_text(w, s, r, 2, v->site, w->wrap);
 		put_text(w, s, r, 3, v->host, w->wrap);
-		put_text(w, s, r, 4, store_text(stmt, 2), NULL);
-		put_text(w, s, r, 5, store_text(stmt, 0), NULL);
-		put_text(w, s, r, 6, store_text(stmt, 1), NULL);
-		put_text(w, s, r, 7, store_text(stmt, 3), w->wrap);
+		put_text(w, s, r, 4, row->text[2], NULL);
+		put_text(w, s, r, 5, row->text[0], NULL);
+		put_text(w, s, r, 6, row->text[1], NULL);
+		put_text(w, s, r, 7, row->text[3], w->wrap);
 	}
-	sqlite3_reset(stmt);
+	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
+		return fs_fail(FS_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return store_fail(w->store, "reading accessibility needs");
 	return FS_OK;
