@@ -235,12 +235,16 @@ registration_rows(struct writer *w, struct mission *m,
 		m->covered, is_whole(m->currency),
 	};
 	const char *v[C__COUNT] = { 0 };
+	double vw[C__COUNT]; /* the texts' widths (roster_rows.c) */
 	struct stay st;
 
-	for (int c = C_REF; c <= C_DEPARTURE; c++)
+	for (int c = C_REF; c <= C_DEPARTURE; c++) {
 		v[c] = row->text[c];
+		vw[c] = row->width[c];
+	}
 	/* the category by id, from the categories loaded once */
 	int ci = category_by_id(w, row->num[C_CATEGORY]);
+	vw[C_CATEGORY] = -1; /* a code, measured by put_text() */
 	if (ci >= 0)
 		v[C_CATEGORY] = w->categories[ci].code;
 	bool confirmed = !strcmp(v[C_STATUS], "confirmed");
@@ -248,10 +252,10 @@ registration_rows(struct writer *w, struct mission *m,
 	finance_stay(&rules, confirmed, funded, v[C_ARRIVAL], v[C_DEPARTURE],
 		     (uint64_t)row->num[ROW_PRESENT], &st);
 	lxw_row_t roster_row_at = ms->roster.row;
-	roster_row(w, m, &ms->roster, v, ci >= 0 ? w->categories[ci].number : 0,
-		   &st);
+	roster_row(w, m, &ms->roster, v, vw,
+		   ci >= 0 ? w->categories[ci].number : 0, &st);
 	if (confirmed && funded && !st.no_show)
-		payment_row(w, m, &ms->payment, v, roster_row_at, &st);
+		payment_row(w, m, &ms->payment, v, vw, roster_row_at, &st);
 
 	const double row_values[N_SUMMED] = {
 		(double)st.nights, (double)st.days, (double)st.travel_days,
@@ -275,7 +279,7 @@ registration_rows(struct writer *w, struct mission *m,
 		int64_t dep = finance_day_of(v[C_DEPARTURE], m->last);
 		for (int d = 0; d < m->days; d++)
 			if (arr <= ms->signin[d].day && ms->signin[d].day <= dep)
-				signin_row(w, &ms->signin[d], v);
+				signin_row(w, &ms->signin[d], v, vw);
 	}
 }
 

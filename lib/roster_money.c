@@ -56,7 +56,8 @@ roster_begin(struct writer *w, struct mission *m, struct sheet *s)
 
 void
 roster_row(struct writer *w, struct mission *m, struct sheet *s,
-	   const char *const *v, int catno, const struct stay *st)
+	   const char *const *v, const double *vw, int catno,
+	   const struct stay *st)
 {
 	lxw_row_t r = s->row++;
 	unsigned R = (unsigned)r + 1; /* the row's number in formulas */
@@ -65,7 +66,7 @@ roster_row(struct writer *w, struct mission *m, struct sheet *s,
 	double nightly = (double)m->nightly / 100.0;
 
 	for (int c = C_REF; c <= C_GROUP; c++)
-		put_text(w, s, r, (lxw_col_t)c, v[c], NULL);
+		put_text_width(w, s, r, (lxw_col_t)c, v[c], NULL, vw[c]);
 	for (int c = C_ARRIVAL; c <= C_DEPARTURE; c++) {
 		int64_t days;
 		int minutes;
@@ -205,7 +206,8 @@ page_total(struct writer *w, struct mission *m, struct payment *p)
 
 void
 payment_row(struct writer *w, struct mission *m, struct payment *p,
-	    const char *const *v, lxw_row_t roster_row, const struct stay *st)
+	    const char *const *v, const double *vw, lxw_row_t roster_row,
+	    const struct stay *st)
 {
 	struct sheet *s = &p->sheet;
 	lxw_row_t r = s->row++;
@@ -218,9 +220,9 @@ payment_row(struct writer *w, struct mission *m, struct payment *p,
 	if (p->page_rows == 0 && p->payees > 0 && p->n_breaks < LXW_BREAKS_MAX)
 		p->breaks[p->n_breaks++] = r;
 	put_number(w, s, r, 0, (double)++p->payees, NULL);
-	put_text(w, s, r, 1, v[C_FAMILY], NULL);
-	put_text(w, s, r, 2, v[C_GIVEN], NULL);
-	put_text(w, s, r, 3, v[C_ORG], NULL);
+	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
+	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
+	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
 	snprintf(f, sizeof(f), "='%s'!P%u-'%s'!Q%u+'%s'!T%u", m->roster, R,
 		 m->roster, R, m->roster, R);
 	put_formula(w, s, r, 4, f, amount, m->money);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "value.h"
 #include "workbook.h"
 
 #define RING 256
@@ -82,12 +83,17 @@ slot_fill(struct row_pipe *p, struct slot *s)
 	for (int c = 0; c < p->n_cols; c++) {
 		if (p->int_cols & (1u << c)) {
 			s->row.text[c] = "";
+			s->row.width[c] = 0;
 			continue;
 		}
 		if (len[c])
 			memcpy(at, text[c], len[c]);
 		at[len[c]] = '\0';
 		s->row.text[c] = at;
+		/* what put_text() checks and measures, done here */
+		s->row.width[c] = len[c] <= 32767 && utf8_valid(at)
+					  ? text_width(at)
+					  : -1;
 		at += len[c] + 1;
 	}
 	return true;

@@ -74,16 +74,17 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 }
 
 void
-signin_row(struct writer *w, struct signin *si, const char *const *v)
+signin_row(struct writer *w, struct signin *si, const char *const *v,
+	   const double *vw)
 {
 	struct sheet *s = &si->sheet;
 	lxw_row_t r = s->row++;
 
 	put_number(w, s, r, 0, (double)++si->number, NULL);
-	put_text(w, s, r, 1, v[C_FAMILY], NULL);
-	put_text(w, s, r, 2, v[C_GIVEN], NULL);
-	put_text(w, s, r, 3, v[C_ORG], NULL);
-	put_text(w, s, r, 4, v[C_GROUP], NULL);
+	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
+	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
+	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
+	put_text_width(w, s, r, 4, v[C_GROUP], NULL, vw[C_GROUP]);
 }
 
 void
@@ -451,8 +452,10 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 		 * to wrap instead (visits_write), a third of the cells */
 		for (int c = 0; c < 5; c++)
 			if (*row->text[c])
-				put_text(w, s, r, (lxw_col_t)(c + 1),
-					 row->text[c], c >= 3 ? w->wrap : NULL);
+				put_text_width(w, s, r, (lxw_col_t)(c + 1),
+					       row->text[c],
+					       c >= 3 ? w->wrap : NULL,
+					       row->width[c]);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
 		return fs_fail(FS_ENOMEM, "out of memory");
@@ -859,10 +862,11 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 		put_number(w, s, r, 1, day_value(v->date), w->date);
 		put_text(w, s, r, 2, v->site, w->wrap);
 		put_text(w, s, r, 3, v->host, w->wrap);
-		put_text(w, s, r, 4, row->text[2], NULL);
-		put_text(w, s, r, 5, row->text[0], NULL);
-		put_text(w, s, r, 6, row->text[1], NULL);
-		put_text(w, s, r, 7, row->text[3], w->wrap);
+		put_text_width(w, s, r, 4, row->text[2], NULL, row->width[2]);
+		put_text_width(w, s, r, 5, row->text[0], NULL, row->width[0]);
+		put_text_width(w, s, r, 6, row->text[1], NULL, row->width[1]);
+		put_text_width(w, s, r, 7, row->text[3], w->wrap,
+			       row->width[3]);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
 		return fs_fail(FS_ENOMEM, "out of memory");

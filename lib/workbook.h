@@ -107,6 +107,9 @@ const char *utf8_clean(const char *text, char *out, size_t max);
 void utf8_cut(char *text, size_t max);
 void put_text(struct writer *w, struct sheet *s, lxw_row_t row,
 	      lxw_col_t col, const char *text, lxw_format *format);
+void put_text_width(struct writer *w, struct sheet *s, lxw_row_t row,
+		    lxw_col_t col, const char *text, lxw_format *format,
+		    double width);
 void put_number(struct writer *w, struct sheet *s, lxw_row_t row,
 		lxw_col_t col, double value, lxw_format *format);
 void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
@@ -147,7 +150,8 @@ bool is_whole(const char *currency);
 /* roster_money.c */
 void roster_begin(struct writer *w, struct mission *m, struct sheet *s);
 void roster_row(struct writer *w, struct mission *m, struct sheet *s,
-		const char *const *v, int catno, const struct stay *st);
+		const char *const *v, const double *vw, int catno,
+		const struct stay *st);
 void roster_end(struct writer *w, struct mission *m, struct sheet *s,
 		const double *sums);
 
@@ -170,7 +174,7 @@ struct payment {
 };
 void payment_begin(struct writer *w, struct mission *m, struct payment *p);
 void payment_row(struct writer *w, struct mission *m, struct payment *p,
-		 const char *const *v, lxw_row_t roster_row,
+		 const char *const *v, const double *vw, lxw_row_t roster_row,
 		 const struct stay *st);
 void payment_end(struct writer *w, struct mission *m, struct payment *p);
 
@@ -188,6 +192,7 @@ void payment_end(struct writer *w, struct mission *m, struct payment *p);
 #define MAX_PIPE_COLS 16
 struct pipe_row {
 	const char *text[MAX_PIPE_COLS];
+	double width[MAX_PIPE_COLS]; /* text_width(), or -1: to clean first */
 	int64_t num[MAX_PIPE_COLS];
 };
 struct row_pipe;
@@ -205,7 +210,8 @@ struct signin {
 };
 fs_err signin_begin(struct writer *w, struct mission *m, int d,
 		    struct signin *si);
-void signin_row(struct writer *w, struct signin *si, const char *const *v);
+void signin_row(struct writer *w, struct signin *si, const char *const *v,
+		const double *vw);
 void signin_end(struct writer *w, struct mission *m, struct signin *si);
 fs_err visits_write(struct writer *w, struct mission *m, struct sheet *s);
 fs_err caterer_write(struct writer *w, struct mission *m, struct sheet *s);
