@@ -63,6 +63,7 @@ struct mission {
 	char suffix[24]; /* "" or " mx-2027" for several missions */
 	lxw_format *money, *money_total;
 	char rules[40];  /* "'Finance rules'!" as formulas quote it */
+	char rule_at[RULE__COUNT][48]; /* "='Finance rules'!$B$5"... */
 	char roster[32]; /* the Roster sheet's name */
 	/* the By category sheet's total row, for Summary */
 	char bycat[32];
