@@ -321,7 +321,7 @@ mission_write(struct writer *w, struct mission *m)
 	if ((err = row_pipe_start(&pipe, stmt, ROW__COUNT,
 				  1u << C_CATEGORY | 1u << ROW_FUNDED |
 					  1u << ROW_PRESENT,
-				  sheets_read_ahead, &ra)))
+				  PIPE_RING_LARGE, sheets_read_ahead, &ra)))
 		goto done;
 	while ((row = row_pipe_next(pipe))) {
 		if ((long)ms->roster.row > m->n_regs) {

@@ -9,12 +9,16 @@
  * thread alone writes the workbook; it must not touch the store between
  * the two calls.
  *
- * The rows go through a ring of RING slots: the reader copies each row's
- * columns into a free slot (a buffer per slot, grown to the longest row
- * seen and kept), the main thread reads the oldest full slot and gives it
- * back when it asks for the next.  The ring's size is fixed, so memory
- * does not grow with the number of rows.  The two threads meet at a
- * mutex once per BATCH rows, not once per row.
+ * The rows go through a ring of a fixed number of slots: the reader
+ * copies each row's columns into a free slot (a buffer per slot, grown to
+ * the longest row seen and kept), the main thread reads the oldest full
+ * slot and gives it back when it asks for the next.  The ring's size is
+ * fixed, so memory does not grow with the number of rows.  The two
+ * threads meet at a mutex once per BATCH rows, not once per row.
+ *
+ * The idle job stops the reader for its whole length: the main thread
+ * goes on only as long as the ring holds rows, so a pipe with a job of
+ * some length needs a ring of thousands of rows (PIPE_RING_LARGE).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,7 +27,6 @@
 #include "value.h"
 #include "workbook.h"
 
-#define RING 256
 #define BATCH 32
 
 struct slot {
@@ -39,7 +42,7 @@ struct row_pipe {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t filled, emptied;
-	/* rows put in and taken out, counted from the start: slot i % RING */
+	/* rows put in and taken out, counted from the start: slot i % ring */
 	unsigned long put, taken;      /* shared, under lock */
 	unsigned long my_put;   /* the reader's own, ahead of put */
 	unsigned long my_taken; /* the main thread's own, ahead of taken */
@@ -48,7 +51,8 @@ struct row_pipe {
 	int rc;                        /* the last sqlite3_step(), for finish */
 	void (*idle)(void *);          /* the reader's job while it waits */
 	void *idle_ctx;
-	struct slot slots[RING];
+	unsigned long ring; /* slots */
+	struct slot *slots;
 };
 
 /* Copies the statement's current row into slot s; false when out of
@@ -72,7 +76,7 @@ slot_fill(struct row_pipe *p, struct slot *s)
 		need += len[c] + 1;
 	}
 	if (need > s->cap) {
-		size_t cap = need < 256 ? 256 : need * 2;
+		size_t cap = need < 64 ? 64 : need + need / 4;
 		char *buf = realloc(s->buf, cap);
 		if (!buf)
 			return false;
@@ -114,24 +118,24 @@ reader_main(void *arg)
 			pthread_mutex_lock(&p->lock);
 			p->put = p->my_put;
 			pthread_cond_signal(&p->filled);
-			bool full = p->my_put - p->taken == RING;
+			bool full = p->my_put - p->taken == p->ring;
 			pthread_mutex_unlock(&p->lock);
 			if (full && p->idle) {
 				p->idle(p->idle_ctx);
 				p->idle = NULL;
 			}
 			pthread_mutex_lock(&p->lock);
-			while (!p->stop && p->my_put - p->taken == RING)
+			while (!p->stop && p->my_put - p->taken == p->ring)
 				pthread_cond_wait(&p->emptied, &p->lock);
 			stop = p->stop;
-			room = RING - (p->my_put - p->taken);
+			room = p->ring - (p->my_put - p->taken);
 			pthread_mutex_unlock(&p->lock);
 			if (stop)
 				break;
 		}
 		if ((rc = sqlite3_step(p->stmt)) != SQLITE_ROW)
 			break;
-		if (!slot_fill(p, &p->slots[p->my_put % RING])) {
+		if (!slot_fill(p, &p->slots[p->my_put % p->ring])) {
 			failed = true;
 			break;
 		}
@@ -164,13 +168,19 @@ reader_main(void *arg)
 
 fs_err
 row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
-	       uint32_t int_cols, void (*idle)(void *), void *idle_ctx)
+	       uint32_t int_cols, unsigned ring, void (*idle)(void *),
+	       void *idle_ctx)
 {
 	struct row_pipe *p;
 
 	*out = NULL;
 	if (n_cols > MAX_PIPE_COLS || !(p = calloc(1, sizeof(*p))))
 		return fs_fail(FS_ENOMEM, "out of memory");
+	p->ring = ring > BATCH ? ring : BATCH;
+	if (!(p->slots = calloc(p->ring, sizeof(*p->slots)))) {
+		free(p);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
 	p->stmt = stmt;
 	p->n_cols = n_cols;
 	p->int_cols = int_cols;
@@ -183,6 +193,7 @@ row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
 		pthread_mutex_destroy(&p->lock);
 		pthread_cond_destroy(&p->filled);
 		pthread_cond_destroy(&p->emptied);
+		free(p->slots);
 		free(p);
 		return fs_fail(FS_ENOMEM, "cannot start a thread");
 	}
@@ -207,7 +218,7 @@ row_pipe_next(struct row_pipe *p)
 		if (p->my_taken == p->seen_put)
 			return NULL; /* done, and every row read */
 	}
-	return &p->slots[p->my_taken++ % RING].row;
+	return &p->slots[p->my_taken++ % p->ring].row;
 }
 
 int
@@ -224,8 +235,9 @@ row_pipe_finish(struct row_pipe *p)
 	pthread_join(p->thread, NULL);
 	rc = p->failed ? SQLITE_NOMEM : p->rc;
 	sqlite3_reset(p->stmt);
-	for (int i = 0; i < RING; i++)
+	for (unsigned long i = 0; i < p->ring; i++)
 		free(p->slots[i].buf);
+	free(p->slots);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->filled);
 	pthread_cond_destroy(&p->emptied);

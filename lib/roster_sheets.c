@@ -443,7 +443,8 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 		store_bind_text(stmt, 2, b->group);
 	else
 		store_bind_text(stmt, 3, b->category);
-	if ((err = row_pipe_start(&pipe, stmt, 5, 0, NULL, NULL)))
+	if ((err = row_pipe_start(&pipe, stmt, 5, 0, PIPE_RING, NULL,
+				  NULL)))
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
@@ -854,7 +855,8 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	store_bind_text(stmt, 2, group);
 	store_bind_text(stmt, 3, category);
 	/* SQLite on a second thread (roster_rows.c) */
-	if ((err = row_pipe_start(&pipe, stmt, 4, 0, NULL, NULL)))
+	if ((err = row_pipe_start(&pipe, stmt, 4, 0, PIPE_RING, NULL,
+				  NULL)))
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;

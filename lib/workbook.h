@@ -190,7 +190,9 @@ void payment_end(struct writer *w, struct mission *m, struct payment *p);
  * main thread is behind) or after the last row: other reading for the
  * connection, done meanwhile; the main thread uses its results after
  * finish(). */
-#define MAX_PIPE_COLS 16
+#define MAX_PIPE_COLS 13
+#define PIPE_RING 256        /* rows read ahead */
+#define PIPE_RING_LARGE 8192 /* with an idle job: rows for its length */
 struct pipe_row {
 	const char *text[MAX_PIPE_COLS];
 	double width[MAX_PIPE_COLS]; /* text_width(), or -1: to clean first */
@@ -198,7 +200,8 @@ struct pipe_row {
 };
 struct row_pipe;
 fs_err row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
-		      uint32_t int_cols, void (*idle)(void *), void *idle_ctx);
+		      uint32_t int_cols, unsigned ring, void (*idle)(void *),
+		      void *idle_ctx);
 const struct pipe_row *row_pipe_next(struct row_pipe *p);
 int row_pipe_finish(struct row_pipe *p);
 
