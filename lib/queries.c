@@ -582,11 +582,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT family_name, given_name, phone, dietary, accessibility "
 		"FROM temp.roster_rider WHERE ?3 IS NULL OR category = ?3 "
 		"ORDER BY rowid",
-	/* how many ride a bus: group ?2, category ?3, or everyone */
+	/* how many ride a bus: category ?3, or everyone */
 	[Q_ROSTER_RIDER_COUNT] =
 		"SELECT count(*) FROM temp.roster_rider "
-		"WHERE (?2 IS NULL OR group_label = ?2) "
-		"AND (?3 IS NULL OR category = ?3)",
+		"WHERE ?3 IS NULL OR category = ?3",
+	/* how many ride group ?2's bus (by the index: an OR with ?2 IS NULL
+	 * read the whole table for each bus) */
+	[Q_ROSTER_RIDER_COUNT_GROUP] =
+		"SELECT count(*) FROM temp.roster_rider WHERE group_label = ?2",
 	/* the groups of the confirmed ("" for those without one) */
 	[Q_ROSTER_GROUPS] =
 		"SELECT DISTINCT group_label FROM registration "

@@ -16,7 +16,10 @@
  * silently dropped), so the rows are counted first; and formulas need
  * their results given (worksheet_write_formula_num), so every money cell
  * is computed here exactly as the spreadsheet computes it: in doubles, in
- * the same order, from the same cell values.
+ * the same order, from the same cell values.  The pass reads its rows
+ * from a second thread (roster_rows.c): SQLite's sort and page reads run
+ * on one core while this thread feeds libxlsxwriter, which is not
+ * thread-safe, on the other.
  *
  * libxlsxwriter reports its failures on stderr itself ("[ERROR] ...").
  * The library never prints: while the workbook is built, stderr points to
@@ -51,6 +54,8 @@ mission_release(struct mission *m)
 	free(m->title);
 	free(m->venue);
 	free(m->contact);
+	spans_free(m->spans);
+	m->spans = NULL;
 }
 
 static fs_err
@@ -215,10 +220,14 @@ sheets_add(struct writer *w, struct mission *m, struct mission_sheets *ms)
 	return FS_OK;
 }
 
+/* Q_ROSTER_ROWS: the Roster's columns up to the departure (the category
+ * by id), then funded and the days present, a bit per day. */
+enum { ROW_FUNDED = C_DEPARTURE + 1, ROW_PRESENT, ROW__COUNT };
+
 /* One registration: its Roster row, its Payment row, its sign-in rows. */
 static void
 registration_rows(struct writer *w, struct mission *m,
-		  struct mission_sheets *ms, sqlite3_stmt *stmt,
+		  struct mission_sheets *ms, const struct pipe_row *row,
 		  double *sums, struct category_sums *cats)
 {
 	const struct finance_rules rules = {
@@ -226,23 +235,27 @@ registration_rows(struct writer *w, struct mission *m,
 		m->covered, is_whole(m->currency),
 	};
 	const char *v[C__COUNT] = { 0 };
+	double vw[C__COUNT]; /* the texts' widths (roster_rows.c) */
 	struct stay st;
 
-	for (int c = C_REF; c <= C_DEPARTURE; c++)
-		v[c] = c == C_CATEGORY ? "" : store_text(stmt, c);
+	for (int c = C_REF; c <= C_DEPARTURE; c++) {
+		v[c] = row->text[c];
+		vw[c] = row->width[c];
+	}
 	/* the category by id, from the categories loaded once */
-	int ci = category_by_id(w, sqlite3_column_int64(stmt, C_CATEGORY));
+	int ci = category_by_id(w, row->num[C_CATEGORY]);
+	vw[C_CATEGORY] = -1; /* a code, measured by put_text() */
 	if (ci >= 0)
 		v[C_CATEGORY] = w->categories[ci].code;
 	bool confirmed = !strcmp(v[C_STATUS], "confirmed");
-	bool funded = sqlite3_column_int(stmt, 11) != 0;
+	bool funded = row->num[ROW_FUNDED] != 0;
 	finance_stay(&rules, confirmed, funded, v[C_ARRIVAL], v[C_DEPARTURE],
-		     (uint64_t)sqlite3_column_int64(stmt, 12), &st);
+		     (uint64_t)row->num[ROW_PRESENT], &st);
 	lxw_row_t roster_row_at = ms->roster.row;
-	roster_row(w, m, &ms->roster, v, ci >= 0 ? w->categories[ci].number : 0,
-		   &st);
+	roster_row(w, m, &ms->roster, v, vw,
+		   ci >= 0 ? w->categories[ci].number : 0, &st);
 	if (confirmed && funded && !st.no_show)
-		payment_row(w, m, &ms->payment, v, roster_row_at, &st);
+		payment_row(w, m, &ms->payment, v, vw, roster_row_at, &st);
 
 	const double row_values[N_SUMMED] = {
 		(double)st.nights, (double)st.days, (double)st.travel_days,
@@ -266,7 +279,7 @@ registration_rows(struct writer *w, struct mission *m,
 		int64_t dep = finance_day_of(v[C_DEPARTURE], m->last);
 		for (int d = 0; d < m->days; d++)
 			if (arr <= ms->signin[d].day && ms->signin[d].day <= dep)
-				signin_row(w, &ms->signin[d], v);
+				signin_row(w, &ms->signin[d], v, vw);
 	}
 }
 
@@ -278,6 +291,8 @@ mission_write(struct writer *w, struct mission *m)
 	double sums[N_SUMMED] = { 0 };
 	char first[11], last[11];
 	sqlite3_stmt *stmt;
+	struct row_pipe *pipe;
+	const struct pipe_row *row;
 	fs_err err;
 	int rc;
 
@@ -300,7 +315,15 @@ mission_write(struct writer *w, struct mission *m)
 	sqlite3_bind_int64(stmt, 1, m->id);
 	sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, last, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	/* SQLite on a second thread, libxlsxwriter on this one; the reader
+	 * also reads ahead for Site visits and Caterer while it waits */
+	struct read_ahead ra = { w, m };
+	if ((err = row_pipe_start(&pipe, stmt, ROW__COUNT,
+				  1u << C_CATEGORY | 1u << ROW_FUNDED |
+					  1u << ROW_PRESENT,
+				  PIPE_RING_LARGE, sheets_read_ahead, &ra)))
+		goto done;
+	while ((row = row_pipe_next(pipe))) {
 		if ((long)ms->roster.row > m->n_regs) {
 			/* a registration added since the count: the autofilter
 			 * and formulas were sized for n_regs rows */
@@ -308,10 +331,12 @@ mission_write(struct writer *w, struct mission *m)
 				      "the roster was written");
 			break;
 		}
-		registration_rows(w, m, ms, stmt, sums, cats);
+		registration_rows(w, m, ms, row, sums, cats);
 	}
-	sqlite3_reset(stmt);
-	if (!err && rc != SQLITE_DONE)
+	rc = row_pipe_finish(pipe);
+	if (!err && rc == SQLITE_NOMEM)
+		err = fs_fail(FS_ENOMEM, "out of memory");
+	else if (!err && rc != SQLITE_DONE)
 		err = store_fail(w->store, "reading the registrations");
 	if (err)
 		goto done;

@@ -33,10 +33,9 @@ static const char *const ROSTER_HEAD[C__COUNT] = {
 
 /* The cell of a rule, as formulas name it: 'Finance rules'!$B$5. */
 static const char *
-rule(const struct mission *m, int which, char *out, size_t size)
+rule(const struct mission *m, int which)
 {
-	snprintf(out, size, "%s$B$%d", m->rules, 5 + which);
-	return out;
+	return m->rule_at[which] + 1; /* without the '=' */
 }
 
 /* --- Roster ---------------------------------------------------------------- */
@@ -46,6 +45,10 @@ roster_begin(struct writer *w, struct mission *m, struct sheet *s)
 {
 	lxw_row_t last = (lxw_row_t)(m->n_regs > 0 ? m->n_regs : 1);
 
+	/* the rules' cells, formatted once rather than on every row */
+	for (int i = 0; i < RULE__COUNT; i++)
+		snprintf(m->rule_at[i], sizeof(m->rule_at[i]), "=%s$B$%d",
+			 m->rules, 5 + i);
 	xl(w, worksheet_set_row(s->ws, 0, 30, w->wrap));
 	put_header(w, s, 0, ROSTER_HEAD, C__COUNT);
 	worksheet_freeze_panes(s->ws, 1, 3);
@@ -56,16 +59,17 @@ roster_begin(struct writer *w, struct mission *m, struct sheet *s)
 
 void
 roster_row(struct writer *w, struct mission *m, struct sheet *s,
-	   const char *const *v, int catno, const struct stay *st)
+	   const char *const *v, const double *vw, int catno,
+	   const struct stay *st)
 {
 	lxw_row_t r = s->row++;
 	unsigned R = (unsigned)r + 1; /* the row's number in formulas */
-	char f[200], a[64], b[64];
+	char f[200];
 	double rate = (double)m->rate / 100.0;
 	double nightly = (double)m->nightly / 100.0;
 
 	for (int c = C_REF; c <= C_GROUP; c++)
-		put_text(w, s, r, (lxw_col_t)c, v[c], NULL);
+		put_text_width(w, s, r, (lxw_col_t)c, v[c], NULL, vw[c]);
 	for (int c = C_ARRIVAL; c <= C_DEPARTURE; c++) {
 		int64_t days;
 		int minutes;
@@ -83,21 +87,19 @@ roster_row(struct writer *w, struct mission *m, struct sheet *s,
 	put_number(w, s, r, C_NIGHTS, (double)st->nights, NULL);
 	put_number(w, s, r, C_DAYS, (double)st->days, NULL);
 	put_number(w, s, r, C_TRAVEL_DAYS, (double)st->travel_days, NULL);
-	snprintf(f, sizeof(f), "=%s", rule(m, RULE_RATE, a, sizeof(a)));
-	put_formula(w, s, r, C_RATE, f, rate, m->money);
+	put_formula(w, s, r, C_RATE, m->rule_at[RULE_RATE], rate, m->money);
 	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",M%u*O%u,0)", R, R, R);
 	put_formula(w, s, r, C_PER_DIEM, f, st->v_per_diem, m->money);
 	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",M%u*%s,0)", R, R,
-		 rule(m, RULE_MEALS, a, sizeof(a)));
+		 rule(m, RULE_MEALS));
 	put_formula(w, s, r, C_MEALS, f, st->v_meals, m->money);
-	snprintf(f, sizeof(f), "=%s", rule(m, RULE_NIGHTLY, a, sizeof(a)));
-	put_formula(w, s, r, C_NIGHTLY, f, nightly, m->money);
+	put_formula(w, s, r, C_NIGHTLY, m->rule_at[RULE_NIGHTLY], nightly,
+		    m->money);
 	snprintf(f, sizeof(f), "=L%u*R%u", R, R);
 	put_formula(w, s, r, C_ACCOMMODATION, f, st->v_accommodation,
 		    m->money);
 	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",ROUND(N%u*O%u*%s,%s),0)", R,
-		 R, R, rule(m, RULE_SHARE, a, sizeof(a)),
-		 rule(m, RULE_DECIMALS, b, sizeof(b)));
+		 R, R, rule(m, RULE_SHARE), rule(m, RULE_DECIMALS));
 	put_formula(w, s, r, C_TRAVEL, f, st->v_travel, m->money);
 	snprintf(f, sizeof(f), "=P%u-Q%u+S%u+T%u", R, R, R, R);
 	put_formula(w, s, r, C_TOTAL, f, st->v_total, m->money);
@@ -205,7 +207,8 @@ page_total(struct writer *w, struct mission *m, struct payment *p)
 
 void
 payment_row(struct writer *w, struct mission *m, struct payment *p,
-	    const char *const *v, lxw_row_t roster_row, const struct stay *st)
+	    const char *const *v, const double *vw, lxw_row_t roster_row,
+	    const struct stay *st)
 {
 	struct sheet *s = &p->sheet;
 	lxw_row_t r = s->row++;
@@ -218,9 +221,9 @@ payment_row(struct writer *w, struct mission *m, struct payment *p,
 	if (p->page_rows == 0 && p->payees > 0 && p->n_breaks < LXW_BREAKS_MAX)
 		p->breaks[p->n_breaks++] = r;
 	put_number(w, s, r, 0, (double)++p->payees, NULL);
-	put_text(w, s, r, 1, v[C_FAMILY], NULL);
-	put_text(w, s, r, 2, v[C_GIVEN], NULL);
-	put_text(w, s, r, 3, v[C_ORG], NULL);
+	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
+	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
+	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
 	snprintf(f, sizeof(f), "='%s'!P%u-'%s'!Q%u+'%s'!T%u", m->roster, R,
 		 m->roster, R, m->roster, R);
 	put_formula(w, s, r, 4, f, amount, m->money);

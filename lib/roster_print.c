@@ -79,6 +79,21 @@ put_text(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	note_width(s, col, text_width(text) + 1);
 }
 
+/* put_text() for text whose width the reader thread measured
+ * (roster_rows.c): -1 for text that must be cleaned first. */
+void
+put_text_width(struct writer *w, struct sheet *s, lxw_row_t row,
+	       lxw_col_t col, const char *text, lxw_format *format,
+	       double width)
+{
+	if (width < 0 || !*text) {
+		put_text(w, s, row, col, text, format);
+		return;
+	}
+	xl(w, worksheet_write_string(s->ws, row, col, text, format));
+	note_width(s, col, width + 1);
+}
+
 /* Wrapped text in a column width characters wide, its row made tall
  * enough for the lines (LibreOffice keeps the height a file gives).  Call
  * before any other cell of the row: the row's height is set with it. */

@@ -74,16 +74,17 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 }
 
 void
-signin_row(struct writer *w, struct signin *si, const char *const *v)
+signin_row(struct writer *w, struct signin *si, const char *const *v,
+	   const double *vw)
 {
 	struct sheet *s = &si->sheet;
 	lxw_row_t r = s->row++;
 
 	put_number(w, s, r, 0, (double)++si->number, NULL);
-	put_text(w, s, r, 1, v[C_FAMILY], NULL);
-	put_text(w, s, r, 2, v[C_GIVEN], NULL);
-	put_text(w, s, r, 3, v[C_ORG], NULL);
-	put_text(w, s, r, 4, v[C_GROUP], NULL);
+	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
+	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
+	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
+	put_text_width(w, s, r, 4, v[C_GROUP], NULL, vw[C_GROUP]);
 }
 
 void
@@ -420,18 +421,19 @@ audience_groups(const char *audience, char ***out, size_t *n_out)
 	return FS_OK;
 }
 
-/* Steps through the riders of a bus: fn for each (NULL: only counted). */
+/* Writes the riders of a bus, one row each (SQLite on a second thread,
+ * roster_rows.c). */
 static fs_err
-riders_each(struct writer *w, struct mission *m, const struct bus *b,
-	    long *count,
-	    void (*fn)(struct writer *, struct sheet *, sqlite3_stmt *, long),
-	    struct sheet *s)
+riders_write(struct writer *w, struct mission *m, const struct bus *b,
+	     struct sheet *s)
 {
 	sqlite3_stmt *stmt;
+	struct row_pipe *pipe;
+	const struct pipe_row *row;
+	long n = 0;
 	fs_err err;
 	int rc;
 
-	*count = 0;
 	if ((err = store_stmt(w->store, b->group ? Q_ROSTER_RIDERS_GROUP
 						 : Q_ROSTER_RIDERS,
 			      &stmt)))
@@ -441,25 +443,26 @@ riders_each(struct writer *w, struct mission *m, const struct bus *b,
 		store_bind_text(stmt, 2, b->group);
 	else
 		store_bind_text(stmt, 3, b->category);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		++*count;
-		if (fn)
-			fn(w, s, stmt, *count);
+	if ((err = row_pipe_start(&pipe, stmt, 5, 0, PIPE_RING, NULL,
+				  NULL)))
+		return err;
+	while ((row = row_pipe_next(pipe))) {
+		lxw_row_t r = s->row++;
+		put_number(w, s, r, 0, (double)++n, NULL);
+		/* an empty need writes no cell: its column is formatted
+		 * to wrap instead (visits_write), a third of the cells */
+		for (int c = 0; c < 5; c++)
+			if (*row->text[c])
+				put_text_width(w, s, r, (lxw_col_t)(c + 1),
+					       row->text[c],
+					       c >= 3 ? w->wrap : NULL,
+					       row->width[c]);
 	}
-	sqlite3_reset(stmt);
+	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
+		return fs_fail(FS_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return store_fail(w->store, "reading a visit's riders");
 	return FS_OK;
-}
-
-static void
-rider_row(struct writer *w, struct sheet *s, sqlite3_stmt *stmt, long n)
-{
-	lxw_row_t r = s->row++;
-	put_number(w, s, r, 0, (double)n, NULL);
-	for (int c = 0; c < 5; c++)
-		put_text(w, s, r, (lxw_col_t)(c + 1), store_text(stmt, c),
-			 c >= 3 ? w->wrap : NULL);
 }
 
 /* How many ride bus b (its heading says so before the list). */
@@ -470,11 +473,15 @@ riders_count(struct writer *w, struct mission *m, const struct bus *b,
 	sqlite3_stmt *stmt;
 	fs_err err;
 
-	if ((err = store_stmt(w->store, Q_ROSTER_RIDER_COUNT, &stmt)))
+	if ((err = store_stmt(w->store, b->group ? Q_ROSTER_RIDER_COUNT_GROUP
+						 : Q_ROSTER_RIDER_COUNT,
+			      &stmt)))
 		return err;
 	sqlite3_bind_int64(stmt, 1, m->id);
-	store_bind_text(stmt, 2, b->group);
-	store_bind_text(stmt, 3, b->group ? NULL : b->category);
+	if (b->group)
+		store_bind_text(stmt, 2, b->group);
+	else
+		store_bind_text(stmt, 3, b->category);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		sqlite3_reset(stmt);
 		return store_fail(w->store, "counting a visit's riders");
@@ -521,7 +528,7 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 			put_number(w, s, at, 2, (double)count, w->box);
 	}
 	s->row = r + 9;
-	return riders_each(w, m, b, &count, rider_row, s);
+	return riders_write(w, m, b, s);
 }
 
 /* Reads the mission's riders into temp.roster_rider (or, m NULL, drops
@@ -556,8 +563,10 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	put_header(w, s, 0, VISIT_HEAD, VISIT_COLS);
 	worksheet_freeze_panes(s->ws, 1, 0);
 	s->row = 1;
-	if ((err = riders_load(w, m)))
+	/* read ahead during the pass (sheets_read_ahead), else now */
+	if (!m->riders_loaded && (err = riders_load(w, m)))
 		return err;
+	m->riders_loaded = false;
 	err = visit_list_load(w, m, &l);
 	for (size_t i = 0; i < l.n && !err; i++) {
 		struct visit *v = &l.items[i];
@@ -614,6 +623,9 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	s->widths[4] = s->widths[5] = 24;
 	s->widths[6] = 5;
 	set_widths(w, s, VISIT_COLS);
+	/* the needs wrap, empty cells included (riders_write) */
+	for (lxw_col_t c = 4; c <= 5; c++)
+		xl(w, worksheet_set_column(s->ws, c, c, s->widths[c], w->wrap));
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = true, .title_rows = 1,
 				     .n_cols = VISIT_COLS });
@@ -730,6 +742,34 @@ day_needs(const struct spans *l, const char *date, struct need *out)
 	return n;
 }
 
+void
+spans_free(struct spans *l)
+{
+	if (l)
+		spans_release(l);
+	free(l);
+}
+
+/* The riders' table (Site visits) and the dietary spans (Caterer), read
+ * on the pass's reader thread while it waits for the main thread
+ * (roster_rows.c): SQLite work that would otherwise stop libxlsxwriter's
+ * thread later.  A failure leaves them to be read at their usual place,
+ * where the same failure is reported. */
+void
+sheets_read_ahead(void *ctx)
+{
+	struct read_ahead *ra = ctx;
+	struct spans *spans;
+
+	if (riders_load(ra->w, ra->m) == FS_OK)
+		ra->m->riders_loaded = true;
+	if ((spans = calloc(1, sizeof(*spans))) &&
+	    spans_load(ra->w, ra->m, spans) == FS_OK)
+		ra->m->spans = spans;
+	else
+		free(spans);
+}
+
 static fs_err
 meals_write(struct writer *w, struct mission *m, struct sheet *s)
 {
@@ -739,8 +779,13 @@ meals_write(struct writer *w, struct mission *m, struct sheet *s)
 	fs_err err;
 
 	put_header(w, s, s->row++, MEAL_HEAD, 5);
-	if ((err = spans_load(w, m, &spans)))
+	if (m->spans) { /* read ahead during the pass */
+		spans = *m->spans;
+		free(m->spans);
+		m->spans = NULL;
+	} else if ((err = spans_load(w, m, &spans))) {
 		return err;
+	}
 	if (!(needs = calloc(spans.n + 1, sizeof(*needs)))) {
 		spans_release(&spans);
 		return fs_fail(FS_ENOMEM, "out of memory");
@@ -799,6 +844,8 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	    const struct visit *v, const char *group, const char *category)
 {
 	sqlite3_stmt *stmt;
+	struct row_pipe *pipe;
+	const struct pipe_row *row;
 	fs_err err;
 	int rc;
 
@@ -807,18 +854,24 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	sqlite3_bind_int64(stmt, 1, m->id);
 	store_bind_text(stmt, 2, group);
 	store_bind_text(stmt, 3, category);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	/* SQLite on a second thread (roster_rows.c) */
+	if ((err = row_pipe_start(&pipe, stmt, 4, 0, PIPE_RING, NULL,
+				  NULL)))
+		return err;
+	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
 		put_text(w, s, r, 0, v->title, w->wrap);
 		put_number(w, s, r, 1, day_value(v->date), w->date);
 		put_text(w, s, r, 2, v->site, w->wrap);
 		put_text(w, s, r, 3, v->host, w->wrap);
-		put_text(w, s, r, 4, store_text(stmt, 2), NULL);
-		put_text(w, s, r, 5, store_text(stmt, 0), NULL);
-		put_text(w, s, r, 6, store_text(stmt, 1), NULL);
-		put_text(w, s, r, 7, store_text(stmt, 3), w->wrap);
+		put_text_width(w, s, r, 4, row->text[2], NULL, row->width[2]);
+		put_text_width(w, s, r, 5, row->text[0], NULL, row->width[0]);
+		put_text_width(w, s, r, 6, row->text[1], NULL, row->width[1]);
+		put_text_width(w, s, r, 7, row->text[3], w->wrap,
+			       row->width[3]);
 	}
-	sqlite3_reset(stmt);
+	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
+		return fs_fail(FS_ENOMEM, "out of memory");
 	if (rc != SQLITE_DONE)
 		return store_fail(w->store, "reading accessibility needs");
 	return FS_OK;

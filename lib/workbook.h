@@ -4,7 +4,8 @@
  * pass over the registrations and builds the workbook; roster_print.c
  * holds the cell and page helpers; roster_money.c writes Roster, Payment,
  * By category and Finance rules; roster_sheets.c the sign-in sheets, Site
- * visits, Caterer and Agenda.  Only these files include xlsxwriter.h.
+ * visits, Caterer and Agenda; roster_rows.c reads a statement's rows on
+ * a second thread for them.  Only these files include xlsxwriter.h.
  */
 #ifndef FS_WORKBOOK_H
 #define FS_WORKBOOK_H
@@ -48,6 +49,8 @@ struct sheet {
 	lxw_row_t row; /* the next row to write */
 };
 
+struct spans; /* roster_sheets.c */
+
 struct mission {
 	int64_t id;
 	char code[65], currency[4], stamp[24];
@@ -60,12 +63,16 @@ struct mission {
 	char suffix[24]; /* "" or " mx-2027" for several missions */
 	lxw_format *money, *money_total;
 	char rules[40];  /* "'Finance rules'!" as formulas quote it */
+	char rule_at[RULE__COUNT][48]; /* "='Finance rules'!$B$5"... */
 	char roster[32]; /* the Roster sheet's name */
 	/* the By category sheet's total row, for Summary */
 	char bycat[32];
 	lxw_row_t bycat_total, bycat_money_total;
 	double totals[N_SUMMED];
 	long registrations, confirmed;
+	/* read ahead by sheets_read_ahead() during the pass */
+	bool riders_loaded;  /* temp.roster_rider holds the mission's */
+	struct spans *spans; /* the Caterer's dietary spans, or NULL */
 };
 
 struct category {
@@ -101,6 +108,9 @@ const char *utf8_clean(const char *text, char *out, size_t max);
 void utf8_cut(char *text, size_t max);
 void put_text(struct writer *w, struct sheet *s, lxw_row_t row,
 	      lxw_col_t col, const char *text, lxw_format *format);
+void put_text_width(struct writer *w, struct sheet *s, lxw_row_t row,
+		    lxw_col_t col, const char *text, lxw_format *format,
+		    double width);
 void put_number(struct writer *w, struct sheet *s, lxw_row_t row,
 		lxw_col_t col, double value, lxw_format *format);
 void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
@@ -141,7 +151,8 @@ bool is_whole(const char *currency);
 /* roster_money.c */
 void roster_begin(struct writer *w, struct mission *m, struct sheet *s);
 void roster_row(struct writer *w, struct mission *m, struct sheet *s,
-		const char *const *v, int catno, const struct stay *st);
+		const char *const *v, const double *vw, int catno,
+		const struct stay *st);
 void roster_end(struct writer *w, struct mission *m, struct sheet *s,
 		const double *sums);
 
@@ -164,9 +175,35 @@ struct payment {
 };
 void payment_begin(struct writer *w, struct mission *m, struct payment *p);
 void payment_row(struct writer *w, struct mission *m, struct payment *p,
-		 const char *const *v, lxw_row_t roster_row,
+		 const char *const *v, const double *vw, lxw_row_t roster_row,
 		 const struct stay *st);
 void payment_end(struct writer *w, struct mission *m, struct payment *p);
+
+/* roster_rows.c: a statement's rows read on a second thread.  Start with
+ * the statement bound; integer columns (bits of int_cols) come as num[c],
+ * the others as text[c] ("" for NULL).  A row is valid until the next
+ * call; NULL after the last.  Between start and finish only the reader
+ * touches the connection.  finish() stops the reader, resets the
+ * statement and returns the last sqlite3_step() code (SQLITE_DONE when
+ * every row was read, SQLITE_NOMEM when a copy failed).  idle, when not
+ * NULL, runs once on the reader thread, when the ring is first full (the
+ * main thread is behind) or after the last row: other reading for the
+ * connection, done meanwhile; the main thread uses its results after
+ * finish(). */
+#define MAX_PIPE_COLS 13
+#define PIPE_RING 256        /* rows read ahead */
+#define PIPE_RING_LARGE 8192 /* with an idle job: rows for its length */
+struct pipe_row {
+	const char *text[MAX_PIPE_COLS];
+	double width[MAX_PIPE_COLS]; /* text_width(), or -1: to clean first */
+	int64_t num[MAX_PIPE_COLS];
+};
+struct row_pipe;
+fs_err row_pipe_start(struct row_pipe **out, sqlite3_stmt *stmt, int n_cols,
+		      uint32_t int_cols, unsigned ring, void (*idle)(void *),
+		      void *idle_ctx);
+const struct pipe_row *row_pipe_next(struct row_pipe *p);
+int row_pipe_finish(struct row_pipe *p);
 
 /* roster_sheets.c */
 struct signin {
@@ -177,10 +214,17 @@ struct signin {
 };
 fs_err signin_begin(struct writer *w, struct mission *m, int d,
 		    struct signin *si);
-void signin_row(struct writer *w, struct signin *si, const char *const *v);
+void signin_row(struct writer *w, struct signin *si, const char *const *v,
+		const double *vw);
 void signin_end(struct writer *w, struct mission *m, struct signin *si);
 fs_err visits_write(struct writer *w, struct mission *m, struct sheet *s);
 fs_err caterer_write(struct writer *w, struct mission *m, struct sheet *s);
+struct read_ahead {
+	struct writer *w;
+	struct mission *m;
+};
+void sheets_read_ahead(void *ctx); /* a struct read_ahead */
+void spans_free(struct spans *l);  /* NULL is fine */
 fs_err agenda_write(struct writer *w, struct mission *m, struct sheet *s);
 
 #endif
