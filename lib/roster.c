@@ -456,36 +456,10 @@ data_time(const struct mission *ms, size_t n)
 	return n ? (time_t)(ms[0].first * 86400) : 0;
 }
 
-static fs_err
-build(struct writer *w, const char *tmp, char **codes, size_t n,
-      fs_roster_stats *stats)
+/* The formats every sheet shares. */
+static void
+add_formats(struct writer *w)
 {
-	/* the sheets' temporary files where the user keeps them */
-	const char *tmpdir = getenv("TMPDIR");
-	lxw_workbook_options options = {
-		.constant_memory = LXW_TRUE,
-		.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL,
-		.use_zip64 = LXW_FALSE,
-	};
-	struct mission *ms = calloc(n, sizeof(*ms));
-	struct sheet summary;
-	char title[400], subject[400];
-	lxw_doc_properties props = { 0 };
-	fs_err err = FS_OK;
-	size_t loaded = 0;
-
-	if (!ms)
-		return fs_fail(FS_ENOMEM, "out of memory");
-	for (; loaded < n; loaded++)
-		if ((err = mission_load(w, codes[loaded], &ms[loaded])))
-			goto done;
-	if ((err = load_categories(w)))
-		goto done;
-
-	if (!(w->wb = workbook_new_opt(tmp, &options))) {
-		err = fs_fail(FS_EIO, "%s: cannot create the workbook", w->where);
-		goto done;
-	}
 	w->head = workbook_add_format(w->wb);
 	format_set_bold(w->head);
 	format_set_bg_color(w->head, 0xDDEBF7);
@@ -521,39 +495,35 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 	w->box = workbook_add_format(w->wb);
 	format_set_bold(w->box);
 	format_set_align(w->box, LXW_ALIGN_LEFT);
+}
 
-	if (n > 1 && (err = add_sheet(w, &summary, "Summary", "")))
-		goto close;
-	for (size_t i = 0; i < n && !err; i++) {
-		struct mission *m = &ms[i];
-		if (n > 1) {
-			/* sheet names hold at most 31 characters and must be
-			 * unique ignoring case (t1 and T1): a long or
-			 * clashing code gives " mN", N numbered on until
-			 * unique */
-			size_t k = i + 1;
-			if (strlen(m->code) <= 14)
-				snprintf(m->suffix, sizeof(m->suffix), " %s",
-					 m->code);
-			else
-				snprintf(m->suffix, sizeof(m->suffix), " m%zu",
-					 k++);
-			for (size_t j = 0; j < i; j++)
-				if (!strcasecmp(ms[j].suffix, m->suffix)) {
-					snprintf(m->suffix, sizeof(m->suffix),
-						 " m%zu", k++);
-					j = (size_t)-1; /* again from the first */
-				}
+/* The suffix of mission i's sheet names in a workbook of several: sheet
+ * names hold at most 31 characters and must be unique ignoring case (t1
+ * and T1): a long or clashing code gives " mN", N numbered on until
+ * unique. */
+static void
+name_suffix(struct mission *ms, size_t i)
+{
+	struct mission *m = &ms[i];
+	size_t k = i + 1;
+
+	if (strlen(m->code) <= 14)
+		snprintf(m->suffix, sizeof(m->suffix), " %s", m->code);
+	else
+		snprintf(m->suffix, sizeof(m->suffix), " m%zu", k++);
+	for (size_t j = 0; j < i; j++)
+		if (!strcasecmp(ms[j].suffix, m->suffix)) {
+			snprintf(m->suffix, sizeof(m->suffix), " m%zu", k++);
+			j = (size_t)-1; /* again from the first */
 		}
-		err = mission_write(w, m);
-		stats->registrations += m->n_regs;
-		stats->missions++;
-		stats->sheets += 7 + m->days;
-	}
-	if (!err && n > 1) {
-		summary_write(w, &summary, ms, n);
-		stats->sheets++;
-	}
+}
+
+/* The workbook's document properties: title, subject, author. */
+static void
+set_properties(struct writer *w, const struct mission *ms, size_t n)
+{
+	char title[400], subject[400], author[400];
+	lxw_doc_properties props = { 0 };
 
 	if (n == 1) {
 		snprintf(title, sizeof(title), "Roster: %s", ms[0].title);
@@ -567,7 +537,6 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 			 "registrations, attendance, per diem and "
 			 "accommodation");
 	}
-	char author[400];
 	props.title = (char *)utf8_clean(title, w->buf, 399);
 	props.subject = subject;
 	props.author = n >= 1 && *ms[0].contact
@@ -579,6 +548,55 @@ build(struct writer *w, const char *tmp, char **codes, size_t n,
 			 "formulas; their results are stored too.";
 	props.created = data_time(ms, n);
 	xl(w, workbook_set_properties(w->wb, &props));
+}
+
+static fs_err
+build(struct writer *w, const char *tmp, char **codes, size_t n,
+      fs_roster_stats *stats)
+{
+	/* the sheets' temporary files where the user keeps them */
+	const char *tmpdir = getenv("TMPDIR");
+	lxw_workbook_options options = {
+		.constant_memory = LXW_TRUE,
+		.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL,
+		.use_zip64 = LXW_FALSE,
+	};
+	struct mission *ms = calloc(n, sizeof(*ms));
+	struct sheet summary;
+	fs_err err = FS_OK;
+	size_t loaded = 0;
+
+	if (!ms)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	for (; loaded < n; loaded++)
+		if ((err = mission_load(w, codes[loaded], &ms[loaded])))
+			goto done;
+	if ((err = load_categories(w)))
+		goto done;
+
+	if (!(w->wb = workbook_new_opt(tmp, &options))) {
+		err = fs_fail(FS_EIO, "%s: cannot create the workbook", w->where);
+		goto done;
+	}
+	add_formats(w);
+
+	if (n > 1 && (err = add_sheet(w, &summary, "Summary", "")))
+		goto close;
+	for (size_t i = 0; i < n && !err; i++) {
+		struct mission *m = &ms[i];
+		if (n > 1)
+			name_suffix(ms, i);
+		err = mission_write(w, m);
+		stats->registrations += m->n_regs;
+		stats->missions++;
+		stats->sheets += 7 + m->days;
+	}
+	if (!err && n > 1) {
+		summary_write(w, &summary, ms, n);
+		stats->sheets++;
+	}
+
+	set_properties(w, ms, n);
 close:
 	/* workbook_close() writes the file and frees the workbook */
 	{
