@@ -85,6 +85,15 @@ read_header(fs_csv *csv, const fs_format *format,
 	return FS_OK;
 }
 
+/* Whether fp reads a regular file (not a pipe, a terminal or a socket). */
+static bool
+is_regular_file(FILE *fp)
+{
+	struct stat st;
+
+	return fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 fs_err
 fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		 const char *name, long size, const fs_import_options *options,
@@ -131,8 +140,10 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		goto done;
 	began = true;
 	/* a second thread reads and checks the rows ahead, and refuses a
-	 * repeated one (import_rows.c) */
-	if ((err = import_rows_start(&rows, csv, format, map, n_header)))
+	 * repeated one (import_rows.c); from a file only: on a pipe that
+	 * stalls, it would keep a failed import waiting for more input */
+	if ((err = import_rows_start(&rows, csv, format, map, n_header,
+				     is_regular_file(fp))))
 		goto done;
 	for (;;) {
 		const struct import_row *row;

@@ -389,7 +389,8 @@ reader_main(void *arg)
 
 fs_err
 import_rows_start(struct import_rows **out, fs_csv *csv,
-		  const fs_format *format, const int *map, size_t n_header)
+		  const fs_format *format, const int *map, size_t n_header,
+		  bool ahead)
 {
 	struct import_rows *r;
 	fs_err err;
@@ -418,7 +419,8 @@ import_rows_start(struct import_rows **out, fs_csv *csv,
 		}
 		r->ring[i].cap = BATCH_TEXT;
 	}
-	r->has_thread = pthread_create(&r->thread, NULL, reader_main, r) == 0;
+	r->has_thread = ahead &&
+			pthread_create(&r->thread, NULL, reader_main, r) == 0;
 	*out = r;
 	return FS_OK;
 }

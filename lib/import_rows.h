@@ -33,11 +33,12 @@ struct import_row {
 
 /* Starts reading the records after the header: map gives each of the
  * header's n_header fields its column of format (-1: ignored).  csv and
- * map are the reader's until import_rows_stop().  Without a second thread
- * (none could be made) the rows are read as they are asked for. */
+ * map are the reader's until import_rows_stop().  With ahead, a second
+ * thread reads them ahead; without (or when no thread could be made) the
+ * rows are read as they are asked for. */
 fs_err import_rows_start(struct import_rows **out, fs_csv *csv,
 			 const fs_format *format, const int *map,
-			 size_t n_header);
+			 size_t n_header, bool ahead);
 
 /* The next row (*out NULL at the end of the file), after appending its
  * problems to problems.  A malformed record ends the rows with FS_EINPUT,
