@@ -217,18 +217,6 @@ bind_new_registration(sqlite3_stmt *stmt, int at,
 
 /* Writes the people kept back, then their registrations: a full batch
  * in one statement per table, fewer one by one. */
-/* A refused INSERT OR ROLLBACK has already ended the whole transaction:
- * the store's is marked failed, so that its commit refuses rather than
- * meet no transaction.  Every caller passes the error up and rolls back;
- * none may write after it (the write would be committed on its own). */
-static fs_err
-rolled_back(fs_store *store, fs_err err)
-{
-	if (store->depth > 0 && sqlite3_get_autocommit(store->db))
-		store->failed = true;
-	return err;
-}
-
 static fs_err
 new_flush(fs_store *store)
 {
@@ -251,7 +239,7 @@ new_flush(fs_store *store)
 		for (int j = 0; j < k; j++)
 			bind_new_person(stmt, 13 * j, np, &np->rows[i + j]);
 		if ((err = store_done(store, stmt, "saving participants")))
-			return rolled_back(store, err);
+			return err;
 		i += k;
 	}
 	for (int i = 0; i < n_regs;) {
@@ -264,7 +252,7 @@ new_flush(fs_store *store)
 			bind_new_registration(stmt, 8 * j, np,
 					      &np->rows[index[i + j]]);
 		if ((err = store_done(store, stmt, "saving registrations")))
-			return rolled_back(store, err);
+			return err;
 		i += k;
 	}
 	np->n = 0;

@@ -50,6 +50,12 @@ fs_err
 store_fail(fs_store *store, const char *what)
 {
 	int code = sqlite3_errcode(store->db);
+	/* SQLite ends a transaction by itself on some errors (a full disk,
+	 * an INSERT OR ROLLBACK refused): ours, still open for its callers,
+	 * is marked failed, so that its commit refuses rather than meet none
+	 * (and nothing after is taken for part of it). */
+	if (store->depth > 0 && sqlite3_get_autocommit(store->db))
+		store->failed = true;
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
 		return fs_fail(FS_EBUSY,
 			       "%s: the database is locked by another command "
