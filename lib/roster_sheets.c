@@ -504,6 +504,9 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 		return err;
 	char title[16200];
 	snprintf(title, sizeof(title), "Bus: %s to %s", b->who, v->title);
+	/* tall enough for the 14 pt title: the default height let it run
+	 * into the column headings repeated above it on paper */
+	xl(w, worksheet_set_row(s->ws, s->row, 21, NULL));
 	put_text(w, s, s->row, 0, title, w->title);
 	s->row += 1;
 	static const char *const LABEL[] = { "Site", "Address", "Host",

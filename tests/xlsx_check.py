@@ -350,6 +350,12 @@ def structure(path, missions, texts):
         buses = [r for r in range(2, visits.max_row + 1)
                  if str(visits["A%d" % r].value or "").startswith("Bus: ")]
         for i, r in enumerate(buses):
+            # the bus's title is set larger: its row must hold it, or it
+            # runs into the column headings repeated above it on paper
+            size = visits["A%d" % r].font.sz or 11
+            height = visits.row_dimensions[r].height or 15
+            check(height >= size * 1.4,
+                  "%s!A%d: a %g pt title in a row %g pt high" % (visits.title, r, size, height))
             labels = [visits["B%d" % (r + k)].value for k in range(1, 9)]
             check(labels == ["Site", "Address", "Host", "Group", "Date", "Departs", "From", "Head count"],
                   "%s!A%d: heading block %r" % (visits.title, r, labels))
