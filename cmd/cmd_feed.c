@@ -25,6 +25,41 @@ show_progress(void *ctx, long done, long total)
 			      fs_plural(total));
 }
 
+/* What a publish did, and what the missions lack for a full one. */
+static void
+print_published(const fs_publish_stats *stats, const char *dir)
+{
+	if (stats->no_organizer)
+		fprintf(stderr, "fieldschool: warning: %ld mission%s %s no "
+			"contact email, so their events have no ORGANIZER "
+			"(RFC 5546): set one with `mission edit CODE "
+			"--contact-email ...`\n", stats->no_organizer,
+			fs_plural(stats->no_organizer),
+			stats->no_organizer == 1 ? "has" : "have");
+	if (stats->no_base_url)
+		fprintf(stderr, "fieldschool: note: %ld mission%s %s no base "
+			"URL, so their pages cannot give subscribe links: "
+			"publish once with --base-url https://... (the URL at "
+			"which %s is served); it is remembered\n",
+			stats->no_base_url, fs_plural(stats->no_base_url),
+			stats->no_base_url == 1 ? "has" : "have", dir);
+	if (global.json)
+		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
+		       "\"removed\": %ld, \"bytes\": %lld, \"pages\": %ld, "
+		       "\"page_bytes\": %lld, \"page_seconds\": %.3f}\n",
+		       stats->feeds, stats->written, stats->unchanged,
+		       stats->removed, (long long)stats->bytes, stats->pages,
+		       (long long)stats->page_bytes, stats->page_seconds);
+	else
+		printf("%s: %ld feed%s and %ld page%s, %ld file%s written "
+		       "(%.1f MB), %ld unchanged, %ld removed\n",
+		       dir, stats->feeds, fs_plural(stats->feeds),
+		       stats->pages, fs_plural(stats->pages), stats->written,
+		       fs_plural(stats->written),
+		       (double)stats->bytes / 1e6, stats->unchanged,
+		       stats->removed);
+}
+
 int
 cmd_publish(int argc, char **argv)
 {
@@ -103,35 +138,7 @@ cmd_publish(int argc, char **argv)
 	fs_store_close(store);
 	if (err)
 		return cmd_fail(err);
-	if (stats.no_organizer)
-		fprintf(stderr, "fieldschool: warning: %ld mission%s %s no "
-			"contact email, so their events have no ORGANIZER "
-			"(RFC 5546): set one with `mission edit CODE "
-			"--contact-email ...`\n", stats.no_organizer,
-			fs_plural(stats.no_organizer),
-			stats.no_organizer == 1 ? "has" : "have");
-	if (stats.no_base_url)
-		fprintf(stderr, "fieldschool: note: %ld mission%s %s no base "
-			"URL, so their pages cannot give subscribe links: "
-			"publish once with --base-url https://... (the URL at "
-			"which %s is served); it is remembered\n",
-			stats.no_base_url, fs_plural(stats.no_base_url),
-			stats.no_base_url == 1 ? "has" : "have", opts.dir);
-	if (global.json)
-		printf("{\"feeds\": %ld, \"written\": %ld, \"unchanged\": %ld, "
-		       "\"removed\": %ld, \"bytes\": %lld, \"pages\": %ld, "
-		       "\"page_bytes\": %lld, \"page_seconds\": %.3f}\n",
-		       stats.feeds, stats.written, stats.unchanged,
-		       stats.removed, (long long)stats.bytes, stats.pages,
-		       (long long)stats.page_bytes, stats.page_seconds);
-	else
-		printf("%s: %ld feed%s and %ld page%s, %ld file%s written "
-		       "(%.1f MB), %ld unchanged, %ld removed\n",
-		       opts.dir, stats.feeds, fs_plural(stats.feeds),
-		       stats.pages, fs_plural(stats.pages), stats.written,
-		       fs_plural(stats.written),
-		       (double)stats.bytes / 1e6, stats.unchanged,
-		       stats.removed);
+	print_published(&stats, opts.dir);
 	return EXIT_OK;
 }
 
