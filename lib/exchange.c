@@ -94,6 +94,48 @@ is_regular_file(FILE *fp)
 	return fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Puts each row the reader hands over; a row with problems is noted and
+ * skipped, so that one import reports them all. */
+static fs_err
+put_rows(fs_store *store, const fs_format *format, struct import_rows *rows,
+	 const fs_import_options *options, long size, fs_problems *problems,
+	 fs_import_stats *stats, bool *syntax_error)
+{
+	long next_report = 0;
+	fs_err err = FS_OK;
+
+	for (;;) {
+		const struct import_row *row;
+		fs_put_outcome outcome;
+
+		if ((err = import_rows_next(rows, &row, problems)) || !row) {
+			*syntax_error = err == FS_EINPUT;
+			break;
+		}
+		stats->rows++;
+		if (options->progress && row->bytes >= next_report) {
+			options->progress(options->progress_ctx, row->bytes,
+					  size);
+			next_report = row->bytes + (1 << 20);
+		}
+		if (!row->values)
+			continue;
+		err = format->put(store, row->values, FS_PUT_UPSERT, row->line,
+				  problems, &outcome, NULL);
+		if (err == FS_EINPUT)
+			continue;
+		if (err)
+			break;
+		if (outcome == FS_PUT_ADDED)
+			stats->added++;
+		else if (outcome == FS_PUT_CHANGED)
+			stats->changed++;
+		else
+			stats->unchanged++;
+	}
+	return err;
+}
+
 fs_err
 fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		 const char *name, long size, const fs_import_options *options,
@@ -106,7 +148,6 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	size_t n_header = 0;
 	bool has_row, began = false, syntax_error = false, keyed = false;
 	size_t first_problem = problems->n;
-	long next_report = 0;
 	fs_err err;
 
 	if (!options)
@@ -145,35 +186,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 	if ((err = import_rows_start(&rows, csv, format, map, n_header,
 				     is_regular_file(fp))))
 		goto done;
-	for (;;) {
-		const struct import_row *row;
-		fs_put_outcome outcome;
-
-		if ((err = import_rows_next(rows, &row, problems)) || !row) {
-			syntax_error = err == FS_EINPUT;
-			break;
-		}
-		stats->rows++;
-		if (options->progress && row->bytes >= next_report) {
-			options->progress(options->progress_ctx, row->bytes,
-					  size);
-			next_report = row->bytes + (1 << 20);
-		}
-		if (!row->values)
-			continue;
-		err = format->put(store, row->values, FS_PUT_UPSERT, row->line,
-				  problems, &outcome, NULL);
-		if (err == FS_EINPUT)
-			continue;
-		if (err)
-			break;
-		if (outcome == FS_PUT_ADDED)
-			stats->added++;
-		else if (outcome == FS_PUT_CHANGED)
-			stats->changed++;
-		else
-			stats->unchanged++;
-	}
+	err = put_rows(store, format, rows, options, size, problems, stats,
+		       &syntax_error);
 	if (!err && problems->n > first_problem)
 		err = FS_EINPUT;
 	if (!err && format->finish)
