@@ -181,9 +181,93 @@ eat_newline(fs_csv *csv)
 	return true;
 }
 
+static fs_err
+read_failed(const fs_csv *csv)
+{
+	return fs_fail(FS_EIO, "%s: %s", csv->name, strerror(errno));
+}
+
+/* A quoted field, from its opening quote; *next: what follows it. */
+static fs_err
+read_quoted(fs_csv *csv, int *next)
+{
+	long opened = csv->line;
+	int c;
+
+	advance(csv);
+	for (;;) {
+		c = peek(csv);
+		if (c < 0) {
+			if (c == -2)
+				return read_failed(csv);
+			return bad(csv, opened, "quoted field not closed "
+				   "before the end of the file");
+		}
+		advance(csv);
+		if (c == '"') {
+			if (peek(csv) != '"')
+				break;
+			advance(csv);
+		} else if (c == '\n') {
+			csv->line++;
+		} else if (c == '\r' && peek(csv) != '\n') {
+			csv->line++;
+		} else if (c == 0) {
+			return bad(csv, csv->line, "NUL byte in the text");
+		}
+		if (!put(csv, (char)c))
+			return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	if ((c = peek(csv)) == -2)
+		return read_failed(csv);
+	if (c != ',' && c != '\n' && c != '\r' && c != -1)
+		return bad(csv, csv->line,
+			   "text after the closing quote of a field (double "
+			   "the quotes inside a quoted field)");
+	*next = c;
+	return FS_OK;
+}
+
+/* An unquoted field; *next: what follows it. */
+static fs_err
+read_plain(fs_csv *csv, int *next)
+{
+	int c;
+
+	/* fast path: copy the run of plain bytes in the buffer */
+	for (;;) {
+		size_t start = csv->pos, n;
+		if (start == csv->len)
+			break;
+		n = strcspn_plain(csv->buf + start, csv->len - start);
+		if (n == 0)
+			break;
+		if (!put_bytes(csv, csv->buf + start, n))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		csv->pos += n;
+		csv->consumed += (long)n;
+	}
+	while ((c = peek(csv)) >= 0 && c != ',' && c != '\n' && c != '\r') {
+		if (c == '"')
+			return bad(csv, csv->line,
+				   "quote inside an unquoted field (quote the "
+				   "whole field and double the quote)");
+		if (c == 0)
+			return bad(csv, csv->line, "NUL byte in the text");
+		if (!put(csv, (char)c))
+			return fs_fail(FS_ENOMEM, "out of memory");
+		advance(csv);
+	}
+	if (c == -2)
+		return read_failed(csv);
+	*next = c;
+	return FS_OK;
+}
+
 fs_err
 fs_csv_read(fs_csv *csv, bool *has_row)
 {
+	fs_err err;
 	int c;
 
 	*has_row = false;
@@ -205,78 +289,10 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 	for (;;) {
 		if (!start_field(csv))
 			return fs_fail(FS_ENOMEM, "out of memory");
-		c = peek(csv);
-		if (c == '"') {
-			long opened = csv->line;
-			advance(csv);
-			for (;;) {
-				c = peek(csv);
-				if (c < 0) {
-					if (c == -2)
-						goto read_error;
-					return bad(csv, opened,
-						   "quoted field not closed "
-						   "before the end of the file");
-				}
-				advance(csv);
-				if (c == '"') {
-					if (peek(csv) != '"')
-						break;
-					advance(csv);
-				} else if (c == '\n') {
-					csv->line++;
-				} else if (c == '\r' && peek(csv) != '\n') {
-					csv->line++;
-				} else if (c == 0) {
-					return bad(csv, csv->line,
-						   "NUL byte in the text");
-				}
-				if (!put(csv, (char)c))
-					return fs_fail(FS_ENOMEM,
-						       "out of memory");
-			}
-			if ((c = peek(csv)) == -2)
-				goto read_error;
-			if (c != ',' && c != '\n' && c != '\r' && c != -1)
-				return bad(csv, csv->line,
-					   "text after the closing quote of a "
-					   "field (double the quotes inside a "
-					   "quoted field)");
-		} else {
-			/* fast path: copy the run of plain bytes in the buffer */
-			for (;;) {
-				size_t start = csv->pos, n;
-				if (start == csv->len)
-					break;
-				n = strcspn_plain(csv->buf + start,
-						  csv->len - start);
-				if (n == 0)
-					break;
-				if (!put_bytes(csv, csv->buf + start, n))
-					return fs_fail(FS_ENOMEM,
-						       "out of memory");
-				csv->pos += n;
-				csv->consumed += (long)n;
-			}
-			while ((c = peek(csv)) >= 0 && c != ',' && c != '\n' &&
-			       c != '\r') {
-				if (c == '"')
-					return bad(csv, csv->line,
-						   "quote inside an unquoted "
-						   "field (quote the whole "
-						   "field and double the "
-						   "quote)");
-				if (c == 0)
-					return bad(csv, csv->line,
-						   "NUL byte in the text");
-				if (!put(csv, (char)c))
-					return fs_fail(FS_ENOMEM,
-						       "out of memory");
-				advance(csv);
-			}
-			if (c == -2)
-				goto read_error;
-		}
+		err = peek(csv) == '"' ? read_quoted(csv, &c)
+				       : read_plain(csv, &c);
+		if (err)
+			return err;
 		if (!put(csv, '\0'))
 			return fs_fail(FS_ENOMEM, "out of memory");
 		if (c == ',') {
@@ -289,8 +305,6 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 	*has_row = true;
 	csv->started = true;
 	return FS_OK;
-read_error:
-	return fs_fail(FS_EIO, "%s: %s", csv->name, strerror(errno));
 }
 
 size_t
