@@ -1,4 +1,5 @@
 /* participant.c - people and their registrations for missions. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,7 @@ email_map(fs_store *store, struct strmap **out)
  */
 #define NEW_BATCH 128 /* as TIMES_128 in queries.c */
 #define NEW_TEXT (64 * 1024)
+#define PERSON_VARIABLES 13 /* a row of PERSON_ROW (registrations: 8) */
 #define NO_TEXT UINT32_MAX
 
 struct new_person {
@@ -227,23 +229,30 @@ new_flush(fs_store *store)
 
 	if (!np || np->n == 0)
 		return FS_OK;
+	/* a SQLite built with fewer variables than a batch's (before 3.32,
+	 * 999 by default) takes the rows one by one */
+	int batch = sqlite3_limit(store->db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) >=
+				    PERSON_VARIABLES * NEW_BATCH
+			    ? NEW_BATCH
+			    : INT_MAX;
 	for (int i = 0; i < np->n; i++)
 		if (np->rows[i].reg_id)
 			index[n_regs++] = i;
 	for (int i = 0; i < np->n;) {
-		int k = np->n - i >= NEW_BATCH ? NEW_BATCH : 1;
+		int k = np->n - i >= batch ? NEW_BATCH : 1;
 		if ((err = store_stmt(store, k > 1 ? Q_PARTICIPANT_ADD_MANY
 						  : Q_PARTICIPANT_ADD,
 				      &stmt)))
 			return err;
 		for (int j = 0; j < k; j++)
-			bind_new_person(stmt, 13 * j, np, &np->rows[i + j]);
+			bind_new_person(stmt, PERSON_VARIABLES * j, np,
+					&np->rows[i + j]);
 		if ((err = store_done(store, stmt, "saving participants")))
 			return err;
 		i += k;
 	}
 	for (int i = 0; i < n_regs;) {
-		int k = n_regs - i >= NEW_BATCH ? NEW_BATCH : 1;
+		int k = n_regs - i >= batch ? NEW_BATCH : 1;
 		if ((err = store_stmt(store, k > 1 ? Q_REGISTRATION_ADD_MANY
 						  : Q_REGISTRATION_ADD,
 				      &stmt)))
