@@ -235,9 +235,12 @@ mrv_search(struct mrv *z, size_t remaining)
 	return found;
 }
 
-/* Places the visits of required (NULL: every group at every site). */
+/* Places the visits of required (NULL: every group at every site).
+ * FS_EINPUT when it found no way; *gave_up when it stopped after limit
+ * steps, not knowing whether there is one. */
 static fs_err
-search_visits(struct visits *v, int *out, long limit, const bool *required)
+search_visits(struct visits *v, int *out, long limit, const bool *required,
+	      bool *gave_up)
 {
 	struct mrv z = { v,	NULL,  NULL,  out,  NULL,
 			 required, 0,	  limit, false, false };
@@ -263,8 +266,10 @@ search_visits(struct visits *v, int *out, long limit, const bool *required)
 				z.domain[g * v->S + j] +=
 					mrv_fits(&z, g, j, w, 0);
 		}
-	if (!mrv_search(&z, n))
-		err = z.gave_up ? FS_EIO : FS_EINPUT; /* told apart below */
+	if (!mrv_search(&z, n)) {
+		err = FS_EINPUT;
+		*gave_up = z.gave_up;
+	}
 done:
 	free(z.load);
 	free(z.busy);
@@ -346,12 +351,11 @@ plan_search_rotation(struct visits *v, int *out)
 	for (size_t i = 0; i < v->G * v->S; i++)
 		out[i] = -1;
 	if (v->K == v->S) {
-		fs_err found = search_visits(v, out, z.limit, NULL);
+		fs_err found = search_visits(v, out, z.limit, NULL, &z.gave_up);
 		if (found == FS_ENOMEM) {
 			err = found;
 			goto done;
 		}
-		z.gave_up = found == FS_EIO;
 		if (found == FS_OK)
 			goto done;
 	} else {
@@ -359,13 +363,14 @@ plan_search_rotation(struct visits *v, int *out)
 		 * proves nothing, and the complete search follows */
 		bool *required = calloc(v->G * v->S + 1, sizeof(bool));
 		fs_err found = FS_EINPUT;
+		bool quick_gave_up = false; /* proves nothing either */
 		if (!required) {
 			err = fs_fail(FS_ENOMEM, "out of memory");
 			goto done;
 		}
 		if (choose_sites(v, required))
 			found = search_visits(v, out, z.limit / 10 + 1,
-					      required);
+					      required, &quick_gave_up);
 		free(required);
 		if (found == FS_ENOMEM) {
 			err = found;
