@@ -247,55 +247,120 @@ check_money(const char *const *v, struct mission_row *r, long line,
 	    (why = parse_money(v[FS_MISSION_MEAL_DEDUCTION], &r->meals)))
 		PROBLEM(FS_MISSION_MEAL_DEDUCTION, "'%s': %s",
 			v[FS_MISSION_MEAL_DEDUCTION], why);
-	/* a currency without minor units: whole amounts only (checked when
-	 * the currency and the amount are given together) */
-	if (*r->currency && finance_whole_currency(r->currency)) {
-		const struct {
-			int col;
-			int64_t cents;
-		} amounts[] = { { FS_MISSION_PER_DIEM, r->per_diem },
-				{ FS_MISSION_NIGHTLY_RATE, r->nightly },
-				{ FS_MISSION_MEAL_DEDUCTION, r->meals } };
-		for (size_t i = 0; i < 3; i++)
-			if (v[amounts[i].col] && *v[amounts[i].col] &&
-			    amounts[i].cents > 0 && amounts[i].cents % 100)
-				PROBLEM(amounts[i].col, "'%s': %s has no minor "
-					"units, give a whole amount",
-					v[amounts[i].col], r->currency);
+	return FS_OK;
+}
+
+/*
+ * A currency without minor units takes whole amounts only: the currency
+ * and the amounts as they will be, given in the row or stored (an edit
+ * may give one without the other).
+ */
+static fs_err
+check_whole_amounts(fs_store *store, const char *const *v,
+		    const struct mission_row *r, bool exists, long line,
+		    fs_problems *problems)
+{
+	static const int cols[3] = { FS_MISSION_PER_DIEM,
+				     FS_MISSION_NIGHTLY_RATE,
+				     FS_MISSION_MEAL_DEDUCTION };
+	int64_t cents[3] = { r->per_diem, r->nightly, r->meals };
+	char currency[4];
+	bool given_currency = v[FS_MISSION_CURRENCY] && *v[FS_MISSION_CURRENCY];
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	snprintf(currency, sizeof(currency), "%s", r->currency);
+	if (exists) {
+		if ((err = store_stmt(store, Q_MISSION_MONEY, &stmt)))
+			return err;
+		sqlite3_bind_int64(stmt, 1, r->old.id);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			if (!given_currency)
+				snprintf(currency, sizeof(currency), "%s",
+					 store_text(stmt, 0));
+			for (int i = 0; i < 3; i++)
+				if (!v[cols[i]])
+					cents[i] = sqlite3_column_int64(stmt,
+									i + 1);
+		}
+		sqlite3_reset(stmt);
+	}
+	if (!*currency || !finance_whole_currency(currency))
+		return FS_OK;
+	for (int i = 0; i < 3; i++) {
+		char amount[32];
+		if (cents[i] <= 0 || cents[i] % 100 == 0 ||
+		    (v[cols[i]] && !*v[cols[i]]))
+			continue;
+		if (v[cols[i]])
+			PROBLEM(cols[i], "'%s': %s has no minor units, give a "
+				"whole amount", v[cols[i]], currency);
+		else if (given_currency)
+			PROBLEM(FS_MISSION_CURRENCY, "'%s': %s has no minor "
+				"units, and the %s is %s: give a whole amount "
+				"with it", v[FS_MISSION_CURRENCY], currency,
+				columns[cols[i]].name,
+				(format_money(cents[i], amount), amount));
 	}
 	return FS_OK;
 }
 
-/* Moving a mission must not strand its agenda. */
+/* How many rows of query q fall outside first..last. */
 static fs_err
-check_agenda_inside(fs_store *store, const char *const *v,
-		    const struct mission_row *r, long line,
-		    fs_problems *problems)
+count_outside(fs_store *store, enum query q, int64_t mission_id,
+	      const char *first, const char *last, long *out)
 {
-	int64_t new_start = v[FS_MISSION_START] ? r->start : r->old.first_day;
-	long new_days = v[FS_MISSION_DAYS] ? r->days : r->old.days;
-	long outside = 0;
-	char first[11], last[11];
 	sqlite3_stmt *stmt;
 	fs_err err;
 
-	if ((err = store_stmt(store, Q_MISSION_ITEMS_OUTSIDE, &stmt)))
+	*out = 0;
+	if ((err = store_stmt(store, q, &stmt)))
 		return err;
-	format_date(new_start, first);
-	format_date(new_start + new_days - 1, last);
-	sqlite3_bind_int64(stmt, 1, r->old.id);
+	sqlite3_bind_int64(stmt, 1, mission_id);
 	sqlite3_bind_text(stmt, 2, first, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, last, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
-		outside = sqlite3_column_int(stmt, 0);
+		*out = sqlite3_column_int(stmt, 0);
+	else
+		err = store_fail(store, "checking the mission's days");
 	sqlite3_reset(stmt);
-	if (outside > 0)
-		PROBLEM(v[FS_MISSION_START] ? FS_MISSION_START : FS_MISSION_DAYS,
+	return err;
+}
+
+/* Moving or shortening a mission must not strand its agenda, nor the
+ * attendance recorded on its days. */
+static fs_err
+check_days_inside(fs_store *store, const char *const *v,
+		  const struct mission_row *r, long line,
+		  fs_problems *problems)
+{
+	int64_t new_start = v[FS_MISSION_START] ? r->start : r->old.first_day;
+	long new_days = v[FS_MISSION_DAYS] ? r->days : r->old.days;
+	long items, marks;
+	char first[11], last[11];
+	int blame = v[FS_MISSION_START] ? FS_MISSION_START : FS_MISSION_DAYS;
+	fs_err err;
+
+	format_date(new_start, first);
+	format_date(new_start + new_days - 1, last);
+	if ((err = count_outside(store, Q_MISSION_ITEMS_OUTSIDE, r->old.id,
+				 first, last, &items)) ||
+	    (err = count_outside(store, Q_MISSION_ATTENDANCE_OUTSIDE,
+				 r->old.id, first, last, &marks)))
+		return err;
+	if (items > 0)
+		PROBLEM(blame,
 			"%ld agenda item%s would fall outside %s to %s: move "
 			"them first, or move the whole mission with "
-			"'fieldschool mission shift %s --start DATE'", outside,
-			outside == 1 ? "" : "s", first, last,
-			v[FS_MISSION_CODE]);
+			"'fieldschool mission shift %s --start DATE'", items,
+			items == 1 ? "" : "s", first, last, v[FS_MISSION_CODE]);
+	if (marks > 0)
+		PROBLEM(blame,
+			"%ld attendance record%s would fall outside %s to %s: "
+			"days already recorded stay in the mission (to move "
+			"the whole mission with its attendance: 'fieldschool "
+			"mission shift %s --start DATE')", marks,
+			marks == 1 ? "" : "s", first, last, v[FS_MISSION_CODE]);
 	return FS_OK;
 }
 
@@ -393,6 +458,9 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	if ((err = check_where(v, &r, line, problems)) ||
 	    (err = check_money(v, &r, line, problems)))
 		return err;
+	if (problems->n == before &&
+	    (err = check_whole_amounts(store, v, &r, exists, line, problems)))
+		return err;
 	if (v[FS_MISSION_CONTACT_EMAIL] && *v[FS_MISSION_CONTACT_EMAIL] &&
 	    (why = check_email(v[FS_MISSION_CONTACT_EMAIL])))
 		PROBLEM(FS_MISSION_CONTACT_EMAIL, "'%s': %s",
@@ -405,7 +473,7 @@ mission_put(fs_store *store, const char *const *v, fs_put_mode mode,
 	}
 	if (exists && (v[FS_MISSION_START] || v[FS_MISSION_DAYS]) &&
 	    problems->n == before &&
-	    (err = check_agenda_inside(store, v, &r, line, problems)))
+	    (err = check_days_inside(store, v, &r, line, problems)))
 		return err;
 	if (problems->n > before)
 		return FS_EINPUT;

@@ -148,9 +148,16 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_MISSION_UPDATE] =
 		"UPDATE mission SET (" MISSION_COLUMNS ") = (" MISSION_NEW ") "
 		"WHERE code = ?1 AND (" MISSION_COLUMNS ") IS NOT (" MISSION_NEW ")",
+	[Q_MISSION_MONEY] =
+		"SELECT currency, ifnull(per_diem, 0), ifnull(nightly_rate, 0), "
+		"meal_deduction FROM mission WHERE id = ?1",
 	[Q_MISSION_ITEMS_OUTSIDE] =
 		"SELECT count(*) FROM item WHERE mission_id = ?1 AND removed = 0 "
 		"AND (day_date < ?2 OR day_date > ?3)",
+	[Q_MISSION_ATTENDANCE_OUTSIDE] =
+		"SELECT count(*) FROM attendance a JOIN registration r "
+		"ON r.id = a.registration_id WHERE r.mission_id = ?1 "
+		"AND (a.day_date < ?2 OR a.day_date > ?3)",
 	[Q_MISSION_USAGE] =
 		"SELECT (SELECT count(*) FROM registration WHERE mission_id = ?1), "
 		"(SELECT count(*) FROM item WHERE mission_id = ?1 AND removed = 0)",

@@ -192,4 +192,40 @@ expect_stderr_fixed "bad-missions.csv:3: start: '2027-02-30': no such day in the
 expect_stderr_fixed "bad-missions.csv:3: days: '5': a field school lasts 3 or 4 days"
 unchanged_since missions
 
+# --- whole amounts and stranded days, also when an edit gives one part ----------
+# An edit checks the currency and amounts as they will be: the stored
+# currency with a new amount, a new currency with the stored amounts.
+snapshot before-money
+fails 3 fs mission edit rw-t --per-diem 60000.5
+expect_stderr_fixed "fieldschool: --per-diem: '60000.5': RWF has no minor units, give a whole amount"
+ok fs mission edit mx-t --per-diem 1800.5
+snapshot before-currency
+fails 3 fs mission edit mx-t --currency RWF
+expect_stderr_fixed "fieldschool: --currency: 'RWF': RWF has no minor units, and the per_diem is 1800.50: give a whole amount with it"
+unchanged_since before-currency
+ok fs mission edit mx-t --currency RWF --per-diem 1800
+cat >money.csv <<'EOF2'
+code,title,country,city,timezone,start,days,nightly_rate
+rw-t,Kigali,RW,Kigali,Africa/Kigali,2027-06-14,4,25000.25
+EOF2
+fails 3 fs mission import money.csv
+expect_stderr_fixed "money.csv:2: nightly_rate: '25000.25': RWF has no minor units, give a whole amount"
+eq "per diem kept" "$(sql "select per_diem from mission where code = 'rw-t'")" 6000000
+# Attendance recorded on a day keeps the day in the mission: shortening
+# or moving it is refused (mission shift moves the attendance with it).
+fs participant add --given-name Ana --family-name Cruz --category 1 \
+	--mission rw-t --status confirmed >/dev/null
+ref=$(sql "select ref from participant where family_name = 'Cruz' order by id desc limit 1")
+ok fs attend mark --mission rw-t --date 2027-06-17 "$ref"
+snapshot attended
+fails 3 fs mission edit rw-t --days 3
+expect_stderr_fixed "fieldschool: --days: 1 attendance record would fall outside 2027-06-14 to 2027-06-16: days already recorded stay in the mission (to move the whole mission with its attendance: 'fieldschool mission shift rw-t --start DATE')"
+fails 3 fs mission edit rw-t --start 2027-06-21
+expect_stderr_fixed "fieldschool: --start: 1 attendance record would fall outside 2027-06-21 to 2027-06-24"
+unchanged_since attended
+ok fs mission shift rw-t --start 2027-06-21
+eq "attendance moved with the mission" "$(sql "select day_date from attendance")" 2027-06-24
+ok fs attend export rw-t -o attendance.csv
+ok fs attend import attendance.csv
+
 finish
