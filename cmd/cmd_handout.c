@@ -251,7 +251,8 @@ cmd_links(int argc, char **argv)
 	if ((status = cmd_open_store(&job.store, 0)))
 		return status;
 	if (output && strcmp(output, "-")) {
-		err = fs_write_atomic(output, links_job_run, &job);
+		/* every personal address: for the organizers only */
+		err = fs_write_private(output, links_job_run, &job);
 	} else {
 		err = links_job_run(stdout, &job);
 		if (!err && (fflush(stdout) || ferror(stdout)))

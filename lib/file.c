@@ -207,17 +207,19 @@ fs_atomic_abort(fs_atomic *a)
 	*a = (fs_atomic)FS_ATOMIC_INIT;
 }
 
-fs_err
-fs_write_atomic(const char *path, fs_write_fn fn, void *ctx)
+/* mode 0: as the umask leaves it */
+static fs_err
+write_atomic(const char *path, mode_t mode, fs_write_fn fn, void *ctx)
 {
 	fs_atomic a;
 	FILE *out = NULL;
 	fs_err err;
-	int fd;
+	int fd = -1;
 
 	if ((err = fs_atomic_open(&a, path)))
 		return err;
-	if ((fd = dup(a.fd)) < 0 || !(out = fdopen(fd, "w"))) {
+	if ((mode && fchmod(a.fd, mode) != 0) || (fd = dup(a.fd)) < 0 ||
+	    !(out = fdopen(fd, "w"))) {
 		err = fs_fail(FS_EIO, "%s: %s", path, fs_errno_text(errno));
 		if (fd >= 0)
 			close(fd);
@@ -240,6 +242,18 @@ fail:
 		fclose(out);
 	fs_atomic_abort(&a);
 	return err;
+}
+
+fs_err
+fs_write_atomic(const char *path, fs_write_fn fn, void *ctx)
+{
+	return write_atomic(path, 0, fn, ctx);
+}
+
+fs_err
+fs_write_private(const char *path, fs_write_fn fn, void *ctx)
+{
+	return write_atomic(path, 0600, fn, ctx);
 }
 
 fs_err

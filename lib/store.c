@@ -8,6 +8,7 @@
  * database at once cannot both apply the same migration.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,6 +588,15 @@ fs_store_open(fs_store **out, const char *path, unsigned flags)
 				       "no database at '%s' (run 'fieldschool "
 				       "init' first, or give --db)", path);
 		mode |= SQLITE_OPEN_CREATE;
+		/* names, phones, needs and feed tokens: for its owner only
+		 * (SQLite gives its log and index the file's mode) */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					    O_CLOEXEC,
+			      0600);
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST)
+			return fs_fail(FS_EIO, "%s: %s", path, strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		return fs_fail(FS_EIO, "%s: is a directory", path);
 	}

@@ -143,4 +143,21 @@ fi
 chmod 700 "$TMP"
 chmod -R u+w ro
 
+# --- secrets: the database and the list of personal addresses are the owner's ---------
+# Names, phones, dietary and accessibility needs and feed tokens: a new
+# database is made 0600 whatever the umask (SQLite gives its log and index
+# the same mode); `links -o` too (400-handouts.sh).  An export follows
+# the umask, as any file a user asks for.
+saved_umask=$(umask)
+umask 022
+rm -f own.db own.db-wal own.db-shm
+ok fs --db own.db init
+eq "a new database's mode" "$(stat -c %a own.db)" 600
+chmod 640 own.db
+ok fs --db own.db mission list
+eq "a mode the owner chose stays" "$(stat -c %a own.db)" 640
+ok fs participant export -o people.csv
+eq "an export's mode follows the umask" "$(stat -c %a people.csv)" 644
+umask "$saved_umask"
+
 finish

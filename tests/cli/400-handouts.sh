@@ -48,6 +48,8 @@ ok fs publish ph --out site --base-url https://example.org/fs/
 # links: every registration not cancelled, RFC 4180 with CRLF
 ok fs links ph -o l.csv
 eq "links rows" "$(csv_rows l.csv)" 10
+# every personal address: the owner's only, as index.json, whatever the umask
+eq "links -o's mode" "$(stat -c %a l.csv)" 600
 check "links header" bash -c "head -1 l.csv | grep -q \$'^ref,given_name,family_name,email,language,page_url,feed_url,webcal_url\r\$'"
 check "links lines end in CRLF" bash -c '! grep -qv $'"'"'\r$'"'"' l.csv'
 check "links has no cancelled registration" bash -c '! grep -q ^X1, l.csv'

@@ -19,6 +19,8 @@ typedef fs_err (*fs_write_fn)(FILE *out, void *ctx);
  * path removes).  FS_EIO (the detail names path).
  */
 fs_err fs_write_atomic(const char *path, fs_write_fn fn, void *ctx);
+/* The same, readable by its owner only (mode 0600): for secrets. */
+fs_err fs_write_private(const char *path, fs_write_fn fn, void *ctx);
 
 /*
  * The same in steps, for a writer that needs a file name (libxlsxwriter):
