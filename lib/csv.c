@@ -63,19 +63,19 @@ peek(fs_csv *csv)
 	return (unsigned char)csv->buf[csv->pos];
 }
 
-/* Do the next three bytes make a UTF-8 byte order mark?  Moves what is
- * left of the buffer to its start to read them all. */
+/* Are the next bytes mark?  Moves what is left of the buffer to its start
+ * to read them all. */
 static bool
-at_bom(fs_csv *csv)
+at_mark(fs_csv *csv, const char *mark, size_t n)
 {
-	if (peek(csv) != 0xEF)
+	if (peek(csv) != (unsigned char)mark[0])
 		return false;
-	if (csv->len - csv->pos < 3 && !csv->eof) {
+	if (csv->len - csv->pos < n && !csv->eof) {
 		size_t left = csv->len - csv->pos;
 		memmove(csv->buf, csv->buf + csv->pos, left);
 		csv->pos = 0;
 		csv->len = left;
-		while (csv->len < 3) {
+		while (csv->len < n) {
 			size_t got = fread(csv->buf + csv->len, 1,
 					   sizeof(csv->buf) - csv->len, csv->fp);
 			if (got == 0)
@@ -83,8 +83,22 @@ at_bom(fs_csv *csv)
 			csv->len += got;
 		}
 	}
-	return csv->len - csv->pos >= 3 &&
-	       !memcmp(csv->buf + csv->pos, "\xEF\xBB\xBF", 3);
+	return csv->len - csv->pos >= n &&
+	       !memcmp(csv->buf + csv->pos, mark, n);
+}
+
+/* A UTF-8 byte order mark (as Excel writes it). */
+static bool
+at_bom(fs_csv *csv)
+{
+	return at_mark(csv, "\xEF\xBB\xBF", 3);
+}
+
+/* A UTF-16 one (Excel's "Unicode Text", Notepad's "Unicode"). */
+static bool
+at_utf16(fs_csv *csv)
+{
+	return at_mark(csv, "\xFF\xFE", 2) || at_mark(csv, "\xFE\xFF", 2);
 }
 
 static void
@@ -283,6 +297,10 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 	}
 	if ((c = peek(csv)) == -1)
 		return FS_OK;
+	if (!csv->started && at_utf16(csv))
+		return bad(csv, csv->line, "UTF-16 text: save the file as "
+			   "CSV in UTF-8 (in Excel: CSV UTF-8 (Comma "
+			   "delimited))");
 	csv->row_line = csv->line;
 	csv->text_len = 0;
 	csv->nfields = 0;

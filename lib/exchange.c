@@ -32,6 +32,23 @@ fs_format_column(const fs_format *format, const char *name)
 	return -1;
 }
 
+/* ';' or a tab when the header's first field is a column's name followed
+ * by one of them (a spreadsheet saved with its language's separator),
+ * else 0. */
+static char
+other_separator(const fs_csv *csv, const fs_format *format)
+{
+	const char *first = fs_csv_field(csv, 0);
+	size_t len = strcspn(first, ";\t");
+	char name[64];
+
+	if (!first[len] || len >= sizeof(name))
+		return 0;
+	memcpy(name, first, len);
+	name[len] = '\0';
+	return fs_format_column(format, trim(name)) >= 0 ? first[len] : 0;
+}
+
 /* Maps the header's fields to columns; -1 for an ignored column. */
 static fs_err
 read_header(fs_csv *csv, const fs_format *format,
@@ -46,6 +63,20 @@ read_header(fs_csv *csv, const fs_format *format,
 	*map_out = NULL;
 	if (!map)
 		return fs_fail(FS_ENOMEM, "out of memory");
+	char sep = other_separator(csv, format);
+	if (sep) {
+		free(map);
+		return fs_problems_add(problems, fs_csv_line(csv), NULL,
+				       "the columns are separated by %s, not "
+				       "commas: save the file as CSV with "
+				       "commas (in Excel: CSV UTF-8 (Comma "
+				       "delimited); in LibreOffice: field "
+				       "delimiter ',')",
+				       sep == ';' ? "semicolons" : "tabs") ==
+				       FS_ENOMEM
+			       ? FS_ENOMEM
+			       : FS_EINPUT;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *name = strdup(fs_csv_field(csv, i));
 		int col;

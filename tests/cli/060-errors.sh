@@ -49,6 +49,21 @@ expect_stderr_fixed "after-quote.csv:2: text after the closing quote of a field"
 printf 'ref,given_name,family_name,category\nQ1,Ana,Cr\0uz,1\n' >nul.csv
 fails 3 fs participant import nul.csv
 expect_stderr_fixed "nul.csv:2: NUL byte in the text"
+# What a spreadsheet saves in some languages, or as "Unicode Text": one
+# problem that says how to save it, not a column or NUL byte per field.
+printf 'ref;given_name;family_name;category\r\nQ1;Ana;Cruz;1\r\n' >semicolons.csv
+fails 3 fs participant import semicolons.csv
+expect_stderr_fixed "semicolons.csv:1: the columns are separated by semicolons, not commas: save the file as CSV with commas (in Excel: CSV UTF-8 (Comma delimited); in LibreOffice: field delimiter ',')"
+expect_stderr_fixed "fieldschool: semicolons.csv: 1 problem, nothing imported"
+printf 'ref\tgiven_name\tfamily_name\tcategory\nQ1\tAna\tCruz\t1\n' >tabs.csv
+fails 3 fs participant import tabs.csv
+expect_stderr_fixed "tabs.csv:1: the columns are separated by tabs, not commas"
+printf 'ref,given_name,family_name,category\nQ1,Ana,Cruz,1\n' | iconv -f UTF-8 -t UTF-16 >utf16.csv
+fails 3 fs participant import utf16.csv
+expect_stderr_fixed "fieldschool: utf16.csv:1: UTF-16 text: save the file as CSV in UTF-8 (in Excel: CSV UTF-8 (Comma delimited))"
+printf 'ref,given_name,family_name,category\nQ1,Ana,Cruz,1\n' | iconv -f UTF-8 -t UTF-16BE | { printf '\xfe\xff'; cat; } >utf16be.csv
+fails 3 fs participant import utf16be.csv
+expect_stderr_fixed "utf16be.csv:1: UTF-16 text"
 unchanged_since start
 # A broken line after rows with bad values: the bad values and the broken
 # line are all reported.
