@@ -60,6 +60,11 @@
 	"CASE WHEN ?17 THEN ?16 ELSE capacity END, "                          \
 	"coalesce(?18, audience), coalesce(?19, description)"
 
+/* A rider who has arrived and not yet left when the bus leaves (?4) */
+#define RIDER_THERE                                                      \
+	"AND (arrival = '' OR arrival <= ?4) "                            \
+	"AND (departure = '' OR departure >= ?4) "
+
 /* A row's parameters, 128 times over (one INSERT of many rows) */
 #define TIMES_4(row) row ", " row ", " row ", " row
 #define TIMES_128(row) TIMES_4(TIMES_4(TIMES_4(row ", " row)))
@@ -571,7 +576,14 @@ const char *const fs_queries[Q__COUNT] = {
 		"SELECT r.group_label AS group_label, c.code AS category, "
 		"p.family_name AS family_name, p.given_name AS given_name, "
 		"p.phone AS phone, p.dietary AS dietary, "
-		"p.accessibility AS accessibility FROM registration r "
+		"p.accessibility AS accessibility, "
+		/* when they are there, to compare with a bus's "DATETHH:MM":
+		 * from the start of the day they arrive, to the end of the
+		 * day they leave when no time is given */
+		"ifnull(r.arrival, '') AS arrival, "
+		"CASE WHEN length(r.departure) = 10 THEN r.departure || 'T24:00' "
+		"ELSE ifnull(r.departure, '') END AS departure "
+		"FROM registration r "
 		"JOIN participant p ON p.id = r.participant_id "
 		"JOIN category c ON c.id = p.category_id "
 		"WHERE r.mission_id = ?1 AND r.status = 'confirmed' "
@@ -580,23 +592,26 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_ROSTER_RIDERS_INDEX] =
 		"CREATE INDEX IF NOT EXISTS temp.roster_rider_group "
 		"ON roster_rider (group_label)",
-	/* one group's riders (by its index: rowid order within a group) */
+	/* one group's riders (by its index: rowid order within a group),
+	 * there when the bus leaves (?4: "DATETHH:MM") */
 	[Q_ROSTER_RIDERS_GROUP] =
 		"SELECT family_name, given_name, phone, dietary, accessibility "
-		"FROM temp.roster_rider WHERE group_label = ?2 ORDER BY rowid",
+		"FROM temp.roster_rider WHERE group_label = ?2 " RIDER_THERE
+		"ORDER BY rowid",
 	/* everyone (?3 NULL) or a category's riders, group by group */
 	[Q_ROSTER_RIDERS] =
 		"SELECT family_name, given_name, phone, dietary, accessibility "
-		"FROM temp.roster_rider WHERE ?3 IS NULL OR category = ?3 "
-		"ORDER BY rowid",
+		"FROM temp.roster_rider WHERE (?3 IS NULL OR category = ?3) "
+		RIDER_THERE "ORDER BY rowid",
 	/* how many ride a bus: category ?3, or everyone */
 	[Q_ROSTER_RIDER_COUNT] =
 		"SELECT count(*) FROM temp.roster_rider "
-		"WHERE ?3 IS NULL OR category = ?3",
+		"WHERE (?3 IS NULL OR category = ?3) " RIDER_THERE,
 	/* how many ride group ?2's bus (by the index: an OR with ?2 IS NULL
 	 * read the whole table for each bus) */
 	[Q_ROSTER_RIDER_COUNT_GROUP] =
-		"SELECT count(*) FROM temp.roster_rider WHERE group_label = ?2",
+		"SELECT count(*) FROM temp.roster_rider WHERE group_label = ?2 "
+		RIDER_THERE,
 	/* the groups of the confirmed ("" for those without one) */
 	[Q_ROSTER_GROUPS] =
 		"SELECT DISTINCT group_label FROM registration "

@@ -423,9 +423,25 @@ audience_groups(const char *audience, char ***out, size_t *n_out)
 
 /* Writes the riders of a bus, one row each (SQLite on a second thread,
  * roster_rows.c). */
+/* Binds who rides bus b of visit v, as the rider queries take them. */
+static void
+bind_bus(sqlite3_stmt *stmt, const struct mission *m, const struct visit *v,
+	 const struct bus *b)
+{
+	char leaves[17];
+
+	snprintf(leaves, sizeof(leaves), "%sT%s", v->date, v->departs);
+	sqlite3_bind_int64(stmt, 1, m->id);
+	if (b->group)
+		store_bind_text(stmt, 2, b->group);
+	else
+		store_bind_text(stmt, 3, b->category);
+	sqlite3_bind_text(stmt, 4, leaves, -1, SQLITE_TRANSIENT);
+}
+
 static fs_err
-riders_write(struct writer *w, struct mission *m, const struct bus *b,
-	     struct sheet *s)
+riders_write(struct writer *w, struct mission *m, const struct visit *v,
+	     const struct bus *b, struct sheet *s)
 {
 	sqlite3_stmt *stmt;
 	struct row_pipe *pipe;
@@ -438,11 +454,7 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 						 : Q_ROSTER_RIDERS,
 			      &stmt)))
 		return err;
-	sqlite3_bind_int64(stmt, 1, m->id);
-	if (b->group)
-		store_bind_text(stmt, 2, b->group);
-	else
-		store_bind_text(stmt, 3, b->category);
+	bind_bus(stmt, m, v, b);
 	if ((err = row_pipe_start(&pipe, stmt, 5, 0, PIPE_RING, NULL,
 				  NULL)))
 		return err;
@@ -467,8 +479,8 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 
 /* How many ride bus b (its heading says so before the list). */
 static fs_err
-riders_count(struct writer *w, struct mission *m, const struct bus *b,
-	     long *count)
+riders_count(struct writer *w, struct mission *m, const struct visit *v,
+	     const struct bus *b, long *count)
 {
 	sqlite3_stmt *stmt;
 	fs_err err;
@@ -477,11 +489,7 @@ riders_count(struct writer *w, struct mission *m, const struct bus *b,
 						 : Q_ROSTER_RIDER_COUNT,
 			      &stmt)))
 		return err;
-	sqlite3_bind_int64(stmt, 1, m->id);
-	if (b->group)
-		store_bind_text(stmt, 2, b->group);
-	else
-		store_bind_text(stmt, 3, b->category);
+	bind_bus(stmt, m, v, b);
 	if (sqlite3_step(stmt) != SQLITE_ROW) {
 		sqlite3_reset(stmt);
 		return store_fail(w->store, "counting a visit's riders");
@@ -500,7 +508,7 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	fs_err err;
 
 	if ((err = visit_departure(w, m, v, b->group)) ||
-	    (err = riders_count(w, m, b, &count)))
+	    (err = riders_count(w, m, v, b, &count)))
 		return err;
 	char title[16200];
 	snprintf(title, sizeof(title), "Bus: %s to %s", b->who, v->title);
@@ -531,7 +539,7 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 			put_number(w, s, at, 2, (double)count, w->box);
 	}
 	s->row = r + 9;
-	return riders_write(w, m, b, s);
+	return riders_write(w, m, v, b, s);
 }
 
 /* Reads the mission's riders into temp.roster_rider (or, m NULL, drops

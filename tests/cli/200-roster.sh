@@ -155,7 +155,12 @@ expect_stdout '^	Date	2027-09-14	'
 expect_stdout '^Bus: group B to Visit: MRC	'
 expect_stdout '^[0-9]+	Reyes	Ben	\+63 917 000 0002			$'
 expect_stdout '^1	\+63 917 555 0101	=HYPERLINK\("http://evil.example","click"\)	\+63 917 000 0007			$'
-expect_lines stdout '^[0-9]+	' 21     # A: 6, B: 4, md-council: 1, the museum: 6 + 4
+# Only who is there when the bus leaves, as on the sign-in sheets: T-03
+# arrives on day 2 at 10:00 (after group A's 08:00 bus) and leaves on day
+# 3, T-11 arrives on day 3, T-09 leaves on day 2: A: 5, B: 3 (T-11 not
+# yet there), md-council: 1, the museum on day 4: 5 + 3.
+expect_lines stdout '^[0-9]+	' 17
+check "T-03 on no bus (arrives after the first, gone by the last)" bash -c "! grep -q Mendoza '$LAST_OUT'"
 expect_stdout '^Bus: category md-council to Visit: city council	'
 expect_stdout '^	From	PICC	'
 expect_lines stdout '^Bus: group [AB] to Visit: museum	' 2
