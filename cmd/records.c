@@ -178,6 +178,28 @@ print_import_help(const fs_format *format, const char *usage)
 	}
 }
 
+/* An empty cell clears what it stands for: say so when that undid a
+ * planned group or a decided status, which re-importing the first file
+ * of a mission would do quietly. */
+static void
+warn_cleared(const char *name, const fs_import_stats *stats, bool dry_run)
+{
+	if (stats->groups_cleared)
+		fprintf(stderr, "fieldschool: warning: %s: %ld registration%s "
+			"%s their group cleared by an empty group cell "
+			"(leave the column out to keep the groups)\n",
+			name, stats->groups_cleared,
+			fs_plural(stats->groups_cleared),
+			dry_run ? "would have" : "had");
+	if (stats->statuses_reset)
+		fprintf(stderr, "fieldschool: warning: %s: %ld registration%s "
+			"%s back to applied by an empty status cell (leave "
+			"the column out to keep the statuses)\n",
+			name, stats->statuses_reset,
+			fs_plural(stats->statuses_reset),
+			dry_run ? "would go" : "went");
+}
+
 int
 record_import(const fs_format *format, int argc, char **argv)
 {
@@ -237,8 +259,10 @@ done:
 		status = cmd_report(err, &problems, argv[optind]);
 	} else if (global.json) {
 		printf("{\"rows\": %ld, \"added\": %ld, \"changed\": %ld, "
-		       "\"unchanged\": %ld, \"dry_run\": %s}\n",
+		       "\"unchanged\": %ld, \"groups_cleared\": %ld, "
+		       "\"statuses_reset\": %ld, \"dry_run\": %s}\n",
 		       stats.rows, stats.added, stats.changed, stats.unchanged,
+		       stats.groups_cleared, stats.statuses_reset,
 		       dry_run ? "true" : "false");
 	} else {
 		printf("%s: %ld row%s: %ld added, %ld changed, %ld unchanged%s\n",
@@ -246,6 +270,8 @@ done:
 		       stats.added, stats.changed, stats.unchanged,
 		       dry_run ? " (dry run: nothing written)" : "");
 	}
+	if (!err)
+		warn_cleared(argv[optind], &stats, dry_run);
 	fs_problems_release(&problems);
 	fs_store_close(store);
 	return status;

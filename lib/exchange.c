@@ -223,6 +223,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		err = FS_EINPUT;
 	if (!err && format->finish)
 		err = format->finish(store);
+	stats->groups_cleared = store->import_cleared.groups;
+	stats->statuses_reset = store->import_cleared.statuses;
 	if (!err && options->progress)
 		options->progress(options->progress_ctx, size, size);
 done:

@@ -455,6 +455,7 @@ find_person(fs_store *store, const char *ref, const char *email,
 struct registration {
 	int64_t id;
 	char arrival[17], departure[17];
+	bool has_group, has_status; /* a group; a status other than applied */
 	int count; /* the person's registrations, when looked up by person */
 };
 
@@ -481,6 +482,8 @@ find_registration(fs_store *store, int64_t person, int64_t mission,
 			 store_text(stmt, 1));
 		snprintf(out->departure, sizeof(out->departure), "%s",
 			 store_text(stmt, 2));
+		out->has_group = sqlite3_column_int(stmt, 3);
+		out->has_status = sqlite3_column_int(stmt, 4);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
@@ -771,8 +774,18 @@ save_registration(fs_store *store, const char *const *v,
 	store_bind_text(stmt, 8, v[FS_PART_GROUP]);
 	if ((err = store_done(store, stmt, "saving a registration")))
 		return err;
-	if (sqlite3_changes(store->db) > 0 && *outcome == FS_PUT_UNCHANGED)
+	if (sqlite3_changes(store->db) == 0)
+		return FS_OK;
+	if (*outcome == FS_PUT_UNCHANGED)
 		*outcome = FS_PUT_CHANGED;
+	/* an empty cell clears: an import says how often that undid a
+	 * planned group or a decided status (exchange.c) */
+	if (r->reg.id && v[FS_PART_GROUP] && !*v[FS_PART_GROUP] &&
+	    r->reg.has_group)
+		store->import_cleared.groups++;
+	if (r->reg.id && v[FS_PART_STATUS] && !*v[FS_PART_STATUS] &&
+	    r->reg.has_status)
+		store->import_cleared.statuses++;
 	return FS_OK;
 }
 

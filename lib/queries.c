@@ -295,7 +295,8 @@ const char *const fs_queries[Q__COUNT] = {
 		"WHERE place_id = ?1",
 	[Q_PARTICIPANT_DELETE] = "DELETE FROM participant WHERE ref = ?1",
 	[Q_REGISTRATION_FIND] =
-		"SELECT id, arrival, departure FROM registration "
+		"SELECT id, arrival, departure, group_label <> '', "
+		"status <> 'applied' FROM registration "
 		"WHERE participant_id = ?1 AND (?2 IS NULL OR mission_id = ?2)",
 	[Q_REGISTRATION_INSERT] =
 		"INSERT INTO registration (participant_id, mission_id, status, "

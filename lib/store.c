@@ -251,6 +251,7 @@ store_import_start(fs_store *store, bool checks_parents)
 	store->has_no_refs = false;
 	free(store->import_people);
 	store->import_people = NULL;
+	store->import_cleared.groups = store->import_cleared.statuses = 0;
 	store->in_import = true;
 	return FS_OK;
 fail:

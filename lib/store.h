@@ -47,6 +47,10 @@ struct fs_store {
 	/* new people kept back to be written many at once (participant.c);
 	 * one allocation, freed by store_import_start() and _end() */
 	struct new_people *import_people;
+	/* what empty cells of the import cleared (participant.c) */
+	struct {
+		long groups, statuses;
+	} import_cleared;
 	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;

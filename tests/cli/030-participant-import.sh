@@ -190,7 +190,7 @@ ok fs --json participant import --dry-run dry.csv
 check "--json import summary" "$PYTHON" -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s == {"rows": 100, "added": 100, "changed": 0, "unchanged": 0, "dry_run": True}, s' "$LAST_OUT"
+assert s == {"rows": 100, "added": 100, "changed": 0, "unchanged": 0, "groups_cleared": 0, "statuses_reset": 0, "dry_run": True}, s' "$LAST_OUT"
 unchanged_since before-dry
 ok fs participant import dry.csv
 expect_stdout '^dry.csv: 100 rows: 100 added, 0 changed, 0 unchanged$'
@@ -230,5 +230,25 @@ cat piped.csv >rows.fifo &
 STDIN=rows.fifo ok fs participant import -
 wait
 expect_stdout ': 3000 rows: 3000 added, 0 changed, 0 unchanged$'
+
+# --- an empty cell that undoes planning is said, not done quietly -------------------
+# Re-importing the first file of a mission (groups and statuses empty)
+# after the groups were planned and people confirmed: the import does what
+# the file says, and warns how many groups and statuses it cleared.
+printf 'ref,given_name,family_name,category,mission,status,group\nW1,Ana,Uno,3,m1,confirmed,A\nW2,Ben,Dos,3,m1,waitlisted,B\nW3,Cy,Tres,3,m1,,\n' >planned.csv
+ok fs participant import planned.csv
+expect_no_stderr .
+printf 'ref,given_name,family_name,category,mission,status,group\nW1,Ana,Uno,3,m1,,\nW2,Ben,Dos,3,m1,waitlisted,\nW3,Cy,Tres,3,m1,,\n' >first.csv
+ok fs participant import --dry-run first.csv
+expect_stderr_fixed "fieldschool: warning: first.csv: 2 registrations would have their group cleared by an empty group cell (leave the column out to keep the groups)"
+expect_stderr_fixed "fieldschool: warning: first.csv: 1 registration would go back to applied by an empty status cell (leave the column out to keep the statuses)"
+ok fs --json participant import first.csv
+expect_stdout '"groups_cleared": 2, "statuses_reset": 1,'
+expect_stderr_fixed "fieldschool: warning: first.csv: 2 registrations had their group cleared"
+eq "W1 back to applied, no group" "$(sql "select status || '/' || group_label from registration r join participant p on p.id = r.participant_id where p.ref = 'W1'")" "applied/"
+# without the columns, nothing is cleared and nothing said
+printf 'ref,given_name,family_name,category,mission\nW2,Ben,Dos,3,m1\n' >no-group.csv
+ok fs participant import no-group.csv
+expect_no_stderr .
 
 finish

@@ -103,6 +103,9 @@ int fs_format_column(const fs_format *format, const char *name);
 
 typedef struct fs_import_stats {
 	long rows, added, changed, unchanged;
+	/* registrations whose planned group, or whose status other than
+	 * applied, an empty cell cleared (participants) */
+	long groups_cleared, statuses_reset;
 } fs_import_stats;
 
 typedef struct fs_import_options {
