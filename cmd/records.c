@@ -198,6 +198,17 @@ warn_cleared(const char *name, const fs_import_stats *stats, bool dry_run)
 			name, stats->statuses_reset,
 			fs_plural(stats->statuses_reset),
 			dry_run ? "would go" : "went");
+	if (stats->items_repeated)
+		fprintf(stderr, "fieldschool: warning: %s: %ld agenda item%s "
+			"without a ref %s added beside one of the same "
+			"mission, day, start and title: a row without a ref is "
+			"always new (export the agenda, which gives every item "
+			"a ref, and edit that file)\n",
+			name, stats->items_repeated,
+			fs_plural(stats->items_repeated),
+			dry_run			     ? "would be"
+			: stats->items_repeated == 1 ? "was"
+						     : "were");
 }
 
 int
@@ -260,9 +271,11 @@ done:
 	} else if (global.json) {
 		printf("{\"rows\": %ld, \"added\": %ld, \"changed\": %ld, "
 		       "\"unchanged\": %ld, \"groups_cleared\": %ld, "
-		       "\"statuses_reset\": %ld, \"dry_run\": %s}\n",
+		       "\"statuses_reset\": %ld, \"items_repeated\": %ld, "
+		       "\"dry_run\": %s}\n",
 		       stats.rows, stats.added, stats.changed, stats.unchanged,
 		       stats.groups_cleared, stats.statuses_reset,
+		       stats.items_repeated,
 		       dry_run ? "true" : "false");
 	} else {
 		printf("%s: %ld row%s: %ld added, %ld changed, %ld unchanged%s\n",

@@ -548,6 +548,30 @@ save_place(fs_store *store, const char *const *v, struct item_row *r,
 	return FS_OK;
 }
 
+/* A row without a ref is always a new item: an import notes one that is
+ * already there (its file imported again), for a warning. */
+static fs_err
+note_same_item(fs_store *store, int64_t mission, const char *date,
+	       const char *start, const char *title)
+{
+	sqlite3_stmt *stmt;
+	fs_err err;
+
+	if ((err = store_stmt(store, Q_ITEM_SAME, &stmt)))
+		return err;
+	sqlite3_bind_int64(stmt, 1, mission);
+	sqlite3_bind_text(stmt, 2, date, -1, SQLITE_STATIC);
+	store_bind_text(stmt, 3, start);
+	store_bind_text(stmt, 4, title);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		return store_fail(store, "looking for the same item");
+	}
+	store->import_notes.same_items += sqlite3_column_int(stmt, 0);
+	sqlite3_reset(stmt);
+	return FS_OK;
+}
+
 /* Saves the item and its facilitators (inside the caller's transaction);
  * a new one gets a UID, and a ref made of it when it has none. */
 static fs_err
@@ -574,6 +598,10 @@ save_item(fs_store *store, const char *const *v, struct item_row *r,
 	} else {
 		snprintf(ref, 128, "%s", v[FS_ITEM_REF]);
 	}
+	if (!r->old.id && !given(v[FS_ITEM_REF]) && store->in_import &&
+	    (err = note_same_item(store, r->mission.id, date_text,
+				  v[FS_ITEM_START], v[FS_ITEM_TITLE])))
+		return err;
 	if ((err = store_stmt(store, r->old.id ? Q_ITEM_UPDATE : Q_ITEM_INSERT,
 			      &stmt)))
 		return err;

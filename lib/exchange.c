@@ -223,8 +223,9 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		err = FS_EINPUT;
 	if (!err && format->finish)
 		err = format->finish(store);
-	stats->groups_cleared = store->import_cleared.groups;
-	stats->statuses_reset = store->import_cleared.statuses;
+	stats->groups_cleared = store->import_notes.groups;
+	stats->statuses_reset = store->import_notes.statuses;
+	stats->items_repeated = store->import_notes.same_items;
 	if (!err && options->progress)
 		options->progress(options->progress_ctx, size, size);
 done:

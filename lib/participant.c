@@ -782,10 +782,10 @@ save_registration(fs_store *store, const char *const *v,
 	 * planned group or a decided status (exchange.c) */
 	if (r->reg.id && v[FS_PART_GROUP] && !*v[FS_PART_GROUP] &&
 	    r->reg.has_group)
-		store->import_cleared.groups++;
+		store->import_notes.groups++;
 	if (r->reg.id && v[FS_PART_STATUS] && !*v[FS_PART_STATUS] &&
 	    r->reg.has_status)
-		store->import_cleared.statuses++;
+		store->import_notes.statuses++;
 	return FS_OK;
 }
 

@@ -323,6 +323,11 @@ const char *const fs_queries[Q__COUNT] = {
 	[Q_ITEM_LOCATE] =
 		"SELECT m.code FROM item i JOIN mission m ON m.id = i.mission_id "
 		"WHERE i.ref = ?1 AND i.removed = 0 AND (?2 IS NULL OR m.code = ?2)",
+	/* an item like the one an import adds without a ref */
+	[Q_ITEM_SAME] =
+		"SELECT EXISTS (SELECT 1 FROM item WHERE mission_id = ?1 AND "
+		"day_date = ?2 AND start_time = ?3 AND title = ?4 AND "
+		"removed = 0)",
 	[Q_ITEM_INSERT] =
 		"INSERT INTO item (mission_id, ref, uid, created_at, updated_at, "
 		"day_date, start_time, end_time, kind, title, module_id, "

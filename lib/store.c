@@ -251,7 +251,7 @@ store_import_start(fs_store *store, bool checks_parents)
 	store->has_no_refs = false;
 	free(store->import_people);
 	store->import_people = NULL;
-	store->import_cleared.groups = store->import_cleared.statuses = 0;
+	memset(&store->import_notes, 0, sizeof(store->import_notes));
 	store->in_import = true;
 	return FS_OK;
 fail:

@@ -47,10 +47,12 @@ struct fs_store {
 	/* new people kept back to be written many at once (participant.c);
 	 * one allocation, freed by store_import_start() and _end() */
 	struct new_people *import_people;
-	/* what empty cells of the import cleared (participant.c) */
+	/* what an import's user should hear of: planned groups and statuses
+	 * its empty cells cleared (participant.c), items without a ref added
+	 * again (agenda.c) */
 	struct {
-		long groups, statuses;
-	} import_cleared;
+		long groups, statuses, same_items;
+	} import_notes;
 	char *path;         /* as given to fs_store_open, for messages */
 	sqlite3_stmt *stmts[Q__COUNT];
 	struct store_cache cache;

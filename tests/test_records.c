@@ -1234,7 +1234,7 @@ static void
 test_import_one_bad_row(void **state)
 {
 	struct fixture *f = *state;
-	fs_import_stats stats = { 1, 1, 1, 1, 1, 1 };
+	fs_import_stats stats = { 1, 1, 1, 1, 1, 1, 1 };
 
 	add_mission(f);
 	assert_int_equal(import_text(f, &fs_participants_format, participants_csv,

@@ -190,7 +190,7 @@ ok fs --json participant import --dry-run dry.csv
 check "--json import summary" "$PYTHON" -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s == {"rows": 100, "added": 100, "changed": 0, "unchanged": 0, "groups_cleared": 0, "statuses_reset": 0, "dry_run": True}, s' "$LAST_OUT"
+assert s == {"rows": 100, "added": 100, "changed": 0, "unchanged": 0, "groups_cleared": 0, "statuses_reset": 0, "items_repeated": 0, "dry_run": True}, s' "$LAST_OUT"
 unchanged_since before-dry
 ok fs participant import dry.csv
 expect_stdout '^dry.csv: 100 rows: 100 added, 0 changed, 0 unchanged$'

@@ -296,4 +296,16 @@ eq "A2 of m1" "$(json_field title <"$LAST_OUT")" "Site visit"
 fails 3 fs agenda show --mission m2 A5
 expect_stderr_fixed "no agenda item 'A5' in m2"
 
+# --- a file without refs, imported again, adds its items again: said -----------------
+printf 'mission,day,start,end,kind,title\nm2,2,09:00,10:00,session,Twice\nm2,2,11:00,12:00,session,Once\n' >twice.csv
+ok fs agenda import twice.csv
+expect_no_stderr .
+printf 'mission,day,start,end,kind,title\nm2,2,09:00,10:00,session,Twice\n' >again.csv
+ok fs agenda import --dry-run again.csv
+expect_stderr_fixed "fieldschool: warning: again.csv: 1 agenda item without a ref would be added beside one of the same mission, day, start and title: a row without a ref is always new (export the agenda, which gives every item a ref, and edit that file)"
+ok fs --json agenda import again.csv
+expect_stdout '"items_repeated": 1,'
+expect_stderr_fixed "1 agenda item without a ref was added beside one"
+eq "the item twice" "$(sql "select count(*) from item where title = 'Twice'")" 2
+
 finish

@@ -106,6 +106,9 @@ typedef struct fs_import_stats {
 	/* registrations whose planned group, or whose status other than
 	 * applied, an empty cell cleared (participants) */
 	long groups_cleared, statuses_reset;
+	/* agenda items without a ref added beside one of the same mission,
+	 * day, start and title: a file without refs imported again */
+	long items_repeated;
 } fs_import_stats;
 
 typedef struct fs_import_options {
