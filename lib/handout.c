@@ -6,6 +6,7 @@
 #include "fieldschool/feed.h"
 #include "fieldschool/handout.h"
 #include "fieldschool/url.h"
+#include "countries.h"
 #include "handouts.h"
 #include "store.h"
 #include "value.h"
@@ -117,23 +118,8 @@ done:
 const char *
 handout_country(const char *code)
 {
-	static const char *const names[][2] = {
-		{ "AR", "Argentina" }, { "BI", "Burundi" },
-		{ "BR", "Brazil" }, { "CA", "Canada" }, { "CD", "DR Congo" },
-		{ "CO", "Colombia" }, { "DE", "Germany" }, { "ES", "Spain" },
-		{ "ET", "Ethiopia" }, { "FR", "France" }, { "GB", "United Kingdom" },
-		{ "GT", "Guatemala" }, { "HK", "Hong Kong" }, { "HN", "Honduras" }, { "ID", "Indonesia" },
-		{ "IN", "India" }, { "IT", "Italy" }, { "JP", "Japan" },
-		{ "KE", "Kenya" }, { "KR", "South Korea" }, { "MX", "Mexico" },
-		{ "MY", "Malaysia" }, { "NG", "Nigeria" }, { "PH", "Philippines" },
-		{ "RW", "Rwanda" }, { "SA", "Saudi Arabia" }, { "SG", "Singapore" },
-		{ "SV", "El Salvador" }, { "TZ", "Tanzania" }, { "UG", "Uganda" },
-		{ "US", "United States" }, { "ZA", "South Africa" },
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(names[i][0], code))
-			return names[i][1];
-	return code;
+	const struct country *c = country_find(code);
+	return c ? c->name : code;
 }
 
 /* --- links --------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "countries.h"
 #include "value.h"
 
 /* Howard Hinnant's days_from_civil: exact for every Gregorian date. */
@@ -230,20 +231,6 @@ check_zone(const char *name)
 	return NULL;
 }
 
-/* ISO 3166-1 alpha-2, the officially assigned codes, and XK (Kosovo),
- * which the UN and EU use. */
-static const char COUNTRIES[] =
-	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH "
-	"BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL "
-	"CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET "
-	"FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU "
-	"GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE "
-	"KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC "
-	"MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC "
-	"NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT "
-	"PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR "
-	"SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA "
-	"UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
 
 /* ISO 4217 currencies in use. */
 static const char CURRENCIES[] =
@@ -274,18 +261,7 @@ in_list(const char *list, const char *code, size_t len)
 const char *
 check_country(const char *code)
 {
-	/* A 26 x 26 table of the codes, built once. */
-	static _Thread_local bool known[26][26], built;
-	if (!built) {
-		for (const char *p = COUNTRIES;; p += 3) {
-			known[p[0] - 'A'][p[1] - 'A'] = true;
-			if (!p[2])
-				break;
-		}
-		built = true;
-	}
-	if (code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' ||
-	    code[2] != '\0' || !known[code[0] - 'A'][code[1] - 'A'])
+	if (strlen(code) != 2 || !country_find(code))
 		return "not an ISO 3166-1 alpha-2 country code (e.g. PH, MX, RW)";
 	return NULL;
 }

@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "countries.h"
+#include "handouts.h"
 #include "value.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -621,6 +623,29 @@ test_check_country(void **state)
 		       N_ELEMS(country_cases), "ISO 3166-1");
 }
 
+/* The table is sorted (country_find searches it), and every country has a
+ * name for badges and certificates, short where the standard's is not. */
+static void
+test_country_names(void **state)
+{
+	(void)state;
+	assert_int_equal(n_countries, 250);
+	for (size_t i = 1; i < n_countries; i++)
+		assert_true(strcmp(countries[i - 1].code, countries[i].code) < 0);
+	for (size_t i = 0; i < n_countries; i++) {
+		assert_non_null(country_find(countries[i].code));
+		assert_true(*countries[i].name);
+		assert_null(strchr(countries[i].name, ','));
+	}
+	assert_string_equal(handout_country("VN"), "Vietnam");
+	assert_string_equal(handout_country("IE"), "Ireland");
+	assert_string_equal(handout_country("KR"), "South Korea");
+	assert_string_equal(handout_country("CD"), "DR Congo");
+	assert_string_equal(handout_country("XK"), "Kosovo");
+	assert_string_equal(handout_country("ZZ"), "ZZ");
+	assert_null(country_find("ph"));
+}
+
 static const struct code_case currency_cases[] = {
 	{ "PHP", true },  { "MXN", true },  { "RWF", true },  { "USD", true },
 	{ "EUR", true },  { "JPY", true },  { "ZWG", true },  { "AED", true },
@@ -934,6 +959,7 @@ main(void)
 		cmocka_unit_test(test_parse_yes_no),
 		cmocka_unit_test(test_check_zone),
 		cmocka_unit_test(test_check_country),
+		cmocka_unit_test(test_country_names),
 		cmocka_unit_test(test_check_currency),
 		cmocka_unit_test(test_check_language),
 		cmocka_unit_test(test_check_code),
