@@ -19,6 +19,9 @@ struct fs_csv {
 	size_t text_len, text_cap;
 	size_t *starts;  /* offsets of the fields in text */
 	size_t nfields, fields_cap;
+	/* the header's names, for messages (fs_csv_keep_header) */
+	char *names;
+	size_t *name_starts, n_names;
 };
 
 fs_err
@@ -43,6 +46,8 @@ fs_csv_free(fs_csv *csv)
 		return;
 	free(csv->text);
 	free(csv->starts);
+	free(csv->names);
+	free(csv->name_starts);
 	free(csv);
 }
 
@@ -171,10 +176,20 @@ start_field(fs_csv *csv)
 	return true;
 }
 
+/* A problem in the field being read: named by the header's name for it
+ * (fs_csv_keep_header), else by its number. */
 static fs_err
 bad(fs_csv *csv, long line, const char *reason)
 {
-	return fs_fail(FS_EINPUT, "%s:%ld: %s", csv->name, line, reason);
+	size_t i = csv->nfields - 1; /* start_field() has counted it */
+
+	if (csv->nfields == 0)
+		return fs_fail(FS_EINPUT, "%s:%ld: %s", csv->name, line, reason);
+	if (i < csv->n_names && csv->names[csv->name_starts[i]])
+		return fs_fail(FS_EINPUT, "%s:%ld: %s: %s", csv->name, line,
+			       csv->names + csv->name_starts[i], reason);
+	return fs_fail(FS_EINPUT, "%s:%ld: field %zu: %s", csv->name, line,
+		       i + 1, reason);
 }
 
 /* Consumes an end of line (LF or CRLF) if there is one. */
@@ -322,6 +337,23 @@ fs_csv_read(fs_csv *csv, bool *has_row)
 	}
 	*has_row = true;
 	csv->started = true;
+	return FS_OK;
+}
+
+fs_err
+fs_csv_keep_header(fs_csv *csv)
+{
+	free(csv->names);
+	free(csv->name_starts);
+	csv->n_names = 0;
+	csv->names = malloc(csv->text_len + 1);
+	csv->name_starts = malloc((csv->nfields + 1) * sizeof(size_t));
+	if (!csv->names || !csv->name_starts)
+		return fs_fail(FS_ENOMEM, "out of memory");
+	memcpy(csv->names, csv->text, csv->text_len);
+	csv->names[csv->text_len] = '\0';
+	memcpy(csv->name_starts, csv->starts, csv->nfields * sizeof(size_t));
+	csv->n_names = csv->nfields;
 	return FS_OK;
 }
 

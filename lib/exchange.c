@@ -194,7 +194,8 @@ fs_import_stream(fs_store *store, const fs_format *format, FILE *fp,
 		goto done;
 	}
 	if ((err = read_header(csv, format, options, &map, &n_header,
-			       problems)))
+			       problems)) ||
+	    (err = fs_csv_keep_header(csv)))
 		goto done;
 	if (n_header > 256) {
 		err = fs_fail(FS_EINPUT, "%s: %zu columns: at most 256", name,

@@ -39,16 +39,20 @@ unchanged_since start
 # --- broken CSV --------------------------------------------------------------------
 printf 'ref,given_name,family_name,category\nQ1,Ana,Cruz,1\nQ2,Ana,"Cruz,1\nQ3,Ana,Cruz,1\n' >open-quote.csv
 fails 3 fs participant import open-quote.csv
-expect_stderr_fixed "open-quote.csv:3: quoted field not closed before the end of the file"
+expect_stderr_fixed "open-quote.csv:3: family_name: quoted field not closed before the end of the file"
 printf 'ref,given_name,family_name,category\nQ1,Ana,Cruz,1\nQ2,Ana,Cr"uz,1\n' >stray-quote.csv
 fails 3 fs participant import stray-quote.csv
-expect_stderr_fixed "stray-quote.csv:3: quote inside an unquoted field"
+expect_stderr_fixed "stray-quote.csv:3: family_name: quote inside an unquoted field"
 printf 'ref,given_name,family_name,category\nQ1,Ana,"Cruz"x,1\n' >after-quote.csv
 fails 3 fs participant import after-quote.csv
-expect_stderr_fixed "after-quote.csv:2: text after the closing quote of a field"
+expect_stderr_fixed "after-quote.csv:2: family_name: text after the closing quote of a field"
 printf 'ref,given_name,family_name,category\nQ1,Ana,Cr\0uz,1\n' >nul.csv
 fails 3 fs participant import nul.csv
-expect_stderr_fixed "nul.csv:2: NUL byte in the text"
+expect_stderr_fixed "nul.csv:2: family_name: NUL byte in the text"
+# a field past the header's is named by its number
+printf 'ref,given_name,family_name,category\nQ1,Ana,Cruz,1,Cr"uz\n' >extra-field.csv
+fails 3 fs participant import extra-field.csv
+expect_stderr_fixed "extra-field.csv:2: field 5: quote inside an unquoted field"
 # What a spreadsheet saves in some languages, or as "Unicode Text": one
 # problem that says how to save it, not a column or NUL byte per field.
 printf 'ref;given_name;family_name;category\r\nQ1;Ana;Cruz;1\r\n' >semicolons.csv
@@ -70,7 +74,7 @@ unchanged_since start
 printf 'ref,given_name,family_name,category\nQ1,Ana,Cruz,nosuch\nQ2,Ana,Cr"uz,1\n' >bad-then-broken.csv
 fails 3 fs participant import bad-then-broken.csv
 expect_stderr_fixed "bad-then-broken.csv:2: category: unknown category 'nosuch'"
-expect_stderr_fixed "bad-then-broken.csv:3: quote inside an unquoted field"
+expect_stderr_fixed "bad-then-broken.csv:3: family_name: quote inside an unquoted field"
 unchanged_since start
 
 # --- databases that cannot be used ----------------------------------------------------

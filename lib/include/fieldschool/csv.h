@@ -28,6 +28,9 @@ void fs_csv_free(fs_csv *csv);
  */
 fs_err fs_csv_read(fs_csv *csv, bool *has_row);
 
+/* Keeps the record just read (the header) to name the field of a later
+ * syntax error by its column ("file:line: family_name: ..."). */
+fs_err fs_csv_keep_header(fs_csv *csv);
 size_t fs_csv_count(const fs_csv *csv);            /* fields in the record */
 const char *fs_csv_field(const fs_csv *csv, size_t i); /* borrowed */
 long fs_csv_line(const fs_csv *csv);  /* line on which the record starts */
