@@ -115,6 +115,7 @@ mission_formats(struct writer *w, struct mission *m)
 		if (!strcmp(w->money[i].currency, m->currency)) {
 			m->money = w->money[i].money;
 			m->money_total = w->money[i].money_total;
+			m->money_top = w->money[i].money_top;
 			return;
 		}
 	char fmt[64];
@@ -132,10 +133,14 @@ mission_formats(struct writer *w, struct mission *m)
 	format_set_num_format(m->money_total, fmt);
 	format_set_bold(m->money_total);
 	format_set_top(m->money_total, LXW_BORDER_THIN);
+	m->money_top = workbook_add_format(w->wb);
+	format_set_num_format(m->money_top, fmt);
+	format_set_align(m->money_top, LXW_ALIGN_VERTICAL_TOP);
 	if (w->n_money < 16) {
 		snprintf(w->money[w->n_money].currency, 4, "%s", m->currency);
 		w->money[w->n_money].money = m->money;
 		w->money[w->n_money].money_total = m->money_total;
+		w->money[w->n_money].money_top = m->money_top;
 		w->n_money++;
 	}
 }
@@ -495,6 +500,20 @@ add_formats(struct writer *w)
 	w->box = workbook_add_format(w->wb);
 	format_set_bold(w->box);
 	format_set_align(w->box, LXW_ALIGN_LEFT);
+	w->top = workbook_add_format(w->wb);
+	format_set_align(w->top, LXW_ALIGN_VERTICAL_TOP);
+	w->date_top = workbook_add_format(w->wb);
+	format_set_num_format(w->date_top, "yyyy-mm-dd");
+	format_set_align(w->date_top, LXW_ALIGN_VERTICAL_TOP);
+	w->datetime_top = workbook_add_format(w->wb);
+	format_set_num_format(w->datetime_top, "yyyy-mm-dd hh:mm");
+	format_set_align(w->datetime_top, LXW_ALIGN_VERTICAL_TOP);
+	w->clock_top = workbook_add_format(w->wb);
+	format_set_num_format(w->clock_top, "hh:mm");
+	format_set_align(w->clock_top, LXW_ALIGN_VERTICAL_TOP);
+	w->percent_top = workbook_add_format(w->wb);
+	format_set_num_format(w->percent_top, "0%");
+	format_set_align(w->percent_top, LXW_ALIGN_VERTICAL_TOP);
 }
 
 /* The suffix of mission i's sheet names in a workbook of several: sheet

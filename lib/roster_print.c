@@ -94,17 +94,56 @@ put_text_width(struct writer *w, struct sheet *s, lxw_row_t row,
 	note_width(s, col, width + 1);
 }
 
+/*
+ * Wrapped rows.  LibreOffice prints a row at the height the file gives
+ * (15 points, a line of 11 pt text, when it gives none) and cuts a wrapped
+ * text there, and in constant-memory mode a row's height is written with
+ * the row: it is reckoned from the row's texts before or while its cells
+ * are written, never in a second pass.  A text takes about 15 % more
+ * characters than its width (the words that do not fit at a line's end),
+ * counted in characters, wide CJK ones as two (text_width()).
+ */
+#define LINE_POINTS 15.0
+#define MAX_LINES 27 /* 405 points: Excel's rows are at most 409 high */
+
+/* The lines a text text_w characters wide takes wrapped in a column width
+ * characters wide. */
+int
+wrap_lines(double text_w, double width)
+{
+	double lines = ceil(text_w * 1.15 / (width > 1 ? width : 1));
+	if (lines < 1)
+		return 1;
+	return lines > MAX_LINES ? MAX_LINES : (int)lines;
+}
+
+/* The same in a column as wide as its longest text but at most cap (its
+ * width is known after its last row only): a text that fits under cap has
+ * a column at least as wide, a longer one wraps at cap. */
+int
+capped_lines(double text_w, double cap)
+{
+	return text_w + 1 <= cap ? 1 : wrap_lines(text_w, cap);
+}
+
+/* Makes row tall enough for lines of text; one line keeps the default
+ * height.  Call while row is the row being written (constant memory). */
+void
+row_lines(struct writer *w, struct sheet *s, lxw_row_t row, int lines)
+{
+	if (lines > 1)
+		xl(w, worksheet_set_row(s->ws, row, LINE_POINTS * lines, NULL));
+}
+
 /* Wrapped text in a column width characters wide, its row made tall
- * enough for the lines (LibreOffice keeps the height a file gives).  Call
- * before any other cell of the row: the row's height is set with it. */
+ * enough for the lines.  Call before any other cell of the row: the row's
+ * height is set with it. */
 void
 put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	    const char *text, double width)
 {
-	double lines = ceil(text_width(text) * 1.15 / (width > 1 ? width : 1));
-	if (lines < 1)
-		lines = 1;
-	xl(w, worksheet_set_row(s->ws, row, 15 * lines, NULL));
+	int lines = wrap_lines(text_width(text), width);
+	xl(w, worksheet_set_row(s->ws, row, LINE_POINTS * lines, NULL));
 	text = utf8_clean(text, w->buf, 32767);
 	xl(w, worksheet_write_string(s->ws, row, col, text, w->wrap));
 }

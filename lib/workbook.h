@@ -61,7 +61,7 @@ struct mission {
 	uint64_t covered;             /* days attendance covers */
 	long n_regs;
 	char suffix[24]; /* "" or " mx-2027" for several missions */
-	lxw_format *money, *money_total;
+	lxw_format *money, *money_total, *money_top;
 	char rules[40];  /* "'Finance rules'!" as formulas quote it */
 	char rule_at[RULE__COUNT][48]; /* "='Finance rules'!$B$5"... */
 	char roster[32]; /* the Roster sheet's name */
@@ -90,9 +90,12 @@ struct writer {
 	 * index of its own and hashes it again on every cell it formats. */
 	lxw_format *head, *date, *datetime, *clock, *bold, *wrap, *title,
 		*percent, *label, *box, *date_left, *clock_left;
+	/* the same, aligned to the top, for the other cells of a row that
+	 * a wrapped text makes taller (see row_lines()) */
+	lxw_format *top, *date_top, *datetime_top, *clock_top, *percent_top;
 	struct {
 		char currency[4];
-		lxw_format *money, *money_total;
+		lxw_format *money, *money_total, *money_top;
 	} money[16];
 	int n_money;
 	struct category *categories; /* all of them, in number order */
@@ -118,6 +121,9 @@ void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
 		 lxw_format *format);
 void put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row,
 		 lxw_col_t col, const char *text, double width);
+int wrap_lines(double text_w, double width);
+int capped_lines(double text_w, double cap);
+void row_lines(struct writer *w, struct sheet *s, lxw_row_t row, int lines);
 void put_header(struct writer *w, struct sheet *s, lxw_row_t row,
 		const char *const *names, int n);
 void set_widths(struct writer *w, struct sheet *s, int n);
