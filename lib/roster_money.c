@@ -57,6 +57,14 @@ roster_begin(struct writer *w, struct mission *m, struct sheet *s)
 	s->row = 1;
 }
 
+/* The widest the Roster's text columns print (roster_end()): a longer
+ * text wraps, its row as tall as its longest, the other cells at the top. */
+static double
+roster_cap(int c)
+{
+	return c == C_FAMILY ? 24 : c == C_GIVEN ? 20 : MAX_WIDTH;
+}
+
 void
 roster_row(struct writer *w, struct mission *m, struct sheet *s,
 	   const char *const *v, const double *vw, int catno,
@@ -67,9 +75,21 @@ roster_row(struct writer *w, struct mission *m, struct sheet *s,
 	char f[200];
 	double rate = (double)m->rate / 100.0;
 	double nightly = (double)m->nightly / 100.0;
+	int lines = 1;
 
+	for (int c = C_REF; c <= C_GROUP; c++) {
+		int n = capped_lines(vw[c] < 0 ? text_width(v[c]) : vw[c],
+				     roster_cap(c));
+		if (n > lines)
+			lines = n;
+	}
+	bool tall = lines > 1;
+	lxw_format *top = tall ? w->top : NULL;
+	lxw_format *money = tall ? m->money_top : m->money;
+	row_lines(w, s, r, lines);
 	for (int c = C_REF; c <= C_GROUP; c++)
-		put_text_width(w, s, r, (lxw_col_t)c, v[c], NULL, vw[c]);
+		put_text_width(w, s, r, (lxw_col_t)c, v[c],
+			       tall ? w->wrap : NULL, vw[c]);
 	for (int c = C_ARRIVAL; c <= C_DEPARTURE; c++) {
 		int64_t days;
 		int minutes;
@@ -77,38 +97,38 @@ roster_row(struct writer *w, struct mission *m, struct sheet *s,
 			continue;
 		if (minutes < 0)
 			put_number(w, s, r, (lxw_col_t)c,
-				   (double)(days + EXCEL_EPOCH), w->date);
+				   (double)(days + EXCEL_EPOCH),
+				   tall ? w->date_top : w->date);
 		else
 			put_number(w, s, r, (lxw_col_t)c,
 				   (double)(days + EXCEL_EPOCH) +
 					   minutes / 1440.0,
-				   w->datetime);
+				   tall ? w->datetime_top : w->datetime);
 	}
-	put_number(w, s, r, C_NIGHTS, (double)st->nights, NULL);
-	put_number(w, s, r, C_DAYS, (double)st->days, NULL);
-	put_number(w, s, r, C_TRAVEL_DAYS, (double)st->travel_days, NULL);
-	put_formula(w, s, r, C_RATE, m->rule_at[RULE_RATE], rate, m->money);
+	put_number(w, s, r, C_NIGHTS, (double)st->nights, top);
+	put_number(w, s, r, C_DAYS, (double)st->days, top);
+	put_number(w, s, r, C_TRAVEL_DAYS, (double)st->travel_days, top);
+	put_formula(w, s, r, C_RATE, m->rule_at[RULE_RATE], rate, money);
 	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",M%u*O%u,0)", R, R, R);
-	put_formula(w, s, r, C_PER_DIEM, f, st->v_per_diem, m->money);
+	put_formula(w, s, r, C_PER_DIEM, f, st->v_per_diem, money);
 	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",M%u*%s,0)", R, R,
 		 rule(m, RULE_MEALS));
-	put_formula(w, s, r, C_MEALS, f, st->v_meals, m->money);
+	put_formula(w, s, r, C_MEALS, f, st->v_meals, money);
 	put_formula(w, s, r, C_NIGHTLY, m->rule_at[RULE_NIGHTLY], nightly,
-		    m->money);
+		    money);
 	snprintf(f, sizeof(f), "=L%u*R%u", R, R);
-	put_formula(w, s, r, C_ACCOMMODATION, f, st->v_accommodation,
-		    m->money);
+	put_formula(w, s, r, C_ACCOMMODATION, f, st->v_accommodation, money);
 	snprintf(f, sizeof(f), "=IF(V%u=\"yes\",ROUND(N%u*O%u*%s,%s),0)", R,
 		 R, R, rule(m, RULE_SHARE), rule(m, RULE_DECIMALS));
-	put_formula(w, s, r, C_TRAVEL, f, st->v_travel, m->money);
+	put_formula(w, s, r, C_TRAVEL, f, st->v_travel, money);
 	snprintf(f, sizeof(f), "=P%u-Q%u+S%u+T%u", R, R, R, R);
-	put_formula(w, s, r, C_TOTAL, f, st->v_total, m->money);
+	put_formula(w, s, r, C_TOTAL, f, st->v_total, money);
 	xl(w, worksheet_write_string(s->ws, r, C_FUNDED,
-				     st->funded ? "yes" : "no", NULL));
+				     st->funded ? "yes" : "no", top));
 	if (st->no_show)
 		xl(w, worksheet_write_string(s->ws, r, C_FLAG, "no-show",
-					     NULL));
-	put_number(w, s, r, C_CATNO, (double)catno, NULL);
+					     top));
+	put_number(w, s, r, C_CATNO, (double)catno, top);
 }
 
 /* The totals under the roster: SUBTOTAL(9) sums the rows a filter shows,
@@ -140,10 +160,9 @@ roster_end(struct writer *w, struct mission *m, struct sheet *s,
 		note_width(s, (lxw_col_t)c, 17);
 	for (int c = C_NIGHTS; c <= C_TRAVEL_DAYS; c++)
 		note_width(s, (lxw_col_t)c, 9);
-	if (s->widths[C_FAMILY] > 24)
-		s->widths[C_FAMILY] = 24;
-	if (s->widths[C_GIVEN] > 20)
-		s->widths[C_GIVEN] = 20;
+	for (int c = C_FAMILY; c <= C_GIVEN; c++)
+		if (s->widths[c] > roster_cap(c))
+			s->widths[c] = roster_cap(c);
 	set_widths(w, s, C__COUNT);
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = true, .title_rows = 1,
@@ -156,30 +175,49 @@ roster_end(struct writer *w, struct mission *m, struct sheet *s,
  * The cash paid to each person (per diem - meals + travel; accommodation
  * goes to the hotel), to be signed for.  Pages of PAGE_ROWS people and a
  * page total each, with a page break after every page total: A4 landscape
- * at 100 %, a 30-point title row and rows of 25 points make 480 of the 487
+ * at 100 %, a 20-point title row and rows of 25 points make 470 of the 487
  * points a page holds, so the pages fall there even past the 1,023 breaks
  * a sheet can have; the columns are fixed to fit the width (116
  * characters, 754 of 770 points).  The overall total adds the people's rows only (the
  * No. column holds a number on those rows alone).
+ *
+ * A name or organization too long for its column is printed at 8 pt,
+ * wrapped: two lines fit the row; a longer text makes its row taller from
+ * the 17 points the page has left (PAGE_SLACK), never more, so that every
+ * page keeps its people and its total (a text longer still is cut there).
  */
 #define PAGE_ROWS 17
 #define ROW_POINTS 25
+#define HEAD_POINTS 20
+#define PAGE_SLACK (487.0 - HEAD_POINTS - (PAGE_ROWS + 1) * ROW_POINTS)
+#define SMALL_LINE 11.0 /* points a line of 8 pt text takes */
 
 static const char *const PAYMENT_HEAD[] = { "No.", "Family name",
 	"Given name", "Organization", "Amount", "Signature", "Date" };
 #define PAYMENT_COLS 7
+/* the columns' widths, fixed (payment_end()) */
+static const double PAYMENT_WIDTHS[PAYMENT_COLS] = { 6, 20, 16, 24, 18, 22,
+						     10 };
 
 void
 payment_begin(struct writer *w, struct mission *m, struct payment *p)
 {
 	struct sheet *s = &p->sheet;
-	(void)m;
+	/* the Amount column widens for the overall total, at the expense of
+	 * Organization (payment_end()): as much as everyone paid for every
+	 * day and two travel days could need */
+	double most = (double)m->n_regs * (double)m->rate / 100 * (m->days + 2);
+	double amount = money_width(most, m->currency);
+	p->org_width = PAYMENT_WIDTHS[3];
+	if (amount > PAYMENT_WIDTHS[4])
+		p->org_width -= amount - PAYMENT_WIDTHS[4];
 	p->payees = p->page_rows = 0;
 	p->page = 1;
 	p->page_first = 1;
 	p->page_sum = p->sum = 0;
+	p->page_extra = 0;
 	p->n_breaks = 0;
-	xl(w, worksheet_set_row(s->ws, 0, 30, w->wrap));
+	xl(w, worksheet_set_row(s->ws, 0, HEAD_POINTS, w->wrap));
 	put_header(w, s, 0, PAYMENT_HEAD, PAYMENT_COLS);
 	worksheet_freeze_panes(s->ws, 1, 0);
 	worksheet_set_default_row(s->ws, ROW_POINTS, LXW_FALSE);
@@ -203,6 +241,49 @@ page_total(struct writer *w, struct mission *m, struct payment *p)
 	p->page_first = s->row;
 	p->page_rows = 0;
 	p->page_sum = 0;
+	p->page_extra = 0;
+}
+
+/* Writes a payee's name and organization (columns 1 to 3), at the top of
+ * the row like its other cells.  A text that does not fit its column is
+ * written at 8 pt, wrapped, its row made taller if two lines do not hold
+ * it and the page has room left. */
+static void
+payee_texts(struct writer *w, struct payment *p, lxw_row_t r,
+	    const char *const *v, const double *vw)
+{
+	static const int FIELD[] = { 0, C_FAMILY, C_GIVEN, C_ORG };
+	struct sheet *s = &p->sheet;
+	double text_w[4];
+	int lines = 1;
+	bool small[4] = { false };
+
+	for (int c = 1; c <= 3; c++) {
+		int k = FIELD[c];
+		double width = c == 3 ? p->org_width : PAYMENT_WIDTHS[c];
+		text_w[c] = vw[k] < 0 ? text_width(v[k]) : vw[k];
+		if (capped_lines(text_w[c], width) == 1)
+			continue;
+		small[c] = true;
+		int n = wrap_lines(text_w[c] * 8 / 11, width);
+		if (n > lines)
+			lines = n;
+	}
+	bool wraps = small[1] || small[2] || small[3];
+	double points = lines * SMALL_LINE + 3;
+	if (points > ROW_POINTS + PAGE_SLACK - p->page_extra)
+		points = ROW_POINTS + PAGE_SLACK - p->page_extra;
+	if (points < ROW_POINTS)
+		points = ROW_POINTS;
+	/* a height even for 25 points: LibreOffice fits a row that has
+	 * wrapped cells and no height of its own to its text */
+	if (wraps)
+		xl(w, worksheet_set_row(s->ws, r, points, NULL));
+	p->page_extra += points - ROW_POINTS;
+	for (int c = 1; c <= 3; c++)
+		put_text_width(w, s, r, (lxw_col_t)c, v[FIELD[c]],
+			       small[c] ? w->small_wrap : w->top,
+			       vw[FIELD[c]]);
 }
 
 void
@@ -220,13 +301,11 @@ payment_row(struct writer *w, struct mission *m, struct payment *p,
 	 * total on its page when there is room) */
 	if (p->page_rows == 0 && p->payees > 0 && p->n_breaks < LXW_BREAKS_MAX)
 		p->breaks[p->n_breaks++] = r;
-	put_number(w, s, r, 0, (double)++p->payees, NULL);
-	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
-	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
-	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
+	payee_texts(w, p, r, v, vw);
+	put_number(w, s, r, 0, (double)++p->payees, w->top);
 	snprintf(f, sizeof(f), "='%s'!P%u-'%s'!Q%u+'%s'!T%u", m->roster, R,
 		 m->roster, R, m->roster, R);
-	put_formula(w, s, r, 4, f, amount, m->money);
+	put_formula(w, s, r, 4, f, amount, m->money_top);
 	p->page_sum += amount;
 	p->sum += amount;
 	if (++p->page_rows == PAGE_ROWS)
@@ -256,10 +335,8 @@ payment_end(struct writer *w, struct mission *m, struct payment *p)
 		xl(w, worksheet_set_h_pagebreaks(s->ws, p->breaks));
 
 	/* fixed widths: the pages must not grow wider than A4 */
-	static const double WIDTHS[PAYMENT_COLS] = { 6, 20, 16, 24, 18, 22,
-						     10 };
 	double amount = money_width(p->sum, m->currency);
-	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
+	memcpy(s->widths, PAYMENT_WIDTHS, sizeof(PAYMENT_WIDTHS));
 	if (amount > s->widths[4]) {
 		s->widths[3] -= amount - s->widths[4];
 		s->widths[4] = amount;

@@ -17,6 +17,7 @@ static const char *const SIGNIN_HEAD[] = { "No.", "Family name", "Given name",
 					   "Organization", "Group" };
 #define SIGNIN_FIXED 5
 #define WALK_INS 8 /* blank numbered rows for people not expected */
+#define SESSION_WIDTH 11 /* a session's column, to tick */
 
 fs_err
 signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
@@ -63,9 +64,16 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	worksheet_freeze_panes(ws, 1, 0);
 	/* Tall rows to sign in, gridlines printed: no per-cell borders or
 	 * blank cells, which would triple the sheet. */
-	worksheet_set_default_row(ws, 30, LXW_FALSE);
+	worksheet_set_default_row(ws, 30, LXW_FALSE); /* two lines */
 	worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
-	xl(w, worksheet_set_row(ws, 0, n ? 60 : 30, w->wrap));
+	/* a session's heading wraps in its column (SESSION_WIDTH) */
+	int lines = n ? 4 : 2;
+	for (int c = 0; c < n; c++) {
+		int k = wrap_lines(text_width(sessions[c]), SESSION_WIDTH);
+		if (k > lines)
+			lines = k;
+	}
+	xl(w, worksheet_set_row(ws, 0, 15.0 * lines, w->wrap));
 	for (int c = 0; c < SIGNIN_FIXED + n + 1; c++)
 		xl(w, worksheet_write_string(ws, 0, (lxw_col_t)c, head[c],
 					     w->head));
@@ -73,18 +81,35 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	return FS_OK;
 }
 
+/* The widest the name columns print (signin_end()), to keep the columns
+ * to sign on the page: a longer text wraps. */
+static const double SIGNIN_CAP[] = { 0, 18, 16, 24, MAX_WIDTH };
+
 void
 signin_row(struct writer *w, struct signin *si, const char *const *v,
 	   const double *vw)
 {
+	static const int FIELD[] = { 0, C_FAMILY, C_GIVEN, C_ORG, C_GROUP };
 	struct sheet *s = &si->sheet;
 	lxw_row_t r = s->row++;
+	int lines = 1;
 
-	put_number(w, s, r, 0, (double)++si->number, NULL);
-	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
-	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
-	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
-	put_text_width(w, s, r, 4, v[C_GROUP], NULL, vw[C_GROUP]);
+	for (int c = 1; c < SIGNIN_FIXED; c++) {
+		int k = FIELD[c];
+		int n = capped_lines(vw[k] < 0 ? text_width(v[k]) : vw[k],
+				     SIGNIN_CAP[c]);
+		if (n > lines)
+			lines = n;
+	}
+	/* the rows are two lines high (signin_begin()); a height of its own
+	 * for a row with wrapped cells, which LibreOffice would fit to its
+	 * text otherwise */
+	row_lines(w, s, r, lines);
+	put_number(w, s, r, 0, (double)++si->number,
+		   lines > 1 ? w->top : NULL);
+	for (int c = 1; c < SIGNIN_FIXED; c++)
+		put_text_width(w, s, r, (lxw_col_t)c, v[FIELD[c]],
+			       lines > 1 ? w->wrap : NULL, vw[FIELD[c]]);
 }
 
 void
@@ -97,14 +122,11 @@ signin_end(struct writer *w, struct mission *m, struct signin *si)
 		note_width(s, (lxw_col_t)c, text_width(SIGNIN_HEAD[c]) + 3);
 	/* one page wide at 8 pt or more with a few sessions: long names
 	 * and organizations are cut on paper, not the columns to sign */
-	if (s->widths[1] > 18)
-		s->widths[1] = 18;
-	if (s->widths[2] > 16)
-		s->widths[2] = 16;
-	if (s->widths[3] > 24)
-		s->widths[3] = 24;
+	for (int c = 1; c < SIGNIN_FIXED; c++)
+		if (s->widths[c] > SIGNIN_CAP[c])
+			s->widths[c] = SIGNIN_CAP[c];
 	for (int c = SIGNIN_FIXED; c < n; c++)
-		s->widths[c] = 11;
+		s->widths[c] = SESSION_WIDTH;
 	s->widths[n] = 20;
 	/* room for walk-ins: numbered rows, tall and ruled like the rest */
 	for (int i = 0; i < WALK_INS; i++)
@@ -513,6 +535,37 @@ riders_count(struct writer *w, struct mission *m, const struct bus *b,
 	return FS_OK;
 }
 
+/* The narrowest the Site visits columns get (visits_write()): A, B and
+ * the heading block's C at their fixed widths, D as its heading, E to G
+ * fixed. */
+static const double VISIT_MIN_WIDTHS[VISIT_COLS] = { 5, 20, 16, 13, 24, 24,
+						     5 };
+
+/* A text of a bus's heading block, from col to the last column, in bold
+ * at size points: it runs on over the empty cells beside it when it fits
+ * on the page, else it wraps across them (merged), its row as tall as
+ * its lines. */
+static void
+heading_put(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
+	    const char *text, int size)
+{
+	double span = 0, line = size > 11 ? 21 : 15;
+	for (int c = col; c < VISIT_COLS; c++)
+		span += VISIT_MIN_WIDTHS[c];
+	int lines = capped_lines(text_width(text) * size / 11, span);
+	lxw_format *plain = size > 11 ? w->title : w->bold;
+	if (lines == 1) {
+		if (size > 11)
+			xl(w, worksheet_set_row(s->ws, row, line, NULL));
+		put_text(w, s, row, col, text, plain);
+		return;
+	}
+	xl(w, worksheet_set_row(s->ws, row, line * lines, NULL));
+	text = utf8_clean(text, w->buf, 32767);
+	xl(w, worksheet_merge_range(s->ws, row, col, row, VISIT_COLS - 1, text,
+				    size > 11 ? w->title_wrap : w->bold_wrap));
+}
+
 /* One bus: its heading block, then its riders. */
 static fs_err
 bus_page(struct writer *w, struct mission *m, struct sheet *s,
@@ -528,8 +581,7 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	snprintf(title, sizeof(title), "Bus: %s to %s", b->who, v->title);
 	/* tall enough for the 14 pt title: the default height let it run
 	 * into the column headings repeated above it on paper */
-	xl(w, worksheet_set_row(s->ws, s->row, 21, NULL));
-	put_text(w, s, s->row, 0, title, w->title);
+	heading_put(w, s, s->row, 0, title, 14);
 	s->row += 1;
 	static const char *const LABEL[] = { "Site", "Address", "Host",
 		"Group", "Date", "Departs", "From", "Head count" };
@@ -538,18 +590,19 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	/* row by row: constant-memory mode writes rows in order */
 	for (int i = 0; i < 8; i++) {
 		lxw_row_t at = r + (lxw_row_t)i;
-		xl(w, worksheet_write_string(s->ws, at, 1, LABEL[i], w->label));
 		if (i < 4)
-			put_text(w, s, at, 2, text[i], w->bold);
-		else if (i == 4)
+			heading_put(w, s, at, 2, text[i], 11);
+		else if (i == 6)
+			heading_put(w, s, at, 2, v->from, 11);
+		xl(w, worksheet_write_string(s->ws, at, 1, LABEL[i],
+					     w->label));
+		if (i == 4)
 			put_number(w, s, at, 2, day_value(v->date),
 				   w->date_left);
 		else if (i == 5)
 			put_number(w, s, at, 2, clock_value(v->departs),
 				   w->clock_left);
-		else if (i == 6)
-			put_text(w, s, at, 2, v->from, w->bold);
-		else
+		else if (i == 7)
 			put_number(w, s, at, 2, (double)count, w->box);
 	}
 	s->row = r + 9;
@@ -668,6 +721,19 @@ static const char *const MEAL_HEAD[] = { "Day", "Date", "Meal",
 	"Dietary need", "People" };
 static const char *const ACCESS_HEAD[] = { "Visit", "Date", "Site",
 	"Host", "Group", "Family name", "Given name", "Accessibility need" };
+/* The columns' widths: a text longer than its column wraps, its row as
+ * tall as its longest text (row_lines()) and the others at the top. */
+static const double CATERER_WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
+#define CATERER_COLS 8
+
+/* The lines a text needs in column col of the Caterer sheet, width its
+ * text_width() or -1 when not measured yet. */
+static int
+caterer_lines(lxw_col_t col, const char *text, double width)
+{
+	return capped_lines(width < 0 ? text_width(text) : width,
+			    CATERER_WIDTHS[col]);
+}
 
 /* Who stays on which dates, by dietary need (Q_ROSTER_DIETARY). */
 struct span {
@@ -834,16 +900,27 @@ meals_write(struct writer *w, struct mission *m, struct sheet *s)
 			snprintf(meal, sizeof(meal), "%s %s",
 				 store_text(stmt, 0), store_text(stmt, 1));
 			utf8_cut(meal, 120);
+			int meal_lines = caterer_lines(2, meal, -1);
 			for (size_t k = 0; k < n_needs; k++, s->row++) {
-				put_text(w, s, s->row, 0, day, NULL);
+				const char *need = *needs[k].text
+							   ? needs[k].text
+							   : "none";
+				int lines = caterer_lines(3, need, -1);
+				if (lines < meal_lines)
+					lines = meal_lines;
+				bool tall = lines > 1;
+				row_lines(w, s, s->row, lines);
+				put_text(w, s, s->row, 0, day,
+					 tall ? w->top : NULL);
 				put_number(w, s, s->row, 1, day_value(date),
-					   w->date);
-				put_text(w, s, s->row, 2, meal, NULL);
-				put_text(w, s, s->row, 3,
-					 *needs[k].text ? needs[k].text
-							: "none", NULL);
+					   tall ? w->date_top : w->date);
+				put_text(w, s, s->row, 2, meal,
+					 tall ? w->wrap : NULL);
+				put_text(w, s, s->row, 3, need,
+					 tall ? w->wrap : NULL);
 				put_number(w, s, s->row, 4,
-					   (double)needs[k].n, NULL);
+					   (double)needs[k].n,
+					   tall ? w->top : NULL);
 				people += (double)needs[k].n;
 			}
 			char f[64];
@@ -879,21 +956,38 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	sqlite3_bind_int64(stmt, 1, m->id);
 	store_bind_text(stmt, 2, group);
 	store_bind_text(stmt, 3, category);
+	/* the visit's texts, the same on each of its rows */
+	int visit_lines = caterer_lines(0, v->title, -1);
+	for (lxw_col_t c = 2; c <= 3; c++) {
+		int n = caterer_lines(c, c == 2 ? v->site : v->host, -1);
+		if (n > visit_lines)
+			visit_lines = n;
+	}
 	/* SQLite on a second thread (roster_rows.c) */
 	if ((err = row_pipe_start(&pipe, stmt, 4, 0, PIPE_RING, NULL,
 				  NULL)))
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
+		/* the person's columns, in the order of the statement's */
+		static const lxw_col_t COL[] = { 5, 6, 4, 7 };
+		int lines = visit_lines;
+		for (int c = 0; c < 4; c++) {
+			int n = caterer_lines(COL[c], row->text[c],
+					      row->width[c]);
+			if (n > lines)
+				lines = n;
+		}
+		lxw_format *text = lines > 1 ? w->wrap : NULL;
+		row_lines(w, s, r, lines);
 		put_text(w, s, r, 0, v->title, w->wrap);
-		put_number(w, s, r, 1, day_value(v->date), w->date);
+		put_number(w, s, r, 1, day_value(v->date),
+			   lines > 1 ? w->date_top : w->date);
 		put_text(w, s, r, 2, v->site, w->wrap);
 		put_text(w, s, r, 3, v->host, w->wrap);
-		put_text_width(w, s, r, 4, row->text[2], NULL, row->width[2]);
-		put_text_width(w, s, r, 5, row->text[0], NULL, row->width[0]);
-		put_text_width(w, s, r, 6, row->text[1], NULL, row->width[1]);
-		put_text_width(w, s, r, 7, row->text[3], w->wrap,
-			       row->width[3]);
+		for (int c = 0; c < 4; c++)
+			put_text_width(w, s, r, COL[c], row->text[c],
+				       c == 3 ? w->wrap : text, row->width[c]);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
 		return fs_fail(FS_ENOMEM, "out of memory");
@@ -944,9 +1038,8 @@ caterer_write(struct writer *w, struct mission *m, struct sheet *s)
 	if (!err && s->row == first)
 		put_text(w, s, s->row++, 0, "No accessibility needs on the "
 			 "visits.", NULL);
-	static const double WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
-	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
-	set_widths(w, s, 8);
+	memcpy(s->widths, CATERER_WIDTHS, sizeof(CATERER_WIDTHS));
+	set_widths(w, s, CATERER_COLS);
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = true, .title_rows = 1,
 				     .n_cols = 8 });

@@ -93,6 +93,8 @@ struct writer {
 	/* the same, aligned to the top, for the other cells of a row that
 	 * a wrapped text makes taller (see row_lines()) */
 	lxw_format *top, *date_top, *datetime_top, *clock_top, *percent_top;
+	lxw_format *bold_wrap, *title_wrap; /* a bus's heading, wrapped */
+	lxw_format *small_wrap; /* 8 pt, wrapped: Payment's long texts */
 	struct {
 		char currency[4];
 		lxw_format *money, *money_total, *money_top;
@@ -176,6 +178,8 @@ struct payment {
 	int page;
 	lxw_row_t page_first;
 	double page_sum, sum;
+	double page_extra; /* points this page's rows take beyond 25 each */
+	double org_width;  /* the narrowest the Organization column gets */
 	lxw_row_t breaks[LXW_BREAKS_MAX + 1];
 	int n_breaks;
 };
