@@ -78,7 +78,7 @@ roster_row(struct writer *w, struct mission *m, struct sheet *s,
 	int lines = 1;
 
 	for (int c = C_REF; c <= C_GROUP; c++) {
-		int n = capped_lines(vw[c] < 0 ? text_width(v[c]) : vw[c],
+		int n = capped_lines(v[c], vw[c] < 0 ? text_width(v[c]) : vw[c],
 				     roster_cap(c));
 		if (n > lines)
 			lines = n;
@@ -254,18 +254,17 @@ payee_texts(struct writer *w, struct payment *p, lxw_row_t r,
 {
 	static const int FIELD[] = { 0, C_FAMILY, C_GIVEN, C_ORG };
 	struct sheet *s = &p->sheet;
-	double text_w[4];
 	int lines = 1;
 	bool small[4] = { false };
 
 	for (int c = 1; c <= 3; c++) {
 		int k = FIELD[c];
 		double width = c == 3 ? p->org_width : PAYMENT_WIDTHS[c];
-		text_w[c] = vw[k] < 0 ? text_width(v[k]) : vw[k];
-		if (capped_lines(text_w[c], width) == 1)
+		if ((vw[k] < 0 ? text_width(v[k]) : vw[k]) + 1 <= width)
 			continue;
 		small[c] = true;
-		int n = wrap_lines(text_w[c] * 8 / 11, width);
+		/* 8 pt: 11/8 the characters in a line */
+		int n = text_lines(v[k], width * 11 / 8);
 		if (n > lines)
 			lines = n;
 	}

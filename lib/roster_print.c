@@ -5,6 +5,7 @@
  * keeps 8 pt).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,13 +118,78 @@ wrap_lines(double text_w, double width)
 	return lines > MAX_LINES ? MAX_LINES : (int)lines;
 }
 
+/* Adds a word of n characters to a line at *line (0: the line is empty),
+ * after a space when spaced; returns the lines it starts. */
+static int
+place_word(double *line, double n, bool spaced, double width)
+{
+	int more = 0;
+	double gap = *line > 0 && spaced ? 1 : 0;
+
+	if (*line > 0 && *line + gap + n > width) {
+		more++, *line = 0, gap = 0;
+	}
+	while (n > width) { /* a word wider than the column is broken */
+		more++, n -= width;
+	}
+	*line += gap + n;
+	return more;
+}
+
+/* The lines text takes wrapped at spaces, as a writer of the column would:
+ * a line holds width - 1 characters, a wide (CJK) character counts two and
+ * may end a line. */
+static int
+word_lines(const char *text, double width)
+{
+	double line = 0, word = 0;
+	bool gap = false; /* a space before the next word */
+	int lines = 1;
+
+	width = width > 2 ? width - 1 : 1;
+	for (const unsigned char *p = (const unsigned char *)text;; p++) {
+		bool wide = *p >= 0xE1;
+		if (*p && *p != ' ' && !wide) {
+			if ((*p & 0xC0) != 0x80)
+				word++;
+			continue;
+		}
+		if (word > 0) {
+			lines += place_word(&line, word, gap, width);
+			gap = false;
+			word = 0;
+		}
+		if (*p == ' ') {
+			gap = true;
+		} else if (wide) {
+			lines += place_word(&line, 2, gap, width);
+			gap = false;
+		}
+		if (!*p)
+			return lines;
+	}
+}
+
+/* The lines text takes wrapped in a column width characters wide: the
+ * larger of the two reckonings (a narrow column loses more to its words'
+ * ends than 15 %). */
+int
+text_lines(const char *text, double width)
+{
+	int by_width = wrap_lines(text_width(text), width);
+	int by_words = word_lines(text, width);
+	int lines = by_width > by_words ? by_width : by_words;
+	return lines > MAX_LINES ? MAX_LINES : lines;
+}
+
 /* The same in a column as wide as its longest text but at most cap (its
  * width is known after its last row only): a text that fits under cap has
- * a column at least as wide, a longer one wraps at cap. */
+ * a column at least as wide, a longer one wraps at cap.  text_w is
+ * text_width(text), often measured already. */
 int
-capped_lines(double text_w, double cap)
+capped_lines(const char *text, double text_w, double cap)
 {
-	return text_w + 1 <= cap ? 1 : wrap_lines(text_w, cap);
+	return text_w + 1 <= cap ? 1 : text_lines(text, cap);
 }
 
 /* Makes row tall enough for lines of text; one line keeps the default

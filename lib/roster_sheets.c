@@ -69,7 +69,7 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	/* a session's heading wraps in its column (SESSION_WIDTH) */
 	int lines = n ? 4 : 2;
 	for (int c = 0; c < n; c++) {
-		int k = wrap_lines(text_width(sessions[c]), SESSION_WIDTH);
+		int k = text_lines(sessions[c], SESSION_WIDTH);
 		if (k > lines)
 			lines = k;
 	}
@@ -96,7 +96,7 @@ signin_row(struct writer *w, struct signin *si, const char *const *v,
 
 	for (int c = 1; c < SIGNIN_FIXED; c++) {
 		int k = FIELD[c];
-		int n = capped_lines(vw[k] < 0 ? text_width(v[k]) : vw[k],
+		int n = capped_lines(v[k], vw[k] < 0 ? text_width(v[k]) : vw[k],
 				     SIGNIN_CAP[c]);
 		if (n > lines)
 			lines = n;
@@ -185,8 +185,8 @@ agenda_row(void *ctx, const char *const *v)
 	int lines = 1;
 
 	for (size_t i = 0; i < AGENDA_TEXTS; i++) {
-		int n = capped_lines(text_width(v[AGENDA_TEXT[i].field]),
-				     AGENDA_WRAP);
+		const char *text = v[AGENDA_TEXT[i].field];
+		int n = capped_lines(text, text_width(text), AGENDA_WRAP);
 		if (n > lines)
 			lines = n;
 	}
@@ -465,6 +465,10 @@ audience_groups(const char *audience, char ***out, size_t *n_out)
 	return FS_OK;
 }
 
+/* The widest a rider's columns print (visits_write()): a longer text
+ * wraps, its row as tall as its lines. */
+static const double RIDER_CAP[] = { 20, 20, 20, 24, 24 };
+
 /* Writes the riders of a bus, one row each (SQLite on a second thread,
  * roster_rows.c). */
 static fs_err
@@ -492,14 +496,26 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
-		put_number(w, s, r, 0, (double)++n, NULL);
+		int lines = 1;
+		for (int c = 0; c < 5; c++) {
+			int k = capped_lines(row->text[c],
+					     row->width[c] < 0
+						     ? text_width(row->text[c])
+						     : row->width[c],
+					     RIDER_CAP[c]);
+			if (k > lines)
+				lines = k;
+		}
+		row_lines(w, s, r, lines);
+		put_number(w, s, r, 0, (double)++n, lines > 1 ? w->top : NULL);
 		/* an empty need writes no cell: its column is formatted
 		 * to wrap instead (visits_write), a third of the cells */
 		for (int c = 0; c < 5; c++)
 			if (*row->text[c])
 				put_text_width(w, s, r, (lxw_col_t)(c + 1),
 					       row->text[c],
-					       c >= 3 ? w->wrap : NULL,
+					       c >= 3 || lines > 1 ? w->wrap
+								   : NULL,
 					       row->width[c]);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
@@ -536,34 +552,38 @@ riders_count(struct writer *w, struct mission *m, const struct bus *b,
 }
 
 /* The narrowest the Site visits columns get (visits_write()): A, B and
- * the heading block's C at their fixed widths, D as its heading, E to G
- * fixed. */
-static const double VISIT_MIN_WIDTHS[VISIT_COLS] = { 5, 20, 16, 13, 24, 24,
+ * the heading block's C at their fixed widths, D (Phone) as its heading,
+ * E to G fixed. */
+static const double VISIT_MIN_WIDTHS[VISIT_COLS] = { 5, 20, 16, 8, 24, 24,
 						     5 };
 
 /* A text of a bus's heading block, from col to the last column, in bold
  * at size points: it runs on over the empty cells beside it when it fits
  * on the page, else it wraps across them (merged), its row as tall as
- * its lines. */
-static void
+ * its lines.  Returns whether it wraps. */
+static bool
 heading_put(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	    const char *text, int size)
 {
 	double span = 0, line = size > 11 ? 21 : 15;
 	for (int c = col; c < VISIT_COLS; c++)
 		span += VISIT_MIN_WIDTHS[c];
-	int lines = capped_lines(text_width(text) * size / 11, span);
+	/* size / 11 of the characters of the default font in a line */
+	int lines = text_width(text) * size / 11 + 1 <= span
+			    ? 1
+			    : text_lines(text, span * 11 / size);
 	lxw_format *plain = size > 11 ? w->title : w->bold;
 	if (lines == 1) {
 		if (size > 11)
 			xl(w, worksheet_set_row(s->ws, row, line, NULL));
 		put_text(w, s, row, col, text, plain);
-		return;
+		return false;
 	}
 	xl(w, worksheet_set_row(s->ws, row, line * lines, NULL));
 	text = utf8_clean(text, w->buf, 32767);
 	xl(w, worksheet_merge_range(s->ws, row, col, row, VISIT_COLS - 1, text,
 				    size > 11 ? w->title_wrap : w->bold_wrap));
+	return true;
 }
 
 /* One bus: its heading block, then its riders. */
@@ -590,12 +610,13 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	/* row by row: constant-memory mode writes rows in order */
 	for (int i = 0; i < 8; i++) {
 		lxw_row_t at = r + (lxw_row_t)i;
+		bool wraps = false;
 		if (i < 4)
-			heading_put(w, s, at, 2, text[i], 11);
+			wraps = heading_put(w, s, at, 2, text[i], 11);
 		else if (i == 6)
-			heading_put(w, s, at, 2, v->from, 11);
+			wraps = heading_put(w, s, at, 2, v->from, 11);
 		xl(w, worksheet_write_string(s->ws, at, 1, LABEL[i],
-					     w->label));
+					     wraps ? w->label_top : w->label));
 		if (i == 4)
 			put_number(w, s, at, 2, day_value(v->date),
 				   w->date_left);
@@ -731,7 +752,7 @@ static const double CATERER_WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
 static int
 caterer_lines(lxw_col_t col, const char *text, double width)
 {
-	return capped_lines(width < 0 ? text_width(text) : width,
+	return capped_lines(text, width < 0 ? text_width(text) : width,
 			    CATERER_WIDTHS[col]);
 }
 

@@ -93,7 +93,7 @@ struct writer {
 	/* the same, aligned to the top, for the other cells of a row that
 	 * a wrapped text makes taller (see row_lines()) */
 	lxw_format *top, *date_top, *datetime_top, *clock_top, *percent_top;
-	lxw_format *bold_wrap, *title_wrap; /* a bus's heading, wrapped */
+	lxw_format *bold_wrap, *title_wrap, *label_top; /* a bus's heading */
 	lxw_format *small_wrap; /* 8 pt, wrapped: Payment's long texts */
 	struct {
 		char currency[4];
@@ -124,7 +124,8 @@ void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
 void put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row,
 		 lxw_col_t col, const char *text, double width);
 int wrap_lines(double text_w, double width);
-int capped_lines(double text_w, double cap);
+int text_lines(const char *text, double width);
+int capped_lines(const char *text, double text_w, double cap);
 void row_lines(struct writer *w, struct sheet *s, lxw_row_t row, int lines);
 void put_header(struct writer *w, struct sheet *s, lxw_row_t row,
 		const char *const *names, int n);
