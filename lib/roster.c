@@ -362,6 +362,8 @@ done:
 
 /* --- Summary of several missions ------------------------------------------ */
 
+#define SUMMARY_TITLE MAX_WIDTH /* the Title column's widest */
+
 static void
 summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 {
@@ -377,13 +379,18 @@ summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 		struct mission *m = &ms[i];
 		lxw_row_t r = (lxw_row_t)i + 1;
 		unsigned T = (unsigned)m->bycat_total + 1;
-		put_text(w, s, r, 0, m->code, NULL);
-		put_text(w, s, r, 1, m->title, NULL);
-		put_text(w, s, r, 2, m->currency, NULL);
+		/* a title wider than its column wraps, its row as tall */
+		int lines = capped_lines(m->title, text_width(m->title),
+					 SUMMARY_TITLE);
+		lxw_format *top = lines > 1 ? w->top : NULL;
+		row_lines(w, s, r, lines);
+		put_text(w, s, r, 0, m->code, top);
+		put_text(w, s, r, 1, m->title, lines > 1 ? w->wrap : NULL);
+		put_text(w, s, r, 2, m->currency, top);
 		snprintf(f, sizeof(f), "='%s'!C%u", m->bycat, T);
-		put_formula(w, s, r, 3, f, (double)m->registrations, NULL);
+		put_formula(w, s, r, 3, f, (double)m->registrations, top);
 		snprintf(f, sizeof(f), "='%s'!D%u", m->bycat, T);
-		put_formula(w, s, r, 4, f, (double)m->confirmed, NULL);
+		put_formula(w, s, r, 4, f, (double)m->confirmed, top);
 		/* the counts' total row, then the money's */
 		for (size_t k = 0; k < N_SUMMED; k++) {
 			unsigned at = k < 3 ? T : (unsigned)m->bycat_money_total + 1;
@@ -392,15 +399,17 @@ summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 				 col_letter(col), at);
 			put_formula(w, s, r, (lxw_col_t)(5 + k), f,
 				    m->totals[k],
-				    SUMMED[k] >= C_RATE ? m->money : NULL);
+				    SUMMED[k] < C_RATE ? top
+				    : top		 ? m->money_top
+							 : m->money);
 		}
 	}
 	xl(w, worksheet_write_string(s->ws, (lxw_row_t)n + 2, 0,
 				     "Each mission in its own currency: "
 				     "totals are not added across missions.",
 				     NULL));
-	if (s->widths[1] > 60)
-		s->widths[1] = 60;
+	if (s->widths[1] > SUMMARY_TITLE)
+		s->widths[1] = SUMMARY_TITLE;
 	for (int c = 3; c < 13; c++)
 		note_width(s, (lxw_col_t)c, 16);
 	set_widths(w, s, 13);

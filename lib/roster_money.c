@@ -475,6 +475,7 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 }
 
 #define RULES_TEXT 56 /* the width of the Meaning column */
+#define RULES_WIDTH (28 + 14 + RULES_TEXT) /* the three columns, at least */
 
 /* --- Finance rules ---------------------------------------------------------------- */
 
@@ -501,14 +502,26 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 		(double)m->meals / 100.0, m->share / 100.0,
 		is_whole(m->currency) ? 0 : 2,
 	};
-	lxw_format *format[RULE__COUNT] = { m->money, m->money, m->money,
-					    w->percent, NULL };
+	/* beside a wrapped meaning: at the top of the row */
+	lxw_format *format[RULE__COUNT] = { m->money_top, m->money_top,
+					    m->money_top, w->percent_top,
+					    w->top };
 	static const char *const HEAD[] = { "Rule", "Value", "Meaning" };
 	char line[600];
 	lxw_row_t r;
 
 	put_text(w, s, 0, 0, "Finance rules", w->title);
-	put_text(w, s, 1, 0, m->title, NULL);
+	/* the mission's title runs on over the empty cells beside it, or
+	 * wraps across them (merged) when wider than the three columns */
+	int lines = capped_lines(m->title, text_width(m->title), RULES_WIDTH);
+	if (lines > 1) {
+		row_lines(w, s, 1, lines);
+		xl(w, worksheet_merge_range(
+			      s->ws, 1, 0, 1, 2,
+			      utf8_clean(m->title, w->buf, 32767), w->wrap));
+	} else {
+		put_text(w, s, 1, 0, m->title, NULL);
+	}
 	s->widths[0] = 0;
 	put_text(w, s, 2, 0, "The money cells of the Roster, Payment and By "
 		 "category sheets are formulas over these values.", NULL);
@@ -516,7 +529,7 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 	for (int i = 0; i < RULE__COUNT; i++) {
 		r = (lxw_row_t)(4 + i); /* row 5 + i, as rule() names it */
 		put_wrapped(w, s, r, 2, MEANING[i], RULES_TEXT);
-		put_text(w, s, r, 0, LABEL[i], NULL);
+		put_text(w, s, r, 0, LABEL[i], w->top);
 		put_number(w, s, r, 1, value[i], format[i]);
 	}
 	r = 4 + RULE__COUNT + 1;
@@ -532,9 +545,9 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 				    : "not recorded yet: counted from arrival "
 				      "and departure",
 			    RULES_TEXT);
-		put_text(w, s, r, 0, day, NULL);
+		put_text(w, s, r, 0, day, w->top);
 		put_number(w, s, r, 1, (double)(m->first + d + EXCEL_EPOCH),
-			   w->date);
+			   w->date_top);
 	}
 	r++;
 	static const char *const WORDS[][2] = {
@@ -559,7 +572,7 @@ rules_write(struct writer *w, struct mission *m, struct sheet *s)
 	put_text(w, s, r++, 0, "In words", w->bold);
 	for (size_t i = 0; i < sizeof(WORDS) / sizeof(WORDS[0]); i++, r++) {
 		put_wrapped(w, s, r, 2, WORDS[i][1], RULES_TEXT);
-		put_text(w, s, r, 0, WORDS[i][0], NULL);
+		put_text(w, s, r, 0, WORDS[i][0], w->top);
 	}
 	snprintf(line, sizeof(line), "Amounts in %s.",
 		 *m->currency ? m->currency : "the mission's currency");

@@ -208,7 +208,7 @@ void
 put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	    const char *text, double width)
 {
-	int lines = wrap_lines(text_width(text), width);
+	int lines = text_lines(text, width);
 	xl(w, worksheet_set_row(s->ws, row, LINE_POINTS * lines, NULL));
 	text = utf8_clean(text, w->buf, 32767);
 	xl(w, worksheet_write_string(s->ws, row, col, text, w->wrap));
