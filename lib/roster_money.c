@@ -377,6 +377,26 @@ bycat_total_row(struct writer *w, struct sheet *s, lxw_row_t r,
 	}
 }
 
+/* The category's code and name, at most BYCAT_CODE and BYCAT_NAME
+ * characters wide (bycat_write()): a longer one wraps, its row as tall.
+ * Returns the format of the row's other cells: at the top of a taller
+ * row. */
+#define BYCAT_CODE 22
+#define BYCAT_NAME 24
+static lxw_format *
+category_cells(struct writer *w, struct sheet *s, lxw_row_t r,
+	       const struct category *cat)
+{
+	int lines = capped_lines(cat->code, text_width(cat->code), BYCAT_CODE);
+	int n = capped_lines(cat->name, text_width(cat->name), BYCAT_NAME);
+	if (n > lines)
+		lines = n;
+	row_lines(w, s, r, lines);
+	put_text(w, s, r, 0, cat->code, lines > 1 ? w->wrap : NULL);
+	put_text(w, s, r, 1, cat->name, lines > 1 ? w->wrap : NULL);
+	return lines > 1 ? w->top : NULL;
+}
+
 void
 bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 	    const char *roster, const struct category_sums *cats)
@@ -395,25 +415,24 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 		const struct category_sums *c = &cats[i];
 		lxw_row_t r = 1 + i;
 		unsigned R = (unsigned)r + 1;
-		put_text(w, s, r, 0, w->categories[i].code, NULL);
-		put_text(w, s, r, 1, w->categories[i].name, NULL);
+		lxw_format *top = category_cells(w, s, r, &w->categories[i]);
 		snprintf(f, sizeof(f), "=COUNTIF(%s,$I%u)", key, R);
-		put_formula(w, s, r, 2, f, (double)c->registrations, NULL);
+		put_formula(w, s, r, 2, f, (double)c->registrations, top);
 		snprintf(f, sizeof(f), "=COUNTIFS(%s,$I%u,'%s'!$H$2:$H$%u,"
 			 "\"confirmed\")", key, R, roster, last);
-		put_formula(w, s, r, 3, f, (double)c->confirmed, NULL);
+		put_formula(w, s, r, 3, f, (double)c->confirmed, top);
 		for (int k = 0; k < 3; k++) {
 			char col = col_letter(SUMMED[k]);
 			snprintf(f, sizeof(f), "=SUMIF(%s,$I%u,'%s'!$%c$2:$%c$%u)",
 				 key, R, roster, col, col, last);
 			put_formula(w, s, r, (lxw_col_t)(4 + k), f, c->sums[k],
-				    NULL);
+				    top);
 			counts[2 + k] += c->sums[k];
 		}
 		snprintf(f, sizeof(f), "=COUNTIFS(%s,$I%u,'%s'!$W$2:$W$%u,"
 			 "\"no-show\")", key, R, roster, last);
-		put_formula(w, s, r, 7, f, (double)c->no_shows, NULL);
-		put_number(w, s, r, 8, w->categories[i].number, NULL);
+		put_formula(w, s, r, 7, f, (double)c->no_shows, top);
+		put_number(w, s, r, 8, w->categories[i].number, top);
 		counts[0] += (double)c->registrations;
 		counts[1] += (double)c->confirmed;
 		counts[5] += (double)c->no_shows;
@@ -427,14 +446,13 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 	for (unsigned i = 0; i < n; i++) {
 		const struct category_sums *c = &cats[i];
 		lxw_row_t r = h2 + 1 + i;
-		put_text(w, s, r, 0, w->categories[i].code, NULL);
-		put_text(w, s, r, 1, w->categories[i].name, NULL);
+		lxw_format *top = category_cells(w, s, r, &w->categories[i]);
 		for (int k = 3; k < N_SUMMED; k++) {
 			char col = col_letter(SUMMED[k]);
 			snprintf(f, sizeof(f), "=SUMIF(%s,$I%u,'%s'!$%c$2:$%c$%u)",
 				 key, 2 + i, roster, col, col, last);
 			put_formula(w, s, r, (lxw_col_t)(k - 1), f, c->sums[k],
-				    m->money);
+				    top ? m->money_top : m->money);
 			money[k - 3] += c->sums[k];
 		}
 	}
@@ -456,10 +474,10 @@ bycat_write(struct writer *w, struct mission *m, struct sheet *s,
 	/* headers wrap at spaces: a column as wide as its longest word */
 	static const double HEAD_WIDTH[BYCAT_COLS] = { 8, 8, 14, 10, 7, 8, 7,
 						       9, 5 };
-	if (s->widths[0] > 22)
-		s->widths[0] = 22;
-	if (s->widths[1] > 24)
-		s->widths[1] = 24;
+	if (s->widths[0] > BYCAT_CODE)
+		s->widths[0] = BYCAT_CODE;
+	if (s->widths[1] > BYCAT_NAME)
+		s->widths[1] = BYCAT_NAME;
 	for (int c = 0; c < BYCAT_COLS; c++) {
 		if (c >= 2)
 			s->widths[c] = 0;
