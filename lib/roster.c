@@ -533,7 +533,7 @@ add_formats(struct writer *w)
 	format_set_italic(w->label_top);
 	format_set_align(w->label_top, LXW_ALIGN_VERTICAL_TOP);
 	w->small_wrap = workbook_add_format(w->wb);
-	format_set_font_size(w->small_wrap, 8);
+	format_set_font_size(w->small_wrap, SMALL_POINTS);
 	format_set_text_wrap(w->small_wrap);
 	format_set_align(w->small_wrap, LXW_ALIGN_VERTICAL_TOP);
 	w->percent_top = workbook_add_format(w->wb);

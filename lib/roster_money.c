@@ -181,7 +181,7 @@ roster_end(struct writer *w, struct mission *m, struct sheet *s,
  * characters, 754 of 770 points).  The overall total adds the people's rows only (the
  * No. column holds a number on those rows alone).
  *
- * A name or organization too long for its column is printed at 8 pt,
+ * A name or organization too long for its column is printed at 8.5 pt,
  * wrapped: two lines fit the row; a longer text makes its row taller from
  * the 17 points the page has left (PAGE_SLACK), never more, so that every
  * page keeps its people and its total (a text longer still is cut there).
@@ -190,7 +190,7 @@ roster_end(struct writer *w, struct mission *m, struct sheet *s,
 #define ROW_POINTS 25
 #define HEAD_POINTS 20
 #define PAGE_SLACK (487.0 - HEAD_POINTS - (PAGE_ROWS + 1) * ROW_POINTS)
-#define SMALL_LINE 11.0 /* points a line of 8 pt text takes */
+#define SMALL_LINE 11.6 /* points a line of SMALL_POINTS text takes */
 
 static const char *const PAYMENT_HEAD[] = { "No.", "Family name",
 	"Given name", "Organization", "Amount", "Signature", "Date" };
@@ -246,8 +246,8 @@ page_total(struct writer *w, struct mission *m, struct payment *p)
 
 /* Writes a payee's name and organization (columns 1 to 3), at the top of
  * the row like its other cells.  A text that does not fit its column is
- * written at 8 pt, wrapped, its row made taller if two lines do not hold
- * it and the page has room left. */
+ * written smaller (SMALL_POINTS), wrapped, its row made taller if two lines
+ * do not hold it and the page has room left. */
 static void
 payee_texts(struct writer *w, struct payment *p, lxw_row_t r,
 	    const char *const *v, const double *vw)
@@ -263,13 +263,13 @@ payee_texts(struct writer *w, struct payment *p, lxw_row_t r,
 		if ((vw[k] < 0 ? text_width(v[k]) : vw[k]) + 1 <= width)
 			continue;
 		small[c] = true;
-		/* 8 pt: 11/8 the characters in a line */
-		int n = text_lines(v[k], width * 11 / 8);
+		/* smaller type: more characters in a line */
+		int n = text_lines(v[k], width * 11 / SMALL_POINTS);
 		if (n > lines)
 			lines = n;
 	}
 	bool wraps = small[1] || small[2] || small[3];
-	double points = lines * SMALL_LINE + 3;
+	double points = lines * SMALL_LINE + 2;
 	if (points > ROW_POINTS + PAGE_SLACK - p->page_extra)
 		points = ROW_POINTS + PAGE_SLACK - p->page_extra;
 	if (points < ROW_POINTS)

@@ -23,6 +23,9 @@
 #define MAX_SESSIONS 16
 #define MAX_WIDTH 48.0
 #define MAX_COLS 32
+/* The smallest type, for a long text in a row that cannot grow (Payment):
+ * LibreOffice prints 8 pt a little under 8 (7.8 measured) */
+#define SMALL_POINTS 8.5
 
 /* The Roster sheet's columns. */
 enum {
@@ -94,7 +97,7 @@ struct writer {
 	 * a wrapped text makes taller (see row_lines()) */
 	lxw_format *top, *date_top, *datetime_top, *clock_top, *percent_top;
 	lxw_format *bold_wrap, *title_wrap, *label_top; /* a bus's heading */
-	lxw_format *small_wrap; /* 8 pt, wrapped: Payment's long texts */
+	lxw_format *small_wrap; /* SMALL_POINTS, wrapped: Payment's long texts */
 	struct {
 		char currency[4];
 		lxw_format *money, *money_total, *money_top;
