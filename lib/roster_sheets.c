@@ -246,6 +246,10 @@ agenda_write(struct writer *w, struct mission *m, struct sheet *s)
 static const char *const VISIT_HEAD[] = { "No.", "Family name", "Given name",
 	"Phone", "Dietary needs", "Accessibility needs", "\xE2\x9C\x93" };
 #define VISIT_COLS 7
+/* The columns' widths, fixed: the heading block's texts run on over C to G
+ * or wrap across them, which is reckoned as they are written; a rider's
+ * name, phone or need longer than its column wraps. */
+static const double VISIT_WIDTHS[VISIT_COLS] = { 5, 20, 20, 18, 24, 24, 5 };
 
 struct visit {
 	char date[11], start[6], departs[6];
@@ -465,10 +469,6 @@ audience_groups(const char *audience, char ***out, size_t *n_out)
 	return FS_OK;
 }
 
-/* The widest a rider's columns print (visits_write()): a longer text
- * wraps, its row as tall as its lines. */
-static const double RIDER_CAP[] = { 20, 20, 20, 24, 24 };
-
 /* Writes the riders of a bus, one row each (SQLite on a second thread,
  * roster_rows.c). */
 static fs_err
@@ -502,7 +502,7 @@ riders_write(struct writer *w, struct mission *m, const struct bus *b,
 					     row->width[c] < 0
 						     ? text_width(row->text[c])
 						     : row->width[c],
-					     RIDER_CAP[c]);
+					     VISIT_WIDTHS[c + 1]);
 			if (k > lines)
 				lines = k;
 		}
@@ -551,12 +551,6 @@ riders_count(struct writer *w, struct mission *m, const struct bus *b,
 	return FS_OK;
 }
 
-/* The narrowest the Site visits columns get (visits_write()): A, B and
- * the heading block's C at their fixed widths, D (Phone) as its heading,
- * E to G fixed. */
-static const double VISIT_MIN_WIDTHS[VISIT_COLS] = { 5, 20, 16, 8, 24, 24,
-						     5 };
-
 /* A text of a bus's heading block, from col to the last column, in bold
  * at size points: it runs on over the empty cells beside it when it fits
  * on the page, else it wraps across them (merged), its row as tall as
@@ -567,7 +561,7 @@ heading_put(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 {
 	double span = 0, line = size > 11 ? 21 : 15;
 	for (int c = col; c < VISIT_COLS; c++)
-		span += VISIT_MIN_WIDTHS[c];
+		span += VISIT_WIDTHS[c];
 	/* size / 11 of the characters of the default font in a line */
 	int lines = text_width(text) * size / 11 + 1 <= span
 			    ? 1
@@ -711,16 +705,7 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	breaks[n_breaks] = 0;
 	if (n_breaks)
 		xl(w, worksheet_set_h_pagebreaks(s->ws, breaks));
-	/* the heading block writes long texts into C: keep to the page */
-	s->widths[0] = 5;
-	s->widths[1] = 20;
-	for (int c = 2; c < 4; c++)
-		if (s->widths[c] > 20)
-			s->widths[c] = 20;
-	if (s->widths[2] < 16)
-		s->widths[2] = 16;
-	s->widths[4] = s->widths[5] = 24;
-	s->widths[6] = 5;
+	memcpy(s->widths, VISIT_WIDTHS, sizeof(VISIT_WIDTHS));
 	set_widths(w, s, VISIT_COLS);
 	/* the needs wrap, empty cells included (riders_write) */
 	for (lxw_col_t c = 4; c <= 5; c++)
