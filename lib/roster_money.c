@@ -206,7 +206,8 @@ payment_begin(struct writer *w, struct mission *m, struct payment *p)
 	/* the Amount column widens for the overall total, at the expense of
 	 * Organization (payment_end()): as much as everyone paid for every
 	 * day and two travel days could need */
-	double most = (double)m->n_regs * (double)m->rate / 100 * (m->days + 2);
+	double most = (double)m->n_regs * (double)m->rate / 100 *
+		      (m->days + 2 * m->share / 100.0);
 	double amount = money_width(most, m->currency);
 	p->org_width = PAYMENT_WIDTHS[3];
 	if (amount > PAYMENT_WIDTHS[4])

@@ -96,13 +96,15 @@ put_text_width(struct writer *w, struct sheet *s, lxw_row_t row,
 }
 
 /*
- * Wrapped rows.  LibreOffice prints a row at the height the file gives
- * (15 points, a line of 11 pt text, when it gives none) and cuts a wrapped
- * text there, and in constant-memory mode a row's height is written with
- * the row: it is reckoned from the row's texts before or while its cells
- * are written, never in a second pass.  A text takes about 15 % more
- * characters than its width (the words that do not fit at a line's end),
- * counted in characters, wide CJK ones as two (text_width()).
+ * Wrapped rows.  A wrapped text prints as far as its row's height and is
+ * cut there, so a row holding one gets the height of its longest text
+ * (LINE_POINTS a line of 11 pt text).  In constant-memory mode a row's
+ * height is written with the row: it is reckoned from the row's texts
+ * before or while its cells are written, never in a second pass, and
+ * without allocating.  A text takes about 15 % more characters than its
+ * width (the words that do not fit at a line's end), or, in a narrow
+ * column, the lines its words fill one after the other; characters are
+ * counted, not bytes, wide CJK ones as two (text_width()).
  */
 #define LINE_POINTS 15.0
 #define MAX_LINES 27 /* 405 points: Excel's rows are at most 409 high */
@@ -127,11 +129,11 @@ place_word(double *line, double n, bool spaced, double width)
 	double gap = *line > 0 && spaced ? 1 : 0;
 
 	if (*line > 0 && *line + gap + n > width) {
-		more++, *line = 0, gap = 0;
+		more++;
+		*line = gap = 0;
 	}
-	while (n > width) { /* a word wider than the column is broken */
-		more++, n -= width;
-	}
+	for (; n > width; n -= width) /* a word wider than the column */
+		more++;
 	*line += gap + n;
 	return more;
 }

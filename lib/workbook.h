@@ -4,8 +4,9 @@
  * pass over the registrations and builds the workbook; roster_print.c
  * holds the cell and page helpers; roster_money.c writes Roster, Payment,
  * By category and Finance rules; roster_sheets.c the sign-in sheets, Site
- * visits, Caterer and Agenda; roster_rows.c reads a statement's rows on
- * a second thread for them.  Only these files include xlsxwriter.h.
+ * visits and Caterer; roster_agenda.c the Agenda; roster_rows.c reads a
+ * statement's rows on a second thread for them.  Only these files include
+ * xlsxwriter.h.
  */
 #ifndef FS_WORKBOOK_H
 #define FS_WORKBOOK_H
@@ -97,7 +98,7 @@ struct writer {
 	 * a wrapped text makes taller (see row_lines()) */
 	lxw_format *top, *date_top, *datetime_top, *clock_top, *percent_top;
 	lxw_format *bold_wrap, *title_wrap, *label_top; /* a bus's heading */
-	lxw_format *small_wrap; /* SMALL_POINTS, wrapped: Payment's long texts */
+	lxw_format *small_wrap; /* SMALL_POINTS, wrapped: Payment's texts */
 	struct {
 		char currency[4];
 		lxw_format *money, *money_total, *money_top;
@@ -239,6 +240,8 @@ struct read_ahead {
 };
 void sheets_read_ahead(void *ctx); /* a struct read_ahead */
 void spans_free(struct spans *l);  /* NULL is fine */
+
+/* roster_agenda.c */
 fs_err agenda_write(struct writer *w, struct mission *m, struct sheet *s);
 
 #endif
