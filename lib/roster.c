@@ -115,6 +115,7 @@ mission_formats(struct writer *w, struct mission *m)
 		if (!strcmp(w->money[i].currency, m->currency)) {
 			m->money = w->money[i].money;
 			m->money_total = w->money[i].money_total;
+			m->money_top = w->money[i].money_top;
 			return;
 		}
 	char fmt[64];
@@ -132,10 +133,14 @@ mission_formats(struct writer *w, struct mission *m)
 	format_set_num_format(m->money_total, fmt);
 	format_set_bold(m->money_total);
 	format_set_top(m->money_total, LXW_BORDER_THIN);
+	m->money_top = workbook_add_format(w->wb);
+	format_set_num_format(m->money_top, fmt);
+	format_set_align(m->money_top, LXW_ALIGN_VERTICAL_TOP);
 	if (w->n_money < 16) {
 		snprintf(w->money[w->n_money].currency, 4, "%s", m->currency);
 		w->money[w->n_money].money = m->money;
 		w->money[w->n_money].money_total = m->money_total;
+		w->money[w->n_money].money_top = m->money_top;
 		w->n_money++;
 	}
 }
@@ -357,6 +362,8 @@ done:
 
 /* --- Summary of several missions ------------------------------------------ */
 
+#define SUMMARY_TITLE MAX_WIDTH /* the Title column's widest */
+
 static void
 summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 {
@@ -372,13 +379,18 @@ summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 		struct mission *m = &ms[i];
 		lxw_row_t r = (lxw_row_t)i + 1;
 		unsigned T = (unsigned)m->bycat_total + 1;
-		put_text(w, s, r, 0, m->code, NULL);
-		put_text(w, s, r, 1, m->title, NULL);
-		put_text(w, s, r, 2, m->currency, NULL);
+		/* a title wider than its column wraps, its row as tall */
+		int lines = capped_lines(m->title, text_width(m->title),
+					 SUMMARY_TITLE);
+		lxw_format *top = lines > 1 ? w->top : NULL;
+		row_lines(w, s, r, lines);
+		put_text(w, s, r, 0, m->code, top);
+		put_text(w, s, r, 1, m->title, lines > 1 ? w->wrap : NULL);
+		put_text(w, s, r, 2, m->currency, top);
 		snprintf(f, sizeof(f), "='%s'!C%u", m->bycat, T);
-		put_formula(w, s, r, 3, f, (double)m->registrations, NULL);
+		put_formula(w, s, r, 3, f, (double)m->registrations, top);
 		snprintf(f, sizeof(f), "='%s'!D%u", m->bycat, T);
-		put_formula(w, s, r, 4, f, (double)m->confirmed, NULL);
+		put_formula(w, s, r, 4, f, (double)m->confirmed, top);
 		/* the counts' total row, then the money's */
 		for (size_t k = 0; k < N_SUMMED; k++) {
 			unsigned at = k < 3 ? T : (unsigned)m->bycat_money_total + 1;
@@ -387,15 +399,17 @@ summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 				 col_letter(col), at);
 			put_formula(w, s, r, (lxw_col_t)(5 + k), f,
 				    m->totals[k],
-				    SUMMED[k] >= C_RATE ? m->money : NULL);
+				    SUMMED[k] < C_RATE ? top
+				    : top		 ? m->money_top
+							 : m->money);
 		}
 	}
 	xl(w, worksheet_write_string(s->ws, (lxw_row_t)n + 2, 0,
 				     "Each mission in its own currency: "
 				     "totals are not added across missions.",
 				     NULL));
-	if (s->widths[1] > 60)
-		s->widths[1] = 60;
+	if (s->widths[1] > SUMMARY_TITLE)
+		s->widths[1] = SUMMARY_TITLE;
 	for (int c = 3; c < 13; c++)
 		note_width(s, (lxw_col_t)c, 16);
 	set_widths(w, s, 13);
@@ -495,6 +509,36 @@ add_formats(struct writer *w)
 	w->box = workbook_add_format(w->wb);
 	format_set_bold(w->box);
 	format_set_align(w->box, LXW_ALIGN_LEFT);
+	w->top = workbook_add_format(w->wb);
+	format_set_align(w->top, LXW_ALIGN_VERTICAL_TOP);
+	w->date_top = workbook_add_format(w->wb);
+	format_set_num_format(w->date_top, "yyyy-mm-dd");
+	format_set_align(w->date_top, LXW_ALIGN_VERTICAL_TOP);
+	w->datetime_top = workbook_add_format(w->wb);
+	format_set_num_format(w->datetime_top, "yyyy-mm-dd hh:mm");
+	format_set_align(w->datetime_top, LXW_ALIGN_VERTICAL_TOP);
+	w->clock_top = workbook_add_format(w->wb);
+	format_set_num_format(w->clock_top, "hh:mm");
+	format_set_align(w->clock_top, LXW_ALIGN_VERTICAL_TOP);
+	w->bold_wrap = workbook_add_format(w->wb);
+	format_set_bold(w->bold_wrap);
+	format_set_text_wrap(w->bold_wrap);
+	format_set_align(w->bold_wrap, LXW_ALIGN_VERTICAL_TOP);
+	w->title_wrap = workbook_add_format(w->wb);
+	format_set_bold(w->title_wrap);
+	format_set_font_size(w->title_wrap, 14);
+	format_set_text_wrap(w->title_wrap);
+	format_set_align(w->title_wrap, LXW_ALIGN_VERTICAL_TOP);
+	w->label_top = workbook_add_format(w->wb);
+	format_set_italic(w->label_top);
+	format_set_align(w->label_top, LXW_ALIGN_VERTICAL_TOP);
+	w->small_wrap = workbook_add_format(w->wb);
+	format_set_font_size(w->small_wrap, SMALL_POINTS);
+	format_set_text_wrap(w->small_wrap);
+	format_set_align(w->small_wrap, LXW_ALIGN_VERTICAL_TOP);
+	w->percent_top = workbook_add_format(w->wb);
+	format_set_num_format(w->percent_top, "0%");
+	format_set_align(w->percent_top, LXW_ALIGN_VERTICAL_TOP);
 }
 
 /* The suffix of mission i's sheet names in a workbook of several: sheet

@@ -5,6 +5,7 @@
  * keeps 8 pt).
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,17 +95,123 @@ put_text_width(struct writer *w, struct sheet *s, lxw_row_t row,
 	note_width(s, col, width + 1);
 }
 
+/*
+ * Wrapped rows.  A wrapped text prints as far as its row's height and is
+ * cut there, so a row holding one gets the height of its longest text
+ * (LINE_POINTS a line of 11 pt text).  In constant-memory mode a row's
+ * height is written with the row: it is reckoned from the row's texts
+ * before or while its cells are written, never in a second pass, and
+ * without allocating.  A text takes about 15 % more characters than its
+ * width (the words that do not fit at a line's end), or, in a narrow
+ * column, the lines its words fill one after the other; characters are
+ * counted, not bytes, wide CJK ones as two (text_width()).
+ */
+#define LINE_POINTS 15.0
+#define MAX_LINES 27 /* 405 points: Excel's rows are at most 409 high */
+
+/* The lines a text text_w characters wide takes wrapped in a column width
+ * characters wide. */
+int
+wrap_lines(double text_w, double width)
+{
+	double lines = ceil(text_w * 1.15 / (width > 1 ? width : 1));
+	if (lines < 1)
+		return 1;
+	return lines > MAX_LINES ? MAX_LINES : (int)lines;
+}
+
+/* Adds a word of n characters to a line at *line (0: the line is empty),
+ * after a space when spaced; returns the lines it starts. */
+static int
+place_word(double *line, double n, bool spaced, double width)
+{
+	int more = 0;
+	double gap = *line > 0 && spaced ? 1 : 0;
+
+	if (*line > 0 && *line + gap + n > width) {
+		more++;
+		*line = gap = 0;
+	}
+	for (; n > width; n -= width) /* a word wider than the column */
+		more++;
+	*line += gap + n;
+	return more;
+}
+
+/* The lines text takes wrapped at spaces, as a writer of the column would:
+ * a line holds width - 1 characters, a wide (CJK) character counts two and
+ * may end a line. */
+static int
+word_lines(const char *text, double width)
+{
+	double line = 0, word = 0;
+	bool gap = false; /* a space before the next word */
+	int lines = 1;
+
+	width = width > 2 ? width - 1 : 1;
+	for (const unsigned char *p = (const unsigned char *)text;; p++) {
+		bool wide = *p >= 0xE1;
+		if (*p && *p != ' ' && !wide) {
+			if ((*p & 0xC0) != 0x80)
+				word++;
+			continue;
+		}
+		if (word > 0) {
+			lines += place_word(&line, word, gap, width);
+			gap = false;
+			word = 0;
+		}
+		if (*p == ' ') {
+			gap = true;
+		} else if (wide) {
+			lines += place_word(&line, 2, gap, width);
+			gap = false;
+		}
+		if (!*p)
+			return lines;
+	}
+}
+
+/* The lines text takes wrapped in a column width characters wide: the
+ * larger of the two reckonings (a narrow column loses more to its words'
+ * ends than 15 %). */
+int
+text_lines(const char *text, double width)
+{
+	int by_width = wrap_lines(text_width(text), width);
+	int by_words = word_lines(text, width);
+	int lines = by_width > by_words ? by_width : by_words;
+	return lines > MAX_LINES ? MAX_LINES : lines;
+}
+
+/* The same in a column as wide as its longest text but at most cap (its
+ * width is known after its last row only): a text that fits under cap has
+ * a column at least as wide, a longer one wraps at cap.  text_w is
+ * text_width(text), often measured already. */
+int
+capped_lines(const char *text, double text_w, double cap)
+{
+	return text_w + 1 <= cap ? 1 : text_lines(text, cap);
+}
+
+/* Makes row tall enough for lines of text; one line keeps the default
+ * height.  Call while row is the row being written (constant memory). */
+void
+row_lines(struct writer *w, struct sheet *s, lxw_row_t row, int lines)
+{
+	if (lines > 1)
+		xl(w, worksheet_set_row(s->ws, row, LINE_POINTS * lines, NULL));
+}
+
 /* Wrapped text in a column width characters wide, its row made tall
- * enough for the lines (LibreOffice keeps the height a file gives).  Call
- * before any other cell of the row: the row's height is set with it. */
+ * enough for the lines.  Call before any other cell of the row: the row's
+ * height is set with it. */
 void
 put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
 	    const char *text, double width)
 {
-	double lines = ceil(text_width(text) * 1.15 / (width > 1 ? width : 1));
-	if (lines < 1)
-		lines = 1;
-	xl(w, worksheet_set_row(s->ws, row, 15 * lines, NULL));
+	int lines = text_lines(text, width);
+	xl(w, worksheet_set_row(s->ws, row, LINE_POINTS * lines, NULL));
 	text = utf8_clean(text, w->buf, 32767);
 	xl(w, worksheet_write_string(s->ws, row, col, text, w->wrap));
 }

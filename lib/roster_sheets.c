@@ -1,13 +1,13 @@
 /*
  * roster_sheets.c - the sheets to print and hand out: a sign-in sheet per
- * day, the bus manifests (Site visits), the Caterer sheet (meals by
- * dietary need, accessibility needs by visit) and the Agenda.
+ * day, the bus manifests (Site visits) and the Caterer sheet (meals by
+ * dietary need, accessibility needs by visit); the Agenda is in
+ * roster_agenda.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fieldschool/agenda.h"
 #include "value.h"
 #include "workbook.h"
 
@@ -17,6 +17,7 @@ static const char *const SIGNIN_HEAD[] = { "No.", "Family name", "Given name",
 					   "Organization", "Group" };
 #define SIGNIN_FIXED 5
 #define WALK_INS 8 /* blank numbered rows for people not expected */
+#define SESSION_WIDTH 11 /* a session's column, to tick */
 
 fs_err
 signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
@@ -63,9 +64,16 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	worksheet_freeze_panes(ws, 1, 0);
 	/* Tall rows to sign in, gridlines printed: no per-cell borders or
 	 * blank cells, which would triple the sheet. */
-	worksheet_set_default_row(ws, 30, LXW_FALSE);
+	worksheet_set_default_row(ws, 30, LXW_FALSE); /* two lines */
 	worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
-	xl(w, worksheet_set_row(ws, 0, n ? 60 : 30, w->wrap));
+	/* a session's heading wraps in its column (SESSION_WIDTH) */
+	int lines = n ? 4 : 2;
+	for (int c = 0; c < n; c++) {
+		int k = text_lines(sessions[c], SESSION_WIDTH);
+		if (k > lines)
+			lines = k;
+	}
+	xl(w, worksheet_set_row(ws, 0, 15.0 * lines, w->wrap));
 	for (int c = 0; c < SIGNIN_FIXED + n + 1; c++)
 		xl(w, worksheet_write_string(ws, 0, (lxw_col_t)c, head[c],
 					     w->head));
@@ -73,18 +81,35 @@ signin_begin(struct writer *w, struct mission *m, int d, struct signin *si)
 	return FS_OK;
 }
 
+/* The widest the name columns print (signin_end()), to keep the columns
+ * to sign on the page: a longer text wraps. */
+static const double SIGNIN_CAP[] = { 0, 18, 16, 24, MAX_WIDTH };
+
 void
 signin_row(struct writer *w, struct signin *si, const char *const *v,
 	   const double *vw)
 {
+	static const int FIELD[] = { 0, C_FAMILY, C_GIVEN, C_ORG, C_GROUP };
 	struct sheet *s = &si->sheet;
 	lxw_row_t r = s->row++;
+	int lines = 1;
 
-	put_number(w, s, r, 0, (double)++si->number, NULL);
-	put_text_width(w, s, r, 1, v[C_FAMILY], NULL, vw[C_FAMILY]);
-	put_text_width(w, s, r, 2, v[C_GIVEN], NULL, vw[C_GIVEN]);
-	put_text_width(w, s, r, 3, v[C_ORG], NULL, vw[C_ORG]);
-	put_text_width(w, s, r, 4, v[C_GROUP], NULL, vw[C_GROUP]);
+	for (int c = 1; c < SIGNIN_FIXED; c++) {
+		int k = FIELD[c];
+		int n = capped_lines(v[k], vw[k] < 0 ? text_width(v[k]) : vw[k],
+				     SIGNIN_CAP[c]);
+		if (n > lines)
+			lines = n;
+	}
+	/* the rows are two lines high (signin_begin()); a height of its own
+	 * for a row with wrapped cells, which LibreOffice would fit to its
+	 * text otherwise */
+	row_lines(w, s, r, lines);
+	put_number(w, s, r, 0, (double)++si->number,
+		   lines > 1 ? w->top : NULL);
+	for (int c = 1; c < SIGNIN_FIXED; c++)
+		put_text_width(w, s, r, (lxw_col_t)c, v[FIELD[c]],
+			       lines > 1 ? w->wrap : NULL, vw[FIELD[c]]);
 }
 
 void
@@ -97,14 +122,11 @@ signin_end(struct writer *w, struct mission *m, struct signin *si)
 		note_width(s, (lxw_col_t)c, text_width(SIGNIN_HEAD[c]) + 3);
 	/* one page wide at 8 pt or more with a few sessions: long names
 	 * and organizations are cut on paper, not the columns to sign */
-	if (s->widths[1] > 18)
-		s->widths[1] = 18;
-	if (s->widths[2] > 16)
-		s->widths[2] = 16;
-	if (s->widths[3] > 24)
-		s->widths[3] = 24;
+	for (int c = 1; c < SIGNIN_FIXED; c++)
+		if (s->widths[c] > SIGNIN_CAP[c])
+			s->widths[c] = SIGNIN_CAP[c];
 	for (int c = SIGNIN_FIXED; c < n; c++)
-		s->widths[c] = 11;
+		s->widths[c] = SESSION_WIDTH;
 	s->widths[n] = 20;
 	/* room for walk-ins: numbered rows, tall and ruled like the rest */
 	for (int i = 0; i < WALK_INS; i++)
@@ -122,73 +144,6 @@ signin_end(struct writer *w, struct mission *m, struct signin *si)
 				     .repeat_cols = 3, .n_cols = n + 1,
 				     .extra = heading });
 }
-/* --- Agenda --------------------------------------------------------------- */
-
-static const char *const AGENDA_HEAD[] = { "Day", "Date", "Start", "End",
-	"Kind", "Title", "Module", "Place", "Address", "Host", "Capacity",
-	"Audience", "Facilitators", "Status", "Ref" };
-#define AGENDA_COLS 15
-
-struct agenda_ctx {
-	struct writer *w;
-	struct sheet *s;
-};
-
-static fs_err
-agenda_row(void *ctx, const char *const *v)
-{
-	struct agenda_ctx *a = ctx;
-	struct writer *w = a->w;
-	struct sheet *s = a->s;
-	lxw_row_t r = s->row++;
-	int64_t day = 0;
-	long capacity = 0;
-
-	put_number(w, s, r, 0, atof(v[FS_ITEM_DAY]), NULL);
-	if (!parse_date(v[FS_ITEM_DATE], &day))
-		put_number(w, s, r, 1, (double)(day + EXCEL_EPOCH), w->date);
-	put_number(w, s, r, 2, clock_value(v[FS_ITEM_START]), w->clock);
-	put_number(w, s, r, 3, clock_value(v[FS_ITEM_END]), w->clock);
-	put_text(w, s, r, 4, v[FS_ITEM_KIND], NULL);
-	put_text(w, s, r, 5, v[FS_ITEM_TITLE], NULL);
-	put_text(w, s, r, 6, v[FS_ITEM_MODULE], NULL);
-	put_text(w, s, r, 7, v[FS_ITEM_PLACE], NULL);
-	put_text(w, s, r, 8, v[FS_ITEM_ADDRESS], NULL);
-	put_text(w, s, r, 9, v[FS_ITEM_HOST], NULL);
-	if (*v[FS_ITEM_CAPACITY] &&
-	    !parse_int(v[FS_ITEM_CAPACITY], 0, 1000000, &capacity))
-		put_number(w, s, r, 10, (double)capacity, NULL);
-	put_text(w, s, r, 11, v[FS_ITEM_AUDIENCE], NULL);
-	put_text(w, s, r, 12, v[FS_ITEM_FACILITATORS], NULL);
-	put_text(w, s, r, 13, v[FS_ITEM_STATUS], NULL);
-	put_text(w, s, r, 14, v[FS_ITEM_REF], NULL);
-	return FS_OK;
-}
-
-fs_err
-agenda_write(struct writer *w, struct mission *m, struct sheet *s)
-{
-	struct agenda_ctx ctx = { w, s };
-	fs_err err;
-
-	put_header(w, s, 0, AGENDA_HEAD, AGENDA_COLS);
-	worksheet_freeze_panes(s->ws, 1, 0);
-	s->row = 1;
-	err = fs_agenda_format.each(w->store, m->code, NULL, agenda_row, &ctx);
-	s->widths[0] = 5;
-	s->widths[1] = 12;
-	s->widths[2] = s->widths[3] = 7;
-	for (int c = 4; c < AGENDA_COLS; c++)
-		if (s->widths[c] > 30)
-			s->widths[c] = 30;
-	set_widths(w, s, AGENDA_COLS);
-	print_setup(w, m, s, s->name,
-		    &(struct print){ .landscape = true, .title_rows = 1,
-				     .repeat_cols = 2, .n_cols = AGENDA_COLS });
-	return err;
-}
-
-
 /* --- Site visits ---------------------------------------------------------- */
 
 /*
@@ -202,6 +157,10 @@ agenda_write(struct writer *w, struct mission *m, struct sheet *s)
 static const char *const VISIT_HEAD[] = { "No.", "Family name", "Given name",
 	"Phone", "Dietary needs", "Accessibility needs", "\xE2\x9C\x93" };
 #define VISIT_COLS 7
+/* The columns' widths, fixed: the heading block's texts run on over C to G
+ * or wrap across them, which is reckoned as they are written; a rider's
+ * name, phone or need longer than its column wraps. */
+static const double VISIT_WIDTHS[VISIT_COLS] = { 5, 20, 20, 18, 24, 24, 5 };
 
 struct visit {
 	char date[11], start[6], departs[6];
@@ -460,14 +419,26 @@ riders_write(struct writer *w, struct mission *m, const struct visit *v,
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
-		put_number(w, s, r, 0, (double)++n, NULL);
+		int lines = 1;
+		for (int c = 0; c < 5; c++) {
+			int k = capped_lines(row->text[c],
+					     row->width[c] < 0
+						     ? text_width(row->text[c])
+						     : row->width[c],
+					     VISIT_WIDTHS[c + 1]);
+			if (k > lines)
+				lines = k;
+		}
+		row_lines(w, s, r, lines);
+		put_number(w, s, r, 0, (double)++n, lines > 1 ? w->top : NULL);
 		/* an empty need writes no cell: its column is formatted
 		 * to wrap instead (visits_write), a third of the cells */
 		for (int c = 0; c < 5; c++)
 			if (*row->text[c])
 				put_text_width(w, s, r, (lxw_col_t)(c + 1),
 					       row->text[c],
-					       c >= 3 ? w->wrap : NULL,
+					       c >= 3 || lines > 1 ? w->wrap
+								   : NULL,
 					       row->width[c]);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
@@ -499,6 +470,35 @@ riders_count(struct writer *w, struct mission *m, const struct visit *v,
 	return FS_OK;
 }
 
+/* A text of a bus's heading block, from col to the last column, in bold
+ * at size points: it runs on over the empty cells beside it when it fits
+ * on the page, else it wraps across them (merged), its row as tall as
+ * its lines.  Returns whether it wraps. */
+static bool
+heading_put(struct writer *w, struct sheet *s, lxw_row_t row, lxw_col_t col,
+	    const char *text, int size)
+{
+	double span = 0, line = size > 11 ? 21 : 15;
+	for (int c = col; c < VISIT_COLS; c++)
+		span += VISIT_WIDTHS[c];
+	/* size / 11 of the characters of the default font in a line */
+	int lines = text_width(text) * size / 11 + 1 <= span
+			    ? 1
+			    : text_lines(text, span * 11 / size);
+	lxw_format *plain = size > 11 ? w->title : w->bold;
+	if (lines == 1) {
+		if (size > 11)
+			xl(w, worksheet_set_row(s->ws, row, line, NULL));
+		put_text(w, s, row, col, text, plain);
+		return false;
+	}
+	xl(w, worksheet_set_row(s->ws, row, line * lines, NULL));
+	text = utf8_clean(text, w->buf, 32767);
+	xl(w, worksheet_merge_range(s->ws, row, col, row, VISIT_COLS - 1, text,
+				    size > 11 ? w->title_wrap : w->bold_wrap));
+	return true;
+}
+
 /* One bus: its heading block, then its riders. */
 static fs_err
 bus_page(struct writer *w, struct mission *m, struct sheet *s,
@@ -514,8 +514,7 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	snprintf(title, sizeof(title), "Bus: %s to %s", b->who, v->title);
 	/* tall enough for the 14 pt title: the default height let it run
 	 * into the column headings repeated above it on paper */
-	xl(w, worksheet_set_row(s->ws, s->row, 21, NULL));
-	put_text(w, s, s->row, 0, title, w->title);
+	heading_put(w, s, s->row, 0, title, 14);
 	s->row += 1;
 	static const char *const LABEL[] = { "Site", "Address", "Host",
 		"Group", "Date", "Departs", "From", "Head count" };
@@ -524,18 +523,20 @@ bus_page(struct writer *w, struct mission *m, struct sheet *s,
 	/* row by row: constant-memory mode writes rows in order */
 	for (int i = 0; i < 8; i++) {
 		lxw_row_t at = r + (lxw_row_t)i;
-		xl(w, worksheet_write_string(s->ws, at, 1, LABEL[i], w->label));
+		bool wraps = false;
 		if (i < 4)
-			put_text(w, s, at, 2, text[i], w->bold);
-		else if (i == 4)
+			wraps = heading_put(w, s, at, 2, text[i], 11);
+		else if (i == 6)
+			wraps = heading_put(w, s, at, 2, v->from, 11);
+		xl(w, worksheet_write_string(s->ws, at, 1, LABEL[i],
+					     wraps ? w->label_top : w->label));
+		if (i == 4)
 			put_number(w, s, at, 2, day_value(v->date),
 				   w->date_left);
 		else if (i == 5)
 			put_number(w, s, at, 2, clock_value(v->departs),
 				   w->clock_left);
-		else if (i == 6)
-			put_text(w, s, at, 2, v->from, w->bold);
-		else
+		else if (i == 7)
 			put_number(w, s, at, 2, (double)count, w->box);
 	}
 	s->row = r + 9;
@@ -623,16 +624,7 @@ visits_write(struct writer *w, struct mission *m, struct sheet *s)
 	breaks[n_breaks] = 0;
 	if (n_breaks)
 		xl(w, worksheet_set_h_pagebreaks(s->ws, breaks));
-	/* the heading block writes long texts into C: keep to the page */
-	s->widths[0] = 5;
-	s->widths[1] = 20;
-	for (int c = 2; c < 4; c++)
-		if (s->widths[c] > 20)
-			s->widths[c] = 20;
-	if (s->widths[2] < 16)
-		s->widths[2] = 16;
-	s->widths[4] = s->widths[5] = 24;
-	s->widths[6] = 5;
+	memcpy(s->widths, VISIT_WIDTHS, sizeof(VISIT_WIDTHS));
 	set_widths(w, s, VISIT_COLS);
 	/* the needs wrap, empty cells included (riders_write) */
 	for (lxw_col_t c = 4; c <= 5; c++)
@@ -654,6 +646,19 @@ static const char *const MEAL_HEAD[] = { "Day", "Date", "Meal",
 	"Dietary need", "People" };
 static const char *const ACCESS_HEAD[] = { "Visit", "Date", "Site",
 	"Host", "Group", "Family name", "Given name", "Accessibility need" };
+/* The columns' widths: a text longer than its column wraps, its row as
+ * tall as its longest text (row_lines()) and the others at the top. */
+static const double CATERER_WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
+#define CATERER_COLS 8
+
+/* The lines a text needs in column col of the Caterer sheet, width its
+ * text_width() or -1 when not measured yet. */
+static int
+caterer_lines(lxw_col_t col, const char *text, double width)
+{
+	return capped_lines(text, width < 0 ? text_width(text) : width,
+			    CATERER_WIDTHS[col]);
+}
 
 /* Who stays on which dates, by dietary need (Q_ROSTER_DIETARY). */
 struct span {
@@ -820,16 +825,27 @@ meals_write(struct writer *w, struct mission *m, struct sheet *s)
 			snprintf(meal, sizeof(meal), "%s %s",
 				 store_text(stmt, 0), store_text(stmt, 1));
 			utf8_cut(meal, 120);
+			int meal_lines = caterer_lines(2, meal, -1);
 			for (size_t k = 0; k < n_needs; k++, s->row++) {
-				put_text(w, s, s->row, 0, day, NULL);
+				const char *need = *needs[k].text
+							   ? needs[k].text
+							   : "none";
+				int lines = caterer_lines(3, need, -1);
+				if (lines < meal_lines)
+					lines = meal_lines;
+				bool tall = lines > 1;
+				row_lines(w, s, s->row, lines);
+				put_text(w, s, s->row, 0, day,
+					 tall ? w->top : NULL);
 				put_number(w, s, s->row, 1, day_value(date),
-					   w->date);
-				put_text(w, s, s->row, 2, meal, NULL);
-				put_text(w, s, s->row, 3,
-					 *needs[k].text ? needs[k].text
-							: "none", NULL);
+					   tall ? w->date_top : w->date);
+				put_text(w, s, s->row, 2, meal,
+					 tall ? w->wrap : NULL);
+				put_text(w, s, s->row, 3, need,
+					 tall ? w->wrap : NULL);
 				put_number(w, s, s->row, 4,
-					   (double)needs[k].n, NULL);
+					   (double)needs[k].n,
+					   tall ? w->top : NULL);
 				people += (double)needs[k].n;
 			}
 			char f[64];
@@ -865,21 +881,38 @@ access_rows(struct writer *w, struct mission *m, struct sheet *s,
 	sqlite3_bind_int64(stmt, 1, m->id);
 	store_bind_text(stmt, 2, group);
 	store_bind_text(stmt, 3, category);
+	/* the visit's texts, the same on each of its rows */
+	int visit_lines = caterer_lines(0, v->title, -1);
+	for (lxw_col_t c = 2; c <= 3; c++) {
+		int n = caterer_lines(c, c == 2 ? v->site : v->host, -1);
+		if (n > visit_lines)
+			visit_lines = n;
+	}
 	/* SQLite on a second thread (roster_rows.c) */
 	if ((err = row_pipe_start(&pipe, stmt, 4, 0, PIPE_RING, NULL,
 				  NULL)))
 		return err;
 	while ((row = row_pipe_next(pipe))) {
 		lxw_row_t r = s->row++;
+		/* the person's columns, in the order of the statement's */
+		static const lxw_col_t COL[] = { 5, 6, 4, 7 };
+		int lines = visit_lines;
+		for (int c = 0; c < 4; c++) {
+			int n = caterer_lines(COL[c], row->text[c],
+					      row->width[c]);
+			if (n > lines)
+				lines = n;
+		}
+		lxw_format *text = lines > 1 ? w->wrap : NULL;
+		row_lines(w, s, r, lines);
 		put_text(w, s, r, 0, v->title, w->wrap);
-		put_number(w, s, r, 1, day_value(v->date), w->date);
+		put_number(w, s, r, 1, day_value(v->date),
+			   lines > 1 ? w->date_top : w->date);
 		put_text(w, s, r, 2, v->site, w->wrap);
 		put_text(w, s, r, 3, v->host, w->wrap);
-		put_text_width(w, s, r, 4, row->text[2], NULL, row->width[2]);
-		put_text_width(w, s, r, 5, row->text[0], NULL, row->width[0]);
-		put_text_width(w, s, r, 6, row->text[1], NULL, row->width[1]);
-		put_text_width(w, s, r, 7, row->text[3], w->wrap,
-			       row->width[3]);
+		for (int c = 0; c < 4; c++)
+			put_text_width(w, s, r, COL[c], row->text[c],
+				       c == 3 ? w->wrap : text, row->width[c]);
 	}
 	if ((rc = row_pipe_finish(pipe)) == SQLITE_NOMEM)
 		return fs_fail(FS_ENOMEM, "out of memory");
@@ -930,9 +963,8 @@ caterer_write(struct writer *w, struct mission *m, struct sheet *s)
 	if (!err && s->row == first)
 		put_text(w, s, s->row++, 0, "No accessibility needs on the "
 			 "visits.", NULL);
-	static const double WIDTHS[] = { 26, 11, 22, 20, 8, 16, 14, 28 };
-	memcpy(s->widths, WIDTHS, sizeof(WIDTHS));
-	set_widths(w, s, 8);
+	memcpy(s->widths, CATERER_WIDTHS, sizeof(CATERER_WIDTHS));
+	set_widths(w, s, CATERER_COLS);
 	print_setup(w, m, s, s->name,
 		    &(struct print){ .landscape = true, .title_rows = 1,
 				     .n_cols = 8 });

@@ -4,8 +4,9 @@
  * pass over the registrations and builds the workbook; roster_print.c
  * holds the cell and page helpers; roster_money.c writes Roster, Payment,
  * By category and Finance rules; roster_sheets.c the sign-in sheets, Site
- * visits, Caterer and Agenda; roster_rows.c reads a statement's rows on
- * a second thread for them.  Only these files include xlsxwriter.h.
+ * visits and Caterer; roster_agenda.c the Agenda; roster_rows.c reads a
+ * statement's rows on a second thread for them.  Only these files include
+ * xlsxwriter.h.
  */
 #ifndef FS_WORKBOOK_H
 #define FS_WORKBOOK_H
@@ -23,6 +24,9 @@
 #define MAX_SESSIONS 16
 #define MAX_WIDTH 48.0
 #define MAX_COLS 32
+/* The smallest type, for a long text in a row that cannot grow (Payment):
+ * LibreOffice prints 8 pt a little under 8 (7.8 measured) */
+#define SMALL_POINTS 8.5
 
 /* The Roster sheet's columns. */
 enum {
@@ -61,7 +65,7 @@ struct mission {
 	uint64_t covered;             /* days attendance covers */
 	long n_regs;
 	char suffix[24]; /* "" or " mx-2027" for several missions */
-	lxw_format *money, *money_total;
+	lxw_format *money, *money_total, *money_top;
 	char rules[40];  /* "'Finance rules'!" as formulas quote it */
 	char rule_at[RULE__COUNT][48]; /* "='Finance rules'!$B$5"... */
 	char roster[32]; /* the Roster sheet's name */
@@ -90,9 +94,14 @@ struct writer {
 	 * index of its own and hashes it again on every cell it formats. */
 	lxw_format *head, *date, *datetime, *clock, *bold, *wrap, *title,
 		*percent, *label, *box, *date_left, *clock_left;
+	/* the same, aligned to the top, for the other cells of a row that
+	 * a wrapped text makes taller (see row_lines()) */
+	lxw_format *top, *date_top, *datetime_top, *clock_top, *percent_top;
+	lxw_format *bold_wrap, *title_wrap, *label_top; /* a bus's heading */
+	lxw_format *small_wrap; /* SMALL_POINTS, wrapped: Payment's texts */
 	struct {
 		char currency[4];
-		lxw_format *money, *money_total;
+		lxw_format *money, *money_total, *money_top;
 	} money[16];
 	int n_money;
 	struct category *categories; /* all of them, in number order */
@@ -118,6 +127,10 @@ void put_formula(struct writer *w, struct sheet *s, lxw_row_t row,
 		 lxw_format *format);
 void put_wrapped(struct writer *w, struct sheet *s, lxw_row_t row,
 		 lxw_col_t col, const char *text, double width);
+int wrap_lines(double text_w, double width);
+int text_lines(const char *text, double width);
+int capped_lines(const char *text, double text_w, double cap);
+void row_lines(struct writer *w, struct sheet *s, lxw_row_t row, int lines);
 void put_header(struct writer *w, struct sheet *s, lxw_row_t row,
 		const char *const *names, int n);
 void set_widths(struct writer *w, struct sheet *s, int n);
@@ -170,6 +183,8 @@ struct payment {
 	int page;
 	lxw_row_t page_first;
 	double page_sum, sum;
+	double page_extra; /* points this page's rows take beyond 25 each */
+	double org_width;  /* the narrowest the Organization column gets */
 	lxw_row_t breaks[LXW_BREAKS_MAX + 1];
 	int n_breaks;
 };
@@ -225,6 +240,8 @@ struct read_ahead {
 };
 void sheets_read_ahead(void *ctx); /* a struct read_ahead */
 void spans_free(struct spans *l);  /* NULL is fine */
+
+/* roster_agenda.c */
 fs_err agenda_write(struct writer *w, struct mission *m, struct sheet *s);
 
 #endif

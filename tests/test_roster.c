@@ -1,7 +1,8 @@
 /*
  * test_roster.c - the finance rules of the rosters (finance.c), the name
  * sort key (fold_key), attendance through the record API, and
- * fs_roster_write()'s all-or-nothing file handling.  The workbooks' cells
+ * fs_roster_write()'s all-or-nothing file handling, and the lines a
+ * wrapped cell takes (roster_print.c).  The workbooks' cells
  * are read back by tests/xlsx_check.py in the CLI tests (200-roster.sh).
  */
 #include <setjmp.h>
@@ -26,6 +27,7 @@
 #include "fieldschool/store.h"
 #include "finance.h"
 #include "value.h"
+#include "workbook.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -343,12 +345,62 @@ test_attendance_put(void **state)
 	assert_string_equal(f->problems.items[0].column, "date");
 }
 
+/* --- wrapped cells: the lines a row's height is reckoned from ------------ */
+
+static void
+test_text_lines(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		double width; /* the column, in characters */
+		int lines;
+	} cases[] = {
+		{ "", 11, 1 },
+		{ "Merienda", 30, 1 },
+		/* 15 % for the words' ends: 52 characters in 30 */
+		{ "Philippine International Convention Center, Manila", 30, 2 },
+		/* a word a line in a narrow column: more than 15 % lost */
+		{ "13:00 Long title word001 word002 word003 word004", 11, 6 },
+		/* a word wider than the column is broken */
+		{ "Supercalifragilisticexpialidocious", 11, 4 },
+		/* CJK counts two a character, and breaks anywhere */
+		{ "\xE7\x94\xB0\xE4\xB8\xAD\xE7\xA0\x94\xE4\xBF\xAE"
+		  "\xE3\x82\xBB\xE3\x83\xB3\xE3\x82\xBF\xE3\x83\xBC",
+		  11, 2 },
+		/* Arabic: a character each, wrapped at spaces */
+		{ "\xD9\x85\xD8\xB1\xD9\x83\xD8\xB2 \xD8\xA7\xD9\x84"
+		  "\xD8\xAA\xD8\xAF\xD8\xB1\xD9\x8A\xD8\xA8 \xD8\xA7"
+		  "\xD9\x84\xD9\x85\xD9\x8A\xD8\xAF\xD8\xA7\xD9\x86"
+		  "\xD9\x8A",
+		  11, 3 },
+	};
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		int got = text_lines(cases[i].text, cases[i].width);
+		if (got != cases[i].lines)
+			fail_msg("text_lines(\"%s\", %g) = %d, expected %d",
+				 cases[i].text, cases[i].width, got,
+				 cases[i].lines);
+	}
+	/* under the cap: the column will be as wide as the text */
+	assert_int_equal(capped_lines("Merienda", 8, 30), 1);
+	assert_int_equal(capped_lines("Philippine International Convention "
+				      "Center, Manila", 50, 30),
+			 2);
+	/* never more than a row holds (409 points) */
+	char many[2000];
+	memset(many, 'x', sizeof(many) - 1);
+	many[sizeof(many) - 1] = '\0';
+	assert_int_equal(text_lines(many, 10), 27);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finance_rules),
 		cmocka_unit_test(test_fold_key),
+		cmocka_unit_test(test_text_lines),
 		cmocka_unit_test_setup_teardown(test_roster_file, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_attendance_put, setup,

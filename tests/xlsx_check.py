@@ -14,11 +14,18 @@
         LibreOffice (headless) and Gnumeric (ssconvert --recalc), or the
         one named, recalculate and save it, and checks that what each
         computes equals what FILE stores, with no error cell anywhere.
-    xlsx_check.py pdf FILE.xlsx
+    xlsx_check.py pdf FILE.xlsx [TEXT...]
         Prints FILE to PDF with LibreOffice and checks, with pdftotext, that
         every page's text is 8 pt or more, that each bus of the Site visits
         sheets has its page naming its site, group and departure, and that
-        each Payment page ends with its page total.
+        each Payment page ends with its page total.  Every TEXT must be
+        printed whole on some page (its wrapped lines joined; spaces
+        ignored).
+    xlsx_check.py wrapped FILE.xlsx
+        Checks with openpyxl that no text is cut on paper: a text wider
+        than its column (merged columns added) with a cell beside it that
+        is not empty wraps, its row is tall enough for the lines it takes
+        at the very least, and the row's other cells are at its top.
     xlsx_check.py money FILE.xlsx MISSION missions.csv participants.csv
                   attendance.csv
         Computes every registration's money from the exported CSV files
@@ -484,7 +491,7 @@ def recalc(path, tools):
 WORD = re.compile(r'<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>')
 
 
-def pdf(path):
+def pdf(path, texts=()):
     """Prints the workbook with LibreOffice; reads the pages back."""
     wb = openpyxl.load_workbook(path)
     tmp = tempfile.mkdtemp(prefix="xlsx-pdf-")
@@ -503,6 +510,14 @@ def pdf(path):
             text = subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), "-layout", out, "-"],
                                   stdout=subprocess.PIPE, check=True).stdout.decode()
             pages.append(text)
+        # each text whole on a page, its wrapped lines one after the
+        # other in the page's text (LibreOffice draws a cell's lines
+        # together, and leaves out what a cell cuts)
+        flat = ["".join(subprocess.run(["pdftotext", "-raw", "-f", str(p), "-l", str(p), out, "-"],
+                                       stdout=subprocess.PIPE, check=True).stdout.decode().split())
+                for p in range(1, n_pages + 1)]
+        for t in texts:
+            check(any("".join(t.split()) in f for f in flat), "printed nowhere whole: %r" % t)
         # 8 pt or more: a word's box is 1.3 times the font size (11 pt
         # text gives 14.3 points)
         boxes = subprocess.run(["pdftotext", "-bbox", out, "-"], stdout=subprocess.PIPE,
@@ -541,6 +556,58 @@ def pdf(path):
                       "%s: a page without its total" % ws.title)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def display_width(text):
+    """text_width() of roster_print.c: wide (CJK) characters count two."""
+    return sum(2 if ord(ch) >= 0x1000 else 1 for ch in text)
+
+
+def wrapped(path):
+    """A text that cannot run on into the next cell wraps in a row tall
+    enough for it: lines of at least 1.4 characters a unit of column width
+    (LibreOffice fits about 1.25), 10 points a line at 8 pt, 14 at 11."""
+    wb = openpyxl.load_workbook(path)
+    n_wrapped = 0
+    for ws in wb.worksheets:
+        spans = {}
+        for rng in ws.merged_cells.ranges:
+            spans[(rng.min_row, rng.min_col)] = range(rng.min_col, rng.max_col + 1)
+        default = ws.sheet_format.defaultRowHeight or 15
+        for row in ws.iter_rows():
+            for c in row:
+                if not isinstance(c.value, str) or c.data_type == "f":
+                    continue
+                cols = spans.get((c.row, c.column), [c.column])
+                # the widths as set, without the padding the file adds
+                width = sum((ws.column_dimensions[openpyxl.utils.get_column_letter(k)].width or 9.14) - 0.71
+                            for k in cols)
+                text_w = display_width(c.value)
+                if text_w <= width:
+                    continue
+                beside = ws.cell(row=c.row, column=cols[-1] + 1)
+                if beside.value is None and not c.alignment.wrap_text:
+                    continue            # runs on over the empty cell
+                where = "%s!%s" % (ws.title, c.coordinate)
+                if not check(c.alignment.wrap_text,
+                             "%s: %d characters in a column %g wide, cut (not wrapped)"
+                             % (where, text_w, width)):
+                    continue
+                n_wrapped += 1
+                size = c.font.sz or 11
+                lines = -(-text_w * size // (11 * 1.4 * width))
+                height = ws.row_dimensions[c.row].height or default
+                need = lines * (10 if size <= 8 else 14 if size <= 11 else 18)
+                # Payment: the page's slack runs out (roster_money.c)
+                if not ws.title.startswith("Payment"):
+                    check(height >= need, "%s: a row %g points high for %d lines (%d characters in %g)"
+                          % (where, height, lines, text_w, width))
+                if lines > 1:
+                    for other in row:
+                        if other.value is not None or other.coordinate in ws.merged_cells:
+                            check(other.alignment.vertical == "top" or other.value is None,
+                                  "%s!%s: not at the top of a wrapped row" % (ws.title, other.coordinate))
+    print("wrapped: %d cells wrap, none cut" % n_wrapped if not FAILURES else "wrapped: checked")
 
 
 def money(path, mission, missions_csv, participants_csv, attendance_csv):
@@ -670,8 +737,10 @@ def main(argv):
         structure(argv[2], argv[3].split(","), argv[4:])
     elif len(argv) in (3, 4) and argv[1] == "recalc":
         recalc(argv[2], argv[3:] or ["libreoffice", "gnumeric"])
-    elif len(argv) == 3 and argv[1] == "pdf":
-        pdf(argv[2])
+    elif len(argv) >= 3 and argv[1] == "pdf":
+        pdf(argv[2], argv[3:])
+    elif len(argv) == 3 and argv[1] == "wrapped":
+        wrapped(argv[2])
     elif len(argv) == 7 and argv[1] == "money":
         money(*argv[2:])
     elif len(argv) == 5 and argv[1] == "cell":

@@ -1,8 +1,9 @@
 #!/bin/bash
 # fieldschool roster on paper: the demo's ph-2027 workbook printed to PDF
 # by LibreOffice and read back with pdftotext: text of 8 pt or more on
-# every page, a page per bus naming its site, group and departure, a total
-# on every Payment page; and the print set-up read with openpyxl.
+# every page, long texts printed whole (wrapped), a page per bus naming its
+# site, group and departure, a total on every Payment page; and the print
+# set-up read with openpyxl, wrapped rows tall enough.
 . "$(dirname "$0")/lib.sh"
 
 XLSX_CHECK="$PYTHON $FIELDSCHOOL_SRC/tests/xlsx_check.py"
@@ -11,9 +12,23 @@ xcheck() { $XLSX_CHECK "$@"; }
 export FIELDSCHOOL_DB=$TMP/demo/fieldschool.db
 ok fs demo --out "$TMP/demo"
 ok fs attend mark --mission ph-2027 --date 2027-09-13 PH-001 PH-002
+# Texts longer than their columns: on paper they wrap, whole, in rows as
+# tall as they need (LibreOffice cut them at the column's edge, about 30
+# characters on the Agenda).
+TITLE="Workshop on remittance data: reconciling central bank, household survey and money transfer operator figures for local development planning"
+ADDRESS="Bangko Sentral ng Pilipinas Complex, A. Mabini St. cor. P. Ocampo St., Malate, Manila 1004"
+PLACE="国際会議場 第三会議室 東京都千代田区丸の内一丁目"
+ORG="Commission on Filipinos Overseas, Policy, Planning and Research Division, Migration and Development Unit"
+ok fs agenda add ph-2027 --ref PH-WRAP --day 2 --start 16:00 --end 17:00 \
+	--kind session --title "$TITLE" --place "$PLACE" --address "$ADDRESS"
+ok fs participant add --ref PH-WRAP --given-name "Maria Consolacion" \
+	--family-name "Dela Cruz-Villanueva" --category lgu-focal \
+	--organization "$ORG" --mission ph-2027 --status confirmed
 ok fs roster ph-2027 -o ph.xlsx
 ok xcheck structure ph.xlsx ph-2027
-ok xcheck pdf ph.xlsx
+ok xcheck wrapped ph.xlsx
+expect_stdout '^wrapped: [0-9]+ cells wrap, none cut$'
+ok xcheck pdf ph.xlsx "$TITLE" "$ADDRESS" "$PLACE" "$ORG"
 expect_stdout '^pdf: [0-9]+ pages, smallest text (7\.9[5-9]|[89])'
 expect_stdout '^pdf: Site visits: 9 buses, a page each$'
 
