@@ -28,6 +28,7 @@
  * last one written.
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -256,6 +257,7 @@ read_old_manifest(struct dir_state *st)
 	int fd = openat(st->pub->root.fd, FS_MANIFEST_NAME,
 			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	size_t cap = 0, len = 0;
+	ptrdiff_t last = -1;
 	struct stat sb;
 	fs_err err = FS_OK;
 
@@ -293,8 +295,13 @@ read_old_manifest(struct dir_state *st)
 			err = read_owner(st, line);
 		} else if ((slash = strchr(line, '/')) &&
 			   fs_manifest_path_ok(line, (size_t)(nl - line))) {
-			struct dir_mission *m =
-				mission_get(st, line, (size_t)(slash - line), &err);
+			/* a mission's paths come together: one look-up */
+			size_t code = (size_t)(slash - line);
+			struct dir_mission *m = last >= 0 ? &st->missions[last]
+							  : NULL;
+			if (!m || strncmp(m->code, line, code) || m->code[code])
+				m = mission_get(st, line, code, &err);
+			last = m ? m - st->missions : -1;
 			if (m && m->kind != K_RUN)
 				err = add_path(m, line);
 		}
