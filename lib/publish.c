@@ -880,7 +880,7 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 				      "directory's index page has that name: "
 				      "rename it (mission edit)");
 	}
-	if (!err)
+	if (!err && !opts->take_over)
 		err = publish_check_owners(&pub, missions, n);
 	for (size_t i = 0; !err && i < n; i++) {
 		struct mission_info info;

@@ -782,8 +782,8 @@ publish_check_owners(struct publisher *pub, const char *const *codes,
 		if ((code = owned_by_other(&st, line, codes, n, other)))
 			err = fs_fail(FS_EINPUT, "%s/%s: published there from "
 				      "another database (id %s): publish "
-				      "mission '%s' from that database, or "
-				      "remove that directory first",
+				      "mission '%s' from that database, or add "
+				      "--take-over to replace its files",
 				      pub->root.path, code, other, code);
 	}
 	free(line);

@@ -49,9 +49,24 @@ eq "serve: the first's feed after the second published again" \
 # a code the other database published there is refused, nothing changed
 cp $MANIFEST manifest.before
 fails 3 fs --db "$B" publish mx-2027 --out shared
-expect_stderr_fixed "fieldschool: $(realpath shared)/mx-2027: published there from another database (id $ID_A): publish mission 'mx-2027' from that database, or remove that directory first"
+expect_stderr_fixed "fieldschool: $(realpath shared)/mx-2027: published there from another database (id $ID_A): publish mission 'mx-2027' from that database, or add --take-over to replace its files"
 same_file "the manifest is unchanged" manifest.before $MANIFEST
 eq "serve: the first's personal page still" "$(status_of "/$PAGE")" 200
+
+# --take-over (a database made anew): the mission is the second's now
+# (a copy of DIR, which the first database knows as its own too)
+cp -a shared taken
+DB=$A sql "insert into feed_file select '$(realpath taken)', path, digest, size, mtime from feed_file where dir = '$(realpath shared)'"
+ok fs --db "$B" publish mx-2027 --out taken --take-over
+check "taken over: the second database owns it" \
+	grep -q "^#mission mx-2027 $ID_B " taken/.fieldschool-manifest
+check "the first's personal page is gone" test ! -e "taken/$PAGE"
+ok fs --db "$A" publish ph-2027 --out taken
+check "the first database keeps its hands off it" \
+	grep -q "^#mission mx-2027 $ID_B " taken/.fieldschool-manifest
+check "its files stay" test -e taken/mx-2027/mx-2027.ics
+eq "the first database forgot its files of it" \
+	"$(DB=$A sql "select count(*) from feed_file where dir = '$(realpath taken)' and path like 'mx-2027/%'")" 0
 
 # a mission the first database removes goes; the second's stays
 ok fs --db "$A" mission remove --force mx-2027

@@ -12,6 +12,7 @@
 #ifndef FIELDSCHOOL_FEED_H
 #define FIELDSCHOOL_FEED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -41,6 +42,10 @@ typedef struct fs_publish_options {
 	/* Called now and then with the feeds done so far, for a progress bar. */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
+	/* Publish missions that dir holds as published from another database
+	 * (a database made anew, say), replacing that database's files of
+	 * them; false: refuse (FS_EINPUT). */
+	bool take_over;
 } fs_publish_options;
 
 typedef struct fs_publish_stats {
