@@ -111,9 +111,10 @@ fs_err publish_top_index(struct publisher *pub, const struct page_listed *list,
  * complete) removes the files of missions this database removed. */
 fs_err publish_finish(struct publisher *pub, const char *const *run,
 		      size_t n_run, bool complete);
-/* FS_EINPUT when DIR holds one of the missions codes (its directory is
+/* FS_EINPUT when DIR holds any of the missions codes (its directory is
  * there) as published from another database: publishing would replace
- * that database's files, and sweep its participants' feeds. */
+ * that database's files, and sweep its participants' feeds.  The one-line
+ * detail names every such mission and the database that published it. */
 fs_err publish_check_owners(struct publisher *pub, const char *const *codes,
 			    size_t n);
 

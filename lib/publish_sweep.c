@@ -755,11 +755,11 @@ publish_check_owners(struct publisher *pub, const char *const *codes,
 		     size_t n)
 {
 	struct dir_state st = { .pub = pub };
-	char *line = NULL, other[65];
-	const char *code;
-	size_t cap = 0;
+	char *line = NULL, *refused = NULL, other[65], first[65] = "";
+	const char *code, *first_code = NULL;
+	size_t cap = 0, refused_len = 0, n_refused = 0;
+	FILE *in, *list;
 	fs_err err;
-	FILE *in;
 	int fd;
 
 	if ((err = read_self(&st)))
@@ -771,23 +771,47 @@ publish_check_owners(struct publisher *pub, const char *const *codes,
 			close(fd);
 		return FS_OK;
 	}
-	/* owner lines come first, after the landing page */
-	while (!err && getline(&line, &cap, in) > 0) {
+	if (!(list = open_memstream(&refused, &refused_len))) {
+		fclose(in);
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	/* owner lines come first, after the landing page; every refused
+	 * mission is named, so that one message says all there is to do */
+	while (getline(&line, &cap, in) > 0) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strcmp(line, "fieldschool-manifest 1") ||
 		    !strcmp(line, "index.html"))
 			continue;
 		if (strncmp(line, FS_MANIFEST_OWNER, strlen(FS_MANIFEST_OWNER)))
 			break;
-		if ((code = owned_by_other(&st, line, codes, n, other)))
-			err = fs_fail(FS_EINPUT, "%s/%s: published there from "
-				      "another database (id %s): publish "
-				      "mission '%s' from that database, or add "
-				      "--take-over to replace its files",
-				      pub->root.path, code, other, code);
+		if (!(code = owned_by_other(&st, line, codes, n, other)))
+			continue;
+		fprintf(list, "%s'%s' (id %s)", n_refused ? ", " : "", code,
+			other);
+		/* code points into line: keep the caller's string */
+		if (!n_refused++) {
+			for (size_t i = 0; i < n && !first_code; i++)
+				if (!strcmp(codes[i], code))
+					first_code = codes[i];
+			snprintf(first, sizeof(first), "%s", other);
+		}
 	}
 	free(line);
 	fclose(in);
+	if (fclose(list) != 0)
+		err = fs_fail(FS_ENOMEM, "out of memory");
+	else if (n_refused == 1)
+		err = fs_fail(FS_EINPUT, "%s/%s: published there from "
+			      "another database (id %s): publish mission "
+			      "'%s' from that database, or add --take-over "
+			      "to replace its files", pub->root.path,
+			      first_code, first, first_code);
+	else if (n_refused > 1)
+		err = fs_fail(FS_EINPUT, "%s: missions published there from "
+			      "another database: %s: publish them from "
+			      "theirs, or add --take-over to replace their "
+			      "files", pub->root.path, refused);
+	free(refused);
 	return err;
 }
 

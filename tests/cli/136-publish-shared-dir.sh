@@ -52,6 +52,11 @@ fails 3 fs --db "$B" publish mx-2027 --out shared
 expect_stderr_fixed "fieldschool: $(realpath shared)/mx-2027: published there from another database (id $ID_A): publish mission 'mx-2027' from that database, or add --take-over to replace its files"
 same_file "the manifest is unchanged" manifest.before $MANIFEST
 eq "serve: the first's personal page still" "$(status_of "/$PAGE")" 200
+# several such missions: one line names them all
+ok fs --db "$A" publish mx-2027 ph-2027 --out two
+fails 3 fs --db "$B" publish mx-2027 ph-2027 rw-2027 --out two
+expect_stderr_fixed "fieldschool: $(realpath two): missions published there from another database: 'mx-2027' (id $ID_A), 'ph-2027' (id $ID_A): publish them from theirs, or add --take-over to replace their files"
+expect_lines stderr . 1
 
 # --take-over (a database made anew): the mission is the second's now
 # (a copy of DIR, which the first database knows as its own too)
