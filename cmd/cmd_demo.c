@@ -289,6 +289,9 @@ write_outputs(fs_store *store, const char *dir, struct summary *summary)
 		snprintf(path, sizeof(path), "%s/feeds", dir);
 		opts.dir = path;
 		opts.base_url = DEMO_BASE_URL;
+		/* DIR/feeds is the demo's own: a demo made anew (--force)
+		 * replaces what an earlier demo's database published */
+		opts.take_over = true;
 		if ((err = fs_publish(store, codes, (size_t)summary->n_codes,
 				      &opts, &stats)))
 			return err;

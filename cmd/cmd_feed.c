@@ -66,11 +66,12 @@ cmd_publish(int argc, char **argv)
 	static const struct option options[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "base-url", required_argument, NULL, 'b' },
+		{ "take-over", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *usage = "fieldschool publish MISSION... --out DIR "
-			    "[--base-url URL]";
+			    "[--base-url URL] [--take-over]";
 	fs_publish_options opts = { 0 };
 	fs_publish_stats stats;
 	fs_store *store = NULL;
@@ -86,6 +87,9 @@ cmd_publish(int argc, char **argv)
 			break;
 		case 'b':
 			opts.base_url = optarg;
+			break;
+		case 't':
+			opts.take_over = true;
 			break;
 		case 'h':
 			printf("usage: %s\n\n"
@@ -112,7 +116,11 @@ cmd_publish(int argc, char **argv)
 			       "is served; it is remembered for\neach mission, "
 			       "so later publishes, pages, badges, links and "
 			       "`token show`\ngive the same addresses without "
-			       "it.\n",
+			       "it.\n\n"
+			       "A mission that another database published "
+			       "into DIR is refused; --take-over\npublishes "
+			       "it from this one, replacing the other's files "
+			       "of it.\n",
 			       usage);
 			return EXIT_OK;
 		default:

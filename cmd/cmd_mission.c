@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "fieldschool/mission.h"
+#include "fieldschool/url.h"
 
 static int
 mission_put(int argc, char **argv, fs_put_mode mode, const char *usage)
@@ -88,6 +89,7 @@ mission_remove(int argc, char **argv)
 	const char *usage = "fieldschool mission remove [--force] CODE";
 	fs_mission_usage used;
 	fs_store *store = NULL;
+	char *dirs = NULL;
 	bool force = false;
 	int c, status;
 	fs_err err;
@@ -121,12 +123,24 @@ mission_remove(int argc, char **argv)
 			used.items == 1 ? "" : "s");
 		return EXIT_INPUT;
 	}
+	/* where its feeds and pages are: the next publish there removes
+	 * them (the database keeps the list of its files) */
+	if (!err)
+		err = fs_publication_dirs(&dirs, store, argv[optind]);
 	if (!err)
 		err = fs_mission_remove(store, argv[optind]);
 	fs_store_close(store);
-	if (err)
+	if (err) {
+		free(dirs);
 		return cmd_fail(err);
+	}
 	printf("%s: removed\n", argv[optind]);
+	for (char *dir = dirs, *nl; dir && (nl = strchr(dir, '\n'));
+	     dir = nl + 1)
+		printf("%s: its feeds and pages in %.*s are removed at the "
+		       "next publish into that directory\n", argv[optind],
+		       (int)(nl - dir), dir);
+	free(dirs);
 	return EXIT_OK;
 }
 

@@ -2,9 +2,12 @@
  * manifest.c - DIR/.fieldschool-manifest: what publish wrote, what serve
  * may answer with.
  *
- * Written by publish from the feed_file table (every file of every mission
- * ever published into DIR, less what sweeps removed), read by serve into a
- * hash set.  The loaded manifest keeps the file's bytes, its lines cut at
+ * Written by publish (publish_sweep.c: the files of the missions it
+ * published, and those of other missions still in DIR), read by serve into
+ * a hash set.  The lines that say which database published each mission
+ * ("#mission CODE ..."; see fieldschool/manifest.h) hold a space, so that
+ * fs_manifest_path_ok() refuses them: serve skips them as it skips any line
+ * it cannot serve, and older versions of serve read the file unchanged.  The loaded manifest keeps the file's bytes, its lines cut at
  * the newlines, and a table of line offsets probed linearly.
  */
 #include <dirent.h>
@@ -18,10 +21,9 @@
 #include <unistd.h>
 
 #include "fieldschool/manifest.h"
-#include "store.h"
 #include "strmap.h"
 
-#define HEADER "fieldschool-manifest 1\n"
+#define HEADER FS_MANIFEST_HEADER
 #define TEMP_PREFIX ".fs-tmp-manifest-"
 /* Longer paths are none of ours (a token path is under 100 bytes). */
 #define MAX_PATH_LEN 1024
@@ -164,38 +166,10 @@ done:
 }
 
 fs_err
-fs_manifest_publish(fs_store *store, const char *dir)
+fs_manifest_write(const char *dir, const char *text, size_t len)
 {
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
-	fs_err err;
-	int rc;
-
-	if (!(out = open_memstream(&text, &len)))
-		return fs_fail(FS_ENOMEM, "out of memory");
-	fputs(HEADER, out);
-	if ((err = store_stmt(store, Q_FEED_FILE_LIST, &stmt)))
-		goto done;
-	sqlite3_bind_text(stmt, 1, dir, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		const char *path = store_text(stmt, 0);
-		if (fs_manifest_path_ok(path, strlen(path)))
-			fprintf(out, "%s\n", path);
-	}
-	if (rc != SQLITE_DONE)
-		err = store_fail(store, "reading the published files");
-	sqlite3_reset(stmt);
-done:
-	if (fclose(out) != 0 && !err)
-		err = fs_fail(FS_ENOMEM, "out of memory");
-	if (!err) {
-		sweep_temps(dir);
-		err = write_file(dir, text, len);
-	}
-	free(text);
-	return err;
+	sweep_temps(dir);
+	return write_file(dir, text, len);
 }
 
 /* --- reading ------------------------------------------------------------ */

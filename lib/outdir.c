@@ -76,6 +76,21 @@ outdir_open(struct outdir *out, const struct outdir *parent, const char *name)
 	return fs_fail(FS_EIO, "%s: %s", out->path, strerror(why));
 }
 
+fs_err
+outdir_unlisted(const struct outdir *d)
+{
+	const mode_t listing = S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH;
+	struct stat st;
+
+	if (fstat(d->fd, &st) != 0)
+		return fs_fail(FS_EIO, "%s: %s", d->path, strerror(errno));
+	if (st.st_uid != geteuid() || !(st.st_mode & listing))
+		return FS_OK;
+	if (fchmod(d->fd, st.st_mode & 07777 & ~listing) != 0)
+		return fs_fail(FS_EIO, "%s: %s", d->path, strerror(errno));
+	return FS_OK;
+}
+
 void
 outdir_close(struct outdir *d)
 {

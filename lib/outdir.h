@@ -53,6 +53,12 @@ fs_err outdir_open_root(struct outdir *out, const char *path);
 fs_err outdir_open(struct outdir *out, const struct outdir *parent,
 		   const char *name);
 
+/* Makes d unlistable by others (a mission's p/, whose names are the
+ * personal tokens): its group and other read and write bits are cleared
+ * (0755 becomes 0711; a web server reads files by name, which needs only
+ * x), when d belongs to this user.  FS_EIO. */
+fs_err outdir_unlisted(const struct outdir *d);
+
 /* Closes d (closed or never opened is fine). */
 void outdir_close(struct outdir *d);
 

@@ -642,6 +642,7 @@ publish_mission(struct publisher *pub, const struct cal_mission *m)
 	pub->personal_files = 0;
 	if ((err = outdir_open(&dir, &pub->root, m->code)) ||
 	    (err = outdir_open(&p_dir, &dir, "p")) ||
+	    (err = outdir_unlisted(&p_dir)) ||
 	    (err = shared_names(m, &names)))
 		goto done;
 	preload = outdir_preload_start(&p_dir);
@@ -809,18 +810,24 @@ count_feeds(fs_store *store, const struct cal_mission *m, long *total)
 
 /*
  * The list serve answers from, once every mission committed: what this
- * publish wrote and what earlier ones wrote into the same directory.
- * After a failure, the missions committed before it are listed as they
- * now are.
+ * publish wrote and what else DIR holds (publish_sweep.c).  After a
+ * failure, the missions committed before it are listed as they now are.
  */
 static fs_err
-publish_manifest(struct publisher *pub, size_t committed, fs_err err)
+publish_manifest(struct publisher *pub, struct cal_mission **loaded,
+		 size_t committed, fs_err err)
 {
+	const char **run;
 	fs_err put;
 
 	if (!pub->dir || !committed)
 		return err;
-	put = fs_manifest_publish(pub->store, pub->dir);
+	if (!(run = calloc(committed, sizeof(*run))))
+		return err ? err : fs_fail(FS_ENOMEM, "out of memory");
+	for (size_t i = 0; i < committed; i++)
+		run[i] = loaded[i]->code;
+	put = publish_finish(pub, run, committed, !err);
+	free(run);
 	return err ? err : put;
 }
 
@@ -873,6 +880,8 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 				      "directory's index page has that name: "
 				      "rename it (mission edit)");
 	}
+	if (!err && !opts->take_over)
+		err = publish_check_owners(&pub, missions, n);
 	for (size_t i = 0; !err && i < n; i++) {
 		struct mission_info info;
 		if (!(err = mission_lookup(store, missions[i], &info)) &&
@@ -909,11 +918,8 @@ fs_publish(fs_store *store, const char *const *missions, size_t n,
 		if (!(err = fs_store_commit(store)))
 			committed++;
 	}
-	/* the top-level index.html lists the committed missions: before
-	 * the manifest, which must name it */
-	if (!err && n)
-		err = publish_top_index(&pub);
-	err = publish_manifest(&pub, committed, err);
+	/* the top-level index.html, the manifest, what else DIR holds */
+	err = publish_manifest(&pub, loaded, committed, err);
 done:
 	for (size_t i = 0; i < n; i++)
 		cal_mission_free(loaded[i]);

@@ -97,7 +97,25 @@ uint64_t publish_personal_digest(const struct cal_mission *m,
 fs_err publish_pages(struct publisher *pub, const struct outdir *dir,
 		     const struct outdir *p_dir, const struct cal_mission *m,
 		     struct shared_names *names);
-/* The top-level index.html, in a transaction of its own. */
-fs_err publish_top_index(struct publisher *pub);
+/* The top-level index.html listing missions (sorted), in a transaction
+ * of its own. */
+struct page_listed;
+fs_err publish_top_index(struct publisher *pub, const struct page_listed *list,
+			 size_t n);
+
+/* --- publish_sweep.c */
+
+/* Once the run's missions (run, their codes) are committed: writes the
+ * landing page (when complete: no mission failed) and the manifest from
+ * what DIR holds, forgets the files of DIR that are gone, and (when
+ * complete) removes the files of missions this database removed. */
+fs_err publish_finish(struct publisher *pub, const char *const *run,
+		      size_t n_run, bool complete);
+/* FS_EINPUT when DIR holds any of the missions codes (its directory is
+ * there) as published from another database: publishing would replace
+ * that database's files, and sweep its participants' feeds.  The one-line
+ * detail names every such mission and the database that published it. */
+fs_err publish_check_owners(struct publisher *pub, const char *const *codes,
+			    size_t n);
 
 #endif

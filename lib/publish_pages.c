@@ -161,65 +161,31 @@ done:
 	return err;
 }
 
-/* The top-level index.html: the missions published in the directory. */
+/* The top-level index.html: the missions listed in the directory. */
+struct top_index {
+	const struct page_listed *list;
+	size_t n;
+};
+
 static fs_err
 build_top_index(struct buf *out, void *ctx)
 {
-	struct publisher *pub = ctx;
-	struct page_listed *list = NULL;
-	size_t n = 0;
-	sqlite3_stmt *stmt;
-	fs_err err;
-	int rc;
-
-	if ((err = store_stmt(pub->store, Q_PAGE_LISTED, &stmt)))
-		return err;
-	sqlite3_bind_text(stmt, 1, pub->dir, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct page_listed *grown = realloc(list, (n + 1) * sizeof(*list));
-		if (!grown) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			break;
-		}
-		list = grown;
-		/* the row's texts stay valid until the step after the last */
-		list[n++] = (struct page_listed){
-			strdup(store_text(stmt, 0)), strdup(store_text(stmt, 1)),
-			strdup(store_text(stmt, 2)), strdup(store_text(stmt, 3)),
-			strdup(store_text(stmt, 5)), sqlite3_column_int(stmt, 4)
-		};
-		if (!list[n - 1].code || !list[n - 1].title ||
-		    !list[n - 1].city || !list[n - 1].start || !list[n - 1].base) {
-			err = fs_fail(FS_ENOMEM, "out of memory");
-			break;
-		}
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = store_fail(pub->store, "reading the publications");
-	sqlite3_reset(stmt);
-	if (!err)
-		err = page_render_index(out, list, n);
-	for (size_t i = 0; i < n; i++) {
-		free((char *)list[i].code);
-		free((char *)list[i].title);
-		free((char *)list[i].city);
-		free((char *)list[i].start);
-		free((char *)list[i].base);
-	}
-	free(list);
-	return err;
+	const struct top_index *top = ctx;
+	return page_render_index(out, top->list, top->n);
 }
 
 fs_err
-publish_top_index(struct publisher *pub)
+publish_top_index(struct publisher *pub, const struct page_listed *list,
+		  size_t n)
 {
+	struct top_index top = { list, n };
 	fs_err err;
 
 	if ((err = fs_store_begin(pub->store)))
 		return err;
 	pub->pages = true;
 	err = publish_file(pub, &pub->root, "index.html", 0, build_top_index,
-			   pub);
+			   &top);
 	if (publish_collect_all(pub) && !err)
 		err = pub->failure;
 	pub->pages = false;

@@ -459,6 +459,20 @@ const char *const fs_queries[Q__COUNT] = {
 	/* the manifest that serve answers from (manifest.c) */
 	[Q_FEED_FILE_LIST] =
 		"SELECT path FROM feed_file WHERE dir = ?1 ORDER BY path",
+	/* what a publish finds in its directory (publish_sweep.c): this
+	 * database's name, a mission by the first component of a path, and
+	 * every file of a mission it removed */
+	[Q_STORE_IDENTITY] = "SELECT id FROM store_identity",
+	[Q_SWEEP_MISSION] =
+		"SELECT title, city, start_date, days FROM mission "
+		"WHERE code = ?1",
+	[Q_FEED_FILE_FORGET_MISSION] =
+		"DELETE FROM feed_file WHERE dir = ?1 AND path >= ?2 || '/' "
+		"AND path < ?2 || '0'",
+	/* the directories holding a mission's files (mission remove) */
+	[Q_FEED_FILE_DIRS_OF] =
+		"SELECT DISTINCT dir FROM feed_file WHERE path >= ?1 || '/' "
+		"AND path < ?1 || '0' ORDER BY dir",
 	/* where a mission was last published (url.c, publish.c) */
 	[Q_PAGE_MISSION] =
 		"SELECT country, venue, address, lat, lon, start_date, days "
@@ -470,11 +484,6 @@ const char *const fs_queries[Q__COUNT] = {
 		"FROM item i JOIN module mo ON mo.id = i.module_id "
 		"WHERE i.mission_id = ?1 AND i.removed = 0 "
 		"ORDER BY mo.curriculum, mo.number",
-	[Q_PAGE_LISTED] =
-		"SELECT m.code, m.title, m.city, m.start_date, m.days, "
-		"p.base_url FROM publication p JOIN mission m "
-		"ON m.id = p.mission_id WHERE p.dir = ?1 "
-		"ORDER BY m.start_date, m.code",
 	[Q_PUBLICATION_GET] =
 		"SELECT p.base_url, p.dir, p.published_at FROM publication p "
 		"JOIN mission m ON m.id = p.mission_id WHERE m.code = ?1",

@@ -40,6 +40,35 @@ done:
 	return err;
 }
 
+fs_err
+fs_publication_dirs(char **out, fs_store *store, const char *mission)
+{
+	sqlite3_stmt *stmt;
+	size_t len = 0;
+	fs_err err;
+	FILE *list;
+	int rc;
+
+	*out = NULL;
+	if ((err = store_stmt(store, Q_FEED_FILE_DIRS_OF, &stmt)))
+		return err;
+	if (!(list = open_memstream(out, &len)))
+		return fs_fail(FS_ENOMEM, "out of memory");
+	sqlite3_bind_text(stmt, 1, mission, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		fprintf(list, "%s\n", store_text(stmt, 0));
+	if (rc != SQLITE_DONE)
+		err = store_fail(store, "reading where a mission was published");
+	sqlite3_reset(stmt);
+	if (fclose(list) != 0 && !err)
+		err = fs_fail(FS_ENOMEM, "out of memory");
+	if (err) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
 void
 fs_publication_release(fs_publication *p)
 {

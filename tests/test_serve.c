@@ -157,6 +157,9 @@ test_manifest_paths(void **state)
 		{ "m/a\"b.ics", false },
 		{ "m/\x01.ics", false },
 		{ "m/group-\xc3\x89.ics", true },
+		/* the line that says which database published a mission */
+		{ FS_MANIFEST_OWNER "m 0123abcd =2027-05-10 4 =Field%20school =Lima",
+		  false },
 	};
 	(void)state;
 	for (size_t i = 0; i < N_ELEMS(cases); i++)
@@ -210,6 +213,8 @@ setup(void **state)
 			      "m/link.ics\n"    /* a symlink */
 			      "../secret\n"     /* never valid */
 			      "m/gone.ics\n"    /* listed, not there */
+			      FS_MANIFEST_OWNER "m 0123abcd =2027-05-10 4 "
+			      "=M =Lima\n"       /* an owner line: skipped */
 			      "m/p/0123456789abcdef0123456789abcdef.ics\n");
 	return 0;
 }

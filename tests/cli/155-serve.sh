@@ -18,10 +18,14 @@ DIR=$(realpath feeds)
 M=mx-2027
 MANIFEST=feeds/.fieldschool-manifest
 eq "the manifest is private" "$(stat -c %a $MANIFEST)" 600
+eq "a line per mission says which database published it" \
+	"$(grep -c '^#mission [a-z]*-2027 [0-9a-f]\{32\} ' $MANIFEST)" 3
 check "the manifest lists no index.json" not grep -q 'index\.json' $MANIFEST
 check "the manifest lists the mission feed" grep -qx "$M/$M.ics" $MANIFEST
+# (less its first line, and the lines that say which database published
+# each mission)
 eq "the manifest lists every feed, page and schedule" \
-	"$(($(wc -l <$MANIFEST) - 1))" \
+	"$(($(grep -vc '^#' $MANIFEST) - 1))" \
 	"$(find feeds -type f \( -name '*.ics' -o -name '*.html' -o \
 		-name 'schedule.*' \) | wc -l)"
 for f in index.html $M/index.html $M/group-A.html $M/schedule.xml \

@@ -12,6 +12,7 @@
 #ifndef FIELDSCHOOL_FEED_H
 #define FIELDSCHOOL_FEED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -41,6 +42,10 @@ typedef struct fs_publish_options {
 	/* Called now and then with the feeds done so far, for a progress bar. */
 	void (*progress)(void *ctx, long done, long total);
 	void *progress_ctx;
+	/* Publish missions that dir holds as published from another database
+	 * (a database made anew, say), replacing that database's files of
+	 * them; false: refuse (FS_EINPUT). */
+	bool take_over;
 } fs_publish_options;
 
 typedef struct fs_publish_stats {
@@ -70,9 +75,10 @@ typedef struct fs_publish_stats {
  *   MISSION/p/TOKEN.ics           one per registration not cancelled
  *   MISSION/index.json            every feed with its URL (mode 0600: it
  *                                 holds the personal addresses)
- *   .fieldschool-manifest         every file that publishes into dir wrote
- *                                 and still own, but index.json: what
- *                                 `serve` answers with (fieldschool/manifest.h)
+ *   .fieldschool-manifest         every file that publishes into dir
+ *                                 (from any database) wrote and that is
+ *                                 there, but index.json: what `serve`
+ *                                 answers with (fieldschool/manifest.h)
  *
  * and, after the feeds they link to, the pages (fieldschool/page.h):
  *
@@ -80,14 +86,17 @@ typedef struct fs_publish_stats {
  *   MISSION/group-LABEL.html      a group's
  *   MISSION/p/TOKEN.html          a participant's, beside their feed
  *   MISSION/schedule.xml, .json   the voc/frab schedule of conference apps
- *   index.html                    the missions published in the directory
+ *   index.html                    the missions whose pages are in dir
  *
  * Registrations without a token get one (128 bits from getrandom).  Each
  * file is written under a temporary name in its directory and renamed, and
  * only when its content changed; files of revoked tokens, gone groups and
- * facilitators are removed once the new set is in place.  A publish killed
- * at any moment leaves every feed old or new.  FS_ENOTFOUND (mission),
- * FS_EIO.  *stats may be NULL.
+ * facilitators are removed once the new set is in place, and so are the
+ * files in dir of missions the database no longer has, once the manifest
+ * no longer lists them.  A publish killed at any moment leaves every feed
+ * old or new.  FS_ENOTFOUND (mission), FS_EINPUT (dir holds one of the
+ * missions as published from another database), FS_EIO.  *stats may be
+ * NULL.
  */
 fs_err fs_publish(fs_store *store, const char *const *missions, size_t n,
 		  const fs_publish_options *opts, fs_publish_stats *stats);

@@ -1,10 +1,11 @@
 /*
  * fieldschool/manifest.h - the list of files a publish directory serves.
  *
- * `publish` ends by writing DIR/.fieldschool-manifest: every file that any
- * publish into DIR wrote and still owns (the feed_file table of the
- * database), one path relative to DIR per line, after a first line
- * "fieldschool-manifest 1".  `serve` answers from this list only and never
+ * `publish` ends by writing DIR/.fieldschool-manifest: every file that
+ * publishes into DIR wrote and that is there (of every database that
+ * published into DIR), one path relative to DIR per line, after a first
+ * line "fieldschool-manifest 1"; lines starting with '#' say which database
+ * published each mission.  `serve` answers from this list only and never
  * maps a URL onto the filesystem, so whatever else lies in DIR (index.json,
  * temporary files, dotfiles, anything an operator copied in) is unreachable.
  * The file lists personal addresses: it is written with mode 0600.
@@ -19,6 +20,13 @@
 #include "fieldschool/store.h"
 
 #define FS_MANIFEST_NAME ".fieldschool-manifest"
+#define FS_MANIFEST_HEADER "fieldschool-manifest 1\n"
+/* A line that says which database published a mission, and what the
+ * directory's index.html shows of it:
+ *   #mission CODE DATABASE-ID START-DATE DAYS TITLE CITY
+ * TITLE and CITY percent-encoded (every byte up to a space, DEL and '%').
+ * A path never holds a space: serve takes no such line for a path. */
+#define FS_MANIFEST_OWNER "#mission "
 
 typedef struct fs_manifest fs_manifest;
 
@@ -31,11 +39,12 @@ typedef struct fs_manifest fs_manifest;
 bool fs_manifest_path_ok(const char *path, size_t len);
 
 /*
- * Writes DIR/.fieldschool-manifest from the files the database remembers
- * for dir (which must be a real path, as publish records it), atomically
- * (a temporary file renamed), and only when its content changes.  FS_EIO.
+ * Writes text (which starts with FS_MANIFEST_HEADER) as
+ * dir/.fieldschool-manifest, atomically (a temporary file renamed), and only
+ * when it differs from the file in place; temporary files of killed writers
+ * are removed.  FS_EIO.
  */
-fs_err fs_manifest_publish(fs_store *store, const char *dir);
+fs_err fs_manifest_write(const char *dir, const char *text, size_t len);
 
 /*
  * Reads the manifest of the directory open as dirfd into *out (the

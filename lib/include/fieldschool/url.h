@@ -32,6 +32,12 @@ fs_err fs_publication_get(fs_store *store, const char *mission,
 			  fs_publication *out);
 void fs_publication_release(fs_publication *p); /* frees the contents */
 
+/* The directories that hold files a publish of mission (a code) wrote,
+ * one per line, each ending in '\n', in *out ("" when none; the caller's,
+ * free()).  The mission need not exist: after `mission remove`, these are
+ * the directories whose next publish removes its files. */
+fs_err fs_publication_dirs(char **out, fs_store *store, const char *mission);
+
 /*
  * FS_OK when url is an absolute http or https URL with a host and no query,
  * fragment, user name, space or control character: a base URL that
