@@ -72,6 +72,7 @@ struct cert {
 struct cert_common {
 	const struct handout_mission *m;
 	char place_date[256], dates[128];
+	char city[224]; /* isolated (bidi.h) */
 };
 
 void certificate_common(struct cert_common *out,

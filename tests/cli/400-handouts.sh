@@ -216,4 +216,14 @@ ok fs certificates ph --pdf certs6
 check "the ref 'all' gets its own file" test -e "certs6/%61ll.pdf"
 eq "all.pdf holds every certificate" "$(pdfinfo certs6/all.pdf | awk '/^Pages:/ {print $2}')" 9
 eq "DIR holds the certificates and all.pdf" "$(ls certs6 | wc -l)" 10
+
+# a city typed with U+202E does not reverse the date after it on the
+# certificate (pdftotext reads the glyphs in the order drawn)
+RLO=$'\xe2\x80\xae'
+ok fs mission edit ph --city "Manila${RLO}"
+ok fs certificates ph --pdf certs7
+text=$(pdftotext certs7/A2.pdf - | tr '\n' ' ')
+check "an override in the city reverses nothing after it" \
+	grep -q "Manila, Philippines · 1–3 March 2027.*Manila, 3 March 2027" <<<"$text"
+ok fs mission edit ph --city Manila
 finish
