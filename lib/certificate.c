@@ -319,6 +319,7 @@ fs_certificates_pdf(fs_store *store, const char *mission, int min_percent,
 	struct certifier c = { 0 };
 	FILE *all = NULL;
 	struct outdir root = OUTDIR_CLOSED;
+	struct cert_set set = { 0 };
 	char *tmpdir = NULL, *all_path = NULL, tmp_name[64];
 	int tmp_lock = -1;
 	fs_err err;
@@ -378,7 +379,11 @@ fs_certificates_pdf(fs_store *store, const char *mission, int min_percent,
 		err = fs_fail(FS_EIO, "%s/all.pdf: %s", dir, strerror(errno));
 	all = NULL;
 	if (!err)
+		err = certificate_set_begin(&set, &root, tmpdir);
+	if (!err)
 		err = certificate_files_move(tmpdir, dir);
+	if (!err)
+		err = certificate_set_finish(&set, &root);
 	if (!err && n_out)
 		*n_out = c.n;
 done:
@@ -391,6 +396,7 @@ done:
 	if (tmp_lock >= 0)
 		close(tmp_lock); /* after the removal: the lock ends the run */
 	outdir_close(&root);
+	certificate_set_release(&set);
 	free(tmpdir);
 	free(all_path);
 	certificate_programme_release(&c.prog);

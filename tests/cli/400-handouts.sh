@@ -264,6 +264,22 @@ eq "no other temporary left" "$(cd certs6 && ls -d .fs-tmp-* | wc -l)" 5
 eq "DIR holds the certificates and all.pdf" "$(ls certs6 | wc -l)" 10
 kill "${BACKGROUND_PIDS[@]}" 2>/dev/null
 
+# who no longer qualifies loses the certificate of the last run; a user's
+# own files in DIR stay, a certificate's name among them
+echo notes >certs6/notes.txt
+echo mine >certs6/mine.pdf
+for d in 01 02 03; do ok fs attend mark --date 2027-03-$d --absent A9; done
+ok fs certificates ph --pdf certs6
+expect_stdout "certs6: 8 certificates"
+check "A9's old certificate is gone" test ! -e certs6/A9.pdf
+check "A8's stays" test -e certs6/A8.pdf
+check "the user's file stays" test -e certs6/notes.txt
+check "the user's PDF stays" test -e certs6/mine.pdf
+eq "DIR holds the certificates, all.pdf and the user's files" "$(ls certs6 | wc -l)" 11
+for d in 01 02 03; do ok fs attend mark --date 2027-03-$d A9; done
+ok fs certificates ph --pdf certs6
+check "A9's certificate is back" test -e certs6/A9.pdf
+
 # a city typed with U+202E does not reverse the date after it on the
 # certificate (pdftotext reads the glyphs in the order drawn)
 RLO=$'\xe2\x80\xae'
