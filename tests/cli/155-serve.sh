@@ -62,7 +62,7 @@ PID=
 start_server() {
 	: >"$TMP/serve.err"
 	timeout -k 5 300 "$FIELDSCHOOL" serve --dir feeds \
-		--listen 127.0.0.1:0 "$@" >>"$TMP/access.log" \
+		--listen 127.0.0.1:0 "$@" >>"${LOG_TO:-$TMP/access.log}" \
 		2>"$TMP/serve.err" </dev/null &
 	PID=$!
 	BACKGROUND_PIDS+=("$PID")
@@ -498,5 +498,33 @@ start_server
 stop_server INT
 eq "SIGINT: exit 0" "$STOP_STATUS" 0
 check "the port is free again" not curl -s --max-time 2 -o /dev/null "$URL/"
+
+
+# --- a stalled log: standard output into a pipe nobody reads ---------------
+# requests are still all answered; lines beyond the log's queue (1 MiB) are
+# dropped, and once the pipe is read again a line says how many
+mkfifo "$TMP/log.fifo"
+sleep 1000 <>"$TMP/log.fifo" & # holds the pipe open, never reads it
+BACKGROUND_PIDS+=("$!")
+HOLDER=$!
+LOG_TO=$TMP/log.fifo start_server
+for ((i = 0; i < 15000; i++)); do
+	printf 'url = "%s/%s/%s.ics"\noutput = "/dev/null"\n' "$URL" $M $M
+done >"$TMP/urls.cfg"
+codes=$(timeout -k 5 60 curl -s --max-time 60 -w '%{http_code}\n' -K "$TMP/urls.cfg" |
+	sort | uniq -c | sed 's/^ *//')
+eq "stdout stalled: 15,000 requests all answered" "$codes" "15000 200"
+cat "$TMP/log.fifo" >"$TMP/stalled.log" &
+READER=$!
+BACKGROUND_PIDS+=("$READER")
+stop_server TERM
+eq "stalled log: exit 0" "$STOP_STATUS" 0
+kill "$HOLDER"
+wait "$READER"
+check "a line says how many were dropped" \
+	grep -Eq '^fieldschool: [0-9]+ access log lines dropped' "$TMP/stalled.log"
+logged=$(grep -c '" 200 ' "$TMP/stalled.log")
+dropped=$(sed -n 's/^fieldschool: \([0-9]*\) access log lines dropped.*/\1/p' "$TMP/stalled.log")
+eq "every request logged or counted as dropped" "$((logged + dropped))" 15000
 
 finish

@@ -29,8 +29,14 @@ typedef struct fs_serve_options {
 				     slow (0: 30) */
 	unsigned threads;         /* 0: one per processor, at most 8 */
 	/* Called with each access log line (Common Log Format, personal
-	 * tokens redacted, no newline), from the server's threads. */
+	 * tokens redacted, no newline), from one thread of the server's
+	 * own: the request threads only queue their lines, so a log that
+	 * blocks never holds up a request.  Lines that find the queue full
+	 * (1 MiB) are dropped; the next line after them says how many. */
 	void (*log)(void *ctx, const char *line);
+	/* NULL, or called from that thread at most once a second when it
+	 * has written lines, and once at the end (fs_serve_close()). */
+	void (*log_flush)(void *ctx);
 	void *log_ctx;
 } fs_serve_options;
 
