@@ -4,6 +4,8 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,18 +20,24 @@
 
 /* Called from the server's one logging thread (fieldschool/serve.h): if
  * standard output stalls, that thread waits, not the requests. */
+static atomic_bool in_stdout; /* the logging thread is writing stdout */
+
 static void
 print_line(void *ctx, const char *line)
 {
 	(void)ctx;
+	atomic_store(&in_stdout, true);
 	puts(line);
+	atomic_store(&in_stdout, false);
 }
 
 static void
 flush_log(void *ctx)
 {
 	(void)ctx;
+	atomic_store(&in_stdout, true);
 	fflush(stdout);
+	atomic_store(&in_stdout, false);
 }
 
 /* Lets the connection cap use every descriptor the system allows. */
@@ -116,6 +124,14 @@ run_server(const char *dir, const fs_serve_options *opts, const char *usage)
 		;
 	fprintf(stderr, "fieldschool: %s: stopping\n", strsignal(sig));
 	fs_serve_close(server, GRACE_SECONDS);
+	if (atomic_load(&in_stdout)) {
+		/* the logging thread is stuck writing stdout, holding its
+		 * lock: exit() would flush it and wait as long */
+		fprintf(stderr, "fieldschool: standard output is blocked (its "
+			"reader stopped reading): the access log's last lines "
+			"are lost\n");
+		_exit(EXIT_OK);
+	}
 	return EXIT_OK;
 }
 

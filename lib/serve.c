@@ -969,7 +969,9 @@ fs_serve_close(fs_server *s, unsigned grace)
 	} else if (s->listen_fd >= 0) {
 		close(s->listen_fd);
 	}
-	serve_log_stop(s->log); /* after the last request's line */
+	/* after the last request's line; a log whose reader stalled is
+	 * given up after a second or the grace, whichever is longer */
+	serve_log_stop(s->log, grace ? grace : 1);
 	if (s->not_found)
 		MHD_destroy_response(s->not_found);
 	if (s->not_allowed)

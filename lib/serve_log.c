@@ -153,15 +153,20 @@ serve_log_put(struct serve_log *l, const char *line)
 }
 
 void
-serve_log_stop(struct serve_log *l)
+serve_log_stop(struct serve_log *l, unsigned wait_seconds)
 {
+	struct timespec until;
+
 	if (!l)
 		return;
 	pthread_mutex_lock(&l->lock);
 	l->stopping = true;
 	pthread_cond_signal(&l->more);
 	pthread_mutex_unlock(&l->lock);
-	pthread_join(l->thread, NULL);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait_seconds;
+	if (pthread_timedjoin_np(l->thread, NULL, &until) != 0)
+		return; /* blocked in the callback: abandoned, see serve_log.h */
 	pthread_mutex_destroy(&l->lock);
 	pthread_cond_destroy(&l->more);
 	free(l->filling);

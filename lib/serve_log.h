@@ -23,7 +23,11 @@ fs_err serve_log_start(struct serve_log **out, const fs_serve_options *opts);
  * counted) when the queue is full. */
 void serve_log_put(struct serve_log *l, const char *line);
 
-/* Writes what is queued, flushes, and stops the thread; NULL is fine. */
-void serve_log_stop(struct serve_log *l);
+/* Writes what is queued, flushes, and stops the thread; NULL is fine.
+ * When the thread has not finished within wait_seconds (the callback
+ * blocked: stdout into a pipe nobody reads), the log is abandoned, its
+ * thread left blocked and its memory kept until the process exits, so
+ * that a stop never waits for the log's reader. */
+void serve_log_stop(struct serve_log *l, unsigned wait_seconds);
 
 #endif

@@ -64,8 +64,11 @@ unsigned fs_serve_max_connections(const fs_server *server);
 
 /*
  * Stops accepting connections, lets requests in flight finish (for at most
- * grace seconds), closes every connection and frees the server.  NULL is
- * fine.
+ * grace seconds), closes every connection, writes the access log's last
+ * lines and frees the server.  NULL is fine.  When the log callback is
+ * still blocked after another grace seconds (at least one), the lines not
+ * yet written are given up and that thread left blocked in the callback:
+ * the stop does not wait for a log nobody reads.
  */
 void fs_serve_close(fs_server *server, unsigned grace);
 
