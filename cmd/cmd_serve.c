@@ -4,6 +4,8 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -16,13 +18,26 @@
 /* Requests in flight get this long to finish once a stop is asked. */
 #define GRACE_SECONDS 10
 
+/* Called from the server's one logging thread (fieldschool/serve.h): if
+ * standard output stalls, that thread waits, not the requests. */
+static atomic_bool in_stdout; /* the logging thread is writing stdout */
+
 static void
 print_line(void *ctx, const char *line)
 {
 	(void)ctx;
-	/* stdio locks the stream for the call: lines of several threads
-	 * never interleave */
+	atomic_store(&in_stdout, true);
 	puts(line);
+	atomic_store(&in_stdout, false);
+}
+
+static void
+flush_log(void *ctx)
+{
+	(void)ctx;
+	atomic_store(&in_stdout, true);
+	fflush(stdout);
+	atomic_store(&in_stdout, false);
 }
 
 /* Lets the connection cap use every descriptor the system allows. */
@@ -67,7 +82,7 @@ serve_help(const char *usage)
 	       usage);
 }
 
-/* Serves until a signal says stop, flushing the access log every second. */
+/* Serves until a signal says stop. */
 static int
 run_server(const char *dir, const fs_serve_options *opts, const char *usage)
 {
@@ -86,7 +101,7 @@ run_server(const char *dir, const fs_serve_options *opts, const char *usage)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	/* the log goes out a line at a time to a terminal; elsewhere in
-	 * blocks, flushed at least every second (below): a write per
+	 * blocks, flushed every second by the logging thread: a write per
 	 * request would cost more than the request */
 	setvbuf(stdout, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, 1 << 16);
 	if ((err = fs_serve_open(&server, dir)))
@@ -105,12 +120,18 @@ run_server(const char *dir, const fs_serve_options *opts, const char *usage)
 			"once: the limit of open files (ulimit -n) allows no "
 			"more\n", fs_serve_max_connections(server),
 			fs_serve_max_connections(server) == 1 ? "" : "s");
-	struct timespec second = { 1, 0 };
-	while ((sig = sigtimedwait(&stop, NULL, &second)) < 0)
-		fflush(stdout);
+	while (sigwait(&stop, &sig) != 0)
+		;
 	fprintf(stderr, "fieldschool: %s: stopping\n", strsignal(sig));
 	fs_serve_close(server, GRACE_SECONDS);
-	fflush(stdout);
+	if (atomic_load(&in_stdout)) {
+		/* the logging thread is stuck writing stdout, holding its
+		 * lock: exit() would flush it and wait as long */
+		fprintf(stderr, "fieldschool: standard output is blocked (its "
+			"reader stopped reading): the access log's last lines "
+			"are lost\n");
+		_exit(EXIT_OK);
+	}
 	return EXIT_OK;
 }
 
@@ -133,7 +154,8 @@ cmd_serve(int argc, char **argv)
 				  .max_connections = 1000,
 				  .max_per_ip = 100,
 				  .timeout = 30,
-				  .log = print_line };
+				  .log = print_line,
+				  .log_flush = flush_log };
 	const char *dir = NULL;
 	long number;
 	int c, status;

@@ -69,9 +69,10 @@ cell_text(const char *s)
 			show = "\xE2\x86\xB5";
 		} else if (wc == '\t') {
 			show = " ";
-		} else if (wc < 0x20 || (wc >= 0x7F && wc < 0xA0)) {
-			/* as term.c shows them: \x1b, \u009b (at most 4
-			 * bytes out for each byte in) */
+		} else if (wc < 0x20 || (wc >= 0x7F && wc < 0xA0) ||
+			   fs_bidi_is_control(wc)) {
+			/* as term.c shows them: \x1b, \u009b, \u202e (at
+			 * most 4 bytes out for each byte in) */
 			o += (size_t)snprintf(out + o, cap - o,
 					      wc < 0x80 ? "\\x%02x" : "\\u%04x",
 					      (unsigned)wc);

@@ -7,6 +7,8 @@
  * screen or rewrite what it shows.  So what the program prints for people
  * goes through term_text(): control characters (C0, DEL, C1) become
  * visible escapes (\x1b, \u009b), bytes that are not UTF-8 become U+FFFD.
+ * So do directional controls (\u202e): a terminal that applies the
+ * bidirectional algorithm would reverse the rest of the line after one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,8 @@ neutralise(const char *s, bool lines)
 		return "(out of memory)";
 	ring[next++ % RING] = o = out;
 	while (*p) {
-		size_t n = fs_utf8_next((const char *)p, NULL);
+		uint32_t wc = 0;
+		size_t n = fs_utf8_next((const char *)p, &wc);
 		if (!n) {
 			memcpy(o, "\xEF\xBF\xBD", 3);
 			o += 3;
@@ -50,6 +53,9 @@ neutralise(const char *s, bool lines)
 		} else if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0) {
 			o += sprintf(o, "\\u%04x", p[1]); /* C1: U+0080-U+009F */
 			p += 2;
+		} else if (fs_bidi_is_control(wc)) {
+			o += sprintf(o, "\\u%04x", (unsigned)wc); /* U+202E */
+			p += n;
 		} else {
 			memcpy(o, p, n);
 			o += n;

@@ -26,15 +26,19 @@
  * count is certificate_hours.c's; the page, certificate_page.c's.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "certificate.h"
 #include "fieldschool/attendance.h"
 #include "fieldschool/file.h"
 #include "fieldschool/handout.h"
+#include "outdir.h"
 #include "store.h"
 
 /* --- numbers ---------------------------------------------------------------- */
@@ -254,6 +258,7 @@ struct certifier {
 	struct pdf all;
 	size_t n;
 	struct cert_files files;
+	size_t kill_after; /* FIELDSCHOOL_TEST_KILL_AFTER: a test's SIGKILL */
 };
 
 static fs_err
@@ -301,6 +306,8 @@ render_one(void *ctx, const char *const *v)
 		c->n++;
 	free(name);
 	free(modules);
+	if (c->kill_after && c->n == c->kill_after)
+		raise(SIGKILL); /* a run killed mid-way leaves its temporaries */
 	return err;
 }
 
@@ -311,7 +318,10 @@ fs_certificates_pdf(fs_store *store, const char *mission, int min_percent,
 	struct handout_mission m;
 	struct certifier c = { 0 };
 	FILE *all = NULL;
-	char *tmpdir = NULL, *all_path = NULL;
+	struct outdir root = OUTDIR_CLOSED;
+	struct cert_set set = { 0 };
+	char *tmpdir = NULL, *all_path = NULL, tmp_name[64];
+	int tmp_lock = -1;
 	fs_err err;
 
 	if (n_out)
@@ -320,21 +330,22 @@ fs_certificates_pdf(fs_store *store, const char *mission, int min_percent,
 		return err;
 	c.store = store;
 	c.m = &m;
+	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_AFTER");
+	c.kill_after = hook ? strtoul(hook, NULL, 10) : 0;
 	certificate_common(&c.common, &m);
 	store_memory_small(store, true);
 	if ((err = issue_numbers(store, m.code, min_percent, c.key)) ||
 	    (err = certificate_programme_load(store, m.id, &c.prog)) ||
-	    (err = fs_mkdirs(dir)))
+	    (err = outdir_open_root(&root, dir)))
 		goto done;
-	if (asprintf(&tmpdir, "%s/.fs-tmp-XXXXXX", dir) < 0) {
+	/* what a killed run left, then our own, locked while we run */
+	outdir_sweep_temp_dirs(&root);
+	if ((err = outdir_temp_dir(&root, &tmp_lock, tmp_name)))
+		goto done;
+	if (asprintf(&tmpdir, "%s/%s", dir, tmp_name) < 0) {
 		tmpdir = NULL;
 		err = fs_fail(FS_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (!mkdtemp(tmpdir)) {
-		err = fs_fail(FS_EIO, "%s: %s", dir, strerror(errno));
-		free(tmpdir);
-		tmpdir = NULL;
+		unlinkat(root.fd, tmp_name, AT_REMOVEDIR);
 		goto done;
 	}
 	if (asprintf(&all_path, "%s/all.pdf", tmpdir) < 0) {
@@ -368,7 +379,11 @@ fs_certificates_pdf(fs_store *store, const char *mission, int min_percent,
 		err = fs_fail(FS_EIO, "%s/all.pdf: %s", dir, strerror(errno));
 	all = NULL;
 	if (!err)
+		err = certificate_set_begin(&set, &root, tmpdir);
+	if (!err)
 		err = certificate_files_move(tmpdir, dir);
+	if (!err)
+		err = certificate_set_finish(&set, &root);
 	if (!err && n_out)
 		*n_out = c.n;
 done:
@@ -378,6 +393,10 @@ done:
 	}
 	if (tmpdir)
 		certificate_files_remove(tmpdir);
+	if (tmp_lock >= 0)
+		close(tmp_lock); /* after the removal: the lock ends the run */
+	outdir_close(&root);
+	certificate_set_release(&set);
 	free(tmpdir);
 	free(all_path);
 	certificate_programme_release(&c.prog);

@@ -72,6 +72,7 @@ struct cert {
 struct cert_common {
 	const struct handout_mission *m;
 	char place_date[256], dates[128];
+	char city[224]; /* isolated (bidi.h) */
 };
 
 void certificate_common(struct cert_common *out,
@@ -121,5 +122,26 @@ fs_err certificate_files_stop(struct cert_files *f);
 fs_err certificate_files_move(const char *tmpdir, const char *dir);
 /* Empties and removes tmpdir. */
 void certificate_files_remove(const char *tmpdir);
+
+/* The certificates of DIR (certificate_set.c): the last run's, listed in
+ * DIR/.fs-certificates, and this run's, in tmpdir. */
+struct outdir;
+struct cert_set {
+	char *old_text, **old; /* the list read, and its names sorted */
+	size_t n_old;
+	char *new_text; /* this run's names, a line each */
+	size_t new_len;
+	char *new_names, **new; /* a copy of new_text, split and sorted */
+	size_t n_new;
+};
+/* Reads both sets and records them together, before tmpdir's files are
+ * moved into root.  FS_EIO. */
+fs_err certificate_set_begin(struct cert_set *s, const struct outdir *root,
+			     const char *tmpdir);
+/* Once the new set is in place: removes the last run's certificates not
+ * in it, and records the new set alone.  FS_EIO. */
+fs_err certificate_set_finish(struct cert_set *s, const struct outdir *root);
+/* Frees what begin read (a zeroed s is fine). */
+void certificate_set_release(struct cert_set *s);
 
 #endif

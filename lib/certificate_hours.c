@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bidi.h"
 #include "certificate.h"
 #include "fieldschool/attendance.h"
 #include "finance.h"
@@ -258,18 +259,22 @@ certificate_modules(const struct programme *prog, const struct attended *a)
 				it = &prog->items[k];
 		if (!it)
 			continue;
-		size_t need = n + strlen(it->module_title) + 48;
-		if (need > cap) {
-			char *grown = realloc(s, cap = need * 2);
-			if (!grown) {
-				free(s);
-				return NULL;
-			}
-			s = grown;
+		/* U+2028 ends a line, not the paragraph: each title is
+		 * isolated from the lines after it */
+		char *title = bidi_isolated(it->module_title), *grown = s;
+		size_t need = n + (title ? strlen(title) : 0) + 48;
+		if (title && need > cap)
+			grown = realloc(s, cap = need * 2);
+		if (!title || !grown) {
+			free(title);
+			free(s);
+			return NULL;
 		}
+		s = grown;
 		n += (size_t)snprintf(s + n, cap - n, "%sModule %d \u2014 %s",
-				      n ? "\u2028" : "",
-				      it->module_number, it->module_title);
+				      n ? "\u2028" : "", it->module_number,
+				      title);
+		free(title);
 	}
 	return s;
 }

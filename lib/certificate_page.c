@@ -4,7 +4,9 @@
  * sign, the number and how to verify it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "bidi.h"
 #include "certificate.h"
 #include "value.h"
 
@@ -47,8 +49,12 @@ certificate_common(struct cert_common *out, const struct handout_mission *m)
 	date_range(out->dates, sizeof(out->dates), m->first_day,
 		   m->first_day + m->days - 1);
 	ymd(m->first_day + m->days - 1, &y, &mo, &d);
+	/* a city typed with U+202E must not reverse the date after it */
+	char *city = bidi_isolated(m->city);
 	snprintf(out->place_date, sizeof(out->place_date), "%s, %d %s %d",
-		 m->city, d, MONTHS[mo - 1], y);
+		 city ? city : "", d, MONTHS[mo - 1], y);
+	snprintf(out->city, sizeof(out->city), "%s", city ? city : "");
+	free(city);
 }
 
 #define INK 0x1a1a1a
@@ -99,7 +105,7 @@ certificate_draw(struct pdf *pdf, const struct cert_common *c,
 	pdf_text(pdf, m->title, &title, bx, 41 * mm, bw, 20 * mm, PDF_MIDDLE);
 	struct pdf_style sub = { PDF_SANS, 11, 8, 1, 0, false, PDF_CENTER,
 				 0x444444, 0.3 };
-	snprintf(text, sizeof(text), "%s, %s  \u00b7  %s", m->city,
+	snprintf(text, sizeof(text), "%s, %s  \u00b7  %s", c->city,
 		 handout_country(m->country), c->dates);
 	pdf_text(pdf, text, &sub, bx, 62 * mm, bw, 7 * mm, PDF_MIDDLE);
 

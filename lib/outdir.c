@@ -1,12 +1,15 @@
-/* outdir.c - the directories publish writes into: no link followed. */
+/* outdir.c - the directories publish (and certificates --pdf) write into:
+ * no link followed. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "fieldschool/file.h"
@@ -205,6 +208,108 @@ outdir_temp(const struct outdir *d, mode_t mode, int *fd_out,
 			break;
 	}
 	return fs_fail(FS_EIO, "%s: %s", d->path, strerror(errno));
+}
+
+fs_err
+outdir_temp_dir(const struct outdir *d, int *fd_out, char name_out[64])
+{
+	static _Atomic unsigned long counter;
+
+	*fd_out = -1;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		snprintf(name_out, 64, OUTDIR_TEMP_PREFIX "%ld-%lu", d->pid,
+			 counter++);
+		if (mkdirat(d->fd, name_out, 0700) == 0)
+			break;
+		if (errno != EEXIST || attempt == 99)
+			return fs_fail(FS_EIO, "%s: %s", d->path,
+				       strerror(errno));
+	}
+	/* a sweep in another process leaves it: this process lives, and
+	 * from here on the lock is held too */
+	*fd_out = openat(d->fd, name_out,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd_out < 0 || flock(*fd_out, LOCK_EX) != 0) {
+		fs_err err = fs_fail(FS_EIO, "%s/%s: %s", d->path, name_out,
+				     strerror(errno));
+		if (*fd_out >= 0)
+			close(*fd_out);
+		*fd_out = -1;
+		unlinkat(d->fd, name_out, AT_REMOVEDIR);
+		return err;
+	}
+	return FS_OK;
+}
+
+/* The pid in a temporary name, OUTDIR_TEMP_PREFIX<pid>-<n>; 0 for
+ * another name. */
+static long
+temp_pid(const char *name)
+{
+	size_t n = strlen(OUTDIR_TEMP_PREFIX);
+	char *end;
+	if (strncmp(name, OUTDIR_TEMP_PREFIX, n) || name[n] < '1' ||
+	    name[n] > '9')
+		return 0;
+	long pid = strtol(name + n, &end, 10);
+	if (*end != '-' || !end[1] || end[1 + strspn(end + 1, "0123456789")])
+		return 0;
+	return pid;
+}
+
+/* Removes the temporary directory name of d, open (and locked) as fd:
+ * its entries first, through fd, never through a link. */
+static void
+remove_temp_dir(const struct outdir *d, const char *name, int fd)
+{
+	int list = dup(fd);
+	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
+	struct dirent *e;
+
+	if (!dir) {
+		if (list >= 0)
+			close(list);
+		return;
+	}
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(fd, e->d_name, 0); /* a subdirectory stays */
+	closedir(dir);
+	unlinkat(d->fd, name, AT_REMOVEDIR); /* fails if not empty */
+}
+
+void
+outdir_sweep_temp_dirs(const struct outdir *d)
+{
+	int list = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
+	struct dirent *e;
+
+	if (!dir) {
+		if (list >= 0)
+			close(list);
+		return;
+	}
+	while ((e = readdir(dir))) {
+		long pid = temp_pid(e->d_name);
+		/* our own pid: a run of this process, maybe in progress */
+		if (!pid || pid == d->pid ||
+		    (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		int fd = openat(d->fd, e->d_name,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			continue; /* a link, a file */
+		/* the lock: a process of the same pid on another host of a
+		 * network file system, or whatever took the name since */
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid() && flock(fd, LOCK_EX | LOCK_NB) == 0)
+			remove_temp_dir(d, e->d_name, fd);
+		close(fd);
+	}
+	closedir(dir);
 }
 
 fs_err

@@ -83,6 +83,25 @@ bool outdir_same_content(const struct outdir *d, const char *a,
 fs_err outdir_temp(const struct outdir *d, mode_t mode, int *fd_out,
 		   char name_out[64]);
 
+/*
+ * Temporary directories (certificates --pdf): named as temporary files
+ * are, OUTDIR_TEMP_PREFIX<pid>-<n>, and locked (flock) by their run until
+ * it has moved their files out and removed them.
+ */
+
+/* Creates such a directory in d (mode 0700) and locks it: *fd_out holds
+ * the lock until it is closed, after the directory is removed.  FS_EIO. */
+fs_err outdir_temp_dir(const struct outdir *d, int *fd_out,
+		       char name_out[64]);
+
+/* Removes the temporary directories in d left by killed runs: a
+ * directory (not a link) of this user, named OUTDIR_TEMP_PREFIX<pid>-<n>,
+ * whose process is gone and whose lock nobody holds, with the files in it
+ * (links themselves, never their targets).  Anything else is left alone:
+ * a run in progress (its process lives, or it holds the lock), another
+ * user's, a subdirectory.  Best effort: errors are ignored. */
+void outdir_sweep_temp_dirs(const struct outdir *d);
+
 /* Renames from over to, both in d (replacing a link at to, never its
  * target).  FS_EIO. */
 fs_err outdir_rename(const struct outdir *d, const char *from,

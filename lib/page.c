@@ -5,7 +5,9 @@
  *
  * Safety: every text that a user typed goes through esc(), which escapes
  * the five characters that matter in text and in (always quoted)
- * attributes and drops control characters; the only links are those built
+ * attributes, drops control characters and pairs directional ones; shown
+ * among other text it is isolated (text(): right-to-left text or a
+ * directional control in a <bdi>, bidi.h); the only links are those built
  * here (the feeds, the map at a place's coordinates, the calendar
  * services), so no typed text ever becomes a link or markup.  A page loads
  * nothing: the style sheet and the one script are inline, allowed by
@@ -24,6 +26,7 @@
 #include "fieldschool/page.h"
 #include "fieldschool/qr.h"
 #include "fieldschool/url.h"
+#include "bidi.h"
 #include "page.h"
 #include "page_style.h"
 #include "sha256.h"
@@ -75,7 +78,10 @@ rawf(struct out *o, const char *fmt, ...)
 static void
 esc_text(struct out *o, const char *s, bool breaks)
 {
-	const char *run = s;
+	char *balanced = NULL;
+	if (!o->err && (o->err = bidi_balanced(&balanced, s)))
+		return;
+	const char *run = s = balanced ? balanced : s;
 	for (const char *p = s;; p++) {
 		unsigned char c = (unsigned char)*p;
 		const char *rep = NULL;
@@ -95,16 +101,39 @@ esc_text(struct out *o, const char *s, bool breaks)
 		if (!o->err && p > run)
 			o->err = buf_add(o->b, run, (size_t)(p - run));
 		if (!c)
-			return;
+			break;
 		raw(o, rep);
 		run = p + 1;
 	}
+	free(balanced);
 }
 
+/* For attributes and <title>, and within a <bdi> of our own. */
 static void
 esc(struct out *o, const char *s)
 {
 	esc_text(o, s, false);
+}
+
+/* Typed text shown among other text: isolated in a <bdi> when it could
+ * reorder what is around it (bidi.h), as is, escaped, when it cannot. */
+static void
+text_lines(struct out *o, const char *s, bool breaks)
+{
+	char *balanced = NULL;
+	if (!o->err && (o->err = bidi_balanced(&balanced, s)))
+		return;
+	bool isolate = bidi_needs_isolation(balanced ? balanced : s);
+	raw(o, isolate ? "<bdi>" : "");
+	esc_text(o, balanced ? balanced : s, breaks);
+	raw(o, isolate ? "</bdi>" : "");
+	free(balanced);
+}
+
+static void
+text(struct out *o, const char *s)
+{
+	text_lines(o, s, false);
 }
 
 /* --- dates and times ---------------------------------------------------- */
@@ -354,7 +383,7 @@ map_link(struct out *o, double lat, double lon, const char *what)
 		"mlat=%.5f&amp;"
 		"mlon=%.5f#map=17/%.5f/%.5f\">Map<span class=\"vh\"> of ",
 	     lat, lon, lat, lon);
-	esc(o, what);
+	text(o, what);
 	raw(o, "</span></a>");
 }
 
@@ -373,18 +402,18 @@ mission_facts(struct out *o, const struct cal_mission *m,
 	raw(o, " \u2013 ");
 	put_date(o, last, false, true);
 	raw(o, " \u00b7 ");
-	esc(o, m->city);
+	text(o, m->city);
 	if (*info->country) {
 		raw(o, " (");
-		esc(o, info->country);
+		text(o, info->country);
 		raw(o, ")");
 	}
 	raw(o, "</p>\n");
 	if (*info->venue || *info->address) {
 		raw(o, "<p>Venue: ");
-		esc(o, info->venue);
+		text(o, info->venue);
 		raw(o, *info->venue && *info->address ? ", " : "");
-		esc(o, info->address);
+		text(o, info->address);
 		if (info->has_geo)
 			map_link(o, info->lat, info->lon,
 				 *info->venue ? info->venue : info->address);
@@ -393,83 +422,11 @@ mission_facts(struct out *o, const struct cal_mission *m,
 	page_format_offset(a, sizeof(a), page_offset(m->tz, first, 720), true);
 	page_format_offset(b, sizeof(b), page_offset(m->tz, last, 720), true);
 	raw(o, "<p class=\"tz\">All times are local time in ");
-	esc(o, m->city);
+	text(o, m->city);
 	raw(o, " (");
 	esc(o, m->zone);
 	rawf(o, ", %s%s%s).</p>\n", a, strcmp(a, b) ? " / " : "",
 	     strcmp(a, b) ? b : "");
-}
-
-static const char SUBSCRIBE_HELP[] =
-	"<details><summary>How subscribing works in each app</summary><dl>"
-	"<dt>Apple Calendar (iPhone, iPad, Mac) and Thunderbird</dt>"
-	"<dd>The webcal link opens the app, which asks to subscribe; the "
-	"agenda shows as a calendar of its own. Apple Calendar refreshes it "
-	"as set in its account settings (hourly, daily...); Thunderbird "
-	"every 30 minutes.</dd>"
-	"<dt>Google Calendar (and Android)</dt><dd>Opens Google Calendar on "
-	"the web: confirm, and the agenda appears under \u201cOther "
-	"calendars\u201d on every device of the account (on Android, turn on "
-	"its sync in the app). Google refreshes it on its own schedule, "
-	"usually within a day.</dd>"
-	"<dt>Outlook.com and Microsoft 365</dt><dd>Opens Outlook on the web "
-	"(personal accounts, or work and school accounts): confirm, and the "
-	"agenda appears under \u201cOther calendars\u201d in Outlook on the "
-	"web, the desktop app and phones, refreshed every few hours.</dd>"
-	"<dt>Any other app</dt><dd>Copy the address above and use the app\u2019s "
-	"\u201cAdd calendar from URL\u201d or \u201cSubscribe\u201d. A "
-	"subscription follows every change the organizers publish; "
-	"importing the file once does not.</dd>"
-	"</dl></details>\n";
-
-/* The links of a subscription: webcal, Google, Outlook.com, Microsoft 365
- * and the plain address.  NULL members when out of memory. */
-struct links {
-	char *page, *feed, *webcal, *google, *outlook, *office;
-};
-
-static void
-links_release(struct links *l)
-{
-	free(l->page);
-	free(l->feed);
-	free(l->webcal);
-	free(l->google);
-	free(l->outlook);
-	free(l->office);
-}
-
-static fs_err
-links_make(struct links *l, const char *base, const char *page_rel,
-	   const char *feed_rel, const char *name)
-{
-	char *webcal_q = NULL, *feed_q = NULL, *name_q = NULL;
-	bool ok;
-
-	memset(l, 0, sizeof(*l));
-	l->page = fs_url_join(base, page_rel);
-	l->feed = fs_url_join(base, feed_rel);
-	l->webcal = l->feed ? fs_url_webcal(l->feed) : NULL;
-	ok = l->page && l->webcal && (webcal_q = fs_url_encode(l->webcal)) &&
-	     (feed_q = fs_url_encode(l->feed)) && (name_q = fs_url_encode(name));
-	if (ok)
-		ok = asprintf(&l->google, "https://calendar.google.com/calendar/"
-					  "render?cid=%s", webcal_q) >= 0 &&
-		     asprintf(&l->outlook, "https://outlook.live.com/calendar/0/"
-					   "addfromweb?url=%s&name=%s",
-			      feed_q, name_q) >= 0 &&
-		     asprintf(&l->office, "https://outlook.office.com/calendar/"
-					  "0/addfromweb?url=%s&name=%s",
-			      feed_q, name_q) >= 0;
-	free(webcal_q);
-	free(feed_q);
-	free(name_q);
-	if (!ok) {
-		links_release(l);
-		memset(l, 0, sizeof(*l));
-		return fs_fail(FS_ENOMEM, "out of memory");
-	}
-	return FS_OK;
 }
 
 /* A QR code of url, labelled for screen readers. */
@@ -499,7 +456,7 @@ static void
 subscribe(struct out *o, const struct page_info *info, const char *page_rel,
 	  const char *feed_rel, const char *name, const char *what)
 {
-	struct links l;
+	struct page_links l;
 	const char *slash = strrchr(feed_rel, '/');
 	const char *file = slash ? slash + 1 : feed_rel;
 
@@ -519,7 +476,7 @@ subscribe(struct out *o, const struct page_info *info, const char *page_rel,
 		return;
 	}
 	if ((o->err = o->err ? o->err
-			     : links_make(&l, info->base, page_rel, feed_rel,
+			     : page_links_make(&l, info->base, page_rel, feed_rel,
 					  name)))
 		return;
 	raw(o, "<ul class=\"apps\">\n<li><a href=\"");
@@ -541,7 +498,7 @@ subscribe(struct out *o, const struct page_info *info, const char *page_rel,
 	raw(o, "</div>\n");
 	qr_figure(o, l.page);
 	raw(o, "</section>\n");
-	links_release(&l);
+	page_links_release(&l);
 }
 
 /* --- the agenda ---------------------------------------------------------- */
@@ -576,7 +533,7 @@ put_audience(struct out *o, const char *audience)
 		if (colon)
 			part[colon - p] = ' ';
 		raw(o, p == audience ? "" : ", ");
-		esc(o, part);
+		text(o, part);
 		p += n + (p[n] == ';');
 	}
 }
@@ -590,7 +547,7 @@ put_list(struct out *o, const char *names, const char *sep)
 		char name[512];
 		snprintf(name, sizeof(name), "%.*s", (int)n, p);
 		raw(o, p == names ? "" : sep);
-		esc(o, name);
+		text(o, name);
 		p += n + (p[n] == ';');
 	}
 }
@@ -608,7 +565,7 @@ travel_item(struct out *o, const struct cal_mission *m, const struct entry *e)
 		raw(o, "All day");
 	raw(o, arriving ? "</p>\n<div><p class=\"t\">Arrival in "
 			: "</p>\n<div><p class=\"t\">Departure from ");
-	esc(o, m->city);
+	text(o, m->city);
 	raw(o, "</p>\n<p class=\"m\"><span class=\"kind\">Travel</span>Your ");
 	raw(o, arriving ? "arrival" : "departure");
 	raw(o, e->start >= 0 ? ", as registered.</p>"
@@ -632,16 +589,16 @@ write_event_item(struct out *o, const struct cal_mission *m,
 	if (it->cancelled) {
 		raw(o, it->removed ? "<span class=\"flag\">Removed</span><del>"
 				   : "<span class=\"flag\">Cancelled</span><del>");
-		esc(o, it->title);
+		text(o, it->title);
 		raw(o, "</del>");
 	} else {
-		esc(o, it->title);
+		text(o, it->title);
 	}
 	raw(o, "</p><p class=\"m\"><span class=\"kind\">");
-	esc(o, kind_label(it->kind));
+	text(o, kind_label(it->kind));
 	raw(o, "</span>");
 	if (*it->module) { /* its title is in the curriculum, once */
-		esc(o, it->module);
+		text(o, it->module);
 		raw(o, " \u00b7 ");
 	}
 	raw(o, "For ");
@@ -650,13 +607,13 @@ write_event_item(struct out *o, const struct cal_mission *m,
 	if (*it->place && !strcmp(it->place, venue_name)) {
 		/* the venue's address and map are in the header, once */
 		raw(o, "<p class=\"m\">");
-		esc(o, it->place);
+		text(o, it->place);
 		raw(o, " (the venue)</p>");
 	} else if (*it->place || *it->address) {
 		raw(o, "<p class=\"m\">");
-		esc(o, it->place);
+		text(o, it->place);
 		raw(o, *it->place && *it->address ? ", " : "");
-		esc(o, it->address);
+		text(o, it->address);
 		if (it->has_geo)
 			map_link(o, it->lat, it->lon,
 				 *it->place ? it->place : it->address);
@@ -669,12 +626,12 @@ write_event_item(struct out *o, const struct cal_mission *m,
 	}
 	if (*it->host) {
 		raw(o, "<p class=\"m\">Host: ");
-		esc(o, it->host);
+		text(o, it->host);
 		raw(o, "</p>");
 	}
 	if (*it->description) {
 		raw(o, "<p class=\"desc\">");
-		esc_text(o, it->description, true);
+		text_lines(o, it->description, true);
 		raw(o, "</p>");
 	}
 	if (it->cancelled)
@@ -731,7 +688,7 @@ parallel(struct out *o, const struct cal_mission *m, const char *venue,
 		if (!any)
 			continue;
 		raw(o, "<section><h3>Group ");
-		esc(o, group);
+		text(o, group);
 		raw(o, "</h3>\n<ol>\n");
 		for (size_t i = from; i < to; i++)
 			if (audience_names(list[i].ev->audience, group))
@@ -833,9 +790,9 @@ modules(struct out *o, const struct page_info *info)
 	for (size_t i = 0; i < info->n_modules; i++) {
 		const struct page_module *mod = &info->modules[i];
 		raw(o, "<li><strong>");
-		esc(o, mod->label);
+		text(o, mod->label);
 		raw(o, ":</strong> ");
-		esc(o, mod->title);
+		text(o, mod->title);
 		if (*mod->topics) {
 			raw(o, "<br><span class=\"m\">");
 			put_list(o, mod->topics, " \u00b7 ");
@@ -863,7 +820,7 @@ mission_nav(struct out *o, const struct cal_mission *m)
 		raw(o, "<li><a href=\"");
 		esc(o, href);
 		raw(o, "\">Group ");
-		esc(o, m->groups[i]);
+		text(o, m->groups[i]);
 		raw(o, "</a></li>\n");
 		free(href);
 		free(file);
@@ -906,11 +863,11 @@ page_render(struct buf *out, const struct cal_mission *m,
 	raw(&o, "<header class=\"top\"><div class=\"w\">\n<p class=\"kick\">");
 	if (who->kind == FS_FEED_MISSION) {
 		raw(&o, "Field school \u00b7 ");
-		esc(&o, m->city);
+		text(&o, m->city);
 		raw(&o, "</p>\n<h1>");
-		esc(&o, m->title);
+		text(&o, m->title);
 	} else {
-		esc(&o, m->title);
+		text(&o, m->title);
 		raw(&o, "</p>\n<h1>");
 		if (personal) {
 			raw(&o, "Agenda of <bdi>");
@@ -928,7 +885,7 @@ page_render(struct buf *out, const struct cal_mission *m,
 	mission_facts(&o, m, info);
 	if (personal && *p->group) {
 		raw(&o, "<p>Your site-visit group: <strong>");
-		esc(&o, p->group);
+		text(&o, p->group);
 		raw(&o, "</strong></p>\n");
 	}
 	if (who->kind != FS_FEED_MISSION)
@@ -980,14 +937,14 @@ page_render_index(struct buf *out, const struct page_listed *missions,
 		raw(&o, "<li><a href=\"");
 		esc(&o, href);
 		raw(&o, "/index.html\"><strong>");
-		esc(&o, l->title);
+		text(&o, l->title);
 		raw(&o, "</strong></a><br><span class=\"m\">");
 		put_date(&o, first, false, false);
 		raw(&o, " \u2013 ");
 		put_date(&o, first + (l->days > 0 ? l->days - 1 : 0), false,
 			 true);
 		raw(&o, " \u00b7 ");
-		esc(&o, l->city);
+		text(&o, l->city);
 		raw(&o, "</span></li>\n");
 		free(href);
 	}

@@ -63,6 +63,19 @@ void page_paths(char *page, char *feed, size_t size,
  * Content-Security-Policy must allow (serve.c sends one). */
 void page_script_hash(char out[45]);
 
+/* The links of a subscription: the page's and the feed's addresses, the
+ * feed's webcal, Google, Outlook.com and Microsoft 365 forms. */
+struct page_links {
+	char *page, *feed, *webcal, *google, *outlook, *office;
+};
+
+/* Fills l for the page and feed at page_rel and feed_rel under base, the
+ * calendar named name; release it with page_links_release(). */
+fs_err page_links_make(struct page_links *l, const char *base,
+		       const char *page_rel, const char *feed_rel,
+		       const char *name);
+void page_links_release(struct page_links *l);
+
 /* Appends the page of who to out. */
 fs_err page_render(struct buf *out, const struct cal_mission *m,
 		   const struct page_info *info, const struct page_subject *who);

@@ -1,7 +1,8 @@
 /*
- * page_file.c - what pages show of a mission beyond its calendar, and one
- * page into a stream (`fieldschool page`), from the same calendar and
- * details that `publish` uses for its pages.
+ * page_file.c - what pages show of a mission beyond its calendar (its
+ * details, the links of a subscription), and one page into a stream
+ * (`fieldschool page`), from the same calendar and details that `publish`
+ * uses for its pages.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +13,52 @@
 #include "page.h"
 #include "store.h"
 #include "strmap.h"
+
+/* --- the links of a subscription ---------------------------------------- */
+
+void
+page_links_release(struct page_links *l)
+{
+	free(l->page);
+	free(l->feed);
+	free(l->webcal);
+	free(l->google);
+	free(l->outlook);
+	free(l->office);
+}
+
+fs_err
+page_links_make(struct page_links *l, const char *base, const char *page_rel,
+		const char *feed_rel, const char *name)
+{
+	char *webcal_q = NULL, *feed_q = NULL, *name_q = NULL;
+	bool ok;
+
+	memset(l, 0, sizeof(*l));
+	l->page = fs_url_join(base, page_rel);
+	l->feed = fs_url_join(base, feed_rel);
+	l->webcal = l->feed ? fs_url_webcal(l->feed) : NULL;
+	ok = l->page && l->webcal && (webcal_q = fs_url_encode(l->webcal)) &&
+	     (feed_q = fs_url_encode(l->feed)) && (name_q = fs_url_encode(name));
+	if (ok)
+		ok = asprintf(&l->google, "https://calendar.google.com/calendar/"
+					  "render?cid=%s", webcal_q) >= 0 &&
+		     asprintf(&l->outlook, "https://outlook.live.com/calendar/0/"
+					   "addfromweb?url=%s&name=%s",
+			      feed_q, name_q) >= 0 &&
+		     asprintf(&l->office, "https://outlook.office.com/calendar/"
+					  "0/addfromweb?url=%s&name=%s",
+			      feed_q, name_q) >= 0;
+	free(webcal_q);
+	free(feed_q);
+	free(name_q);
+	if (!ok) {
+		page_links_release(l);
+		memset(l, 0, sizeof(*l));
+		return fs_fail(FS_ENOMEM, "out of memory");
+	}
+	return FS_OK;
+}
 
 /* --- the mission's details ----------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /*
- * page_style.h - the style sheet and the one script of every page
- * (lib-internal, included by page.c only).  Both are inline, allowed by
+ * page_style.h - the style sheet, the one script and the subscribing help
+ * of every page (lib-internal, included by page.c only).  Both are inline, allowed by
  * their SHA-256 in the page's Content-Security-Policy; the page works
  * without the script (it only unhides the copy buttons).
  *
@@ -151,5 +151,29 @@ static const char PAGE_JS[] =
 	"if(navigator.clipboard)navigator.clipboard.writeText(i.value)"
 	".then(done,()=>{document.execCommand('copy');done()});"
 	"else{document.execCommand('copy');done()}})}";
+
+/* Under the subscribe links: where each app shows the calendar and how
+ * often it refreshes. */
+static const char SUBSCRIBE_HELP[] =
+	"<details><summary>How subscribing works in each app</summary><dl>"
+	"<dt>Apple Calendar (iPhone, iPad, Mac) and Thunderbird</dt>"
+	"<dd>The webcal link opens the app, which asks to subscribe; the "
+	"agenda shows as a calendar of its own. Apple Calendar refreshes it "
+	"as set in its account settings (hourly, daily...); Thunderbird "
+	"every 30 minutes.</dd>"
+	"<dt>Google Calendar (and Android)</dt><dd>Opens Google Calendar on "
+	"the web: confirm, and the agenda appears under \u201cOther "
+	"calendars\u201d on every device of the account (on Android, turn on "
+	"its sync in the app). Google refreshes it on its own schedule, "
+	"usually within a day.</dd>"
+	"<dt>Outlook.com and Microsoft 365</dt><dd>Opens Outlook on the web "
+	"(personal accounts, or work and school accounts): confirm, and the "
+	"agenda appears under \u201cOther calendars\u201d in Outlook on the "
+	"web, the desktop app and phones, refreshed every few hours.</dd>"
+	"<dt>Any other app</dt><dd>Copy the address above and use the app\u2019s "
+	"\u201cAdd calendar from URL\u201d or \u201cSubscribe\u201d. A "
+	"subscription follows every change the organizers publish; "
+	"importing the file once does not.</dd>"
+	"</dl></details>\n";
 
 #endif

@@ -35,13 +35,15 @@ build_page_file(struct buf *out, void *ctx)
 }
 
 /* Folds a sample personal page into the pages' digest, as seal_format()
- * does for feeds: a build that writes pages differently rewrites them. */
+ * does for feeds: a build that writes pages differently rewrites them.
+ * The name holds Hebrew and an unpaired U+202E, so that how a name is
+ * isolated and its directional controls paired (bidi.h) is sealed too. */
 static fs_err
 seal_pages(struct page_info *info, const struct cal_mission *m)
 {
-	struct cal_person sample = { "ref", "Given", "Family", "lgu-focal",
-				     "A", "2000-01-01T10:00", "2037-12-31",
-				     "", "", 0 };
+	struct cal_person sample = { "ref", "Given \u05d0\u202e", "Family",
+				     "lgu-focal", "A", "2000-01-01T10:00",
+				     "2037-12-31", "", "", 0 };
 	struct page_subject who = { FS_FEED_PARTICIPANT, NULL, &sample,
 				    "0123456789abcdef0123456789abcdef" };
 	struct buf text = BUF_INIT;

@@ -43,6 +43,7 @@
 #include "fieldschool/manifest.h"
 #include "fieldschool/serve.h"
 #include "page.h"
+#include "serve_log.h"
 
 /* Longer request headers than this (all of them, with the request line)
  * get 431: a calendar client sends under 1 KiB. */
@@ -72,8 +73,7 @@ struct fs_server {
 	struct MHD_Daemon *daemon;
 	int listen_fd;
 	char address[INET6_ADDRSTRLEN + 16];
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
+	struct serve_log *log; /* NULL: no access log */
 	atomic_long in_flight;
 	struct MHD_Response *not_found, *not_allowed, *busy, *broken;
 	unsigned max_connections; /* as started: the option, or what the
@@ -693,7 +693,7 @@ log_request(fs_server *s, struct MHD_Connection *conn, const char *method,
 	else
 		snprintf(line, sizeof(line), "%s - - [%s] \"%s %s %s\" %d -",
 			 host, when, m, u, v, status);
-	s->log(s->log_ctx, line);
+	serve_log_put(s->log, line);
 }
 
 static void
@@ -902,8 +902,8 @@ fs_serve_start(fs_server *s, const fs_serve_options *opts)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 	}
-	s->log = opts->log;
-	s->log_ctx = opts->log_ctx;
+	if (opts->log && !s->log && (err = serve_log_start(&s->log, opts)))
+		return err;
 	if (!(s->not_found = fixed_response(NOT_FOUND, NULL)) ||
 	    !(s->not_allowed = fixed_response(NOT_ALLOWED, "GET, HEAD")) ||
 	    !(s->busy = fixed_response(BUSY, NULL)) ||
@@ -969,6 +969,9 @@ fs_serve_close(fs_server *s, unsigned grace)
 	} else if (s->listen_fd >= 0) {
 		close(s->listen_fd);
 	}
+	/* after the last request's line; a log whose reader stalled is
+	 * given up after a second or the grace, whichever is longer */
+	serve_log_stop(s->log, grace ? grace : 1);
 	if (s->not_found)
 		MHD_destroy_response(s->not_found);
 	if (s->not_allowed)

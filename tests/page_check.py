@@ -17,7 +17,9 @@ the UTC offset, its title, and cancelled ones struck through and labelled.
 With --base, the subscribe links must be exactly the webcal, Google,
 Outlook.com and Microsoft 365 forms of the feed's address (percent-encoded),
 and with --qr the QR code must decode (zbarimg, from a rendering of the
-SVG made here) to the page's own address.  --text FILE: each line must
+SVG made here) to the page's own address.  Text that can reorder the text
+around it (right-to-left characters, directional controls) must be inside
+a <bdi>, and directional controls paired there and in attributes.  --text FILE: each line must
 come back as text on at least one page.  Exits 1 with the problems.
 """
 import argparse
@@ -30,6 +32,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import urllib.parse
 import zoneinfo
 
@@ -71,7 +74,79 @@ def local_name(tag):
     return tag.split("}")[-1] if isinstance(tag, str) else ""
 
 
+# Explicit directional controls: embeddings, overrides (closed by PDF) and
+# isolates (closed by PDI).
+OPENERS = {"\u202a": "e", "\u202b": "e", "\u202d": "e", "\u202e": "e",
+           "\u2066": "i", "\u2067": "i", "\u2068": "i"}
+CLOSERS = {"\u202c": "e", "\u2069": "i"}
+
+
+def reorders(text):
+    """Whether text can reorder what is around it: right-to-left
+    characters or explicit directional controls."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL", "AN")
+               or c in OPENERS or c in CLOSERS for c in text)
+
+
+def balanced(text):
+    """Each PDF closes an embedding and each PDI an isolate opened in text
+    itself (UAX #9, X6a-X7), and nothing stays open at a line's end."""
+    for line in text.split("\n"):
+        stack = []
+        for c in line:
+            if c in OPENERS:
+                stack.append(OPENERS[c])
+            elif c == "\u202c":
+                if not stack or stack[-1] != "e":
+                    return False
+                stack.pop()
+            elif c == "\u2069":
+                if "i" not in stack:
+                    return False
+                while stack.pop() != "i":
+                    pass
+        if stack:
+            return False
+    return True
+
+
+def no_controls(text):
+    """text without its directional controls, which pages pair."""
+    return "".join(c for c in text if c not in OPENERS and c not in CLOSERS)
+
+
+def check_bidi(path, doc):
+    """Text that can reorder others is isolated in a <bdi> (text that
+    cannot moves nothing), and its controls are paired within it."""
+    def walk(el, isolated):
+        tag = local_name(el.tag)
+        if tag in ("style", "script"):
+            return
+        isolated = isolated or tag == "bdi"
+        for value in el.attrib.values():
+            if not balanced(value):
+                problem(path, f"<{tag}> attribute {value[:40]!r}: "
+                        "unpaired directional controls")
+        if tag == "bdi" and not balanced(text_of(el).replace("\n", " ")):
+            problem(path, f"<bdi> {text_of(el)[:40]!r}: unpaired "
+                    "directional controls")
+        if el.text and reorders(el.text) and not isolated and tag != "title":
+            problem(path, f"<{tag}> text {el.text[:40]!r} not isolated")
+        if tag == "title" and el.text and not balanced(el.text):
+            problem(path, f"<title> {el.text[:40]!r}: unpaired "
+                    "directional controls")
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            walk(child, isolated)
+            if child.tail and reorders(child.tail) and not isolated:
+                problem(path, f"text after <{local_name(child.tag)}> "
+                        f"{child.tail[:40]!r} not isolated")
+    walk(doc, False)
+
+
 def check_structure(path, doc, personal):
+    check_bidi(path, doc)
     root = doc
     if root.get("lang") != "en":
         problem(path, "no lang on <html>")
@@ -161,7 +236,8 @@ def check_events(path, doc, feed_path):
                 ok = li.get("id") == uid.split("-")[0] and (
                     start is None or times[:1] == [iso(start)])
             else:
-                ok = times[:2] == [iso(start), iso(end)] and name == title
+                ok = times[:2] == [iso(start), iso(end)] and \
+                    no_controls(name) == no_controls(title)
             if ok and i not in seen:
                 found = i
                 break

@@ -5,7 +5,10 @@
 # descriptions and notes; one limit per kind of field, counted in characters (names 200,
 # titles 300, addresses 500, descriptions and notes 10,000).  On the way
 # out: control characters already stored (older databases) or in a file
-# being reported on never reach the terminal raw.
+# being reported on never reach the terminal raw.  Directional controls
+# (U+202A-U+202E, U+2066-U+2069) are kept as typed, but cannot reorder
+# other text: paired and isolated on the pages (tests/page_check.py),
+# shown as escapes in tables.
 . "$(dirname "$0")/lib.sh"
 
 ESC=$'\x1b'
@@ -147,5 +150,52 @@ expect_stderr_fixed "'P\x1b[2J'"
 printf 'given_name,family_name,category\nAna,,1\n' >"bad${ESC}[2J.csv"
 fails 3 fs participant import "bad${ESC}[2J.csv"
 no_raw_control "an import's problems"
+
+# --- directional controls: stored as typed, isolated where shown ----------
+LRE=$'\xe2\x80\xaa' RLE=$'\xe2\x80\xab' PDF=$'\xe2\x80\xac' RLO=$'\xe2\x80\xae'
+LRI=$'\xe2\x81\xa6' RLI=$'\xe2\x81\xa7' PDI=$'\xe2\x81\xa9'
+new_db
+ok fs mission add --title "Field ${PDI}${RLO}school" --country PH \
+	--city "Manila${RLO}" --timezone Asia/Manila --start 2027-03-01 --days 3 \
+	--venue "Hall ${RLE}A" --address "${LRI}Street 1" b1
+printf '%s\n' 'ref,mission,day,start,end,kind,title,place,host,audience,facilitators,description' \
+	"B1,b1,1,09:00,10:00,session,${RLO}Opening,Annex ${LRE}x,${RLI}Host,all,Ana${RLO};Ben,one ${RLO}line${PDF}${PDF}" \
+	"B2,b1,1,10:00,11:00,session,Next ${PDI}item,,,all,,مرحبا ${RLO}" >bidi.csv
+ok fs agenda import bidi.csv
+printf '%s\n' 'given_name,family_name,category,mission,status' \
+	"Eve${RLO},${PDI}${PDF}Cruz,1,b1,confirmed" "محمد,Ali${RLE},1,b1,confirmed" >bidip.csv
+ok fs participant import bidip.csv
+eq "stored as typed" "$(sql "select given_name from participant where family_name like '%Cruz'")" "Eve${RLO}"
+ok fs publish b1 --out pages
+out=$("$PYTHON" "$FIELDSCHOOL_SRC/tests/page_check.py" pages 2>&1)
+check "pages: directional controls paired, right-to-left text isolated" \
+	test -z "$(grep -v '^page_check:' <<<"$out")"
+[[ -z $(grep -v '^page_check:' <<<"$out") ]] || printf '%s\n' "$out" | head -20
+check "the time zone line: the city isolated, the offset after it" grep -q \
+	"local time in <bdi>Manila${RLO}${PDF}</bdi> (Asia/Manila, UTC+08:00)" pages/b1/index.html
+check "facilitators: each name isolated" grep -q \
+	"Facilitators: <bdi>Ana${RLO}${PDF}</bdi>, Ben</p>" pages/b1/index.html
+check "a lone pop dropped" grep -q "<bdi>Field ${RLO}school${PDF}</bdi>" pages/b1/index.html
+check "Arabic text isolated, in its own direction" grep -q \
+	"<p class=\"desc\"><bdi>مرحبا ${RLO}${PDF}</bdi></p>" pages/b1/index.html
+check "a name: one isolate, each part paired" grep -q \
+	"Agenda of <bdi>محمد Ali${RLE}${PDF}</bdi>" pages/b1/p/*.html
+check "Latin text gets no wrapper" grep -q '<p class="t">Next item</p>' pages/b1/index.html
+no_raw_bidi() { # the last command printed no directional control raw
+	if LC_ALL=C grep -q $'\xe2\x80[\xaa-\xae]\|\xe2\x81[\xa6-\xa9]' "$LAST_OUT"; then
+		_fail "$1: a raw directional control was printed"
+	else
+		_pass "$1: no raw directional control"
+	fi
+}
+ok fs participant list
+no_raw_control "participant list"
+expect_stdout_fixed 'Eve\u202e'
+no_raw_bidi "participant list"
+ok fs agenda list b1
+expect_stdout_fixed 'Ana\u202e'
+no_raw_bidi "agenda list"
+ok fs participant export b1
+check "participant export keeps the controls" grep -q "Eve${RLO}" "$LAST_OUT"
 
 finish

@@ -65,8 +65,8 @@ PID=
 # 127.0.0.1; sets PID, PORT and URL.
 start_server() {
 	: >"$TMP/serve.err"
-	timeout -k 5 300 "$FIELDSCHOOL" serve --dir feeds \
-		--listen 127.0.0.1:0 "$@" >>"$TMP/access.log" \
+	timeout -k "${KILL_AFTER:-5}" 300 "$FIELDSCHOOL" serve --dir feeds \
+		--listen 127.0.0.1:0 "$@" >>"${LOG_TO:-$TMP/access.log}" \
 		2>"$TMP/serve.err" </dev/null &
 	PID=$!
 	BACKGROUND_PIDS+=("$PID")
@@ -502,5 +502,63 @@ start_server
 stop_server INT
 eq "SIGINT: exit 0" "$STOP_STATUS" 0
 check "the port is free again" not curl -s --max-time 2 -o /dev/null "$URL/"
+
+
+# --- a stalled log: standard output into a pipe nobody reads ---------------
+# requests are still all answered; lines beyond the log's queue (1 MiB) are
+# dropped, and once the pipe is read again a line says how many
+mkfifo "$TMP/log.fifo"
+sleep 1000 <>"$TMP/log.fifo" & # holds the pipe open, never reads it
+BACKGROUND_PIDS+=("$!")
+HOLDER=$!
+LOG_TO=$TMP/log.fifo start_server
+for ((i = 0; i < 15000; i++)); do
+	printf 'url = "%s/%s/%s.ics"\noutput = "/dev/null"\n' "$URL" $M $M
+done >"$TMP/urls.cfg"
+codes=$(timeout -k 5 60 curl -s --max-time 60 -w '%{http_code}\n' -K "$TMP/urls.cfg" |
+	sort | uniq -c | sed 's/^ *//')
+eq "stdout stalled: 15,000 requests all answered" "$codes" "15000 200"
+cat "$TMP/log.fifo" >"$TMP/stalled.log" &
+READER=$!
+BACKGROUND_PIDS+=("$READER")
+stop_server TERM
+eq "stalled log: exit 0" "$STOP_STATUS" 0
+kill "$HOLDER"
+wait "$READER"
+check "a line says how many were dropped" \
+	grep -Eq '^fieldschool: [0-9]+ access log lines dropped' "$TMP/stalled.log"
+logged=$(grep -c '" 200 ' "$TMP/stalled.log")
+dropped=$(sed -n 's/^fieldschool: \([0-9]*\) access log lines dropped.*/\1/p' "$TMP/stalled.log")
+eq "every request logged or counted as dropped" "$((logged + dropped))" 15000
+
+# --- a log never read again: a stop still ends the server -------------------
+# the logging thread stays blocked in stdout; SIGTERM gives it the grace
+# (10 s) and exits 0 without waiting for it, saying the lines are lost
+rm -f "$TMP/log2.fifo"
+mkfifo "$TMP/log2.fifo"
+sleep 1000 <>"$TMP/log2.fifo" & # holds the pipe open, never reads it
+HOLDER=$!
+BACKGROUND_PIDS+=("$HOLDER")
+# (timeout(1) would send SIGKILL 5 s after passing SIGTERM on)
+KILL_AFTER=60 LOG_TO=$TMP/log2.fifo start_server
+for ((i = 0; i < 3000; i++)); do # 3,000 lines: the pipe fills
+	printf 'url = "%s/%s/%s.ics"\noutput = "/dev/null"\n' "$URL" $M $M
+done >"$TMP/urls2.cfg"
+codes=$(timeout -k 5 60 curl -s --max-time 60 -w '%{http_code}\n' -K "$TMP/urls2.cfg" |
+	sort | uniq -c | sed 's/^ *//')
+eq "log never read: 3,000 requests all answered" "$codes" "3000 200"
+sleep 0.5 # the logging thread now blocked in write(2)
+kill -TERM "$PID"
+for ((i = 0; i < 300; i++)); do # 30 s
+	kill -0 "$PID" 2>/dev/null || break
+	sleep 0.1
+done
+check "log never read: SIGTERM ends the server" not kill -0 "$PID" 2>/dev/null
+kill -KILL "$PID" 2>/dev/null
+wait "$PID"
+eq "log never read: exit 0" "$?" 0
+check "log never read: stderr says the last lines are lost" \
+	grep -q 'standard output is blocked' "$TMP/serve.err"
+kill "$HOLDER"
 
 finish

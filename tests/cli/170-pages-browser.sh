@@ -5,7 +5,9 @@
 # as the page's address; no horizontal scrolling on a phone; the PDF print
 # has one A4 landscape page per day; no request leaves the page and the
 # Content-Security-Policy refuses nothing; axe-core finds no accessibility
-# violation.  A page with known faults shows the checks can fail.
+# violation.  A page with known faults shows the checks can fail.  Names
+# with directional controls (U+202E) reorder nothing after them, and
+# Arabic and Hebrew still read right to left (tests/browser/bidi_order.js).
 . "$(dirname "$0")/lib.sh"
 
 BROWSER=$FIELDSCHOOL_SRC/tests/browser
@@ -65,5 +67,30 @@ expect_stdout 'requests: https://example.org/x.png'
 expect_stdout 'axe image-alt'
 expect_stdout 'axe color-contrast'
 expect_stdout 'axe html-has-lang'
+
+
+# --- directional controls reorder nothing outside their own text ----------
+RLO=$'\xe2\x80\xae'
+new_db
+ok fs mission add --title "Field school" --country PH --city "Manila${RLO}" \
+	--timezone Asia/Manila --start 2027-03-01 --days 3 b1
+printf '%s\n' 'ref,mission,day,start,end,kind,title,place,host,audience,facilitators,description' \
+	"B1,b1,1,09:00,10:00,session,${RLO}Opening,Annex,,all,Ana${RLO};Ben Ola,مرحبا بالعالم" \
+	"B2,b1,1,10:00,11:00,session,Next,,,all,," >"$TMP/bidi.csv"
+ok fs agenda import "$TMP/bidi.csv"
+printf '%s\n' 'given_name,family_name,category,mission,status' \
+	"דוד,Cohen${RLO},1,b1,confirmed" >"$TMP/bidip.csv"
+ok fs participant import "$TMP/bidip.csv"
+ok fs publish b1 --out "$TMP/bidi"
+order() { timeout -k 5 120 node "$BROWSER/bidi_order.js" "$@"; }
+FS_TIMEOUT=150 ok order "$TMP/bidi/b1/index.html" "ltr:(Asia/Manila, UTC+08:00)" \
+	"ltr:, Ben Ola" "ltr:10:00" "rtl:مرحبا بالعالم"
+FS_TIMEOUT=150 ok order "$TMP/bidi/b1/p/"*.html "ltr:Agenda of" "rtl:דוד" \
+	"ltr:(Asia/Manila, UTC+08:00)"
+# the check can fail: an override that is not isolated
+printf '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>x</title><p>in Manila%s (UTC+08:00)</p>' \
+	"$RLO" >"$TMP/bidi-bad.html"
+FS_TIMEOUT=150 fails 1 order "$TMP/bidi-bad.html" "ltr:(UTC+08:00)"
+expect_stdout 'laid out right to left'
 
 finish

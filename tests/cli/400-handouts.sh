@@ -218,4 +218,77 @@ ok fs certificates ph --pdf certs6
 check "the ref 'all' gets its own file" test -e "certs6/%61ll.pdf"
 eq "all.pdf holds every certificate" "$(pdfinfo certs6/all.pdf | awk '/^Pages:/ {print $2}')" 9
 eq "DIR holds the certificates and all.pdf" "$(ls certs6 | wc -l)" 10
+
+# a run killed mid-way (SIGKILL after 3 certificates) leaves its temporary
+# directory and the certificates already there whole; the next run removes
+# that directory, and nothing that is not a killed run's own: a run in
+# progress (its process alive, or its lock held), a link, a directory with a
+# subdirectory, another name
+for f in certs6/*.pdf; do cp "$f" "$f.before"; done
+fails 137 bash -c '"$@"; exit $?' _ env FIELDSCHOOL_TEST_KILL_AFTER=3 \
+	"$FIELDSCHOOL" certificates ph --pdf certs6
+killed=$(cd certs6 && ls -d .fs-tmp-* 2>/dev/null)
+eq "the killed run left its temporary directory" "$(wc -w <<<"$killed")" 1
+check "... with certificates in it" test -n "$(ls "certs6/$killed")"
+for f in certs6/*.pdf; do
+	same_file "killed: $f is whole" "$f" "$f.before"
+	rm "$f.before"
+done
+sleep 300 >/dev/null 2>&1 &
+live=$!
+BACKGROUND_PIDS+=("$live")
+true &
+dead=$!
+wait "$dead"
+mkdir "certs6/.fs-tmp-$live-0" "certs6/.fs-tmp-$dead-7" "certs6/.fs-tmp-$dead-9" \
+	"certs6/.fs-tmp-$dead-9/sub" "certs6/.fs-tmp-x" target
+touch "certs6/.fs-tmp-$live-0/a.pdf" "certs6/.fs-tmp-$dead-7/a.pdf" \
+	"certs6/.fs-tmp-$dead-9/a.pdf" target/keep.pdf
+ln -s ../target "certs6/.fs-tmp-$dead-8"
+# the lock's holder is the process killed at the end (flock(1) would
+# leave its child sleeping, holding the test's output open)
+(exec 9<"certs6/.fs-tmp-$dead-7" && flock 9 && exec sleep 300) \
+	>/dev/null 2>&1 &
+BACKGROUND_PIDS+=("$!")
+for _ in {1..50}; do # until flock holds the lock
+	flock -n "certs6/.fs-tmp-$dead-7" true || break
+	sleep 0.1
+done
+ok fs certificates ph --pdf certs6
+check "the killed run's directory is gone" test ! -e "certs6/$killed"
+check "a live process's directory stays" test -e "certs6/.fs-tmp-$live-0/a.pdf"
+check "a locked directory stays" test -e "certs6/.fs-tmp-$dead-7/a.pdf"
+check "a link stays" test -L "certs6/.fs-tmp-$dead-8"
+check "... and what it points to" test -e target/keep.pdf
+check "a directory holding a directory stays" test -d "certs6/.fs-tmp-$dead-9/sub"
+check "another name stays" test -d "certs6/.fs-tmp-x"
+eq "no other temporary left" "$(cd certs6 && ls -d .fs-tmp-* | wc -l)" 5
+eq "DIR holds the certificates and all.pdf" "$(ls certs6 | wc -l)" 10
+kill "${BACKGROUND_PIDS[@]}" 2>/dev/null
+
+# who no longer qualifies loses the certificate of the last run; a user's
+# own files in DIR stay, a certificate's name among them
+echo notes >certs6/notes.txt
+echo mine >certs6/mine.pdf
+for d in 01 02 03; do ok fs attend mark --date 2027-03-$d --absent A9; done
+ok fs certificates ph --pdf certs6
+expect_stdout "certs6: 8 certificates"
+check "A9's old certificate is gone" test ! -e certs6/A9.pdf
+check "A8's stays" test -e certs6/A8.pdf
+check "the user's file stays" test -e certs6/notes.txt
+check "the user's PDF stays" test -e certs6/mine.pdf
+eq "DIR holds the certificates, all.pdf and the user's files" "$(ls certs6 | wc -l)" 11
+for d in 01 02 03; do ok fs attend mark --date 2027-03-$d A9; done
+ok fs certificates ph --pdf certs6
+check "A9's certificate is back" test -e certs6/A9.pdf
+
+# a city typed with U+202E does not reverse the date after it on the
+# certificate (pdftotext reads the glyphs in the order drawn)
+RLO=$'\xe2\x80\xae'
+ok fs mission edit ph --city "Manila${RLO}"
+ok fs certificates ph --pdf certs7
+text=$(pdftotext certs7/A2.pdf - | tr '\n' ' ')
+check "an override in the city reverses nothing after it" \
+	grep -q "Manila, Philippines · 1–3 March 2027.*Manila, 3 March 2027" <<<"$text"
+ok fs mission edit ph --city Manila
 finish

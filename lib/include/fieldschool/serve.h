@@ -29,8 +29,14 @@ typedef struct fs_serve_options {
 				     slow (0: 30) */
 	unsigned threads;         /* 0: one per processor, at most 8 */
 	/* Called with each access log line (Common Log Format, personal
-	 * tokens redacted, no newline), from the server's threads. */
+	 * tokens redacted, no newline), from one thread of the server's
+	 * own: the request threads only queue their lines, so a log that
+	 * blocks never holds up a request.  Lines that find the queue full
+	 * (1 MiB) are dropped; the next line after them says how many. */
 	void (*log)(void *ctx, const char *line);
+	/* NULL, or called from that thread at most once a second when it
+	 * has written lines, and once at the end (fs_serve_close()). */
+	void (*log_flush)(void *ctx);
 	void *log_ctx;
 } fs_serve_options;
 
@@ -58,8 +64,11 @@ unsigned fs_serve_max_connections(const fs_server *server);
 
 /*
  * Stops accepting connections, lets requests in flight finish (for at most
- * grace seconds), closes every connection and frees the server.  NULL is
- * fine.
+ * grace seconds), closes every connection, writes the access log's last
+ * lines and frees the server.  NULL is fine.  When the log callback is
+ * still blocked after another grace seconds (at least one), the lines not
+ * yet written are given up and that thread left blocked in the callback:
+ * the stop does not wait for a log nobody reads.
  */
 void fs_serve_close(fs_server *server, unsigned grace);
 

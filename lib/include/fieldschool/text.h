@@ -4,6 +4,7 @@
 #ifndef FIELDSCHOOL_TEXT_H
 #define FIELDSCHOOL_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,5 +13,10 @@
  * the string, a byte that starts no character, a cut, overlong or surrogate
  * sequence, or one beyond U+10FFFF.  Never reads past a NUL. */
 size_t fs_utf8_next(const char *s, uint32_t *cp);
+
+/* Whether cp is an explicit directional control (U+202A-U+202E, U+2066-
+ * U+2069: an embedding, override, isolate or their pop), which reorders
+ * the text after it when shown. */
+bool fs_bidi_is_control(uint32_t cp);
 
 #endif
