@@ -12,20 +12,19 @@
  * to one thread per online core.  The threads take the next mission from
  * a shared counter; after a failure they take no more.
  *
- * Two workbooks in one process share nothing in libxlsxwriter 1.1.4: all
- * its state hangs off the lxw_workbook, and its only writable global
- * (the seed of tmpfileplus's random names for the sheets' temporary
- * files, read and incremented without a lock) can at worst give two
- * threads the same name, which the file's O_EXCL open refuses and its
- * loop retries with the next seed.  minizip and zlib keep their state in
- * the zip and the stream.  What is shared is the C library's gmtime()
- * buffer: see gmtime() below.
+ * Two workbooks in one process share almost nothing in libxlsxwriter
+ * 1.1.4: all its state hangs off the lxw_workbook (its sources have no
+ * mutable static but one; in Debian's build the only stores to its .data
+ * and .bss are that one and crtstuff's), and minizip and zlib keep theirs
+ * in the zip and the stream.  Two things are shared, each taken care of
+ * below: tmpfileplus's seed, and the C library's gmtime() buffer.
  *
  * All or nothing: every workbook is built into a file without a name
  * (fs_atomic_open_hidden) and flushed to disk on its thread; only when
  * all are complete does this thread give them their hidden temporary
  * names and rename them, one after another, over the old files.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -42,6 +41,9 @@
 #include "fieldschool/roster.h"
 #include "value.h"
 #include "workbook.h"
+#include <xlsxwriter/third_party/tmpfileplus.h>
+
+/* --- what libxlsxwriter shares between workbooks -------------------------- */
 
 /*
  * libxlsxwriter formats a workbook's creation time (docProps/core.xml, in
@@ -59,6 +61,38 @@ gmtime(const time_t *timer)
 	static _Thread_local struct tm tm;
 	return gmtime_r(timer, &tm);
 }
+
+/*
+ * Every temporary file of libxlsxwriter (a sheet's rows in constant-memory
+ * mode, each part of the package at workbook_close()) comes from its
+ * tmpfileplus(), which reads and increments a static seed without a lock
+ * and seeds the C library's one rand() sequence with it (srand): two
+ * threads can draw the same name.  The file is opened O_EXCL, so a clash
+ * costs a retry, not a shared file, but it is a data race all the same.
+ * libxlsxwriter calls it through its exported symbol (lxw_tmpfile() jumps
+ * to tmpfileplus@plt), so this definition, found first, takes each call
+ * and passes it to the library's own under one lock: a few dozen calls a
+ * workbook, each a few system calls.
+ */
+FILE *
+tmpfileplus(const char *dir, const char *prefix, char **pathname, int keep)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static FILE *(*next)(const char *, const char *, char **, int);
+	FILE *file = NULL;
+
+	pthread_mutex_lock(&lock);
+	if (!next)
+		*(void **)&next = dlsym(RTLD_NEXT, "tmpfileplus");
+	if (next)
+		file = next(dir, prefix, pathname, keep);
+	else
+		errno = ENOSYS;
+	pthread_mutex_unlock(&lock);
+	return file;
+}
+
+/* --- the workbooks ---------------------------------------------------------- */
 
 struct job {
 	const char *code; /* borrowed from the code list */
