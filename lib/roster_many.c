@@ -265,24 +265,30 @@ jobs_plan(struct job **out, const char *dir, const struct code_list *list)
 	return FS_OK;
 }
 
-/* The first failed job's error, naming its mission and file. */
-static fs_err
-jobs_failure(const struct job *jobs, size_t n, const char *dir)
+/* The first failed job, or NULL. */
+static const struct job *
+jobs_failed(const struct job *jobs, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct job *job = &jobs[i];
-		if (!job->err)
-			continue;
-		/* the detail often starts with the file's name already */
-		const char *why = job->detail;
-		size_t len = strlen(job->path);
-		if (!strncmp(why, job->path, len) && !strncmp(why + len, ": ", 2))
-			why += len + 2;
-		return fs_fail(job->err, "%s (mission '%s'): %s; no roster in "
-			       "%s was replaced", job->path, job->code, why,
-			       dir);
-	}
-	return FS_OK;
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].err)
+			return &jobs[i];
+	return NULL;
+}
+
+/* The error of a failed job, naming its mission and file: the detail
+ * (its thread's, as the caller has made it this thread's) follows. */
+static fs_err
+job_failure(const struct job *job, fs_err err, const char *dir)
+{
+	char why[1024];
+	/* the detail often starts with the file's name already */
+	const char *detail = fs_errdetail();
+	size_t len = strlen(job->path);
+	if (!strncmp(detail, job->path, len) && !strncmp(detail + len, ": ", 2))
+		detail += len + 2;
+	snprintf(why, sizeof(why), "%s", detail);
+	return fs_fail(err, "%s (mission '%s'): %s; no roster in %s was "
+		       "replaced", job->path, job->code, why, dir);
 }
 
 /* Every complete workbook named, then renamed into place. */
@@ -294,9 +300,7 @@ jobs_commit(struct job *jobs, size_t n, const char *dir)
 
 	for (size_t i = 0; i < n; i++)
 		if ((err = fs_atomic_prepare(&jobs[i].out)))
-			return fs_fail(err, "%s (mission '%s'): %s; no roster "
-				       "in %s was replaced", jobs[i].path,
-				       jobs[i].code, fs_errdetail(), dir);
+			return job_failure(&jobs[i], err, dir);
 	/* the test hook that kills the command with every workbook named
 	 * and none renamed */
 	if (hook && *hook)
@@ -337,6 +341,7 @@ fs_roster_write_dir(fs_roster_files *out, fs_store *store, const char *dir,
 	struct code_list list = { NULL, 0, 0 };
 	struct crew crew = { NULL, 0, 0, false };
 	struct stderr_catch catch;
+	const struct job *failed;
 	char *where = NULL;
 	fs_err err;
 
@@ -361,8 +366,13 @@ fs_roster_write_dir(fs_roster_files *out, fs_store *store, const char *dir,
 
 	roster_catch_start(&catch);
 	crew_run(&crew, store, crew_size(store, jobs, crew.n));
-	err = roster_catch_end(&catch, jobs_failure(crew.jobs, crew.n, where));
-	if (!err && !(err = jobs_commit(crew.jobs, crew.n, where)))
+	/* the failed thread's detail, with what libxlsxwriter said */
+	if ((failed = jobs_failed(crew.jobs, crew.n)))
+		fs_fail(failed->err, "%s", failed->detail);
+	err = roster_catch_end(&catch, failed ? failed->err : FS_OK);
+	if (err)
+		err = job_failure(failed, err, where);
+	else if (!(err = jobs_commit(crew.jobs, crew.n, where)))
 		err = files_fill(out, crew.jobs, crew.n);
 done:
 	for (size_t i = 0; crew.jobs && i < crew.n; i++) {
