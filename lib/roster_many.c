@@ -114,7 +114,6 @@ struct worker {
 	struct crew *crew;
 	fs_store *store;
 	pthread_t thread;
-	bool is_started;
 };
 
 /* One workbook, built and flushed to disk under no name. */
@@ -175,29 +174,25 @@ crew_size(const fs_store *store, int jobs, size_t n)
 }
 
 /* Runs the crew: this thread with store, the others with connections of
- * their own (fewer threads when one cannot open or start: the work is
- * the same). */
+ * their own, all opened before any thread starts (fewer threads when one
+ * cannot open or start: the work is the same). */
 static void
 crew_run(struct crew *crew, fs_store *store, size_t size)
 {
 	struct worker *workers = calloc(size, sizeof(*workers));
-	size_t started = 0;
+	size_t opened = 1, started = 1;
 
-	for (size_t i = 1; workers && i < size; i++) {
-		struct worker *w = &workers[started + 1];
-		w->crew = crew;
-		if (fs_store_open(&w->store, store->path, 0))
-			break;
-		if (pthread_create(&w->thread, NULL, worker_main, w)) {
-			fs_store_close(w->store);
-			break;
-		}
-		w->is_started = true;
+	while (workers && opened < size &&
+	       fs_store_open(&workers[opened].store, store->path, 0) == FS_OK)
+		workers[opened++].crew = crew;
+	while (started < opened &&
+	       pthread_create(&workers[started].thread, NULL, worker_main,
+			      &workers[started]) == 0)
 		started++;
-	}
 	crew_work(crew, store);
-	for (size_t i = 1; i <= started; i++) {
-		pthread_join(workers[i].thread, NULL);
+	for (size_t i = 1; i < opened; i++) {
+		if (i < started)
+			pthread_join(workers[i].thread, NULL);
 		fs_store_close(workers[i].store);
 	}
 	free(workers);
