@@ -8,7 +8,10 @@
  * (or /proc is missing), the file is created under that temporary name
  * from the start.  Either way the named file is locked (flock) while its
  * writer lives: the next write of the same target removes those it can
- * lock, which a killed writer left.
+ * lock, which a killed writer left.  A writer of several files that must
+ * all be complete before any replaces its target (roster --out) flushes
+ * each (fs_atomic_sync), names them all (fs_atomic_prepare, hidden names
+ * .FILE.tmp.XXXXXX, swept alike), then renames them.
  */
 #include <dirent.h>
 #include <errno.h>
