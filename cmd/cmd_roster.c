@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "fieldschool/json.h"
@@ -57,6 +58,15 @@ print_workbook(const char *file, const char *mission,
 	}
 }
 
+/* One line at a terminal, rewritten as each workbook is complete. */
+static void
+show_progress(void *ctx, size_t done, size_t n)
+{
+	(void)ctx;
+	fprintf(stderr, "\rrosters: %zu of %zu written", done, n);
+	fflush(stderr);
+}
+
 /* --out DIR: a workbook per mission, a line each (--json: an array). */
 static int
 roster_dir(fs_store *store, const char *dir, char **codes, size_t n)
@@ -65,7 +75,10 @@ roster_dir(fs_store *store, const char *dir, char **codes, size_t n)
 	fs_err err;
 
 	err = fs_roster_write_dir(&files, store, dir, (const char *const *)codes,
-				  n, 0);
+				  n, 0, isatty(STDERR_FILENO) ? show_progress : NULL,
+				  NULL);
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr); /* the progress line, cleared */
 	if (err)
 		return cmd_fail(err);
 	if (global.json)

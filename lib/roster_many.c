@@ -6,196 +6,323 @@
  * then deflating it in workbook_close(), on the one thread that feeds it
  * (roster_rows.c reads the database on a second).  A finance officer
  * writing the rosters of several missions has as many independent
- * workbooks, so each is built from start to end by one thread, with its
- * own connection to the database (SQLite connections are opened
- * SQLITE_OPEN_NOMUTEX: one thread each) and its own read transaction, up
- * to one thread per online core.  The threads take the next mission from
- * a shared counter; after a failure they take no more.
+ * workbooks, so each is built from start to end by a worker process of
+ * its own (fork), up to one per online core; as one ends, the next
+ * mission goes to a new one.  Separate processes share nothing: not
+ * libxlsxwriter's static state (tmpfileplus's name seed, rand()), not the
+ * C library's (gmtime()'s buffer), not SQLite's.  A child never touches
+ * this process's connection (SQLite forbids carrying one across fork): it
+ * opens its own from the database's path, in its own read transaction,
+ * and ends with _exit(), so neither atexit handlers nor this process's
+ * stdio buffers run twice.
  *
- * Two workbooks in one process share almost nothing in libxlsxwriter
- * 1.1.4: all its state hangs off the lxw_workbook (its sources have no
- * mutable static but one; in Debian's build the only stores to its .data
- * and .bss are that one and crtstuff's), and minizip and zlib keep theirs
- * in the zip and the stream.  Two things are shared, each taken care of
- * below: tmpfileplus's seed, and the C library's gmtime() buffer.
- *
- * All or nothing: every workbook is built into a file without a name
- * (fs_atomic_open_hidden) and flushed to disk on its thread; only when
- * all are complete does this thread give them their hidden temporary
- * names and rename them, one after another, over the old files.
+ * All or nothing: this process opens each workbook's file, without a name
+ * (fs_atomic_open_hidden), before the child that fills it starts; the
+ * child inherits the descriptor, builds the workbook into it, flushes it
+ * to disk and reports through a pipe: success and its counts, or its
+ * one-line error.  Only this process names and renames, and only when
+ * every child succeeded.  Killed, it leaves files without names (or,
+ * where the file system has no O_TMPFILE, hidden temporaries locked by
+ * descriptors that die with it and its children, which the next write
+ * sweeps); its children die with it (PR_SET_PDEATHSIG) before they could
+ * do anything more.  SIGINT, SIGTERM and SIGHUP are caught while children
+ * run: they are stopped, the files dropped, then the signal goes on.
  */
-#include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fieldschool/file.h"
 #include "fieldschool/roster.h"
 #include "value.h"
 #include "workbook.h"
-#include <xlsxwriter/third_party/tmpfileplus.h>
-
-/* --- what libxlsxwriter shares between workbooks -------------------------- */
-
-/*
- * libxlsxwriter formats a workbook's creation time (docProps/core.xml, in
- * workbook_close()) with gmtime(), whose result glibc keeps in one buffer
- * for the whole process: two workbooks closed at the same moment could
- * each print the other's time, and a lock around the call cannot help, as
- * the caller reads the buffer after it returns.  This definition takes the
- * place of the C library's in the whole program (the dynamic linker binds
- * libxlsxwriter's call to the program's own symbol, as it does malloc's)
- * and keeps one buffer per thread, which C allows.
- */
-struct tm *
-gmtime(const time_t *timer)
-{
-	static _Thread_local struct tm tm;
-	return gmtime_r(timer, &tm);
-}
-
-/*
- * Every temporary file of libxlsxwriter (a sheet's rows in constant-memory
- * mode, each part of the package at workbook_close()) comes from its
- * tmpfileplus(), which reads and increments a static seed without a lock
- * and seeds the C library's one rand() sequence with it (srand): two
- * threads can draw the same name.  The file is opened O_EXCL, so a clash
- * costs a retry, not a shared file, but it is a data race all the same.
- * libxlsxwriter calls it through its exported symbol (lxw_tmpfile() jumps
- * to tmpfileplus@plt), so this definition, found first, takes each call
- * and passes it to the library's own under one lock: a few dozen calls a
- * workbook, each a few system calls.
- */
-FILE *
-tmpfileplus(const char *dir, const char *prefix, char **pathname, int keep)
-{
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static FILE *(*next)(const char *, const char *, char **, int);
-	FILE *file = NULL;
-
-	pthread_mutex_lock(&lock);
-	if (!next)
-		*(void **)&next = dlsym(RTLD_NEXT, "tmpfileplus");
-	if (next)
-		file = next(dir, prefix, pathname, keep);
-	else
-		errno = ENOSYS;
-	pthread_mutex_unlock(&lock);
-	return file;
-}
-
-/* --- the workbooks ---------------------------------------------------------- */
 
 struct job {
 	const char *code; /* borrowed from the code list */
 	char *path;       /* DIR/roster-CODE.xlsx */
-	fs_atomic out;
+	fs_atomic out;    /* opened here, filled by the child */
 	fs_roster_stats stats;
 	fs_err err;
-	char detail[1024]; /* the thread's fs_errdetail() on failure */
+	char detail[1024]; /* the child's fs_errdetail() on failure */
+	pid_t pid;         /* the child's while it runs, else 0 */
+	int report;        /* the read end of its pipe, or -1 */
+};
+
+/* What a child writes into its pipe, once, before _exit(). */
+struct report {
+	fs_err err;
+	fs_roster_stats stats;
+	char detail[1024];
 };
 
 struct crew {
 	struct job *jobs;
-	size_t n;
-	atomic_size_t next;  /* the next job to take */
-	atomic_bool failed;  /* a job failed: take no more */
+	size_t n, next, running, done;
+	size_t size;                /* children at once */
+	const struct job *failed;   /* the first failure reported */
+	const char *db;             /* the database's path */
+	fs_roster_progress_fn progress;
+	void *progress_ctx;
+	struct sigaction saved[3]; /* CAUGHT's dispositions before */
 };
 
-struct worker {
-	struct crew *crew;
-	fs_store *store;
-	pthread_t thread;
-};
-
-/* One workbook, built and flushed to disk under no name. */
-static void
-job_run(struct job *job, fs_store *store)
+/* One workbook, built with store into the job's file and flushed to disk
+ * (the detail says why not). */
+static fs_err
+job_build(struct job *job, fs_store *store, fs_roster_stats *stats)
 {
 	char *codes[1] = { (char *)job->code };
 	const char *hook = getenv("FIELDSCHOOL_TEST_FAIL_ROSTER");
+	struct stderr_catch catch;
 	fs_err err;
 
-	if (!(err = fs_atomic_open_hidden(&job->out, job->path)) &&
-	    !(err = roster_build(store, job->out.name, job->path, codes, 1,
-				 &job->stats)))
+	roster_catch_start(&catch);
+	if (!(err = roster_build(store, job->out.name, job->path, codes, 1,
+				 stats)))
 		err = fs_atomic_sync(&job->out);
 	/* the test hook of a workbook that fails once built, while the
 	 * others succeed */
 	if (!err && hook && !strcmp(hook, job->code))
 		err = fs_fail(FS_EIO, "%s: the disk is full (test)", job->path);
-	if (err)
-		snprintf(job->detail, sizeof(job->detail), "%s",
-			 fs_errdetail());
-	job->err = err;
+	return roster_catch_end(&catch, err);
 }
 
-static void
-crew_work(struct crew *crew, fs_store *store)
-{
-	size_t i;
+static const int CAUGHT[3] = { SIGINT, SIGTERM, SIGHUP };
+#define N_CAUGHT (sizeof(CAUGHT) / sizeof(CAUGHT[0]))
+static volatile sig_atomic_t interrupted;
 
-	while (!atomic_load(&crew->failed) &&
-	       (i = atomic_fetch_add(&crew->next, 1)) < crew->n) {
-		job_run(&crew->jobs[i], store);
-		if (crew->jobs[i].err)
-			atomic_store(&crew->failed, true);
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* The child: its own connection, the workbook, a report, _exit(). */
+static _Noreturn void
+child_main(const struct crew *crew, struct job *job, int report,
+	   pid_t parent)
+{
+	struct report r;
+	fs_store *store = NULL;
+	const char *hook = getenv("FIELDSCHOOL_TEST_CHILD_SLEEP");
+
+	for (size_t i = 0; i < N_CAUGHT; i++)
+		sigaction(CAUGHT[i], &crew->saved[i], NULL);
+	/* dies with the parent, which alone renames */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(1);
+	/* the test hook that keeps children busy for a parent to be killed */
+	if (hook && *hook)
+		sleep((unsigned)atoi(hook));
+	memset(&r, 0, sizeof(r));
+	if (!(r.err = fs_store_open(&store, crew->db, 0)))
+		r.err = job_build(job, store, &r.stats);
+	if (r.err)
+		snprintf(r.detail, sizeof(r.detail), "%s", fs_errdetail());
+	fs_store_close(store); /* the child's own */
+	_exit(write(report, &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 1);
+}
+
+/* Starts the next job's child (false: it could not, the job failed). */
+static bool
+crew_start(struct crew *crew)
+{
+	struct job *job = &crew->jobs[crew->next++];
+	int ends[2];
+	fs_err err;
+
+	if ((err = fs_atomic_open_hidden(&job->out, job->path)))
+		goto fail;
+	if (pipe2(ends, O_CLOEXEC) != 0) {
+		err = fs_fail(FS_EIO, "cannot make a pipe: %s",
+			      fs_errno_text(errno));
+		goto fail;
+	}
+	pid_t parent = getpid();
+	if ((job->pid = fork()) == 0) {
+		close(ends[0]);
+		child_main(crew, job, ends[1], parent);
+	}
+	close(ends[1]);
+	if (job->pid < 0) {
+		job->pid = 0;
+		close(ends[0]);
+		err = fs_fail(FS_EIO, "cannot start a process: %s",
+			      fs_errno_text(errno));
+		goto fail;
+	}
+	job->report = ends[0];
+	crew->running++;
+	return true;
+fail:
+	job->err = err;
+	snprintf(job->detail, sizeof(job->detail), "%s", fs_errdetail());
+	crew->failed = job;
+	return false;
+}
+
+/* A child's end: its report (or how it died) into its job. */
+static void
+crew_collect(struct crew *crew, struct job *job)
+{
+	struct report r;
+	size_t got = 0;
+	ssize_t len;
+	int status = 0;
+
+	while (got < sizeof(r) &&
+	       ((len = read(job->report, (char *)&r + got, sizeof(r) - got)) >
+			0 ||
+		(len < 0 && errno == EINTR)))
+		got += len > 0 ? (size_t)len : 0;
+	close(job->report);
+	job->report = -1;
+	while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	job->pid = 0;
+	crew->running--;
+	if (got == sizeof(r)) {
+		job->err = r.err;
+		job->stats = r.stats;
+		memcpy(job->detail, r.detail, sizeof(job->detail));
+		job->detail[sizeof(job->detail) - 1] = '\0';
+		job->out.is_synced = !r.err; /* by the child */
+	} else {
+		job->err = FS_EIO;
+		if (WIFSIGNALED(status))
+			snprintf(job->detail, sizeof(job->detail),
+				 "%s: its process was killed (%s)", job->path,
+				 strsignal(WTERMSIG(status)));
+		else
+			snprintf(job->detail, sizeof(job->detail),
+				 "%s: its process ended without a word "
+				 "(status %d)", job->path, WEXITSTATUS(status));
+	}
+	if (job->err && !crew->failed)
+		crew->failed = job;
+	if (!job->err && crew->progress)
+		crew->progress(crew->progress_ctx, ++crew->done, crew->n);
+}
+
+/* Stops the children still running (a failure, a signal) and collects
+ * them. */
+static void
+crew_stop(struct crew *crew)
+{
+	for (size_t i = 0; i < crew->next; i++)
+		if (crew->jobs[i].pid > 0)
+			kill(crew->jobs[i].pid, SIGKILL);
+	for (size_t i = 0; i < crew->next; i++)
+		if (crew->jobs[i].pid > 0) {
+			const struct job *failed = crew->failed;
+			crew_collect(crew, &crew->jobs[i]);
+			crew->failed = failed; /* killed here: no failure */
+		}
+}
+
+/* Waits for the next child to end; false when interrupted. */
+static bool
+crew_wait(struct crew *crew)
+{
+	struct pollfd fds[64];
+	struct job *of[64];
+	nfds_t n = 0;
+
+	for (size_t i = 0; i < crew->next && n < 64; i++)
+		if (crew->jobs[i].pid > 0) {
+			fds[n] = (struct pollfd){ crew->jobs[i].report, POLLIN,
+						  0 };
+			of[n++] = &crew->jobs[i];
+		}
+	if (poll(fds, n, -1) < 0)
+		return errno == EINTR && !interrupted;
+	for (nfds_t i = 0; i < n; i++)
+		if (fds[i].revents)
+			crew_collect(crew, of[i]);
+	return !interrupted;
+}
+
+/* Runs the crew: up to size children at once, the next mission to a new
+ * one as one ends; after a failure or a signal, no more, and those still
+ * running are stopped.  Returns the signal caught, or 0. */
+static int
+crew_run(struct crew *crew)
+{
+	struct sigaction caught = { 0 };
+	int sig;
+
+	caught.sa_handler = on_signal; /* no SA_RESTART: poll() returns */
+	sigemptyset(&caught.sa_mask);
+	interrupted = 0;
+	/* a signal ignored (a background job's SIGINT, nohup) stays so */
+	for (size_t i = 0; i < N_CAUGHT; i++)
+		if (sigaction(CAUGHT[i], NULL, &crew->saved[i]) == 0 &&
+		    crew->saved[i].sa_handler != SIG_IGN)
+			sigaction(CAUGHT[i], &caught, NULL);
+	/* nothing of ours buffered is written twice (children _exit) */
+	fflush(NULL);
+	while (!crew->failed && !interrupted) {
+		while (!crew->failed && !interrupted &&
+		       crew->running < crew->size && crew->next < crew->n)
+			crew_start(crew);
+		if (!crew->running || !crew_wait(crew))
+			break;
+	}
+	crew_stop(crew);
+	sig = interrupted;
+	for (size_t i = 0; i < N_CAUGHT; i++)
+		sigaction(CAUGHT[i], &crew->saved[i], NULL);
+	return sig;
+}
+
+/* In this process, one after another (a store other connections cannot
+ * see: in memory, or inside a transaction). */
+static void
+crew_run_here(struct crew *crew, fs_store *store)
+{
+	while (!crew->failed && crew->next < crew->n) {
+		struct job *job = &crew->jobs[crew->next++];
+		fs_err err = fs_atomic_open_hidden(&job->out, job->path);
+		if (!err)
+			err = job_build(job, store, &job->stats);
+		if ((job->err = err)) {
+			snprintf(job->detail, sizeof(job->detail), "%s",
+				 fs_errdetail());
+			crew->failed = job;
+		} else if (crew->progress) {
+			crew->progress(crew->progress_ctx, ++crew->done,
+				       crew->n);
+		}
 	}
 }
 
-static void *
-worker_main(void *arg)
-{
-	struct worker *w = arg;
-	crew_work(w->crew, w->store);
-	return NULL;
-}
-
 /* How many workbooks to build at once: jobs (0: the online cores), at
- * most one per mission, and one when no other connection can see what
- * store sees (an in-memory database, an open transaction). */
+ * most one per mission, and 0 (here, one at a time) when no other
+ * connection can see what store sees (an in-memory database, an open
+ * transaction). */
 static size_t
 crew_size(const fs_store *store, int jobs, size_t n)
 {
 	long cores = jobs > 0 ? jobs : sysconf(_SC_NPROCESSORS_ONLN);
-	if (cores < 1 || store->depth > 0 || !store->path ||
-	    !*store->path || !strcmp(store->path, ":memory:") ||
+	if (store->depth > 0 || !store->path || !*store->path ||
+	    !strcmp(store->path, ":memory:") ||
 	    !strncmp(store->path, "file:", 5))
-		return 1;
+		return 0;
+	if (cores < 1)
+		cores = 1;
+	if (cores > 64)
+		cores = 64; /* crew_wait()'s poll set */
 	return (size_t)cores < n ? (size_t)cores : n;
-}
-
-/* Runs the crew: this thread with store, the others with connections of
- * their own, all opened before any thread starts (fewer threads when one
- * cannot open or start: the work is the same). */
-static void
-crew_run(struct crew *crew, fs_store *store, size_t size)
-{
-	struct worker *workers = calloc(size, sizeof(*workers));
-	size_t opened = 1, started = 1;
-
-	while (workers && opened < size &&
-	       fs_store_open(&workers[opened].store, store->path, 0) == FS_OK)
-		workers[opened++].crew = crew;
-	while (started < opened &&
-	       pthread_create(&workers[started].thread, NULL, worker_main,
-			      &workers[started]) == 0)
-		started++;
-	crew_work(crew, store);
-	for (size_t i = 1; i < opened; i++) {
-		if (i < started)
-			pthread_join(workers[i].thread, NULL);
-		fs_store_close(workers[i].store);
-	}
-	free(workers);
 }
 
 /* dir without its trailing slashes ("/" stays). */
@@ -223,6 +350,7 @@ jobs_plan(struct job **out, const char *dir, const struct code_list *list)
 		struct stat st;
 		jobs[i].code = code;
 		jobs[i].out = (fs_atomic)FS_ATOMIC_INIT;
+		jobs[i].report = -1;
 		/* codes are checked when stored; they name files here */
 		if ((why = check_code(code))) {
 			err = fs_fail(FS_EINPUT, "mission '%s': %s", code, why);
@@ -260,18 +388,8 @@ jobs_plan(struct job **out, const char *dir, const struct code_list *list)
 	return FS_OK;
 }
 
-/* The first failed job, or NULL. */
-static const struct job *
-jobs_failed(const struct job *jobs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (jobs[i].err)
-			return &jobs[i];
-	return NULL;
-}
-
 /* The error of a failed job, naming its mission and file: the detail
- * (its thread's, as the caller has made it this thread's) follows. */
+ * (its child's, as the caller has made it this process's) follows. */
 static fs_err
 job_failure(const struct job *job, fs_err err, const char *dir)
 {
@@ -331,14 +449,14 @@ files_fill(fs_roster_files *out, struct job *jobs, size_t n)
 
 fs_err
 fs_roster_write_dir(fs_roster_files *out, fs_store *store, const char *dir,
-		    const char *const *codes, size_t n_codes, int jobs)
+		    const char *const *codes, size_t n_codes, int jobs,
+		    fs_roster_progress_fn progress, void *progress_ctx)
 {
 	struct code_list list = { NULL, 0, 0 };
-	struct crew crew = { NULL, 0, 0, false };
-	struct stderr_catch catch;
-	const struct job *failed;
+	struct crew crew = { 0 };
 	char *where = NULL;
 	fs_err err;
+	int sig = 0;
 
 	*out = (fs_roster_files)FS_ROSTER_FILES_INIT;
 	if (!*dir)
@@ -358,17 +476,23 @@ fs_roster_write_dir(fs_roster_files *out, fs_store *store, const char *dir,
 	if ((err = jobs_plan(&crew.jobs, where, &list)))
 		goto done;
 	crew.n = list.n;
-
-	roster_catch_start(&catch);
-	crew_run(&crew, store, crew_size(store, jobs, crew.n));
-	/* the failed thread's detail, with what libxlsxwriter said */
-	if ((failed = jobs_failed(crew.jobs, crew.n)))
-		fs_fail(failed->err, "%s", failed->detail);
-	err = roster_catch_end(&catch, failed ? failed->err : FS_OK);
-	if (err)
-		err = job_failure(failed, err, where);
-	else if (!(err = jobs_commit(crew.jobs, crew.n, where)))
+	crew.db = store->path;
+	crew.progress = progress;
+	crew.progress_ctx = progress_ctx;
+	if ((crew.size = crew_size(store, jobs, crew.n)))
+		sig = crew_run(&crew);
+	else
+		crew_run_here(&crew, store);
+	if (sig) {
+		err = fs_fail(FS_EIO, "interrupted (%s); no roster in %s was "
+			      "replaced", strsignal(sig), where);
+	} else if (crew.failed) {
+		/* the failed child's detail, with what libxlsxwriter said */
+		fs_fail(crew.failed->err, "%s", crew.failed->detail);
+		err = job_failure(crew.failed, crew.failed->err, where);
+	} else if (!(err = jobs_commit(crew.jobs, crew.n, where))) {
 		err = files_fill(out, crew.jobs, crew.n);
+	}
 done:
 	for (size_t i = 0; crew.jobs && i < crew.n; i++) {
 		fs_atomic_abort(&crew.jobs[i].out);
@@ -377,6 +501,10 @@ done:
 	free(crew.jobs);
 	free(where);
 	code_list_release(&list);
+	/* the files dropped, the signal goes on (to the handler before,
+	 * or the default: the command ends as killed by it) */
+	if (sig)
+		raise(sig);
 	return err;
 }
 

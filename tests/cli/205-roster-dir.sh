@@ -1,13 +1,14 @@
 #!/bin/bash
 # fieldschool roster --out DIR: a workbook per mission, DIR/roster-MISSION.xlsx,
-# several built at once (one thread and database connection each).  Each is
+# several built at once (one worker process and database connection each).  Each is
 # read back by openpyxl and equals, cell for cell (values and formulas), the
 # workbook `roster MISSION -o FILE` writes; one is recalculated by
 # LibreOffice, one by Gnumeric.  All or nothing: a failure in one mission
 # (FIELDSCHOOL_TEST_FAIL_ROSTER=CODE fails that workbook once it is built;
 # a full disk) replaces none of the old files and leaves no temporary;
-# killed before the renames (FIELDSCHOOL_TEST_KILL_RENAME=1) it leaves the
-# old files and only hidden temporaries, which the next run removes.
+# killed before the renames (FIELDSCHOOL_TEST_KILL_RENAME=1), or killed
+# (kill -9) while its worker processes build, it leaves the old files and
+# only hidden temporaries, which the next run removes; SIGTERM removes them.
 . "$(dirname "$0")/lib.sh"
 
 XLSX_CHECK="$PYTHON $FIELDSCHOOL_SRC/tests/xlsx_check.py"
@@ -189,6 +190,50 @@ eq "the next run leaves the three workbooks only" "$(listing keep)" \
 for m in $MISSIONS; do
 	same_file "the next run wrote roster-$m.xlsx" "keep/roster-$m.xlsx" "single-$m.xlsx"
 done
+
+# The parent killed (kill -9) while its children build: they die with it
+# (PR_SET_PDEATHSIG) and rename nothing; only the parent renames.  Without
+# O_TMPFILE the files are named from the start, hidden and locked; the
+# children sleep first (FIELDSCHOOL_TEST_CHILD_SLEEP) so the kill lands
+# mid-run.  With O_TMPFILE nothing is left at all.
+# kill_mid_run SIGNAL [ENV...]: starts the command, waits for a child of
+# it, sends SIGNAL to the parent alone; $killed_status is its exit status.
+kill_mid_run() {
+	local sig=$1 pid waited=0
+	shift
+	env "$@" FIELDSCHOOL_TEST_CHILD_SLEEP=20 \
+		"$FIELDSCHOOL" roster --all --out keep >/dev/null 2>&1 &
+	pid=$!
+	while [ -z "$(pgrep -P "$pid")" ] && [ $waited -lt 100 ]; do
+		sleep 0.1; waited=$((waited + 1))
+	done
+	kill -"$sig" "$pid"
+	wait "$pid"
+	killed_status=$?
+}
+rm -f keep/* && cp keep.before/* keep/
+kill_mid_run KILL FIELDSCHOOL_TEST_NO_TMPFILE=1
+eq "parent killed (no O_TMPFILE): killed" "$killed_status" 137
+for m in $MISSIONS; do
+	same_file "parent killed: the old roster-$m.xlsx is whole" \
+		"keep/roster-$m.xlsx" "keep.before/roster-$m.xlsx"
+done
+check "parent killed: hidden temporaries only" bash -c \
+	'[ "$(ls keep | tr "\n" " ")" = "roster-mx-2027.xlsx roster-ph-2027.xlsx roster-rw-2027.xlsx " ] &&
+	 ls -A keep | grep -q "^\.roster-[a-z]\{2\}-2027\.xlsx\.tmp\.[A-Za-z0-9]\{6\}$"'
+# its children are gone, so their locks are: the next write sweeps
+ok fs roster --all --out keep
+eq "parent killed: the next run sweeps the temporaries" "$(listing keep)" \
+	"roster-mx-2027.xlsx roster-ph-2027.xlsx roster-rw-2027.xlsx "
+rm -f keep/* && cp keep.before/* keep/
+kill_mid_run KILL
+eq "parent killed (O_TMPFILE): killed" "$killed_status" 137
+old_files_whole "parent killed (O_TMPFILE)"
+# SIGTERM (as SIGINT at a terminal): the parent stops its children, drops
+# every file, then dies of the signal
+kill_mid_run TERM FIELDSCHOOL_TEST_NO_TMPFILE=1
+eq "parent terminated: killed by SIGTERM" "$killed_status" 143
+old_files_whole "parent terminated"
 
 # A full disk (a small tmpfs in a mount namespace of its own, as root): the
 # workbooks that fit are not put in place either.

@@ -51,7 +51,9 @@ void fs_atomic_abort(fs_atomic *a);
  * fs_atomic_open() with a hidden temporary name, .BASE.tmp.XXXXXX (a
  * killed writer's leftovers are not mistaken for outputs; the next write
  * of path removes them either way); fs_atomic_sync() flushes the complete
- * file to disk (on any thread, one fs_atomic per thread);
+ * file to disk (also in a child process that inherited a: its file, and
+ * its lock when named, are the opener's; the child must not prepare,
+ * commit or abort);
  * fs_atomic_prepare() also gives it its temporary name, locked, beside
  * path, and fs_atomic_commit() then only renames.  After a failed
  * fs_atomic_sync() or _prepare(), a is still the caller's to
