@@ -74,6 +74,7 @@ struct crew {
 	fs_roster_progress_fn progress;
 	void *progress_ctx;
 	struct sigaction saved[3]; /* CAUGHT's dispositions before */
+	sigset_t mask;             /* the signal mask before */
 };
 
 /* One workbook, built with store into the job's file and flushed to disk
@@ -118,6 +119,7 @@ child_main(const struct crew *crew, struct job *job, int report,
 
 	for (size_t i = 0; i < N_CAUGHT; i++)
 		sigaction(CAUGHT[i], &crew->saved[i], NULL);
+	sigprocmask(SIG_SETMASK, &crew->mask, NULL);
 	/* dies with the parent, which alone renames */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 		_exit(1);
@@ -244,7 +246,9 @@ crew_wait(struct crew *crew)
 						  0 };
 			of[n++] = &crew->jobs[i];
 		}
-	if (poll(fds, n, -1) < 0)
+	/* the signals caught are let in only while waiting: none is lost
+	 * between the test of interrupted and the wait */
+	if (ppoll(fds, n, NULL, &crew->mask) < 0)
 		return errno == EINTR && !interrupted;
 	for (nfds_t i = 0; i < n; i++)
 		if (fds[i].revents)
@@ -259,16 +263,21 @@ static int
 crew_run(struct crew *crew)
 {
 	struct sigaction caught = { 0 };
+	sigset_t blocked;
 	int sig;
 
-	caught.sa_handler = on_signal; /* no SA_RESTART: poll() returns */
+	caught.sa_handler = on_signal; /* no SA_RESTART: ppoll() returns */
 	sigemptyset(&caught.sa_mask);
 	interrupted = 0;
+	sigemptyset(&blocked);
 	/* a signal ignored (a background job's SIGINT, nohup) stays so */
-	for (size_t i = 0; i < N_CAUGHT; i++)
+	for (size_t i = 0; i < N_CAUGHT; i++) {
+		sigaddset(&blocked, CAUGHT[i]);
 		if (sigaction(CAUGHT[i], NULL, &crew->saved[i]) == 0 &&
 		    crew->saved[i].sa_handler != SIG_IGN)
 			sigaction(CAUGHT[i], &caught, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &blocked, &crew->mask);
 	/* nothing of ours buffered is written twice (children _exit) */
 	fflush(NULL);
 	while (!crew->failed && !interrupted) {
@@ -279,6 +288,8 @@ crew_run(struct crew *crew)
 			break;
 	}
 	crew_stop(crew);
+	/* one pending comes in here, still to our handler */
+	sigprocmask(SIG_SETMASK, &crew->mask, NULL);
 	sig = interrupted;
 	for (size_t i = 0; i < N_CAUGHT; i++)
 		sigaction(CAUGHT[i], &crew->saved[i], NULL);

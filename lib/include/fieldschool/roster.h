@@ -93,9 +93,10 @@ typedef void (*fs_roster_progress_fn)(void *ctx, size_t done, size_t n);
  * All or nothing: each workbook is built into a new file without a name
  * in dir; only when every one is complete are they given hidden
  * temporary names (.roster-CODE.xlsx.tmp.XXXXXX) and renamed over the
- * old files, by this process alone.  A failure replaces none and leaves no temporary file; a
- * process killed part-way leaves the old files and at most hidden
- * temporaries, which the next write of the same file removes.  (Only a
+ * old files, by this process alone.  A failure replaces none and leaves
+ * no temporary file; a process killed part-way leaves the old files and
+ * at most hidden temporaries, which the next write of the same file
+ * removes (its children die with it).  (Only a
  * rename itself failing, after others succeeded, would leave some
  * replaced: the message says so.)
  *
