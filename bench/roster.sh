@@ -11,9 +11,11 @@
 # /tmp/fieldschool-bench) and loaded once into a database (missions, agenda,
 # participants), as bench/import.sh does; the load is not timed.  Each tool
 # then writes roster-MISSION.xlsx for the three missions: fieldschool with
-# one `roster MISSION -o FILE` per mission (run by one shell, so the peak RSS
-# is the largest of the three), the peers in one process.  A last row shows
-# `roster --all` writing the three missions into one workbook.
+# one `roster --all --out DIR` (several workbooks at once, one per core),
+# the peers in one process.  Two more rows: fieldschool with one `roster
+# MISSION -o FILE` per mission, one after another (run by one shell, so the
+# peak RSS is the largest of the three), and `roster --all` writing the
+# three missions into one workbook.
 # Prints a Markdown table: median wall seconds, peak RSS, output bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,9 +73,10 @@ export bin db codes
 
 have_node=1
 [ -d "$peers/node_modules" ] || have_node=0
-rm -f "$run"/fieldschool "$run"/all "$run"/peer-python "$run"/peer-node
+rm -f "$run"/fieldschool "$run"/sequential "$run"/all "$run"/peer-python "$run"/peer-node
 for ((i = 1; i <= runs; i++)); do
-	measure fieldschool "$run/out-fs" bash -c 'fieldschool_rosters "$0"' "$run/out-fs"
+	measure fieldschool "$run/out-fs" "$bin" --db "$db" roster --all --out "$run/out-fs"
+	measure sequential "$run/out-seq" bash -c 'fieldschool_rosters "$0"' "$run/out-seq"
 	measure peer-python "$run/out-py" "$peers/peer-python" "$data" "$run/out-py" --stage roster
 	((have_node)) && measure peer-node "$run/out-node" "$peers/peer-node" "$data" "$run/out-node" --stage roster
 	measure all "$run/out-all" "$bin" --db "$db" roster --all -o "$run/out-all/rosters.xlsx"
@@ -84,13 +87,14 @@ printf '\nRosters of %s (%s registrations in 3 missions), median of %d run(s) on
 	"$data" "$rows" "$runs" "$(uname -n)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '| tool | wall s | peak RSS MB | output MB | vs peer-python |\n|---|---|---|---|---|\n'
 py=$(median "$run/peer-python" 1)
-for name in fieldschool peer-python peer-node all; do
+for name in fieldschool peer-python peer-node sequential all; do
 	[ -s "$run/$name" ] || continue
 	wall=$(median "$run/$name" 1)
 	rss=$(median "$run/$name" 2)
 	bytes=$(median "$run/$name" 3)
 	label=$name
-	[ "$name" = fieldschool ] && label="fieldschool roster (3 workbooks)"
+	[ "$name" = fieldschool ] && label="fieldschool roster --all --out (3 workbooks at once)"
+	[ "$name" = sequential ] && label="fieldschool roster MISSION -o, x3 (one after another)"
 	[ "$name" = all ] && label="fieldschool roster --all (1 workbook)"
 	awk -v l="$label" -v w="$wall" -v r="$rss" -v b="$bytes" -v p="$py" \
 		'BEGIN { printf "| %s | %s | %.1f | %.1f | %s |\n", l, w, r / 1024,

@@ -8,7 +8,10 @@
  * (or /proc is missing), the file is created under that temporary name
  * from the start.  Either way the named file is locked (flock) while its
  * writer lives: the next write of the same target removes those it can
- * lock, which a killed writer left.
+ * lock, which a killed writer left.  A writer of several files that must
+ * all be complete before any replaces its target (roster --out) flushes
+ * each (fs_atomic_sync), names them all (fs_atomic_prepare, hidden names
+ * .FILE.tmp.XXXXXX, swept alike), then renames them.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,16 +27,19 @@
 
 #include "fieldschool/file.h"
 
-/* FILE.tmp.XXXXXX: the temporary name of FILE. */
+/* FILE.tmp.XXXXXX, or .FILE.tmp.XXXXXX (hidden): the temporary names of
+ * FILE. */
 #define TEMP_SUFFIX ".tmp."
 #define TEMP_RANDOM 6
 
-/* Whether name is base's temporary name: base.tmp. and 6 letters or
- * digits. */
+/* Whether name is one of base's temporary names: base.tmp. (or
+ * .base.tmp.) and 6 letters or digits. */
 static bool
 is_temp_of(const char *name, const char *base)
 {
 	size_t n = strlen(base), s = strlen(TEMP_SUFFIX);
+	if (name[0] == '.' && strncmp(name, base, n))
+		name++;
 	if (strncmp(name, base, n) || strncmp(name + n, TEMP_SUFFIX, s))
 		return false;
 	name += n + s;
@@ -74,9 +80,10 @@ sweep_stale(int dir, const char *base)
 	closedir(d);
 }
 
-/* base.tmp.XXXXXX with random letters into name. */
+/* base.tmp.XXXXXX with random letters into name; .base.tmp.XXXXXX when
+ * hidden. */
 static void
-temp_name(char *name, size_t size, const char *base)
+temp_name(char *name, size_t size, const char *base, bool hidden)
 {
 	static const char letters[] = "abcdefghijklmnopqrstuvwxyz"
 				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -90,11 +97,12 @@ temp_name(char *name, size_t size, const char *base)
 		random[i] = letters[(x >> 33) % (sizeof(letters) - 1)];
 	}
 	random[TEMP_RANDOM] = '\0';
-	snprintf(name, size, "%s" TEMP_SUFFIX "%s", base, random);
+	snprintf(name, size, "%s%s" TEMP_SUFFIX "%s", hidden ? "." : "", base,
+		 random);
 }
 
-fs_err
-fs_atomic_open(fs_atomic *a, const char *path)
+static fs_err
+atomic_open(fs_atomic *a, const char *path, bool hidden)
 {
 	const char *slash = strrchr(path, '/');
 	const char *hook = getenv("FIELDSCHOOL_TEST_NO_TMPFILE");
@@ -102,6 +110,7 @@ fs_atomic_open(fs_atomic *a, const char *path)
 	fs_err err;
 
 	*a = (fs_atomic)FS_ATOMIC_INIT;
+	a->hidden = hidden;
 	if (!*path || (slash && !slash[1]))
 		return fs_fail(FS_EIO, "%s: %s", path, strerror(EISDIR));
 	if (!(a->path = strdup(path)) ||
@@ -131,7 +140,7 @@ fs_atomic_open(fs_atomic *a, const char *path)
 	/* No O_TMPFILE here (EOPNOTSUPP, EISDIR on old kernels): named from
 	 * the start, and locked against the sweep of another writer. */
 	for (int attempt = 0; attempt < 100 && a->fd < 0; attempt++) {
-		temp_name(a->temp, sizeof(a->temp), a->base);
+		temp_name(a->temp, sizeof(a->temp), a->base, a->hidden);
 		a->fd = openat(a->dir, a->temp,
 			       O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			       0644);
@@ -152,38 +161,63 @@ fs_atomic_open(fs_atomic *a, const char *path)
 }
 
 fs_err
-fs_atomic_commit(fs_atomic *a)
+fs_atomic_open(fs_atomic *a, const char *path)
 {
-	fs_err err = FS_OK;
-	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_WRITE");
+	return atomic_open(a, path, false);
+}
 
-	if (fsync(a->fd) != 0) {
-		err = fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
-		goto done;
-	}
+fs_err
+fs_atomic_open_hidden(fs_atomic *a, const char *path)
+{
+	return atomic_open(a, path, true);
+}
+
+fs_err
+fs_atomic_sync(fs_atomic *a)
+{
+	if (!a->is_synced && fsync(a->fd) != 0)
+		return fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
+	a->is_synced = true;
+	return FS_OK;
+}
+
+fs_err
+fs_atomic_prepare(fs_atomic *a)
+{
+	const char *hook = getenv("FIELDSCHOOL_TEST_KILL_WRITE");
+	fs_err err;
+
+	if ((err = fs_atomic_sync(a)))
+		return err;
 	/* The test hook that kills a write when the file is complete but
 	 * not in place, to prove that nothing is left behind. */
 	if (hook && *hook)
 		raise(SIGKILL);
-	if (!a->named) {
-		/* a name for the unnamed file, locked before it is seen */
-		flock(a->fd, LOCK_EX);
-		for (int attempt = 0; attempt < 100; attempt++) {
-			temp_name(a->temp, sizeof(a->temp), a->base);
-			if (linkat(AT_FDCWD, a->name, a->dir, a->temp,
-				   AT_SYMLINK_FOLLOW) == 0) {
-				a->named = true;
-				break;
-			}
-			if (errno != EEXIST)
-				break;
+	if (a->named)
+		return FS_OK;
+	/* a name for the unnamed file, locked before it is seen */
+	flock(a->fd, LOCK_EX);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		temp_name(a->temp, sizeof(a->temp), a->base, a->hidden);
+		if (linkat(AT_FDCWD, a->name, a->dir, a->temp,
+			   AT_SYMLINK_FOLLOW) == 0) {
+			a->named = true;
+			return FS_OK;
 		}
-		if (!a->named) {
-			a->temp[0] = '\0';
-			err = fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
-			goto done;
-		}
+		if (errno != EEXIST)
+			break;
 	}
+	a->temp[0] = '\0';
+	return fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
+}
+
+fs_err
+fs_atomic_commit(fs_atomic *a)
+{
+	fs_err err;
+
+	if ((err = fs_atomic_prepare(a)))
+		goto done;
 	if (renameat(a->dir, a->temp, a->dir, a->base) != 0) {
 		err = fs_fail(FS_EIO, "%s: %s", a->path, fs_errno_text(errno));
 		goto done;

@@ -421,11 +421,6 @@ summary_write(struct writer *w, struct sheet *s, struct mission *ms, size_t n)
 
 /* --- the workbook ---------------------------------------------------------- */
 
-struct code_list {
-	char **codes;
-	size_t n, cap;
-};
-
 static fs_err
 code_list_add(struct code_list *list, const char *code)
 {
@@ -595,7 +590,7 @@ set_properties(struct writer *w, const struct mission *ms, size_t n)
 }
 
 static fs_err
-build(struct writer *w, const char *tmp, char **codes, size_t n,
+build(struct writer *w, const char *tmp, char *const *codes, size_t n,
       fs_roster_stats *stats)
 {
 	/* the sheets' temporary files where the user keeps them */
@@ -662,32 +657,33 @@ done:
 }
 
 /*
- * build(), with what libxlsxwriter writes on stderr ("[ERROR] ...")
- * caught in memory rather than printed beside our own message: its first
- * line, tidied, ends the detail of the error.  stderr is the C library's
- * variable (glibc), swapped for the call only: the library never prints,
- * and the command-line program runs one roster at a time.
+ * What libxlsxwriter writes on stderr ("[ERROR] ...") is caught in memory
+ * rather than printed beside our own message: its first line, tidied,
+ * ends the detail of the error.  stderr is the C library's variable
+ * (glibc), swapped from catch_start() to catch_end() only, on the thread
+ * that starts and joins any others: the library never prints, and the
+ * command-line program runs one roster at a time.
  */
-static fs_err
-build_quietly(struct writer *w, const char *tmp, char **codes, size_t n,
-	      fs_roster_stats *stats)
+void
+roster_catch_start(struct stderr_catch *c)
 {
-	char *said = NULL;
-	size_t said_len = 0;
-	FILE *saved = stderr, *catch = open_memstream(&said, &said_len);
-	fs_err err;
+	*c = (struct stderr_catch){ NULL, NULL, NULL, 0 };
+	c->saved = stderr;
+	if ((c->catch = open_memstream(&c->said, &c->len)))
+		stderr = c->catch;
+}
 
-	if (catch)
-		stderr = catch;
-	err = build(w, tmp, codes, n, stats);
-	if (!catch)
+fs_err
+roster_catch_end(struct stderr_catch *c, fs_err err)
+{
+	if (!c->catch)
 		return err;
-	stderr = saved;
-	fclose(catch);
-	if (err && said && *said) {
+	stderr = c->saved;
+	fclose(c->catch);
+	if (err && c->said && *c->said) {
 		/* "[ERROR][file.c:12]: Error creating tmpfile() for ..." or
 		 * "[ERROR] workbook_close(): Error creating ..." */
-		char *line = said, *end = strchr(said, '\n'), *colon;
+		char *line = c->said, *end = strchr(line, '\n'), *colon;
 		if (end)
 			*end = '\0';
 		if ((colon = strstr(line, "]: ")))
@@ -699,22 +695,68 @@ build_quietly(struct writer *w, const char *tmp, char **codes, size_t n,
 			line[--len] = '\0';
 		if (*line)
 			line[0] = (char)tolower((unsigned char)line[0]);
-		char ours[512]; /* fs_fail() writes over the detail */
+		char ours[1024]; /* fs_fail() writes over the detail */
 		snprintf(ours, sizeof(ours), "%s", fs_errdetail());
 		fs_fail(err, "%s (libxlsxwriter: %s)", ours, line);
 	}
-	free(said);
+	free(c->said);
+	*c = (struct stderr_catch){ NULL, NULL, NULL, 0 };
 	return err;
 }
 
 fs_err
-fs_roster_write(fs_store *store, const char *path, const char *const *codes,
-		size_t n_codes, fs_roster_stats *stats)
+roster_codes(struct code_list *list, fs_store *store, const char *const *codes,
+	     size_t n_codes)
 {
-	struct code_list list = { NULL, 0, 0 };
+	fs_err err;
+
+	*list = (struct code_list){ NULL, 0, 0 };
+	if (n_codes == 0) {
+		if ((err = fs_missions_format.each(store, NULL, NULL,
+						   collect_code, list)))
+			goto fail;
+		if (list->n == 0) {
+			err = fs_fail(FS_ENOTFOUND, "no missions to write a "
+				      "roster of (see 'fieldschool mission "
+				      "add')");
+			goto fail;
+		}
+		return FS_OK;
+	}
+	for (size_t i = 0; i < n_codes; i++) {
+		struct mission_info info;
+		if ((err = mission_lookup(store, codes[i], &info)))
+			goto fail;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(codes[j], codes[i])) {
+				err = fs_fail(FS_EINPUT, "mission '%s' given "
+					      "twice", codes[i]);
+				goto fail;
+			}
+		if ((err = code_list_add(list, codes[i])))
+			goto fail;
+	}
+	return FS_OK;
+fail:
+	code_list_release(list);
+	return err;
+}
+
+void
+code_list_release(struct code_list *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		free(list->codes[i]);
+	free(list->codes);
+	*list = (struct code_list){ NULL, 0, 0 };
+}
+
+fs_err
+roster_build(fs_store *store, const char *tmp, const char *where,
+	     char *const *codes, size_t n, fs_roster_stats *stats)
+{
 	struct writer *w = NULL;
-	fs_atomic out = FS_ATOMIC_INIT;
-	bool began = false, opened = false;
+	bool began = false;
 	fs_err err;
 
 	*stats = (fs_roster_stats){ 0 };
@@ -725,62 +767,53 @@ fs_roster_write(fs_store *store, const char *path, const char *const *codes,
 	/* One read transaction: every sheet sees the same data. */
 	if (store->depth == 0) {
 		if (sqlite3_exec(store->db, "BEGIN", NULL, NULL, NULL) !=
-		    SQLITE_OK)
-			return store_fail(store, "starting to read");
+		    SQLITE_OK) {
+			err = store_fail(store, "starting to read");
+			goto done;
+		}
 		began = true;
-	}
-	if (n_codes == 0) {
-		if ((err = fs_missions_format.each(store, NULL, NULL,
-						   collect_code, &list)))
-			goto done;
-		if (list.n == 0) {
-			err = fs_fail(FS_ENOTFOUND, "no missions to write a "
-				      "roster of (see 'fieldschool mission "
-				      "add')");
-			goto done;
-		}
-	} else {
-		for (size_t i = 0; i < n_codes; i++) {
-			struct mission_info info;
-			if ((err = mission_lookup(store, codes[i], &info)))
-				goto done;
-			for (size_t j = 0; j < i; j++)
-				if (!strcmp(codes[j], codes[i])) {
-					err = fs_fail(FS_EINPUT, "mission '%s' "
-						      "given twice", codes[i]);
-					goto done;
-				}
-			if ((err = code_list_add(&list, codes[i])))
-				goto done;
-		}
 	}
 	if (!(w = calloc(1, sizeof(*w)))) {
 		err = fs_fail(FS_ENOMEM, "out of memory");
 		goto done;
 	}
 	w->store = store;
-	w->where = path;
+	w->where = where;
+	err = build(w, tmp, codes, n, stats);
+done:
+	if (began)
+		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
+	store_memory_small(store, false);
+	if (w)
+		free(w->categories);
+	free(w);
+	return err;
+}
 
+fs_err
+fs_roster_write(fs_store *store, const char *path, const char *const *codes,
+		size_t n_codes, fs_roster_stats *stats)
+{
+	struct code_list list = { NULL, 0, 0 };
+	struct stderr_catch catch;
+	fs_atomic out = FS_ATOMIC_INIT;
+	fs_err err;
+
+	*stats = (fs_roster_stats){ 0 };
+	if ((err = roster_codes(&list, store, codes, n_codes)))
+		return err;
 	/* Built in a new file beside path, without a name until it is
 	 * complete (fieldschool/file.h), then renamed. */
 	if ((err = fs_atomic_open(&out, path)))
 		goto done;
-	opened = true;
-	if ((err = build_quietly(w, out.name, list.codes, list.n, stats)))
+	roster_catch_start(&catch);
+	err = roster_build(store, out.name, path, list.codes, list.n, stats);
+	if ((err = roster_catch_end(&catch, err))) {
+		fs_atomic_abort(&out);
 		goto done;
-	opened = false;
+	}
 	err = fs_atomic_commit(&out);
 done:
-	if (opened)
-		fs_atomic_abort(&out);
-	if (began)
-		sqlite3_exec(store->db, "COMMIT", NULL, NULL, NULL);
-	store_memory_small(store, false);
-	for (size_t i = 0; i < list.n; i++)
-		free(list.codes[i]);
-	free(list.codes);
-	if (w)
-		free(w->categories);
-	free(w);
+	code_list_release(&list);
 	return err;
 }

@@ -13,9 +13,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <xlsxwriter.h>
 
 #include "fieldschool/error.h"
+#include "fieldschool/roster.h"
 #include "finance.h"
 #include "store.h"
 
@@ -243,5 +245,34 @@ void spans_free(struct spans *l);  /* NULL is fine */
 
 /* roster_agenda.c */
 fs_err agenda_write(struct writer *w, struct mission *m, struct sheet *s);
+
+
+/* roster.c: the parts of fs_roster_write() that fs_roster_write_dir()
+ * (roster_many.c) shares. */
+struct code_list {
+	char **codes;
+	size_t n, cap;
+};
+/* The codes of the missions named (each must exist, none twice), or of
+ * every mission when n_codes is 0, into *list (released by
+ * code_list_release()).  FS_ENOTFOUND, FS_EINPUT. */
+fs_err roster_codes(struct code_list *list, fs_store *store,
+		    const char *const *codes, size_t n_codes);
+void code_list_release(struct code_list *list);
+/* The workbook of the missions codes[0..n) written into the file named
+ * tmp, in one read transaction of store (where names the file in
+ * messages).  What libxlsxwriter says on stderr is not caught: the caller
+ * wraps this in roster_catch_start() and roster_catch_end(). */
+fs_err roster_build(fs_store *store, const char *tmp, const char *where,
+		    char *const *codes, size_t n, fs_roster_stats *stats);
+/* stderr caught in memory from _start() to _end(), which returns err with
+ * libxlsxwriter's first line added to the detail when err is not FS_OK. */
+struct stderr_catch {
+	FILE *saved, *catch;
+	char *said;
+	size_t len;
+};
+void roster_catch_start(struct stderr_catch *c);
+fs_err roster_catch_end(struct stderr_catch *c, fs_err err);
 
 #endif

@@ -86,6 +86,7 @@ check "commands checked" test "$LEAVES" -ge 30
 eq "options of 'mission add' starting with --ti" \
 	"$(complete_words fieldschool mission add --ti)" $'--timezone=\n--title='
 eq "a flag: plan groups --dr" "$(complete_words fieldschool plan groups --dr)" "--dry-run"
+eq "roster: a workbook or a directory" "$(complete_words fieldschool roster --ou)" $'--out=\n--output='
 eq "global options after the command" "$(complete_words fieldschool check --j)" "--json"
 eq "--db= and --help among the options" "$(complete_words fieldschool mission show --)" $'--db=\n--help\n--json'
 eq "a group's commands are not options" "$(complete_words fieldschool mission --ti)" ""
@@ -123,6 +124,8 @@ eq "the value of an option is no mission code" \
 eq "a file to import" "$(complete_words fieldschool participant import peo)" "people.csv"
 eq "a file for -o" "$(complete_words fieldschool ics env-1 -o peo)" "people.csv"
 eq "a file for --db" "$(complete_words fieldschool --db oth)" "other.db"
+mkdir "$TMP/rosters"
+eq "a directory for roster --out" "$(complete_words fieldschool roster --all --out ros)" "rosters"
 # A database that is not fieldschool's: nothing, quietly.
 echo "not sqlite" >"$TMP/junk.db"
 eq "a junk database: nothing" "$(complete_words fieldschool --db "$TMP/junk.db" agenda list '')" ""

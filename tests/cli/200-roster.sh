@@ -238,7 +238,7 @@ check "the directory is still a directory" test -d adir
 check "no temporary files left behind" bash -c '! ls "$0" | grep -q "\.tmp\."' "$TMP"
 check "none in adir either" bash -c '[ -z "$(ls -A adir)" ]'
 fails 2 fs roster ph-t
-expect_stderr_fixed "-o FILE.xlsx is required"
+expect_stderr_fixed "-o FILE.xlsx or --out DIR is required"
 fails 2 fs roster -o x.xlsx
 expect_stderr_fixed "give at least one mission code (or --all)"
 fails 2 fs roster --all ph-t -o x.xlsx

@@ -35,15 +35,35 @@ typedef struct fs_atomic {
 	int dir;          /* its directory */
 	int fd;           /* the new file */
 	bool named;       /* the new file has the temporary name */
+	bool hidden;      /* the temporary name is .PATH.tmp.XXXXXX */
+	bool is_synced;   /* flushed to disk (fs_atomic_sync) */
 	char temp[512];   /* the temporary name, in dir ("" when none) */
 	char name[600];   /* how others open the new file by name */
 } fs_atomic;
 
-#define FS_ATOMIC_INIT { NULL, NULL, -1, -1, false, "", "" }
+#define FS_ATOMIC_INIT { NULL, NULL, -1, -1, false, false, false, "", "" }
 
 fs_err fs_atomic_open(fs_atomic *a, const char *path);
 fs_err fs_atomic_commit(fs_atomic *a);
 void fs_atomic_abort(fs_atomic *a);
+
+/*
+ * For a writer of several files that replaces them only when all are
+ * complete (fs_roster_write_dir): fs_atomic_open_hidden() is
+ * fs_atomic_open() with a hidden temporary name, .BASE.tmp.XXXXXX (a
+ * killed writer's leftovers are not mistaken for outputs; the next write
+ * of path removes them either way); fs_atomic_sync() flushes the complete
+ * file to disk (also in a child process that inherited a: its file, and
+ * its lock when named, are the opener's; the child must not prepare,
+ * commit or abort);
+ * fs_atomic_prepare() also gives it its temporary name, locked, beside
+ * path, and fs_atomic_commit() then only renames.  After a failed
+ * fs_atomic_sync() or _prepare(), a is still the caller's to
+ * fs_atomic_abort().  FS_EIO.
+ */
+fs_err fs_atomic_open_hidden(fs_atomic *a, const char *path);
+fs_err fs_atomic_sync(fs_atomic *a);
+fs_err fs_atomic_prepare(fs_atomic *a);
 
 /* Creates a directory and its parents (mkdir -p).  FS_EIO. */
 fs_err fs_mkdirs(const char *path);

@@ -57,4 +57,60 @@ fs_err fs_roster_write(fs_store *store, const char *path,
 		       const char *const *codes, size_t n_codes,
 		       fs_roster_stats *stats);
 
+/* One workbook of fs_roster_write_dir(). */
+typedef struct fs_roster_file {
+	char *path; /* DIR/roster-CODE.xlsx */
+	char *code; /* the mission's */
+	fs_roster_stats stats;
+} fs_roster_file;
+
+typedef struct fs_roster_files {
+	fs_roster_file *items;
+	size_t n;
+} fs_roster_files;
+
+#define FS_ROSTER_FILES_INIT { NULL, 0 }
+
+/* Called by fs_roster_write_dir() as each workbook is complete: done of
+ * n (none renamed yet). */
+typedef void (*fs_roster_progress_fn)(void *ctx, size_t done, size_t n);
+
+/*
+ * Writes one workbook per mission into the directory dir (created when
+ * missing), DIR/roster-CODE.xlsx, for the missions named by codes (all
+ * missions when n_codes is 0): each the workbook fs_roster_write() writes
+ * for that mission alone.  Up to jobs workbooks are built at once (0: as
+ * many as there are online cores), each by a worker process of its own
+ * (fork) with its own connection to the store's file, in its own read
+ * transaction; a store without a file of its own (":memory:"), or inside
+ * a transaction, builds them one at a time in this process.  progress,
+ * when not NULL, is called here as each is complete.  While children
+ * run, SIGINT, SIGTERM and SIGHUP are caught: the children are stopped,
+ * the files dropped, and the signal is raised again once the previous
+ * handlers are back (if one returns: FS_EIO).  The caller must have no
+ * other threads running (fork).
+ *
+ * All or nothing: each workbook is built into a new file without a name
+ * in dir; only when every one is complete are they given hidden
+ * temporary names (.roster-CODE.xlsx.tmp.XXXXXX) and renamed over the
+ * old files, by this process alone.  A failure replaces none and leaves
+ * no temporary file; a process killed part-way leaves the old files and
+ * at most hidden temporaries, which the next write of the same file
+ * removes (its children die with it).  (Only a
+ * rename itself failing, after others succeeded, would leave some
+ * replaced: the message says so.)
+ *
+ * *out lists the workbooks in the missions' order; it is the caller's,
+ * released with fs_roster_files_release(), and empty on failure.
+ * FS_ENOTFOUND (no such mission), FS_EINPUT (a mission given twice, two
+ * codes that differ only in case, which a case-insensitive file system
+ * would write into one file), FS_EIO (dir not a directory or not
+ * writable; a workbook's failure names its mission and file).
+ */
+fs_err fs_roster_write_dir(fs_roster_files *out, fs_store *store,
+			   const char *dir, const char *const *codes,
+			   size_t n_codes, int jobs,
+			   fs_roster_progress_fn progress, void *progress_ctx);
+void fs_roster_files_release(fs_roster_files *files);
+
 #endif
