@@ -129,6 +129,8 @@ if [[ $(id -u) == 0 ]]; then
 		as_reader=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 		chmod 711 "$TMP"
 		chmod 755 demo locked
+		# a new database is its owner's only (0600): let nobody read it
+		chmod 644 demo/fieldschool.db
 	else
 		as_reader=(skip)
 	fi
