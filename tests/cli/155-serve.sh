@@ -61,36 +61,8 @@ ln -s /etc feeds/$M/etc
 
 # --- the server --------------------------------------------------------------
 PID=
-# start_server [OPTIONS]: starts it in the background on a free port of
-# 127.0.0.1; sets PID, PORT and URL.
-start_server() {
-	: >"$TMP/serve.err"
-	timeout -k "${KILL_AFTER:-5}" 300 "$FIELDSCHOOL" serve --dir feeds \
-		--listen 127.0.0.1:0 "$@" >>"${LOG_TO:-$TMP/access.log}" \
-		2>"$TMP/serve.err" </dev/null &
-	PID=$!
-	BACKGROUND_PIDS+=("$PID")
-	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -q 'serving' "$TMP/serve.err" && break
-		sleep 0.1
-	done
-	PORT=$(sed -n 's|.*at http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$TMP/serve.err")
-	URL=http://127.0.0.1:$PORT
-	[[ -n $PORT ]] || _fail "the server did not start" "$(cat "$TMP/serve.err")"
-}
-
-# stop_server [SIGNAL]: stops it and waits (bounded); sets STOP_STATUS.
-stop_server() {
-	kill -"${1:-TERM}" "$PID"
-	local i
-	for ((i = 0; i < 150; i++)); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	wait "$PID"
-	STOP_STATUS=$?
-}
+. "$(dirname "$0")/serve_lib.sh"
+LOG_TO=${LOG_TO:-$TMP/access.log}
 
 # get PATH [CURL OPTIONS]: one request; sets CODE, and leaves the body in
 # $TMP/body and the headers in $TMP/headers.
@@ -111,7 +83,7 @@ header() {
 # a file gets its Last-Modified once the second it was written in is over
 # (it could be written again in that second): wait for it
 sleep 1.1
-start_server
+start_server feeds
 check "it says where it listens" grep -q "serving feeds at http://127.0.0.1:$PORT/" "$TMP/serve.err"
 
 # --- content types, validators, caching --------------------------------------
@@ -498,7 +470,7 @@ eq "a download in flight at SIGTERM finishes" "$?" 0
 same_file "the download is whole" "$TMP/big.body" feeds/$M/big.txt
 eq "SIGTERM: exit 0" "$STOP_STATUS" 0
 check "it says it stops" grep -q 'stopping' "$TMP/serve.err"
-start_server
+start_server feeds
 stop_server INT
 eq "SIGINT: exit 0" "$STOP_STATUS" 0
 check "the port is free again" not curl -s --max-time 2 -o /dev/null "$URL/"
@@ -511,7 +483,7 @@ mkfifo "$TMP/log.fifo"
 sleep 1000 <>"$TMP/log.fifo" & # holds the pipe open, never reads it
 BACKGROUND_PIDS+=("$!")
 HOLDER=$!
-LOG_TO=$TMP/log.fifo start_server
+LOG_TO=$TMP/log.fifo start_server feeds
 for ((i = 0; i < 15000; i++)); do
 	printf 'url = "%s/%s/%s.ics"\noutput = "/dev/null"\n' "$URL" $M $M
 done >"$TMP/urls.cfg"
@@ -540,7 +512,7 @@ sleep 1000 <>"$TMP/log2.fifo" & # holds the pipe open, never reads it
 HOLDER=$!
 BACKGROUND_PIDS+=("$HOLDER")
 # (timeout(1) would send SIGKILL 5 s after passing SIGTERM on)
-KILL_AFTER=60 LOG_TO=$TMP/log2.fifo start_server
+KILL_AFTER=60 LOG_TO=$TMP/log2.fifo start_server feeds
 for ((i = 0; i < 3000; i++)); do # 3,000 lines: the pipe fills
 	printf 'url = "%s/%s/%s.ics"\noutput = "/dev/null"\n' "$URL" $M $M
 done >"$TMP/urls2.cfg"

@@ -1,36 +1,44 @@
-# tests/cli/serve_lib.sh - a `fieldschool serve` for the publish tests
-# (sourced after lib.sh; 155-serve.sh has its own, fuller helpers).
+# tests/cli/serve_lib.sh - a `fieldschool serve` for the tests (sourced
+# after lib.sh).
 #
-#   start_server DIR   serves DIR on a free port of 127.0.0.1; sets PID, URL
-#   stop_server        stops it by its pid, bounded
+#   start_server DIR [OPTIONS]  serves DIR on a free port of 127.0.0.1,
+#                      bounded in time; sets PID, PORT, URL.  Its access log
+#                      goes to $LOG_TO (default /dev/null); KILL_AFTER: the
+#                      seconds a stop may take before SIGKILL (default 5)
+#   stop_server [SIGNAL]  stops it by its pid (TERM), waits (bounded);
+#                      sets STOP_STATUS
 #   status_of PATH     the HTTP status of GET PATH (000 when no answer)
 
 command -v curl >/dev/null || { echo "FAIL: curl is missing"; exit 1; }
 
 start_server() {
+	local dir=$1
+	shift
 	: >"$TMP/serve.err"
-	timeout -k 5 120 "$FIELDSCHOOL" serve --dir "$1" \
-		--listen 127.0.0.1:0 >/dev/null 2>"$TMP/serve.err" </dev/null &
+	timeout -k "${KILL_AFTER:-5}" 300 "$FIELDSCHOOL" serve --dir "$dir" \
+		--listen 127.0.0.1:0 "$@" >>"${LOG_TO:-/dev/null}" \
+		2>"$TMP/serve.err" </dev/null &
 	PID=$!
 	BACKGROUND_PIDS+=("$PID")
-	local i port
+	local i
 	for ((i = 0; i < 100; i++)); do
 		grep -q 'serving' "$TMP/serve.err" && break
 		sleep 0.1
 	done
-	port=$(sed -n 's|.*at http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$TMP/serve.err")
-	URL=http://127.0.0.1:$port
-	[[ -n $port ]] || _fail "the server did not start" "$(cat "$TMP/serve.err")"
+	PORT=$(sed -n 's|.*at http://127\.0\.0\.1:\([0-9]*\)/$|\1|p' "$TMP/serve.err")
+	URL=http://127.0.0.1:$PORT
+	[[ -n $PORT ]] || _fail "the server did not start" "$(cat "$TMP/serve.err")"
 }
 
 stop_server() {
-	kill -TERM "$PID" 2>/dev/null
+	kill -"${1:-TERM}" "$PID" 2>/dev/null
 	local i
 	for ((i = 0; i < 150; i++)); do
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	wait "$PID" 2>/dev/null
+	wait "$PID"
+	STOP_STATUS=$?
 }
 
 status_of() {
