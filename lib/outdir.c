@@ -257,20 +257,29 @@ temp_pid(const char *name)
 	return pid;
 }
 
+/* The entries of the directory open as fd, with a position of their own;
+ * NULL when it cannot be read. */
+static DIR *
+open_listing(int fd)
+{
+	int list = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
+
+	if (!dir && list >= 0)
+		close(list);
+	return dir;
+}
+
 /* Removes the temporary directory name of d, open (and locked) as fd:
  * its entries first, through fd, never through a link. */
 static void
 remove_temp_dir(const struct outdir *d, const char *name, int fd)
 {
-	int list = dup(fd);
-	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
+	DIR *dir = open_listing(fd);
 	struct dirent *e;
 
-	if (!dir) {
-		if (list >= 0)
-			close(list);
+	if (!dir)
 		return;
-	}
 	while ((e = readdir(dir)))
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			unlinkat(fd, e->d_name, 0); /* a subdirectory stays */
@@ -281,15 +290,11 @@ remove_temp_dir(const struct outdir *d, const char *name, int fd)
 void
 outdir_sweep_temp_dirs(const struct outdir *d)
 {
-	int list = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
+	DIR *dir = open_listing(d->fd);
 	struct dirent *e;
 
-	if (!dir) {
-		if (list >= 0)
-			close(list);
+	if (!dir)
 		return;
-	}
 	while ((e = readdir(dir))) {
 		long pid = temp_pid(e->d_name);
 		/* our own pid: a run of this process, maybe in progress */
@@ -404,14 +409,10 @@ struct outdir_preload *
 outdir_preload_start(const struct outdir *d)
 {
 	struct outdir_preload *p;
-	int fd;
 
 	if (d->created || !(p = calloc(1, sizeof(*p))))
 		return NULL; /* nothing there to read ahead */
-	fd = openat(d->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !(p->dir = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (!(p->dir = open_listing(d->fd))) {
 		free(p);
 		return NULL;
 	}
