@@ -235,19 +235,26 @@ read_owner(struct dir_state *st, const char *line)
 	return err;
 }
 
+/* Appends s (owned from then on) to the growing array *items of *n. */
+static fs_err
+push_string(char ***items, size_t *n, size_t *cap, char *s)
+{
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? 2 * *cap : 16;
+		char **grown = realloc(*items, grown_cap * sizeof(*grown));
+		if (!grown)
+			return fs_fail(FS_ENOMEM, "out of memory");
+		*items = grown;
+		*cap = grown_cap;
+	}
+	(*items)[(*n)++] = s;
+	return FS_OK;
+}
+
 static fs_err
 add_path(struct dir_mission *m, char *path)
 {
-	if (m->n_paths == m->cap_paths) {
-		size_t cap = m->cap_paths ? 2 * m->cap_paths : 16;
-		char **grown = realloc(m->paths, cap * sizeof(*grown));
-		if (!grown)
-			return fs_fail(FS_ENOMEM, "out of memory");
-		m->paths = grown;
-		m->cap_paths = cap;
-	}
-	m->paths[m->n_paths++] = path;
-	return FS_OK;
+	return push_string(&m->paths, &m->n_paths, &m->cap_paths, path);
 }
 
 /* Reads DIR's manifest, if any: owners, and the paths of each mission. */
@@ -370,18 +377,14 @@ list_path(struct dir_state *st, struct dir_mission *m, const char *path)
 static fs_err
 drop_row(struct dir_state *st, const char *path)
 {
-	if (st->n_drop == st->cap_drop) {
-		size_t cap = st->cap_drop ? 2 * st->cap_drop : 64;
-		char **grown = realloc(st->drop, cap * sizeof(*grown));
-		if (!grown)
-			return fs_fail(FS_ENOMEM, "out of memory");
-		st->drop = grown;
-		st->cap_drop = cap;
-	}
-	if (!(st->drop[st->n_drop] = strdup(path)))
+	char *copy = strdup(path);
+	fs_err err;
+
+	if (!copy)
 		return fs_fail(FS_ENOMEM, "out of memory");
-	st->n_drop++;
-	return FS_OK;
+	if ((err = push_string(&st->drop, &st->n_drop, &st->cap_drop, copy)))
+		free(copy);
+	return err;
 }
 
 /* One row of feed_file (path, of mission m). */
